@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Forwarding figures for this router next to the Linux kernel, from one run on one machine.
+# Builds the same two-host topology twice:
+#   kernel: bfa (10.1.0.10) --veth-- bfk (kernel router, ip_forward) --veth-- bfb (10.2.0.10)
+#   router: bra (10.1.0.10) --TUN-- router process (root namespace) --TUN-- brb (10.2.0.10)
+# and prints iperf3 TCP throughput (one stream), UDP 64-byte packets/s and ping RTT for both, and the ratio.
+# Usage: sudo bench/forward.sh [SECONDS]   (default 5 s per measurement)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/usr/local/go/bin:$PATH
+secs=${1:-5}
+[ "$(id -u)" = 0 ] || { echo "forward.sh: run as root" >&2; exit 1; }
+for p in iperf3 ping ip; do command -v $p >/dev/null || { echo "forward.sh: needs $p (apt-get install iperf3 iputils-ping iproute2)" >&2; exit 1; }; done
+nss="bfa bfk bfb bra brb"
+work=$(mktemp -d)
+rpid=""
+cleanup() {
+	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null || true
+	for n in $nss; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true; ip netns del "$n" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+for n in $nss; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; ip -n "$n" link set lo up; done
+
+# Kernel router.
+ip link add eth0 netns bfa type veth peer name r0 netns bfk
+ip link add eth0 netns bfb type veth peer name r1 netns bfk
+ip -n bfa addr add 10.1.0.10/24 dev eth0; ip -n bfa link set eth0 up; ip -n bfa route add default via 10.1.0.1
+ip -n bfb addr add 10.2.0.10/24 dev eth0; ip -n bfb link set eth0 up; ip -n bfb route add default via 10.2.0.1
+ip -n bfk addr add 10.1.0.1/24 dev r0; ip -n bfk addr add 10.2.0.1/24 dev r1
+ip -n bfk link set r0 up; ip -n bfk link set r1 up
+ip netns exec bfk sysctl -qw net.ipv4.ip_forward=1
+
+# This router.
+go build -o "$work/router" ./cmd/router
+cat > "$work/r.cfg" <<'CFG'
+hostname BR
+interface GigabitEthernet0/0
+ ip address 10.1.0.1 255.255.255.0
+ no shutdown
+interface GigabitEthernet0/1
+ ip address 10.2.0.1 255.255.255.0
+ no shutdown
+end
+CFG
+"$work/router" --daemon --startup-config "$work/r.cfg" \
+	--port "g0/0=tun:bra0,netns=bra,name=eth0,addr=10.1.0.10/24,gw=10.1.0.1" \
+	--port "g0/1=tun:brb0,netns=brb,name=eth0,addr=10.2.0.10/24,gw=10.2.0.1" &
+rpid=$!
+for _ in $(seq 50); do ip netns exec bra ping -c1 -W1 10.2.0.10 >/dev/null 2>&1 && break; sleep 0.2; done
+
+measure() { # client-ns server-ns -> "tcp_bps udp_pps rtt_ms"
+	local c=$1 s=$2
+	ip netns exec "$s" iperf3 -s -D -1 -p 5201 >/dev/null; sleep 0.3
+	local tcp; tcp=$(ip netns exec "$c" iperf3 -c 10.2.0.10 -p 5201 -t "$secs" -J | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
+	ip netns exec "$s" iperf3 -s -D -1 -p 5202 >/dev/null; sleep 0.3
+	local udp; udp=$(ip netns exec "$c" iperf3 -c 10.2.0.10 -p 5202 -u -l 64 -b 0 -t "$secs" -J | python3 -c '
+import json,sys
+e=json.load(sys.stdin)["end"]["sum"]
+print(int((e["packets"]-e["lost_packets"])/e["seconds"]))')
+	local rtt; rtt=$(ip netns exec "$c" ping -q -c 50 -i 0.02 10.2.0.10 | awk -F/ '/^rtt/ {print $5}')
+	echo "$tcp $udp $rtt"
+}
+read -r ktcp kudp krtt < <(measure bfa bfb)
+read -r rtcp rudp rrtt < <(measure bra brb)
+ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')"; }
+printf '%-26s %16s %16s %12s\n' "forwarder" "TCP 1 stream" "UDP 64B pkt/s" "ping RTT"
+printf '%-26s %11.2f Gbit/s %16d %9s ms\n' "kernel (ip_forward)" "$(python3 -c "print($ktcp/1e9)")" "$kudp" "$krtt"
+printf '%-26s %11.2f Gbit/s %16d %9s ms\n' "natlab router (TUN)" "$(python3 -c "print($rtcp/1e9)")" "$rudp" "$rrtt"
+printf '%-26s %16s %16s %12s\n' "ratio router/kernel" "$(ratio $rtcp $ktcp)" "$(ratio $rudp $kudp)" "+$(python3 -c "print(f'{($rrtt-$krtt)*1000:.0f}')") us"

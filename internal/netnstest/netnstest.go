@@ -1,0 +1,181 @@
+// Package netnstest builds throwaway network namespaces and runs the router binary for end-to-end tests.
+// Everything it creates is removed in t.Cleanup, also when the test fails; processes are stopped by PID.
+package netnstest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// RequireRoot skips the test unless it runs as root with the named programs on PATH.
+func RequireRoot(t testing.TB, programs ...string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (network namespaces and TUN devices)")
+	}
+	if _, err := os.Stat("/dev/net/tun"); err != nil {
+		t.Skip("no /dev/net/tun")
+	}
+	for _, p := range append([]string{"ip"}, programs...) {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Skipf("%s is not installed", p)
+		}
+	}
+}
+
+// Namespace creates a named network namespace with lo up and removes it when the test ends.
+// Names get the process ID appended so parallel test binaries do not collide.
+func Namespace(t testing.TB, base string) string {
+	t.Helper()
+	name := fmt.Sprintf("%s-%d", base, os.Getpid())
+	_ = exec.Command("ip", "netns", "del", name).Run()
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add %s: %v\n%s", name, err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("ip", "netns", "del", name).CombinedOutput(); err != nil {
+			t.Errorf("ip netns del %s: %v\n%s", name, err, out)
+		}
+	})
+	Exec(t, name, "ip", "link", "set", "lo", "up")
+	return name
+}
+
+// Exec runs a command inside a namespace and fails the test if it fails.
+func Exec(t testing.TB, ns string, args ...string) string {
+	t.Helper()
+	out, err := Try(ns, args...)
+	if err != nil {
+		t.Fatalf("ip netns exec %s %s: %v\n%s", ns, strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// Try runs a command inside a namespace and returns its combined output and error.
+func Try(ns string, args ...string) (string, error) {
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns}, args...)...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+var (
+	buildOnce sync.Once
+	buildPath string
+	buildErr  error
+)
+
+// RouterBinary builds cmd/router once per test binary and returns its path.
+func RouterBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		dir, err := os.MkdirTemp("", "natlab-router-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildPath = filepath.Join(dir, "router")
+		cmd := exec.Command("go", "build", "-o", buildPath, "./cmd/router")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build ./cmd/router: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildPath
+}
+
+// Router is a running router process whose standard input is a command script being written and whose
+// standard output is the session transcript.
+type Router struct {
+	t     testing.TB
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	mu    sync.Mutex
+	out   bytes.Buffer
+	done  chan struct{}
+}
+
+type lockedWriter struct{ r *Router }
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.r.mu.Lock()
+	defer w.r.mu.Unlock()
+	return w.r.out.Write(p)
+}
+
+// StartRouter runs the router binary with args; it is stopped (by PID) when the test ends.
+func StartRouter(t testing.TB, args ...string) *Router {
+	t.Helper()
+	r := &Router{t: t, cmd: exec.Command(RouterBinary(t), args...), done: make(chan struct{})}
+	r.cmd.Stdout = lockedWriter{r}
+	r.cmd.Stderr = lockedWriter{r}
+	stdin, err := r.cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.stdin = stdin
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = r.cmd.Wait(); close(r.done) }()
+	t.Cleanup(func() {
+		r.stdin.Close()
+		select {
+		case <-r.done:
+		case <-time.After(3 * time.Second):
+			_ = r.cmd.Process.Kill()
+			<-r.done
+		}
+		if t.Failed() {
+			t.Logf("router transcript:\n%s", r.Transcript())
+		}
+	})
+	return r
+}
+
+// Transcript is everything the router printed so far.
+func (r *Router) Transcript() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.out.String()
+}
+
+var promptOnly = regexp.MustCompile(`(?m)^[A-Za-z0-9_.-]+(\([a-z-]+\))?[#>]\n`)
+
+// Run types the lines into the router and returns what the router printed for them, waiting until it
+// is ready for the next line (an empty line is sent after them and its bare prompt echo awaited).
+func (r *Router) Run(timeout time.Duration, lines ...string) string {
+	r.t.Helper()
+	start := len(r.Transcript())
+	if _, err := io.WriteString(r.stdin, strings.Join(lines, "\n")+"\n\n"); err != nil {
+		r.t.Fatalf("writing to router: %v", err)
+	}
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		out := r.Transcript()[start:]
+		if loc := promptOnly.FindStringIndex(out); loc != nil && strings.Count(out[:loc[0]], "\n") >= len(lines)-1 {
+			return out[:loc[0]]
+		}
+		select {
+		case <-r.done:
+			r.t.Fatalf("router exited; transcript:\n%s", r.Transcript())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	r.t.Fatalf("router did not finish %q within %v; transcript:\n%s", lines, timeout, r.Transcript())
+	return ""
+}
