@@ -1,0 +1,81 @@
+package ios
+
+import (
+	"sync"
+	"time"
+)
+
+// Engine is one router's CLI: its command trees, its configuration sections,
+// its sessions and its log.
+type Engine struct {
+	mu sync.Mutex // the config lock, held while a handler runs
+
+	treeMu     sync.RWMutex
+	modes      map[*Mode]*modeSet
+	ifTypes    []InterfaceType
+	installSeq int
+
+	hostMu   sync.RWMutex
+	hostname string
+
+	secMu    sync.Mutex
+	sections []section
+	services serviceFlags
+
+	startMu     sync.Mutex
+	startupPath string
+	startupMem  *string // saved config when no path is set
+
+	sessMu   sync.Mutex
+	sessions map[*Session]bool
+
+	logMu      sync.Mutex
+	logBuf     []string
+	logBytes   int
+	logMax     int
+	logCount   int
+	logDropped int
+
+	// Clock returns the time used for syslog timestamps. The default is an
+	// IOS box without a calendar: Mar 1 00:00:00 plus the time since
+	// NewEngine. Tests replace it for stable golden files.
+	Clock func() time.Time
+}
+
+// NewEngine makes an engine with the built-in commands installed.
+func NewEngine() *Engine {
+	boot := time.Now()
+	epoch := time.Date(2002, time.March, 1, 0, 0, 0, 0, time.UTC)
+	e := &Engine{
+		modes:    map[*Mode]*modeSet{},
+		hostname: "Router",
+		sessions: map[*Session]bool{},
+		logMax:   DefaultLogBufferSize,
+		Clock:    func() time.Time { return epoch.Add(time.Since(boot)) },
+	}
+	e.services.timestampsDebug = true
+	e.services.timestampsLog = true
+	e.installBuiltins()
+	e.addEngineSections()
+	return e
+}
+
+// Lock takes the config lock (Execute holds it while a handler runs).
+func (e *Engine) Lock() { e.mu.Lock() }
+
+// Unlock releases the config lock.
+func (e *Engine) Unlock() { e.mu.Unlock() }
+
+// Hostname is the router's name, "Router" by default.
+func (e *Engine) Hostname() string {
+	e.hostMu.RLock()
+	defer e.hostMu.RUnlock()
+	return e.hostname
+}
+
+// SetHostname changes the name shown in prompts and the running-config.
+func (e *Engine) SetHostname(name string) {
+	e.hostMu.Lock()
+	e.hostname = name
+	e.hostMu.Unlock()
+}

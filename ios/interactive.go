@@ -1,0 +1,64 @@
+package ios
+
+import (
+	"os"
+	"strings"
+
+	prompt "github.com/c-bata/go-prompt"
+)
+
+// RunInteractive runs the line editor on the terminal (standard input and
+// output) until the session exits from EXEC: history with the arrow keys,
+// Tab and a completion menu from the grammar, `?` help without pressing
+// Return, and Ctrl-Z to leave configuration mode.
+func (s *Session) RunInteractive() {
+	s.echoMode = true
+	defer func() { s.echoMode = false }()
+	eof := false
+	p := prompt.New(func(string) {}, s.completer,
+		prompt.OptionLivePrefix(func() (string, bool) { return s.Prompt(), true }),
+		prompt.OptionPrefix(s.Prompt()),
+		prompt.OptionAddASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: []byte{'?'}, Fn: func(b *prompt.Buffer) {
+			text := b.Document().TextBeforeCursor()
+			s.write("?\n")
+			s.helpText(text)
+		}}),
+		prompt.OptionAddKeyBind(
+			prompt.KeyBind{Key: prompt.ControlZ, Fn: func(b *prompt.Buffer) {
+				if !s.Mode().isExec() {
+					s.write("^Z\n")
+					s.endConfig()
+				}
+			}},
+			prompt.KeyBind{Key: prompt.ControlD, Fn: func(b *prompt.Buffer) {
+				if b.Text() == "" {
+					eof = true
+				}
+			}},
+		),
+		prompt.OptionCompletionWordSeparator(" "),
+	)
+	s.SetPagerInput(os.Stdin)
+	defer s.SetPagerInput(nil)
+	for !s.closed {
+		line := p.Input()
+		if eof {
+			return
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		withRawKeys(func() { s.Execute(line) })
+	}
+}
+
+// completer offers the keywords that may come next, with their help.
+func (s *Session) completer(d prompt.Document) []prompt.Suggest {
+	text := d.TextBeforeCursor()
+	cands, _ := s.wordCandidates(text, s.Mode(), false)
+	out := make([]prompt.Suggest, 0, len(cands))
+	for _, c := range cands {
+		out = append(out, prompt.Suggest{Text: c.text, Description: c.help})
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+package ios
+
+import "time"
+
+// DefaultLogBufferSize is the size of the in-memory log buffer in bytes.
+const DefaultLogBufferSize = 4096
+
+// timestampFormat is IOS `service timestamps log datetime msec`: the day is
+// space-padded, no year, no time zone.
+const timestampFormat = "Jan _2 15:04:05.000"
+
+// Timestamp renders t as a syslog prefix without the trailing ": ", e.g.
+// "*Mar  1 00:00:05.123" (the '*' says the clock is not authoritative).
+func Timestamp(t time.Time) string { return "*" + t.Format(timestampFormat) }
+
+// Log writes a syslog message ("%LINK-3-UPDOWN: Interface ...") with its
+// timestamp to every session that shows logging, and to the log buffer. It
+// does not take the config lock, so handlers may call it.
+func (e *Engine) Log(msg string) {
+	line := Timestamp(e.Clock()) + ": " + msg
+	e.logMu.Lock()
+	e.logCount++
+	e.logBuf = append(e.logBuf, line)
+	e.logBytes += len(line) + 1
+	for e.logBytes > e.logMax && len(e.logBuf) > 1 {
+		e.logBytes -= len(e.logBuf[0]) + 1
+		e.logBuf = e.logBuf[1:]
+		e.logDropped++
+	}
+	e.logMu.Unlock()
+
+	e.sessMu.Lock()
+	var targets []*Session
+	for s := range e.sessions {
+		if s.logging {
+			targets = append(targets, s)
+		}
+	}
+	e.sessMu.Unlock()
+	for _, s := range targets {
+		s.write(line + "\n")
+	}
+}
+
+// LogBuffer returns the buffered syslog lines, oldest first (for `show
+// logging`).
+func (e *Engine) LogBuffer() []string {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	return append([]string(nil), e.logBuf...)
+}
+
+// LogCount is the number of messages logged since start.
+func (e *Engine) LogCount() int {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	return e.logCount
+}
+
+// SetLogBufferSize bounds the log buffer (`logging buffered SIZE`); the
+// oldest lines go first.
+func (e *Engine) SetLogBufferSize(n int) {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	if n < 1 {
+		n = 1
+	}
+	e.logMax = n
+	for e.logBytes > e.logMax && len(e.logBuf) > 0 {
+		e.logBytes -= len(e.logBuf[0]) + 1
+		e.logBuf = e.logBuf[1:]
+	}
+}
+
+// LogBufferSize is the bound of the log buffer in bytes.
+func (e *Engine) LogBufferSize() int {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	return e.logMax
+}

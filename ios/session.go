@@ -1,0 +1,326 @@
+package ios
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+)
+
+// DefaultTerminalLength is the page length of a new session.
+const DefaultTerminalLength = 24
+
+// historySize is how many lines IOS keeps per history buffer.
+const historySize = 10
+
+type frame struct {
+	mode *Mode
+	data any
+}
+
+// Session is one terminal on the router (the console or a vty).
+type Session struct {
+	eng   *Engine
+	outMu sync.Mutex
+	out   io.Writer
+
+	stack  []frame // the current mode is the last frame
+	length int     // terminal length; 0 = no paging
+	width  int
+
+	histExec   []string
+	histConfig []string
+
+	closed  bool
+	locked  bool          // this session's goroutine holds the config lock
+	pagerIn *bufio.Reader // keys for --More--; nil = not interactive
+	logging bool          // syslog lines are printed here
+	echoMode bool         // interactive editor owns the prompt: no re-print after '?'
+}
+
+// NewSession opens a session that writes to out. It starts in user EXEC and
+// receives syslog messages.
+func (e *Engine) NewSession(out io.Writer) *Session {
+	s := e.newSession(out)
+	s.logging = true
+	e.sessMu.Lock()
+	e.sessions[s] = true
+	e.sessMu.Unlock()
+	return s
+}
+
+func (e *Engine) newSession(out io.Writer) *Session {
+	if out == nil {
+		out = io.Discard
+	}
+	return &Session{eng: e, out: out, stack: []frame{{mode: UserExec}}, length: DefaultTerminalLength, width: 80}
+}
+
+// Close detaches the session from the engine (no more syslog lines).
+func (s *Session) Close() {
+	s.closed = true
+	s.eng.sessMu.Lock()
+	delete(s.eng.sessions, s)
+	s.eng.sessMu.Unlock()
+}
+
+// Closed reports whether the session ended (exit or logout at EXEC).
+func (s *Session) Closed() bool { return s.closed }
+
+// Prompt is the hostname followed by the mode suffix: "R1(config-if)#".
+func (s *Session) Prompt() string { return s.eng.Hostname() + s.Mode().Prompt }
+
+// Mode is the current mode.
+func (s *Session) Mode() *Mode { return s.stack[len(s.stack)-1].mode }
+
+// ModeData is the data of the current mode (see Context.Enter).
+func (s *Session) ModeData() any { return s.stack[len(s.stack)-1].data }
+
+// SetMode puts the session in a mode (tests and labs start in Exec).
+func (s *Session) SetMode(m *Mode) {
+	switch {
+	case m == UserExec:
+		s.stack = []frame{{mode: UserExec}}
+	case m == Exec:
+		s.stack = []frame{{mode: Exec}}
+	case m == Config:
+		s.stack = []frame{{mode: Exec}, {mode: Config}}
+	default:
+		s.stack = []frame{{mode: Exec}, {mode: Config}}
+		s.enter(m, nil)
+	}
+}
+
+// SetTerminalLength sets the page length (0 turns paging off).
+func (s *Session) SetTerminalLength(n int) { s.length = n }
+
+// TerminalLength is the page length.
+func (s *Session) TerminalLength() int { return s.length }
+
+// SetPagerInput makes the session interactive for the pager: --More--
+// reads its keys from r. nil turns paging off whatever the length.
+func (s *Session) SetPagerInput(r io.Reader) {
+	if r == nil {
+		s.pagerIn = nil
+		return
+	}
+	s.pagerIn = bufio.NewReader(r)
+}
+
+// SetLogging turns syslog output to this session on or off (vty sessions
+// see it only after `terminal monitor`).
+func (s *Session) SetLogging(on bool) { s.logging = on }
+
+// History lists the remembered lines of the current history buffer.
+func (s *Session) History() []string {
+	if s.Mode().isExec() {
+		return append([]string(nil), s.histExec...)
+	}
+	return append([]string(nil), s.histConfig...)
+}
+
+// enter pushes a sub-mode, first dropping frames below its parent.
+func (s *Session) enter(m *Mode, data any) {
+	if m.Parent != nil {
+		for i := len(s.stack) - 1; i >= 0; i-- {
+			if s.stack[i].mode == m.Parent {
+				s.stack = s.stack[:i+1]
+				break
+			}
+		}
+	}
+	s.stack = append(s.stack, frame{mode: m, data: data})
+}
+
+// walkUpTo pops sub-modes until m is current.
+func (s *Session) walkUpTo(m *Mode) {
+	for len(s.stack) > 1 && s.Mode() != m {
+		s.stack = s.stack[:len(s.stack)-1]
+	}
+}
+
+// write sends text to the terminal; syslog lines from other goroutines never
+// land in the middle of one write.
+func (s *Session) write(p string) {
+	s.outMu.Lock()
+	io.WriteString(s.out, p)
+	s.outMu.Unlock()
+}
+
+// sessionWriter is the unbuffered output of a session.
+type sessionWriter struct{ s *Session }
+
+func (w sessionWriter) Write(p []byte) (int, error) {
+	w.s.write(string(p))
+	return len(p), nil
+}
+
+func (s *Session) addHistory(line string) {
+	h := &s.histExec
+	if !s.Mode().isExec() {
+		h = &s.histConfig
+	}
+	*h = append(*h, line)
+	if len(*h) > historySize {
+		*h = (*h)[len(*h)-historySize:]
+	}
+}
+
+// Execute runs one typed line exactly as IOS would: `?` help, output
+// modifiers, paging, errors. It does not echo the prompt and line. It
+// returns false if the line produced an error.
+func (s *Session) Execute(line string) bool {
+	line = strings.TrimRight(line, "\r\n")
+	ctrlZ := false
+	if i := strings.IndexByte(line, 0x1a); i >= 0 {
+		line, ctrlZ = line[:i], true
+	}
+	ok := true
+	if strings.TrimSpace(line) != "" {
+		if strings.HasSuffix(line, "?") {
+			ok = s.help(line)
+		} else {
+			s.addHistory(line)
+			ok = s.run(line, 0, s.Mode())
+		}
+	}
+	if ctrlZ && !s.Mode().isExec() {
+		s.endConfig()
+	}
+	return ok
+}
+
+// run matches and runs a line (or the part after `do`, base being where it
+// starts in the echoed line) in mode m.
+func (s *Session) run(line string, base int, m *Mode) bool {
+	e := s.eng
+	words := splitWords(line)
+	var flt *filter
+	var res result
+	matched := false
+	if m.isExec() {
+		if i := strings.IndexByte(line, '|'); i >= 0 {
+			left := line[:i]
+			r := e.match(m, left, splitWords(left))
+			if r.kind == resOK && r.cmd.filterable {
+				f, ok := s.parseFilter(line, i+1, base)
+				if !ok {
+					return false
+				}
+				res, flt, matched = r, f, true
+			}
+		}
+	}
+	target := m
+	if !matched {
+		res = e.match(m, line, words)
+		if res.kind != resOK && res.kind != resEmpty && m == s.Mode() {
+			for p := m.Parent; p != nil; p = p.Parent {
+				r := e.match(p, line, words)
+				if r.kind == resOK {
+					res, target = r, p
+					break
+				}
+				if r.progress() > res.progress() {
+					res = r
+				}
+			}
+		}
+	}
+	switch res.kind {
+	case resEmpty:
+		return true
+	case resAmbiguous:
+		s.write(fmt.Sprintf("%% Ambiguous command:  %q\n", line))
+		return false
+	case resIncomplete:
+		s.write("% Incomplete command.\n\n")
+		return false
+	case resInvalid:
+		if m.isExec() && len(words) == 1 && res.failAt == 0 {
+			s.write(fmt.Sprintf("Translating %q\n%% Unknown command or computer name, or unable to find computer address\n", words[0].text))
+			return false
+		}
+		s.caretError(base + res.offset)
+		return false
+	}
+	if target != m {
+		s.walkUpTo(target)
+	}
+	return s.runHandler(&res, line, target, flt)
+}
+
+// caretError prints the caret line and the invalid-input message.
+func (s *Session) caretError(offset int) {
+	col := len(s.Prompt()) + offset
+	s.write(strings.Repeat(" ", col) + "^\n% Invalid input detected at '^' marker.\n\n")
+}
+
+// runHandler runs a matched command under the config lock and sends its
+// output through the filter and the pager.
+func (s *Session) runHandler(res *result, line string, m *Mode, flt *filter) bool {
+	paging := s.pagerIn != nil && s.length > 0
+	var buf *bytes.Buffer
+	var w io.Writer = sessionWriter{s}
+	if flt != nil || paging {
+		buf = new(bytes.Buffer)
+		w = buf
+	}
+	ctx := &Context{sess: s, eng: s.eng, line: line, out: w, mode: m}
+	err := s.call(res.cmd.cmd.Run, ctx, newArgs(res))
+	if buf != nil {
+		text := buf.String()
+		if flt != nil {
+			text = flt.apply(text)
+		}
+		s.page(text)
+	}
+	if err == errSilent {
+		return false
+	}
+	if err != nil {
+		msg := err.Error()
+		if !strings.HasSuffix(msg, "\n") {
+			msg += "\n"
+		}
+		s.write(msg)
+		return false
+	}
+	return true
+}
+
+// call runs a handler holding the config lock (once per goroutine: `do`
+// runs a handler from inside a handler).
+func (s *Session) call(h Handler, c *Context, a Args) (err error) {
+	if !s.locked {
+		s.eng.mu.Lock()
+		s.locked = true
+		defer func() {
+			s.locked = false
+			s.eng.mu.Unlock()
+		}()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = Errorf("%% Internal error: %v", r)
+		}
+	}()
+	return h(c, a)
+}
+
+// RunScript reads lines and, for each, prints the prompt and the line (a
+// session transcript) and runs it. It returns the number of failed lines.
+func (s *Session) RunScript(r io.Reader) (failed int) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for !s.closed && sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		s.write(s.Prompt() + strings.ReplaceAll(line, "\x1a", "^Z") + "\n")
+		if !s.Execute(line) {
+			failed++
+		}
+	}
+	return failed
+}
