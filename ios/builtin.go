@@ -209,4 +209,3 @@ func copyStartRun(c *Context, a Args) error {
 	c.Printf("%d bytes copied in 0.000 secs\n", len(text))
 	return nil
 }
-

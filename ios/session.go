@@ -33,11 +33,11 @@ type Session struct {
 	histExec   []string
 	histConfig []string
 
-	closed  bool
-	locked  bool          // this session's goroutine holds the config lock
-	pagerIn *bufio.Reader // keys for --More--; nil = not interactive
-	logging bool          // syslog lines are printed here
-	echoMode bool         // interactive editor owns the prompt: no re-print after '?'
+	closed   bool
+	locked   bool          // this session's goroutine holds the config lock
+	pagerIn  *bufio.Reader // keys for --More--; nil = not interactive
+	logging  bool          // syslog lines are printed here
+	echoMode bool          // interactive editor owns the prompt: no re-print after '?'
 }
 
 // NewSession opens a session that writes to out. It starts in user EXEC and
