@@ -1,0 +1,372 @@
+package nat
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// StaticRule is one `ip nat inside source static ...` line.
+type StaticRule struct {
+	Proto      uint8      // 0: address only; ProtoTCP or ProtoUDP for the port forms
+	Local      netip.Addr // inside local
+	LocalPort  uint16
+	Global     netip.Addr // inside global; invalid when Interface is set
+	GlobalPort uint16
+	Interface  string // `interface IF`: the global address is that interface's
+	Extendable bool
+}
+
+// OutsideStatic is one `ip nat outside source static GLOBAL LOCAL` line:
+// the outside host Global appears to the inside as Local.
+type OutsideStatic struct {
+	Global, Local netip.Addr
+	Extendable    bool
+}
+
+// Pool is one `ip nat pool` line.
+type Pool struct {
+	Name       string
+	Start, End netip.Addr
+	PrefixLen  int
+	ByPrefix   bool // typed as prefix-length (rendered the same way)
+}
+
+// Mapping is one `ip nat inside source list ACL {pool NAME | interface IF} [overload]`.
+type Mapping struct {
+	ID        int // IOS "[Id: N]", assigned in configuration order
+	List      string
+	Pool      string
+	Interface string
+	Overload  bool
+}
+
+type staticRule struct {
+	StaticRule
+	seq     uint64
+	binding *Binding // refs counts the sessions through the rule
+}
+
+type outsideRule struct {
+	OutsideStatic
+	global, local uint32
+}
+
+type pool struct {
+	Pool
+	start, end uint32
+	misses     uint64
+}
+
+type mapping struct {
+	Mapping
+	seq  uint64
+	refs int // active translations created by it
+}
+
+// config is everything `ip nat` configures; guarded by NAT.mu.
+type config struct {
+	statics   []*staticRule
+	outside   []*outsideRule
+	pools     []*pool
+	mappings  []*mapping
+	timeouts  Timeouts
+	nextMapID int
+	ruleSeq   uint64
+}
+
+func addr4(a netip.Addr) uint32 {
+	b := a.As4()
+	return be32(b[:])
+}
+
+func addrFrom(u uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(u >> 24), byte(u >> 16), byte(u >> 8), byte(u)})
+}
+
+func prefixMask(n int) uint32 {
+	if n <= 0 {
+		return 0
+	}
+	return ^uint32(0) << (32 - n)
+}
+
+// MaskLen converts a dotted netmask to a prefix length; ok is false for a
+// non-contiguous mask.
+func MaskLen(m netip.Addr) (int, bool) {
+	if !m.Is4() {
+		return 0, false
+	}
+	v := addr4(m)
+	n := 0
+	for n < 32 && v&(1<<(31-n)) != 0 {
+		n++
+	}
+	return n, v == prefixMask(n)
+}
+
+func (c *config) pool(name string) *pool {
+	for _, p := range c.pools {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+func (c *config) mapping(list, poolName, iface string, overload bool) *mapping {
+	for _, m := range c.mappings {
+		if m.List == list && m.Pool == poolName && m.Interface == iface && m.Overload == overload {
+			return m
+		}
+	}
+	return nil
+}
+
+// errorf builds an error whose text the CLI prints verbatim.
+func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
+
+// ErrNotFound is returned when a `no` form names a rule that is not configured.
+var ErrNotFound = errors.New("%Translation not found")
+
+func (s *StaticRule) same(o *StaticRule) bool {
+	return s.Proto == o.Proto && s.Local == o.Local && s.LocalPort == o.LocalPort &&
+		s.Global == o.Global && s.GlobalPort == o.GlobalPort && s.Interface == o.Interface
+}
+
+func (s *StaticRule) globalText() string {
+	if s.Interface != "" {
+		return s.Interface
+	}
+	return s.Global.String()
+}
+
+// AddStatic adds an inside source static rule with the IOS checks.
+func (n *NAT) AddStatic(r StaticRule) error {
+	if !r.Local.Is4() || (r.Interface == "" && !r.Global.Is4()) {
+		return errorf("%% Invalid address")
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, o := range n.cfg.statics {
+		if o.same(&r) {
+			o.Extendable = r.Extendable || o.Extendable
+			return nil
+		}
+		if o.Proto != r.Proto || r.Extendable {
+			continue
+		}
+		if o.Local == r.Local && o.LocalPort == r.LocalPort {
+			return errorf("%% %s already mapped (%s -> %s)", r.Local, o.Local, o.globalText())
+		}
+		if o.Interface == r.Interface && o.Global == r.Global && o.GlobalPort == r.GlobalPort {
+			return errorf("%% similar static entry (%s -> %s) already exists", r.Local, r.globalText())
+		}
+	}
+	n.cfg.ruleSeq++
+	sr := &staticRule{StaticRule: r, seq: n.cfg.ruleSeq}
+	sr.binding = &Binding{kind: bindStatic, proto: r.Proto, static: sr, created: n.nowNano()}
+	sr.binding.local = endpoint{addr4(r.Local), r.LocalPort}
+	n.cfg.statics = append(n.cfg.statics, sr)
+	n.publish()
+	return nil
+}
+
+// RemoveStatic removes an inside source static rule and the translations
+// that go through it.
+func (n *NAT) RemoveStatic(r StaticRule) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, o := range n.cfg.statics {
+		if o.same(&r) {
+			n.removeSessionsWhere(func(s *Session) bool { return s.binding == o.binding })
+			n.cfg.statics = append(n.cfg.statics[:i], n.cfg.statics[i+1:]...)
+			n.publish()
+			return nil
+		}
+	}
+	return ErrNotFound
+}
+
+// AddOutsideStatic adds an outside source static rule.
+func (n *NAT) AddOutsideStatic(r OutsideStatic) error {
+	if !r.Local.Is4() || !r.Global.Is4() {
+		return errorf("%% Invalid address")
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, o := range n.cfg.outside {
+		if o.Global == r.Global && o.Local == r.Local {
+			return nil
+		}
+		if r.Extendable {
+			continue
+		}
+		if o.Global == r.Global {
+			return errorf("%% %s already mapped (%s -> %s)", r.Global, o.Global, o.Local)
+		}
+		if o.Local == r.Local {
+			return errorf("%% similar static entry (%s -> %s) already exists", r.Global, r.Local)
+		}
+	}
+	n.cfg.outside = append(n.cfg.outside, &outsideRule{OutsideStatic: r, global: addr4(r.Global), local: addr4(r.Local)})
+	n.publish()
+	return nil
+}
+
+// RemoveOutsideStatic removes an outside source static rule and the
+// translations that use it.
+func (n *NAT) RemoveOutsideStatic(r OutsideStatic) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, o := range n.cfg.outside {
+		if o.Global == r.Global && o.Local == r.Local {
+			g, l := o.global, o.local
+			n.removeSessionsWhere(func(s *Session) bool { return s.outGlobal.addr == g && s.outLocal.addr == l && g != l })
+			n.cfg.outside = append(n.cfg.outside[:i], n.cfg.outside[i+1:]...)
+			n.publish()
+			return nil
+		}
+	}
+	return ErrNotFound
+}
+
+// AddPool defines (or redefines) a pool.
+func (n *NAT) AddPool(p Pool) error {
+	if !p.Start.Is4() || !p.End.Is4() || p.PrefixLen < 1 || p.PrefixLen > 32 {
+		return errorf("%% Invalid address")
+	}
+	s, e := addr4(p.Start), addr4(p.End)
+	m := prefixMask(p.PrefixLen)
+	if s&m != e&m {
+		return errorf("%%Start and end addresses on different subnets")
+	}
+	if e < s {
+		return errorf("%%End address less than starting address")
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if old := n.cfg.pool(p.Name); old != nil {
+		if old.Pool == p {
+			return nil
+		}
+		if n.poolInUse(old) {
+			return errorf("%%Pool %s in use, cannot redefine", p.Name)
+		}
+		old.Pool, old.start, old.end = p, s, e
+		n.publish()
+		return nil
+	}
+	n.cfg.pools = append(n.cfg.pools, &pool{Pool: p, start: s, end: e})
+	n.publish()
+	return nil
+}
+
+func (n *NAT) poolInUse(p *pool) bool {
+	for _, m := range n.cfg.mappings {
+		if m.Pool == p.Name && m.refs > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// RemovePool removes a pool that no mapping uses.
+func (n *NAT) RemovePool(name string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, p := range n.cfg.pools {
+		if p.Name != name {
+			continue
+		}
+		for _, m := range n.cfg.mappings {
+			if m.Pool == name {
+				return errorf("%%Pool %s in use, cannot destroy", name)
+			}
+		}
+		n.cfg.pools = append(n.cfg.pools[:i], n.cfg.pools[i+1:]...)
+		n.publish()
+		return nil
+	}
+	return errorf("%%Pool %s not found", name)
+}
+
+// AddMapping adds `ip nat inside source list ...`. A mapping for the same
+// list replaces the old one when that one is not in use, as IOS does.
+func (n *NAT) AddMapping(m Mapping) error {
+	if m.List == "" || (m.Pool == "") == (m.Interface == "") {
+		return errorf("%% Incomplete command.")
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cfg.mapping(m.List, m.Pool, m.Interface, m.Overload) != nil {
+		return nil
+	}
+	for i, o := range n.cfg.mappings {
+		if o.List == m.List {
+			if o.refs > 0 {
+				return errorf("%%Dynamic mapping in use, cannot change")
+			}
+			o.Pool, o.Interface, o.Overload = m.Pool, m.Interface, m.Overload
+			n.cfg.mappings[i] = o
+			n.publish()
+			return nil
+		}
+	}
+	n.cfg.nextMapID++
+	n.cfg.ruleSeq++
+	m.ID = n.cfg.nextMapID
+	n.cfg.mappings = append(n.cfg.mappings, &mapping{Mapping: m, seq: n.cfg.ruleSeq})
+	n.publish()
+	return nil
+}
+
+// RemoveMapping removes a dynamic mapping that has no active translations.
+func (n *NAT) RemoveMapping(m Mapping) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, o := range n.cfg.mappings {
+		if o.List == m.List && o.Pool == m.Pool && o.Interface == m.Interface && o.Overload == m.Overload {
+			if o.refs > 0 {
+				return errorf("%%Dynamic mapping in use, cannot remove")
+			}
+			n.cfg.mappings = append(n.cfg.mappings[:i], n.cfg.mappings[i+1:]...)
+			n.publish()
+			return nil
+		}
+	}
+	return errorf("%%Dynamic mapping not found")
+}
+
+// SetTimeout sets one `ip nat translation` timer by its keyword
+// (timeout, tcp-timeout, ...); d < 0 is `never`. reset restores the default.
+func (n *NAT) SetTimeout(name string, d time.Duration, reset bool) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	p := n.cfg.timeouts.field(name)
+	if p == nil {
+		return errorf("%% Unknown timer %s", name)
+	}
+	if reset {
+		d = *DefaultTimeouts.field(name)
+	}
+	*p = d
+	n.publish()
+	return nil
+}
+
+// SetMaxEntries sets `ip nat translation max-entries` (0 removes the limit).
+func (n *NAT) SetMaxEntries(max int) {
+	n.mu.Lock()
+	n.cfg.timeouts.MaxEntries = max
+	n.publish()
+	n.mu.Unlock()
+}
+
+// Timeouts returns the configured timers.
+func (n *NAT) Timeouts() Timeouts {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.cfg.timeouts
+}
