@@ -1,0 +1,219 @@
+package acl
+
+import (
+	"slices"
+	"sync/atomic"
+)
+
+// stats are the live counters of one entry. They belong to the entry of
+// the configuration model, so a recompiled classifier that still holds
+// the entry keeps counting where the previous one stopped.
+type stats struct {
+	matches atomic.Uint64
+}
+
+// rule is an entry as the classifier sees it.
+type rule struct {
+	Entry
+	seq   int
+	stats *stats
+}
+
+// shape is what a group of entries compares exactly: the bits of the
+// source and destination addresses that are not wildcarded, and whether
+// the protocol, a single source/destination port and the ICMP type/code
+// take part in the key.
+type shape struct {
+	srcMask, dstMask    uint32
+	proto, sport        bool
+	dport, icmpT, icmpC bool
+}
+
+// key is a flow or an entry reduced to one shape: fixed size, no
+// pointers, so map lookups do not allocate.
+type key struct {
+	src, dst     uint32
+	sport, dport uint16
+	proto        uint8
+	icmpT, icmpC uint8
+}
+
+// span is a run of candidate rule indexes in group.idx, in list order.
+type span struct{ start, n int32 }
+
+// group holds the entries of one shape. Groups with a single key (common
+// for `any`-heavy shapes) skip the map.
+type group struct {
+	shape
+	first   int32 // lowest rule index in the group: the search order
+	single  bool
+	onlyKey key
+	onlySp  span
+	buckets map[key]span
+	idx     []int32
+}
+
+// classifier finds the first rule that matches a flow. Unfragmented
+// packets and first fragments use main; non-initial fragments use frag,
+// built from the entries that can match them.
+type classifier struct {
+	rules []rule
+	main  []group
+	frag  []group
+}
+
+func (s shape) reduce(src, dst uint32, f *Flow) key {
+	k := key{src: src & s.srcMask, dst: dst & s.dstMask}
+	if s.proto {
+		k.proto = f.Proto
+	}
+	if s.sport {
+		k.sport = f.SrcPort
+	}
+	if s.dport {
+		k.dport = f.DstPort
+	}
+	if s.icmpT {
+		k.icmpT = f.ICMPType
+	}
+	if s.icmpC {
+		k.icmpC = f.ICMPCode
+	}
+	return k
+}
+
+// entryShape is the exact part of an entry for the main or the fragment
+// classifier; ok=false when the entry can never match there.
+func entryShape(e *Entry, frag bool) (shape, key, bool) {
+	s := shape{srcMask: ^e.Src.Wild, dstMask: ^e.Dst.Wild, proto: !e.AnyProto}
+	k := key{src: e.Src.Addr, dst: e.Dst.Addr}
+	if s.proto {
+		k.proto = e.Proto
+	}
+	if frag {
+		// Layer-4 fields are not in a non-initial fragment: deny entries
+		// that have them never match it, permit entries match on layer 3.
+		if e.hasL4() && e.Action == Deny {
+			return s, k, false
+		}
+		return s, k, true
+	}
+	if e.Fragments {
+		return s, k, false
+	}
+	if e.SrcPort.Op == PortEq {
+		s.sport, k.sport = true, e.SrcPort.Lo
+	}
+	if e.DstPort.Op == PortEq {
+		s.dport, k.dport = true, e.DstPort.Lo
+	}
+	if e.ICMPType >= 0 {
+		s.icmpT, k.icmpT = true, uint8(e.ICMPType)
+	}
+	if e.ICMPCode >= 0 {
+		s.icmpC, k.icmpC = true, uint8(e.ICMPCode)
+	}
+	return s, k, true
+}
+
+func newClassifier(rules []rule) classifier {
+	return classifier{rules: rules, main: buildGroups(rules, false), frag: buildGroups(rules, true)}
+}
+
+func buildGroups(rules []rule, frag bool) []group {
+	type draft struct {
+		first int32
+		keys  map[key][]int32
+		order []key
+	}
+	drafts := map[shape]*draft{}
+	var shapes []shape
+	for i := range rules {
+		s, k, ok := entryShape(&rules[i].Entry, frag)
+		if !ok {
+			continue
+		}
+		d := drafts[s]
+		if d == nil {
+			d = &draft{first: int32(i), keys: map[key][]int32{}}
+			drafts[s] = d
+			shapes = append(shapes, s)
+		}
+		if _, seen := d.keys[k]; !seen {
+			d.order = append(d.order, k)
+		}
+		d.keys[k] = append(d.keys[k], int32(i))
+	}
+	groups := make([]group, 0, len(shapes))
+	for _, s := range shapes {
+		d := drafts[s]
+		g := group{shape: s, first: d.first}
+		for _, k := range d.order {
+			sp := span{int32(len(g.idx)), int32(len(d.keys[k]))}
+			g.idx = append(g.idx, d.keys[k]...)
+			if len(d.order) == 1 {
+				g.single, g.onlyKey, g.onlySp = true, k, sp
+			} else {
+				if g.buckets == nil {
+					g.buckets = make(map[key]span, len(d.order))
+				}
+				g.buckets[k] = sp
+			}
+		}
+		groups = append(groups, g)
+	}
+	slices.SortFunc(groups, func(a, b group) int { return int(a.first - b.first) })
+	return groups
+}
+
+// lookup returns the index of the first matching rule, or -1.
+func (c *classifier) lookup(f *Flow) int {
+	src, dst := addr32(f.Src), addr32(f.Dst)
+	groups := c.main
+	if f.Fragment {
+		groups = c.frag
+	}
+	best := int32(len(c.rules))
+	for gi := range groups {
+		g := &groups[gi]
+		if g.first >= best {
+			break // groups are ordered by their first rule: none can beat best
+		}
+		k := g.reduce(src, dst, f)
+		var sp span
+		if g.single {
+			if k != g.onlyKey {
+				continue
+			}
+			sp = g.onlySp
+		} else {
+			var ok bool
+			if sp, ok = g.buckets[k]; !ok {
+				continue
+			}
+		}
+		for _, i := range g.idx[sp.start : sp.start+sp.n] {
+			if i >= best {
+				break
+			}
+			if c.rules[i].match(f, src, dst) {
+				best = i
+				break
+			}
+		}
+	}
+	if best == int32(len(c.rules)) {
+		return -1
+	}
+	return int(best)
+}
+
+// slowLookup is the reference matcher: first match, linear.
+func (c *classifier) slowLookup(f *Flow) int {
+	for i := range c.rules {
+		if c.rules[i].Match(f) {
+			return i
+		}
+	}
+	return -1
+}
