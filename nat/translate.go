@@ -515,8 +515,8 @@ func (n *NAT) allocPort(proto uint8, addr uint32, want uint16) (uint16, bool) {
 		return want, true
 	}
 	lo, hi := portClass(want)
-	if proto == ProtoICMP {
-		lo, hi = 0, 65535 // identifiers have no privileged range
+	if lo == 0 && proto != ProtoICMP {
+		lo = 1 // port 0 is not a TCP or UDP port; it is an ICMP identifier
 	}
 	p, ok := ps.lowestFree(lo, hi, reserved)
 	if !ok {

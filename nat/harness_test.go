@@ -1,0 +1,163 @@
+package nat
+
+import (
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"natlab/packet"
+)
+
+// fakeClock is a clock tests move by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// prefixLists is a ListEvaluator: each list permits sources in its prefixes.
+type prefixLists map[string][]netip.Prefix
+
+func (l prefixLists) Evaluate(name string, f *Flow) (bool, bool) {
+	ps, ok := l[name]
+	if !ok {
+		return false, false
+	}
+	for _, p := range ps {
+		if p.Contains(f.Src) {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// lab is the reference topology: inside 192.168.1.0/24 and
+// 192.168.2.0/24, outside Gi0/1 203.0.113.1.
+type lab struct {
+	*NAT
+	clock *fakeClock
+	ifs   map[string]netip.Addr
+}
+
+func newLab(t testing.TB) *lab {
+	t.Helper()
+	l := &lab{clock: newFakeClock(), ifs: map[string]netip.Addr{
+		"GigabitEthernet0/0": ip("192.168.1.1"),
+		"GigabitEthernet0/1": ip("203.0.113.1"),
+		"GigabitEthernet0/2": ip("192.168.2.1"),
+	}}
+	l.NAT = New(Options{
+		Clock:         l.clock.Now,
+		Lists:         prefixLists{"1": {netip.MustParsePrefix("192.168.1.0/24")}, "NAT_ACL": {netip.MustParsePrefix("192.168.0.0/16")}},
+		InterfaceAddr: func(name string) netip.Addr { return l.ifs[name] },
+		InterfaceIndex: func(name string) int {
+			switch name {
+			case "GigabitEthernet0/0":
+				return 0
+			case "GigabitEthernet0/1":
+				return 1
+			case "GigabitEthernet0/2":
+				return 2
+			}
+			return -1
+		},
+	})
+	l.SetRole("GigabitEthernet0/0", RoleInside)
+	l.SetRole("GigabitEthernet0/2", RoleInside)
+	l.SetRole("GigabitEthernet0/1", RoleOutside)
+	return l
+}
+
+func ip(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The reference rules: PAT on Gi0/1 for list 1, static NAT for the server.
+func (l *lab) reference(t testing.TB) *lab {
+	must(t, l.AddMapping(Mapping{List: "1", Interface: "GigabitEthernet0/1", Overload: true}))
+	must(t, l.AddStatic(StaticRule{Local: ip("192.168.2.10"), Global: ip("203.0.113.100")}))
+	return l
+}
+
+func tcpPkt(src string, sport uint16, dst string, dport uint16, flags uint8) []byte {
+	b := make([]byte, 1500)
+	n := packet.BuildTCP(b, ip(src), ip(dst), sport, dport, 1000, 2000, flags, 65535, 77, 64, []byte("hello, world"))
+	return b[:n]
+}
+
+func udpPkt(src string, sport uint16, dst string, dport uint16) []byte {
+	b := make([]byte, 1500)
+	n := packet.BuildUDP(b, ip(src), ip(dst), sport, dport, 78, 64, 37, nil)
+	return b[:n]
+}
+
+func echoPkt(typ uint8, src, dst string, id uint16) []byte {
+	b := make([]byte, 1500)
+	n := packet.BuildEcho(b, typ, ip(src), ip(dst), id, 1, 79, 64, 32, nil)
+	return b[:n]
+}
+
+func icmpErr(typ, code uint8, from string, orig []byte) []byte {
+	b := make([]byte, 1500)
+	n := packet.BuildICMPError(b, typ, code, ip(from), orig, 0, 80)
+	return b[:n]
+}
+
+// checkPacket verifies every checksum of a packet: IP header, transport
+// (whole datagram), and for ICMP errors the quoted IP header and, when
+// quoted in full, the quoted UDP checksum.
+func checkPacket(t testing.TB, b []byte) packet.Parsed {
+	t.Helper()
+	var p packet.Parsed
+	if r := p.Decode(b); r != packet.OK {
+		t.Fatalf("decode: %v", r)
+	}
+	if checksum(b[:p.IHL]) != 0 {
+		t.Fatalf("bad IP header checksum")
+	}
+	if !p.TransportChecksumOK(b) {
+		t.Fatalf("bad transport checksum in %v", &p)
+	}
+	if p.IPProto == packet.ProtoICMP && packet.ICMPIsError(p.ICMPType) {
+		q := b[p.L4Off+8 : p.TotalLen]
+		ihl := int(q[0]&0x0f) * 4
+		if checksum(q[:ihl]) != 0 {
+			t.Fatalf("bad quoted IP header checksum")
+		}
+	}
+	return p
+}
+
+// expect asserts the addresses and ports of a packet.
+func expect(t testing.TB, b []byte, src string, sport uint16, dst string, dport uint16) {
+	t.Helper()
+	p := checkPacket(t, b)
+	gs, gd := p.SrcPort, p.DstPort
+	if p.IPProto == packet.ProtoICMP {
+		gs, gd = p.ICMPID, p.ICMPID
+	}
+	if p.Src != ip(src) || p.Dst != ip(dst) || gs != sport || gd != dport {
+		t.Fatalf("got %s:%d -> %s:%d, want %s:%d -> %s:%d", p.Src, gs, p.Dst, gd, src, sport, dst, dport)
+	}
+}
