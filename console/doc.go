@@ -1,0 +1,26 @@
+// Package console serves a router's IOS command line on a unix socket and is the client side of it.
+//
+// A router started with `--console PATH` listens on PATH; `labs console` and `labs cli` connect to it.
+// Any number of clients may be connected at once; each gets its own IOS session on the same engine, as
+// several vty lines share one configuration on a real router.
+//
+// # Protocol
+//
+// The client opens with one JSON line naming the mode:
+//
+//	{"mode":"terminal","rows":24,"cols":80}
+//	{"mode":"cli"}
+//
+// Terminal mode is a raw character stream both ways, as on a telnet console: the server echoes what is
+// typed and does the line editing itself (history with the arrow keys or Ctrl-P/Ctrl-N, Tab completion,
+// `?` help without Return, Ctrl-Z and Ctrl-C to leave configuration mode, --More-- paging), so syslog
+// messages from the router can be printed above the line being typed and the line redrawn after them,
+// as IOS does. The client only puts its terminal in raw mode and copies bytes.
+//
+// CLI mode is for programs (`labs cli`, lab checks). The session starts in privileged EXEC without
+// syslog output and paging, like a vty without `terminal monitor`. The server first sends a Reply with
+// the prompt; then each request is one JSON line {"line":"show ip route"} (or {"complete":"sh"} for Tab
+// candidates) answered by zero or more {"out":"..."} lines carrying the output exactly as the CLI
+// prints it, then one Reply line {"end":true,"ok":...,"prompt":"R1#"}. ok is false when the line
+// printed a `%` error; closed is true when the line ended the session (exit, logout).
+package console
