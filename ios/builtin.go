@@ -35,11 +35,11 @@ func (e *Engine) installBuiltins() {
 			return nil
 		}},
 		&Command{Mode: Exec, User: true, Syntax: "terminal monitor", Help: []string{"Set terminal line parameters", "Copy debug output to the current terminal line"}, Run: func(c *Context, a Args) error {
-			c.sess.logging = true
+			c.sess.logging.Store(true)
 			return nil
 		}},
 		&Command{Mode: Exec, User: true, Syntax: "terminal no monitor", Help: []string{"Set terminal line parameters", HelpNo, "Copy debug output to the current terminal line"}, Run: func(c *Context, a Args) error {
-			c.sess.logging = false
+			c.sess.logging.Store(false)
 			return nil
 		}},
 		&Command{Mode: Exec, User: true, Syntax: "show history", Help: []string{HelpShow, "Display the session command history"}, Run: func(c *Context, a Args) error {

@@ -23,13 +23,34 @@ func (s *Session) help(line string) bool {
 
 func (s *Session) helpText(text string) bool {
 	m := s.Mode()
+	if rest, ok := doRest(text, m); ok {
+		// `do sh?` helps with the EXEC command being typed.
+		return s.helpIn(rest, Exec, len(text)-len(rest))
+	}
+	return s.helpIn(text, m, 0)
+}
+
+// doRest returns what follows a typed `do ` in a configuration mode.
+func doRest(text string, m *Mode) (string, bool) {
+	if m.isExec() {
+		return "", false
+	}
+	words := splitWords(text)
+	if len(words) == 0 || strings.ToLower(words[0].text) != "do" || len(text) == len(words[0].text)+words[0].start {
+		return "", false
+	}
+	return text[words[0].start+2:], true
+}
+
+func (s *Session) helpIn(text string, m *Mode, base int) bool {
 	if text != "" && !isBlank(text[len(text)-1]) {
-		return s.wordHelp(text, m)
+		return s.wordHelp(text, m, base)
 	}
 	if strings.TrimSpace(text) == "" {
-		s.write(m.Help + "\n")
 		if m.Help == "" {
 			s.write("Configuration commands:\n")
+		} else {
+			s.write(m.Help + "\n")
 		}
 	}
 	if m.isExec() {
@@ -39,7 +60,7 @@ func (s *Session) helpText(text string) bool {
 			}
 		}
 	}
-	res, ok := s.helpMatch(text, m)
+	res, ok := s.helpMatch(text, m, base)
 	if !ok {
 		return false
 	}
@@ -54,7 +75,7 @@ func (s *Session) helpText(text string) bool {
 
 // helpMatch matches the words before the '?' (walking up when the current
 // mode does not know them) and prints the error if none does.
-func (s *Session) helpMatch(text string, m *Mode) (result, bool) {
+func (s *Session) helpMatch(text string, m *Mode, base int) (result, bool) {
 	words := splitWords(text)
 	res := s.eng.match(m, text, words)
 	if res.kind == resInvalid || res.kind == resAmbiguous {
@@ -67,10 +88,10 @@ func (s *Session) helpMatch(text string, m *Mode) (result, bool) {
 	}
 	switch res.kind {
 	case resInvalid:
-		s.caretError(res.offset)
+		s.caretError(base + res.offset)
 		return res, false
 	case resAmbiguous:
-		s.write(fmt.Sprintf("%% Ambiguous command:  %q\n", strings.TrimRight(text, " ")))
+		s.write("% Ambiguous command:  \"" + strings.TrimRight(text, " ") + "\"\n")
 		return res, false
 	}
 	return res, true
@@ -167,8 +188,8 @@ func (s *Session) filterHelp(rest string) bool {
 }
 
 // wordHelp answers `sh?`: the keywords that begin with the partial word.
-func (s *Session) wordHelp(text string, m *Mode) bool {
-	cands, ok := s.wordCandidates(text, m, true)
+func (s *Session) wordHelp(text string, m *Mode, base int) bool {
+	cands, ok := s.wordCandidates(text, m, base, true)
 	if !ok {
 		return false
 	}
@@ -200,7 +221,10 @@ func (s *Session) termWidth() int {
 
 // wordCandidates lists the keywords (and interface types) that complete the
 // last, partial word of text.
-func (s *Session) wordCandidates(text string, m *Mode, printErr bool) ([]helpEntry, bool) {
+func (s *Session) wordCandidates(text string, m *Mode, base int, printErr bool) ([]helpEntry, bool) {
+	if rest, ok := doRest(text, m); ok {
+		text, m, base = rest, Exec, base+len(text)-len(rest)
+	}
 	words := splitWords(text)
 	var partial string
 	before := text
@@ -227,7 +251,7 @@ func (s *Session) wordCandidates(text string, m *Mode, printErr bool) ([]helpEnt
 	var res result
 	if printErr {
 		var ok bool
-		if res, ok = s.helpMatch(before, m); !ok {
+		if res, ok = s.helpMatch(before, m, base); !ok {
 			return nil, false
 		}
 	} else {
@@ -277,7 +301,7 @@ func (s *Session) wordCandidates(text string, m *Mode, printErr bool) ([]helpEnt
 // keywords (and interface type names) it may stand for, or, when line ends
 // with a blank, every keyword that may come next.
 func (s *Session) Complete(line string) []string {
-	cands, _ := s.wordCandidates(line, s.Mode(), false)
+	cands, _ := s.wordCandidates(line, s.Mode(), 0, false)
 	out := make([]string, len(cands))
 	for i, c := range cands {
 		out[i] = c.text

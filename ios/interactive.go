@@ -20,7 +20,9 @@ func (s *Session) RunInteractive() {
 		prompt.OptionPrefix(s.Prompt()),
 		prompt.OptionAddASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: []byte{'?'}, Fn: func(b *prompt.Buffer) {
 			text := b.Document().TextBeforeCursor()
-			s.write("?\n")
+			// Clear the completion menu below the line, then answer as IOS
+			// does; the editor redraws the prompt and the text after it.
+			s.write("?\x1b[J\n")
 			s.helpText(text)
 		}}),
 		prompt.OptionAddKeyBind(
@@ -41,7 +43,10 @@ func (s *Session) RunInteractive() {
 	s.SetPagerInput(os.Stdin)
 	defer s.SetPagerInput(nil)
 	for !s.closed {
+		s.typed.Store("")
+		s.inInput.Store(true)
 		line := p.Input()
+		s.inInput.Store(false)
 		if eof {
 			return
 		}
@@ -55,7 +60,8 @@ func (s *Session) RunInteractive() {
 // completer offers the keywords that may come next, with their help.
 func (s *Session) completer(d prompt.Document) []prompt.Suggest {
 	text := d.TextBeforeCursor()
-	cands, _ := s.wordCandidates(text, s.Mode(), false)
+	s.typed.Store(d.Text)
+	cands, _ := s.wordCandidates(text, s.Mode(), 0, false)
 	out := make([]prompt.Suggest, 0, len(cands))
 	for _, c := range cands {
 		out = append(out, prompt.Suggest{Text: c.text, Description: c.help})

@@ -32,12 +32,17 @@ func (e *Engine) Log(msg string) {
 	e.sessMu.Lock()
 	var targets []*Session
 	for s := range e.sessions {
-		if s.logging {
+		if s.logging.Load() {
 			targets = append(targets, s)
 		}
 	}
 	e.sessMu.Unlock()
 	for _, s := range targets {
+		if s.inInput.Load() {
+			typed, _ := s.typed.Load().(string)
+			s.write("\n" + line + "\n" + s.Prompt() + typed)
+			continue
+		}
 		s.write(line + "\n")
 	}
 }

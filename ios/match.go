@@ -256,7 +256,9 @@ func step(t thread, w word, line string, types []InterfaceType) (thread, quality
 		switch {
 		case lw == tok.text:
 			q = qExact
-		case strings.HasPrefix(tok.text, lw):
+		case strings.HasPrefix(tok.text, lw) && !(t.cmd.cmd.Hidden && len(t.args) == 0):
+			// Hidden commands must be typed in full, so they never make a
+			// visible abbreviation ambiguous.
 			q = qPartial
 		}
 		a.text = tok.text

@@ -3,10 +3,10 @@ package ios
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultTerminalLength is the page length of a new session.
@@ -36,15 +36,20 @@ type Session struct {
 	closed   bool
 	locked   bool          // this session's goroutine holds the config lock
 	pagerIn  *bufio.Reader // keys for --More--; nil = not interactive
-	logging  bool          // syslog lines are printed here
-	echoMode bool          // interactive editor owns the prompt: no re-print after '?'
+	logging  atomic.Bool // syslog lines are printed here
+	echoMode bool        // interactive editor owns the prompt: no re-print after '?'
+	// While the line editor waits for input, a syslog line is printed on a
+	// line of its own and the prompt and typed text are drawn again (IOS
+	// `logging synchronous`).
+	inInput atomic.Bool
+	typed   atomic.Value // string: the text in the line editor
 }
 
 // NewSession opens a session that writes to out. It starts in user EXEC and
 // receives syslog messages.
 func (e *Engine) NewSession(out io.Writer) *Session {
 	s := e.newSession(out)
-	s.logging = true
+	s.logging.Store(true)
 	e.sessMu.Lock()
 	e.sessions[s] = true
 	e.sessMu.Unlock()
@@ -111,7 +116,7 @@ func (s *Session) SetPagerInput(r io.Reader) {
 
 // SetLogging turns syslog output to this session on or off (vty sessions
 // see it only after `terminal monitor`).
-func (s *Session) SetLogging(on bool) { s.logging = on }
+func (s *Session) SetLogging(on bool) { s.logging.Store(on) }
 
 // History lists the remembered lines of the current history buffer.
 func (s *Session) History() []string {
@@ -233,14 +238,14 @@ func (s *Session) run(line string, base int, m *Mode) bool {
 	case resEmpty:
 		return true
 	case resAmbiguous:
-		s.write(fmt.Sprintf("%% Ambiguous command:  %q\n", line))
+		s.write("% Ambiguous command:  \"" + line + "\"\n")
 		return false
 	case resIncomplete:
 		s.write("% Incomplete command.\n\n")
 		return false
 	case resInvalid:
 		if m.isExec() && len(words) == 1 && res.failAt == 0 {
-			s.write(fmt.Sprintf("Translating %q\n%% Unknown command or computer name, or unable to find computer address\n", words[0].text))
+			s.write("Translating \"" + words[0].text + "\"\n% Unknown command or computer name, or unable to find computer address\n")
 			return false
 		}
 		s.caretError(base + res.offset)
