@@ -1,0 +1,85 @@
+// Package port is where IP packets enter and leave a router interface.
+//
+// A Port has wireguard-go's tun.Device shape: batch-shaped Read and Write
+// over caller-owned buffers with an offset for headroom, so an
+// implementation that can move several packets per system call (or per
+// channel operation) does, and nothing is allocated per packet.
+//
+// Two implementations:
+//
+//   - Mem (NewMem): an in-memory, channel-backed pair. The router holds the
+//     Mem end; a test holds the MemHost end, injects packets and reads what
+//     the router sent. Whole-router tests run without root.
+//   - TUN (OpenTUN): a Linux TUN device (IFF_TUN|IFF_NO_PI) opened with
+//     github.com/songgao/water and set up with netlink. It may be moved into
+//     a named network namespace, where it is renamed and given an address and
+//     a default route so that the namespace plays a PC; the file descriptor
+//     keeps working across the move and the router process stays where it is.
+//
+// Optional interfaces (Linker) let the router follow a port's link state and
+// push its own (IOS `shutdown` drops carrier on the wire).
+package port
+
+import "errors"
+
+// Port is where packets enter and leave an interface.
+//
+// Read and Write may be called concurrently with each other; Write may be
+// called by several goroutines at once (every interface's forwarding
+// goroutine writes to the port a route points at).
+type Port interface {
+	// Name is the device name (for logs and show output).
+	Name() string
+	// MTU is the largest IP packet the port carries.
+	MTU() int
+	// BatchSize is the most packets one Read returns and the batch size
+	// Write works best with. Callers pass len(bufs) == BatchSize().
+	BatchSize() int
+	// Read blocks until at least one packet is available, then fills
+	// bufs[i][offset:] with up to len(bufs) IP packets and sizes[i] with
+	// their lengths. A packet longer than its buffer is truncated. After
+	// Close, Read returns ErrClosed.
+	Read(bufs [][]byte, sizes []int, offset int) (n int, err error)
+	// Write sends bufs[i][offset:] as IP packets and returns how many it
+	// sent. The buffers may be reused as soon as Write returns.
+	Write(bufs [][]byte, offset int) (int, error)
+	// Close releases the port and unblocks Read.
+	Close() error
+}
+
+// Event is a link-state change reported by a Linker.
+type Event uint8
+
+const (
+	// EventUp: the link came up (carrier on).
+	EventUp Event = 1 + iota
+	// EventDown: the link went down (carrier lost).
+	EventDown
+)
+
+func (e Event) String() string {
+	switch e {
+	case EventUp:
+		return "up"
+	case EventDown:
+		return "down"
+	}
+	return "unknown"
+}
+
+// Linker is implemented by ports that have a link state.
+type Linker interface {
+	// LinkUp reports whether the link carries packets (device up, carrier
+	// on).
+	LinkUp() bool
+	// SetLinkUp is the router's administrative state pushed to the wire:
+	// false when the interface is shut down, so the far end sees the link
+	// go down (TUN: carrier off), true on `no shutdown`.
+	SetLinkUp(up bool) error
+	// Events delivers changes the router did not cause (MemHost.SetCarrier).
+	// It may return nil when there are none. It is closed by Close.
+	Events() <-chan Event
+}
+
+// ErrClosed is returned by Read and Write on a closed port.
+var ErrClosed = errors.New("port closed")

@@ -1,0 +1,268 @@
+package port
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+
+	"github.com/songgao/water"
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+)
+
+// tunSetCarrier is TUNSETCARRIER, _IOW('T', 226, int), Linux >= 5.0. It is
+// not in golang.org/x/sys/unix.
+const tunSetCarrier = 0x400454e2
+
+// TUN is a Linux TUN device (IFF_TUN|IFF_NO_PI): each read or write on its
+// file descriptor is one bare IP packet. water reads one packet per system
+// call, so BatchSize is 1.
+type TUN struct {
+	cfg  TUNConfig
+	ifce *water.Interface
+	file *os.File
+
+	// nl talks netlink in the namespace the device lives in (for SetLinkUp).
+	nlMu sync.Mutex
+	nl   *netlink.Handle
+	name string // current name in that namespace
+
+	up     atomic.Bool
+	closed atomic.Bool
+}
+
+// OpenTUN creates the device, sets its MTU and brings it up, then (when
+// cfg.Netns is set) moves it into that namespace, renames it to
+// cfg.HostName, and configures cfg.HostAddr and cfg.HostGateway there.
+// Needs CAP_NET_ADMIN. On error nothing is left behind.
+func OpenTUN(cfg TUNConfig) (Port, error) {
+	t, err := openTUN(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func openTUN(c TUNConfig) (*TUN, error) {
+	cfg := c.withDefaults()
+	if cfg.Device == "" || len(cfg.Device) > 15 || len(cfg.HostName) > 15 {
+		return nil, fmt.Errorf("tun: bad device name %q/%q (1-15 bytes)", cfg.Device, cfg.HostName)
+	}
+	if cfg.HostAddr.IsValid() && !cfg.HostAddr.Addr().Is4() || cfg.HostGateway.IsValid() && !cfg.HostGateway.Is4() {
+		return nil, errors.New("tun: host address and gateway must be IPv4")
+	}
+	ifce, err := water.New(water.Config{
+		DeviceType:             water.TUN,
+		PlatformSpecificParams: water.PlatformSpecificParams{Name: cfg.Device},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tun: create %s: %w", cfg.Device, err)
+	}
+	file, ok := ifce.ReadWriteCloser.(*os.File)
+	if !ok {
+		ifce.Close()
+		return nil, errors.New("tun: unexpected device type from water")
+	}
+	t := &TUN{cfg: cfg, ifce: ifce, file: file, name: ifce.Name()}
+	if err := t.setup(); err != nil {
+		t.Close()
+		return nil, err
+	}
+	t.up.Store(true)
+	return t, nil
+}
+
+// setup configures the device: MTU here, then the move and the host side.
+func (t *TUN) setup() error {
+	cfg := &t.cfg
+	here, err := netlink.NewHandle()
+	if err != nil {
+		return fmt.Errorf("tun: netlink: %w", err)
+	}
+	link, err := here.LinkByName(t.name)
+	if err != nil {
+		here.Close()
+		return fmt.Errorf("tun: %s: %w", t.name, err)
+	}
+	if err := here.LinkSetMTU(link, cfg.MTU); err != nil {
+		here.Close()
+		return fmt.Errorf("tun: %s mtu %d: %w", t.name, cfg.MTU, err)
+	}
+	h := here
+	if cfg.Netns != "" {
+		ns, err := netns.GetFromName(cfg.Netns)
+		if err != nil {
+			here.Close()
+			return fmt.Errorf("tun: netns %s: %w", cfg.Netns, err)
+		}
+		defer ns.Close()
+		err = here.LinkSetNsFd(link, int(ns))
+		here.Close()
+		if err != nil {
+			return fmt.Errorf("tun: move %s to netns %s: %w", t.name, cfg.Netns, err)
+		}
+		if h, err = netlink.NewHandleAt(ns); err != nil {
+			return fmt.Errorf("tun: netlink in %s: %w", cfg.Netns, err)
+		}
+		if link, err = h.LinkByName(t.name); err != nil {
+			h.Close()
+			return fmt.Errorf("tun: %s in %s: %w", t.name, cfg.Netns, err)
+		}
+		if lo, err := h.LinkByName("lo"); err == nil && lo.Attrs().Flags&net.FlagUp == 0 {
+			h.LinkSetUp(lo) // a namespace that plays a PC wants its loopback
+		}
+	}
+	t.nl = h
+	if cfg.HostName != t.name {
+		if err := h.LinkSetName(link, cfg.HostName); err != nil {
+			return fmt.Errorf("tun: rename %s to %s: %w", t.name, cfg.HostName, err)
+		}
+		t.name = cfg.HostName
+	}
+	if err := h.LinkSetUp(link); err != nil {
+		return fmt.Errorf("tun: %s up: %w", t.name, err)
+	}
+	if cfg.HostAddr.IsValid() {
+		a := cfg.HostAddr
+		ipnet := &net.IPNet{IP: a.Addr().AsSlice(), Mask: net.CIDRMask(a.Bits(), 32)}
+		if err := h.AddrAdd(link, &netlink.Addr{IPNet: ipnet}); err != nil {
+			return fmt.Errorf("tun: %s address %s: %w", t.name, a, err)
+		}
+	}
+	if cfg.HostGateway.IsValid() {
+		r := &netlink.Route{
+			LinkIndex: link.Attrs().Index,
+			Dst:       &net.IPNet{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)},
+			Gw:        cfg.HostGateway.AsSlice(),
+		}
+		if !cfg.HostAddr.IsValid() || !cfg.HostAddr.Masked().Contains(cfg.HostGateway) {
+			r.Flags = int(netlink.FLAG_ONLINK)
+		}
+		if err := h.RouteReplace(r); err != nil {
+			return fmt.Errorf("tun: %s default via %s: %w", t.name, cfg.HostGateway, err)
+		}
+	}
+	return nil
+}
+
+// Name implements Port: the device's kernel name where it lives now.
+func (t *TUN) Name() string { return t.name }
+
+// MTU implements Port.
+func (t *TUN) MTU() int { return t.cfg.MTU }
+
+// BatchSize implements Port.
+func (t *TUN) BatchSize() int { return 1 }
+
+// Read implements Port: one packet per call.
+func (t *TUN) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
+	if len(bufs) == 0 {
+		return 0, nil
+	}
+	for {
+		n, err := t.file.Read(bufs[0][offset:])
+		if err != nil {
+			if t.closed.Load() || errors.Is(err, os.ErrClosed) {
+				return 0, ErrClosed
+			}
+			if errors.Is(err, syscall.EINTR) || errors.Is(err, syscall.EAGAIN) {
+				continue
+			}
+			return 0, err
+		}
+		if n == 0 {
+			continue
+		}
+		sizes[0] = n
+		return 1, nil
+	}
+}
+
+// Write implements Port. Writes while the device is down (shutdown) are
+// dropped: the kernel would refuse them anyway.
+func (t *TUN) Write(bufs [][]byte, offset int) (int, error) {
+	if t.closed.Load() {
+		return 0, ErrClosed
+	}
+	if !t.up.Load() {
+		return len(bufs), nil
+	}
+	for i, b := range bufs {
+		if _, err := t.file.Write(b[offset:]); err != nil {
+			if t.closed.Load() {
+				return i, ErrClosed
+			}
+			// A full or vanished queue loses this packet, not the batch.
+			continue
+		}
+	}
+	return len(bufs), nil
+}
+
+// Close implements Port: the device disappears with its last descriptor.
+func (t *TUN) Close() error {
+	if t.closed.Swap(true) {
+		return nil
+	}
+	err := t.ifce.Close()
+	t.nlMu.Lock()
+	if t.nl != nil {
+		t.nl.Close()
+		t.nl = nil
+	}
+	t.nlMu.Unlock()
+	return err
+}
+
+// LinkUp implements Linker: the state the router last set (the device is
+// up after OpenTUN).
+func (t *TUN) LinkUp() bool { return t.up.Load() }
+
+// SetLinkUp implements Linker by switching the TUN carrier (TUNSETCARRIER),
+// so the host side sees NO-CARRIER but keeps its addresses and routes, as a
+// PC does when the switch port is shut. Kernels without TUNSETCARRIER fall
+// back to setting the device administratively down and up.
+func (t *TUN) SetLinkUp(up bool) error {
+	t.up.Store(up)
+	if t.closed.Load() {
+		return ErrClosed
+	}
+	var on int32
+	if up {
+		on = 1
+	}
+	rc, err := t.file.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var errno syscall.Errno
+	if cerr := rc.Control(func(fd uintptr) {
+		_, _, errno = syscall.Syscall(syscall.SYS_IOCTL, fd, tunSetCarrier, uintptr(unsafe.Pointer(&on)))
+	}); cerr != nil {
+		return cerr
+	}
+	if errno == 0 {
+		return nil
+	}
+	t.nlMu.Lock()
+	defer t.nlMu.Unlock()
+	if t.nl == nil {
+		return fmt.Errorf("tun: carrier: %w", errno)
+	}
+	link, err := t.nl.LinkByName(t.name)
+	if err != nil {
+		return err
+	}
+	if up {
+		return t.nl.LinkSetUp(link)
+	}
+	return t.nl.LinkSetDown(link)
+}
+
+// Events implements Linker: the TUN reports no changes of its own.
+func (t *TUN) Events() <-chan Event { return nil }

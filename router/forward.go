@@ -1,0 +1,375 @@
+package router
+
+import (
+	"errors"
+	"net/netip"
+	"time"
+
+	"natlab/packet"
+	"natlab/port"
+)
+
+// growRoom is the headroom past the MTU in every packet buffer, so a hook
+// may grow a packet in place (an FTP ALG writing a longer address).
+const growRoom = 512
+
+// maxBatch caps how many packets one worker reads at once.
+const maxBatch = 128
+
+// txItem is a packet waiting to be written to interface out.
+type txItem struct {
+	out    int32
+	buf    []byte
+	pooled *[]byte // returned to the pool after the write; nil for read buffers
+}
+
+// txQueue collects a batch's outgoing packets so that each port gets one
+// Write per batch. It also carries the scratch Packets of the pipeline, so
+// nothing is allocated per packet. A txQueue belongs to one goroutine.
+type txQueue struct {
+	items   []txItem
+	batch   [][]byte
+	release []*[]byte
+	pkt     Packet // the packet being processed
+	errPkt  Packet // an ICMP error generated about it
+}
+
+func newTxQueue(n int) *txQueue {
+	return &txQueue{
+		items:   make([]txItem, 0, 2*n),
+		batch:   make([][]byte, 0, 2*n),
+		release: make([]*[]byte, 0, 2*n),
+	}
+}
+
+func (q *txQueue) push(out int32, buf []byte, pooled *[]byte) {
+	q.items = append(q.items, txItem{out, buf, pooled})
+}
+
+// flush writes the queued packets, one Write per outgoing port, updates the
+// output counters and recycles generated packets' buffers.
+func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
+	for len(q.items) > 0 {
+		idx := q.items[0].out
+		q.batch = q.batch[:0]
+		var bytes uint64
+		j := 0
+		for _, it := range q.items {
+			if it.out != idx {
+				q.items[j] = it
+				j++
+				continue
+			}
+			q.batch = append(q.batch, it.buf)
+			bytes += uint64(len(it.buf))
+			if it.pooled != nil {
+				q.release = append(q.release, it.pooled)
+			}
+		}
+		q.items = q.items[:j]
+		st := &s.ifaces[idx]
+		c := &st.iface.c
+		n, err := 0, error(nil)
+		if st.port != nil {
+			n, err = st.port.Write(q.batch, 0)
+		}
+		if err != nil || n < len(q.batch) {
+			c.outDrops.Add(uint64(len(q.batch) - n))
+			for _, b := range q.batch[n:] {
+				bytes -= uint64(len(b))
+			}
+		}
+		if n > 0 {
+			c.outPackets.Add(uint64(n))
+			c.outBytes.Add(bytes)
+			c.lastOut.Store(now)
+		}
+		clear(q.batch)
+	}
+	for k, b := range q.release {
+		r.putBuf(b)
+		q.release[k] = nil
+	}
+	q.release = q.release[:0]
+}
+
+// worker reads one port and runs the pipeline for every packet it reads.
+type worker struct {
+	r     *Router
+	in    *Interface
+	port  port.Port
+	bufs  [][]byte
+	sizes []int
+	q     *txQueue
+	done  chan struct{}
+}
+
+func newWorker(r *Router, in *Interface, p port.Port) *worker {
+	n := p.BatchSize()
+	if n < 1 {
+		n = 1
+	}
+	if n > maxBatch {
+		n = maxBatch
+	}
+	size := max(p.MTU(), DefaultMTU) + growRoom
+	w := &worker{
+		r: r, in: in, port: p,
+		bufs:  make([][]byte, n),
+		sizes: make([]int, n),
+		q:     newTxQueue(n),
+		done:  make(chan struct{}),
+	}
+	for k := range w.bufs {
+		w.bufs[k] = make([]byte, size)
+	}
+	return w
+}
+
+func (w *worker) run() {
+	defer w.r.wg.Done()
+	defer close(w.done)
+	errs := 0
+	for {
+		n, err := w.port.Read(w.bufs, w.sizes, 0)
+		if err != nil {
+			if errors.Is(err, port.ErrClosed) {
+				return
+			}
+			// A transient read error: count it, and back off if the port
+			// keeps failing so a broken device does not spin a core.
+			w.in.c.inErrors.Add(1)
+			if errs++; errs > 10 {
+				time.Sleep(10 * time.Millisecond)
+			}
+			continue
+		}
+		errs = 0
+		s := w.r.snap.Load()
+		now := w.r.clock().UnixNano()
+		for k := 0; k < n; k++ {
+			b := w.bufs[k]
+			w.r.receive(s, w.in, b[:w.sizes[k]], now, w.q)
+		}
+		w.q.flush(w.r, s, now)
+	}
+}
+
+// receive runs the pipeline for one packet that arrived on in. Outgoing
+// packets are queued on q; the caller flushes q.
+func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *txQueue) {
+	c := &in.c
+	st := &s.ifaces[in.index]
+	if !st.up {
+		c.inDrops.Add(1)
+		return
+	}
+	c.inPackets.Add(1)
+	c.inBytes.Add(uint64(len(buf)))
+	c.lastIn.Store(now)
+
+	p := &q.pkt
+	*p = Packet{Buf: buf, In: in}
+	if p.P.Decode(buf) != packet.OK {
+		c.inErrors.Add(1)
+		return
+	}
+	if p.P.TotalLen < len(buf) {
+		p.Buf = buf[:p.P.TotalLen] // link-layer padding
+	}
+	if isMartianSource(p.P.Src) {
+		c.inDrops.Add(1)
+		return
+	}
+	if !r.inbound(s, p, HookInput, now, q) || !r.inbound(s, p, HookPreRouting, now, q) {
+		return
+	}
+
+	dst := p.P.Dst
+	if dst == limitedBroadcast {
+		c.inBcast.Add(1)
+		r.deliverLocal(s, p, true, now, q, nil)
+		return
+	}
+	if dst.IsMulticast() {
+		c.inDrops.Add(1) // no multicast routing
+		return
+	}
+	e, ok := s.fib.lookup(dst)
+	if !ok {
+		c.inDrops.Add(1)
+		r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPHostUnreachable, 0, now, q)
+		return
+	}
+	switch e.kind {
+	case fibLocal:
+		r.deliverLocal(s, p, false, now, q, nil)
+		return
+	case fibBroadcast:
+		// No `ip directed-broadcast`: taken as a local broadcast, not
+		// forwarded.
+		c.inBcast.Add(1)
+		r.deliverLocal(s, p, true, now, q, nil)
+		return
+	case fibNull:
+		c.inDrops.Add(1)
+		return
+	}
+	if p.P.TTL <= 1 {
+		c.inDrops.Add(1)
+		r.icmpError(s, p, packet.ICMPTimeExceeded, packet.ICMPTTLExceededTransit, 0, now, q)
+		return
+	}
+	p.P.DecTTL(p.Buf)
+	r.route(s, p, e)
+	r.output(s, p, now, q, nil)
+}
+
+// inbound runs an inbound hook point and acts on a verdict other than
+// Accept; it reports whether the packet goes on.
+func (r *Router) inbound(s *snapshot, p *Packet, point HookPoint, now int64, q *txQueue) bool {
+	switch runHooks(s, point, p) {
+	case Accept:
+		return true
+	case Drop:
+		p.In.c.inDrops.Add(1)
+	case DropProhibited:
+		p.In.c.inDrops.Add(1)
+		r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPAdminProhibited, 0, now, q)
+	}
+	return false
+}
+
+func runHooks(s *snapshot, point HookPoint, p *Packet) Verdict {
+	for _, h := range s.hooks[point] {
+		if v := h.Process(p); v != Accept {
+			return v
+		}
+	}
+	return Accept
+}
+
+// route fills the routing results into p.
+func (r *Router) route(s *snapshot, p *Packet, e *fibEntry) {
+	p.Out = s.ifaces[e.out].iface
+	p.NextHop = e.nextHop
+	if !p.NextHop.IsValid() {
+		p.NextHop = p.P.Dst
+	}
+}
+
+// output runs the post-routing hooks and queues p on p.Out. pooled, when
+// not nil, is the pool buffer behind p.Buf: output owns it from here on.
+func (r *Router) output(s *snapshot, p *Packet, now int64, q *txQueue, pooled *[]byte) {
+	out := &s.ifaces[p.Out.index]
+	for _, point := range [...]HookPoint{HookPostRouting, HookOutput, HookInspect} {
+		switch runHooks(s, point, p) {
+		case Accept:
+			continue
+		case Drop:
+			out.iface.c.outDrops.Add(1)
+		case DropProhibited:
+			out.iface.c.outDrops.Add(1)
+			r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPAdminProhibited, 0, now, q)
+		}
+		r.putBuf(pooled)
+		return
+	}
+	if !out.up || out.port == nil {
+		out.iface.c.outDrops.Add(1)
+		r.putBuf(pooled)
+		return
+	}
+	if len(p.Buf) > out.mtu {
+		r.fragment(s, p, out, now, q)
+		r.putBuf(pooled)
+		return
+	}
+	q.push(int32(p.Out.index), p.Buf, pooled)
+}
+
+// fragment splits p to fit out.mtu (RFC 791), or answers "fragmentation
+// needed" when DF is set (RFC 1191: the next-hop MTU goes in the message).
+func (r *Router) fragment(s *snapshot, p *Packet, out *ifaceState, now int64, q *txQueue) {
+	ip := packet.IPv4(p.Buf)
+	hl := p.P.IHL
+	maxData := (out.mtu - hl) &^ 7
+	if ip.Flags()&packet.IPv4FlagDontFragment != 0 || maxData < 8 {
+		out.iface.c.outDrops.Add(1)
+		r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPFragNeeded, uint16(out.mtu), now, q)
+		return
+	}
+	data := p.Buf[hl:]
+	baseOff := ip.FragmentOffset()
+	moreAfter := ip.Flags()&packet.IPv4FlagMoreFragments != 0
+	for off := 0; off < len(data); off += maxData {
+		end := min(off+maxData, len(data))
+		bp := r.getBuf(hl + end - off)
+		f := (*bp)[:hl+end-off]
+		copy(f, p.Buf[:hl])
+		copy(f[hl:], data[off:end])
+		fi := packet.IPv4(f)
+		fi.SetTotalLength(uint16(len(f)))
+		fo := uint16((baseOff+off)/8) | ip.Flags()
+		if end < len(data) || moreAfter {
+			fo |= packet.IPv4FlagMoreFragments
+		}
+		f[6], f[7] = byte(fo>>8), byte(fo)
+		fi.UpdateChecksum()
+		q.push(int32(out.iface.index), f, bp)
+	}
+}
+
+// sendFromRouter routes a router-originated packet (an echo reply, an
+// ICMP error, a ping or traceroute probe) through the output path, or
+// delivers it locally when it is for the router itself. It reports whether
+// a route existed. pooled is owned from here on.
+func (r *Router) sendFromRouter(s *snapshot, p *Packet, now int64, q *txQueue, pooled *[]byte) bool {
+	p.In, p.Out, p.Mark = nil, nil, 0
+	dst := p.P.Dst
+	if dst == limitedBroadcast {
+		r.putBuf(pooled)
+		return false
+	}
+	e, ok := s.fib.lookup(dst)
+	if !ok {
+		r.putBuf(pooled)
+		return false
+	}
+	switch e.kind {
+	case fibLocal, fibBroadcast:
+		r.deliverLocal(s, p, e.kind == fibBroadcast, now, q, pooled)
+		return true
+	case fibNull:
+		r.putBuf(pooled)
+		return true
+	}
+	r.route(s, p, e)
+	r.output(s, p, now, q, pooled)
+	return true
+}
+
+// originate sends a packet built by the router (Ping, Traceroute) from the
+// calling goroutine.
+func (r *Router) originate(b []byte) bool {
+	s := r.snap.Load()
+	q := newTxQueue(1)
+	p := &q.pkt
+	*p = Packet{Buf: b}
+	if p.P.Decode(b) != packet.OK {
+		return false
+	}
+	now := r.clock().UnixNano()
+	ok := r.sendFromRouter(s, p, now, q, nil)
+	q.flush(r, s, now)
+	return ok
+}
+
+var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+
+// isMartianSource reports source addresses no host may use (RFC 1812
+// §5.3.7): 0/8, 127/8, multicast, class E and the limited broadcast.
+func isMartianSource(a netip.Addr) bool {
+	b := a.As4()
+	return b[0] == 0 || b[0] == 127 || b[0] >= 224
+}

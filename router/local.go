@@ -1,0 +1,233 @@
+package router
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"sync"
+	"time"
+
+	"natlab/packet"
+)
+
+// waitKey names a local listener: an echo identifier for Ping, a UDP
+// source port for Traceroute.
+type waitKey struct {
+	proto packet.Proto
+	id    uint16
+}
+
+// localEvent is an answer to a router-originated probe.
+type localEvent struct {
+	typ, code uint8      // ICMP type and code that arrived
+	from      netip.Addr // who sent it
+	seq       uint16     // echo sequence, or the probe's UDP destination port
+	at        time.Time
+}
+
+func (r *Router) listen(k waitKey) chan localEvent {
+	ch := make(chan localEvent, 16)
+	r.waitMu.Lock()
+	r.waiters[k] = ch
+	r.waitMu.Unlock()
+	return ch
+}
+
+func (r *Router) unlisten(k waitKey) {
+	r.waitMu.Lock()
+	delete(r.waiters, k)
+	r.waitMu.Unlock()
+}
+
+func (r *Router) dispatch(k waitKey, ev localEvent) {
+	r.waitMu.Lock()
+	ch := r.waiters[k]
+	r.waitMu.Unlock()
+	if ch != nil {
+		ev.at = r.clock()
+		select {
+		case ch <- ev:
+		default:
+		}
+	}
+}
+
+// deliverLocal handles a packet addressed to the router: it answers echo
+// requests from any of its addresses, passes answers to its own probes to
+// Ping and Traceroute, and answers UDP with port unreachable (which is what
+// ends a traceroute to the router). bcast says it came to a broadcast
+// address. pooled is owned from here on.
+func (r *Router) deliverLocal(s *snapshot, p *Packet, bcast bool, now int64, q *txQueue, pooled *[]byte) {
+	if p.P.Frag != packet.NotFragment {
+		// No reassembly: the router's own services fit in one packet.
+		r.putBuf(pooled)
+		return
+	}
+	switch p.P.IPProto {
+	case packet.ProtoICMP:
+		r.deliverICMP(s, p, bcast, now, q, pooled)
+		return
+	case packet.ProtoUDP:
+		if !bcast {
+			r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPPortUnreachable, 0, now, q)
+		}
+	}
+	r.putBuf(pooled)
+}
+
+func (r *Router) deliverICMP(s *snapshot, p *Packet, bcast bool, now int64, q *txQueue, pooled *[]byte) {
+	b := p.Buf
+	if !p.P.TransportChecksumOK(b) {
+		r.putBuf(pooled)
+		return
+	}
+	m := packet.ICMPv4(b[p.P.L4Off:p.P.TotalLen])
+	switch t := p.P.ICMPType; {
+	case t == packet.ICMPEcho:
+		// Answer in place: swap the addresses, reply from the address that
+		// was pinged (from the receiving interface's for a broadcast).
+		src := p.P.Dst
+		if bcast {
+			if p.In == nil {
+				r.putBuf(pooled)
+				return
+			}
+			src = s.ifaces[p.In.index].addr.Addr()
+			if !src.IsValid() {
+				r.putBuf(pooled)
+				return
+			}
+		}
+		peer := p.P.Src
+		p.P.SetSrcAddr(b, src)
+		p.P.SetDstAddr(b, peer)
+		p.P.SetTTL(b, packet.IPv4DefaultTTL)
+		m.SetType(packet.ICMPEchoReply)
+		p.P.ICMPType = packet.ICMPEchoReply
+		r.sendFromRouter(s, p, now, q, pooled)
+		return
+	case t == packet.ICMPEchoReply:
+		r.dispatch(waitKey{packet.ProtoICMP, p.P.ICMPID}, localEvent{typ: t, from: p.P.Src, seq: m.Seq()})
+	case packet.ICMPIsError(t):
+		quoted := b[p.P.PayloadOff:p.P.TotalLen]
+		var qp packet.Parsed
+		if qp.DecodeQuoted(quoted) != packet.OK || !r.isLocal(s, qp.Src) {
+			break
+		}
+		ev := localEvent{typ: t, code: p.P.ICMPCode, from: p.P.Src}
+		switch {
+		case qp.IPProto == packet.ProtoICMP && qp.ICMPType == packet.ICMPEcho:
+			ev.seq = binary.BigEndian.Uint16(quoted[qp.L4Off+6:])
+			r.dispatch(waitKey{packet.ProtoICMP, qp.ICMPID}, ev)
+		case qp.IPProto == packet.ProtoUDP:
+			ev.seq = qp.DstPort
+			r.dispatch(waitKey{packet.ProtoUDP, qp.SrcPort}, ev)
+		}
+	}
+	r.putBuf(pooled)
+}
+
+func (r *Router) isLocal(s *snapshot, a netip.Addr) bool {
+	e, ok := s.fib.lookup(a)
+	return ok && e.kind == fibLocal
+}
+
+// icmpError answers p with an ICMP error (RFC 1812 §4.3.2): never about an
+// ICMP error, a later fragment, a broadcast or multicast destination, or a
+// source that is not a unicast host. Unreachables are rate-limited per
+// receiving interface (IOS `ip icmp rate-limit unreachable`, 500 ms);
+// time exceeded is not, as on IOS. The error leaves through the output
+// path like any router-originated packet.
+func (r *Router) icmpError(s *snapshot, p *Packet, typ, code uint8, mtu uint16, now int64, q *txQueue) {
+	if p.P.Frag == packet.LaterFragment ||
+		p.P.IPProto == packet.ProtoICMP && !packet.ICMPIsQuery(p.P.ICMPType) ||
+		isMartianSource(p.P.Src) || p.P.Dst == limitedBroadcast || p.P.Dst.IsMulticast() {
+		return
+	}
+	if typ == packet.ICMPDestUnreachable && !r.allowUnreachable(p.In, now) {
+		return
+	}
+	src := r.errorSource(s, p)
+	if !src.IsValid() {
+		return
+	}
+	bp := r.getBuf(packet.IPv4MinimumSize + packet.ICMPv4MinimumSize + p.P.IHL + packet.ICMPQuoteLen)
+	n := packet.BuildICMPError(*bp, typ, code, src, p.Buf, mtu, r.nextIPID())
+	if n == 0 {
+		r.putBuf(bp)
+		return
+	}
+	e := &q.errPkt
+	*e = Packet{Buf: (*bp)[:n]}
+	if e.P.Decode(e.Buf) != packet.OK {
+		r.putBuf(bp)
+		return
+	}
+	r.sendFromRouter(s, e, now, q, bp)
+}
+
+// errorSource picks the source of an ICMP error: the address of the
+// interface the offending packet came in on, else of the interface the
+// error will leave by.
+func (r *Router) errorSource(s *snapshot, p *Packet) netip.Addr {
+	if p.In != nil {
+		if a := s.ifaces[p.In.index].addr; a.IsValid() {
+			return a.Addr()
+		}
+	}
+	return r.sourceFor(s, p.P.Src)
+}
+
+// sourceFor is the address the router sends from towards dst: the
+// outgoing interface's address, or dst itself when it is the router's.
+func (r *Router) sourceFor(s *snapshot, dst netip.Addr) netip.Addr {
+	e, ok := s.fib.lookup(dst)
+	if !ok {
+		return netip.Addr{}
+	}
+	if e.kind == fibLocal {
+		return dst
+	}
+	return s.ifaces[e.out].addr.Addr()
+}
+
+func (r *Router) allowUnreachable(in *Interface, now int64) bool {
+	lim := r.icmpLimit.Load()
+	if lim < 0 {
+		return true
+	}
+	slot := &r.localICMP
+	if in != nil {
+		slot = &in.icmpLast
+	}
+	last := slot.Load()
+	if last != 0 && now-last < lim && now >= last {
+		return false
+	}
+	return slot.CompareAndSwap(last, now)
+}
+
+func (r *Router) nextIPID() uint16 { return uint16(r.ipID.Add(1)) }
+
+// Generated packets (ICMP errors, fragments) take their buffers from a pool.
+const poolBufSize = 2048
+
+var bufPool = sync.Pool{New: func() any {
+	b := make([]byte, poolBufSize)
+	return &b
+}}
+
+func (r *Router) getBuf(n int) *[]byte {
+	if n > poolBufSize {
+		b := make([]byte, n)
+		return &b
+	}
+	bp := bufPool.Get().(*[]byte)
+	*bp = (*bp)[:poolBufSize]
+	return bp
+}
+
+func (r *Router) putBuf(bp *[]byte) {
+	if bp != nil && cap(*bp) == poolBufSize {
+		bufPool.Put(bp)
+	}
+}

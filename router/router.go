@@ -1,0 +1,304 @@
+package router
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"natlab/port"
+)
+
+// Options configure a Router.
+type Options struct {
+	// Interfaces is how many GigabitEthernet0/N the chassis has; 0 means 4.
+	Interfaces int
+	// Clock replaces time.Now (tests drive timeouts with it).
+	Clock func() time.Time
+	// ICMPRateLimit is the minimum interval between ICMP unreachables sent
+	// per interface (IOS `ip icmp rate-limit unreachable`, default 500 ms).
+	// Negative disables the limit.
+	ICMPRateLimit time.Duration
+}
+
+// DefaultICMPRateLimit is IOS's default unreachable rate limit.
+const DefaultICMPRateLimit = 500 * time.Millisecond
+
+// Router is the forwarding engine: the chassis of interfaces, the routing
+// table, the per-packet pipeline and router-originated traffic.
+type Router struct {
+	clock     func() time.Time
+	chassis   int
+	icmpLimit atomic.Int64 // nanoseconds; <0 off
+
+	// mu guards the configuration below and serializes snapshot rebuilds.
+	// Packet goroutines never take it.
+	mu      sync.Mutex
+	ifaces  []*Interface // by Index; nil for removed loopbacks
+	statics []StaticRoute
+	hooks   [numHookPoints][]hookEntry
+	hookSeq int
+	onLink  func(i *Interface, up bool)
+	closed  bool
+
+	snap atomic.Pointer[snapshot]
+
+	// Router-originated traffic.
+	ipID      atomic.Uint32
+	echoID    atomic.Uint32
+	tracePort atomic.Uint32
+	waitMu    sync.Mutex
+	waiters   map[waitKey]chan localEvent
+	localICMP atomic.Int64 // rate limit slot for errors about router-originated packets
+
+	wg sync.WaitGroup
+}
+
+// New builds a router with GigabitEthernet0/0 .. 0/(N-1), all shut down and
+// unbound, as a freshly booted IOS router.
+func New(opts Options) *Router {
+	n := opts.Interfaces
+	if n <= 0 {
+		n = 4
+	}
+	r := &Router{
+		clock:   opts.Clock,
+		chassis: n,
+		waiters: make(map[waitKey]chan localEvent),
+	}
+	if r.clock == nil {
+		r.clock = time.Now
+	}
+	lim := opts.ICMPRateLimit
+	if lim == 0 {
+		lim = DefaultICMPRateLimit
+	}
+	r.icmpLimit.Store(int64(lim))
+	r.echoID.Store(uint32(time.Now().UnixNano()))
+	r.tracePort.Store(uint32(time.Now().UnixNano()))
+	for i := 0; i < n; i++ {
+		r.ifaces = append(r.ifaces, newInterface(r, "GigabitEthernet0/"+strconv.Itoa(i), i, -1))
+	}
+	r.rebuildLocked()
+	return r
+}
+
+// SetICMPRateLimit changes the unreachable rate limit (IOS `ip icmp
+// rate-limit unreachable MS`); d < 0 disables it.
+func (r *Router) SetICMPRateLimit(d time.Duration) { r.icmpLimit.Store(int64(d)) }
+
+// ICMPRateLimit returns the unreachable rate limit.
+func (r *Router) ICMPRateLimit() time.Duration { return time.Duration(r.icmpLimit.Load()) }
+
+// Interfaces returns the interfaces in chassis order, then loopbacks by
+// number.
+func (r *Router) Interfaces() []*Interface {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*Interface
+	for _, i := range r.ifaces {
+		if i != nil {
+			out = append(out, i)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		ia, ib := out[a], out[b]
+		if ia.loopback != ib.loopback {
+			return !ia.loopback
+		}
+		if ia.loopback {
+			return ia.loopNum < ib.loopNum
+		}
+		return ia.index < ib.index
+	})
+	return out
+}
+
+// Interface returns the interface with the canonical name (e.g.
+// "GigabitEthernet0/1", "Loopback0"), or nil.
+func (r *Router) Interface(name string) *Interface {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ifaceLocked(name)
+}
+
+func (r *Router) ifaceLocked(name string) *Interface {
+	for _, i := range r.ifaces {
+		if i != nil && i.name == name {
+			return i
+		}
+	}
+	return nil
+}
+
+// Loopback returns Loopback<n>, creating it (up, as IOS creates loopbacks)
+// when missing. n must be 0..2147483647.
+func (r *Router) Loopback(n int) *Interface {
+	if n < 0 {
+		return nil
+	}
+	name := "Loopback" + strconv.Itoa(n)
+	r.mu.Lock()
+	if i := r.ifaceLocked(name); i != nil {
+		r.mu.Unlock()
+		return i
+	}
+	// Reuse the lowest free index so per-interface slices stay small.
+	idx := len(r.ifaces)
+	for k := r.chassis; k < len(r.ifaces); k++ {
+		if r.ifaces[k] == nil {
+			idx = k
+			break
+		}
+	}
+	i := newInterface(r, name, idx, n)
+	if idx == len(r.ifaces) {
+		r.ifaces = append(r.ifaces, i)
+	} else {
+		r.ifaces[idx] = i
+	}
+	changes := r.rebuildLocked()
+	r.mu.Unlock()
+	r.notify(changes)
+	return i
+}
+
+// RemoveInterface deletes a loopback (`no interface loopback N`). Static
+// routes through it stay configured but are no longer installed.
+func (r *Router) RemoveInterface(name string) error {
+	r.mu.Lock()
+	i := r.ifaceLocked(name)
+	switch {
+	case i == nil:
+		r.mu.Unlock()
+		return fmt.Errorf("no interface %s", name)
+	case !i.loopback:
+		r.mu.Unlock()
+		return fmt.Errorf("%s is a physical interface and cannot be removed", name)
+	}
+	r.ifaces[i.index] = nil
+	changes := r.rebuildLocked()
+	r.mu.Unlock()
+	r.notify(changes)
+	return nil
+}
+
+// Bind attaches a port to a physical interface and starts reading from it.
+// The interface's shutdown state is pushed to the port's link.
+func (r *Router) Bind(name string, p port.Port) error {
+	if p == nil {
+		return errors.New("nil port")
+	}
+	r.mu.Lock()
+	i := r.ifaceLocked(name)
+	switch {
+	case r.closed:
+		r.mu.Unlock()
+		return errors.New("router closed")
+	case i == nil:
+		r.mu.Unlock()
+		return fmt.Errorf("no interface %s", name)
+	case i.loopback:
+		r.mu.Unlock()
+		return fmt.Errorf("%s is a loopback and takes no port", name)
+	case i.port != nil:
+		r.mu.Unlock()
+		return fmt.Errorf("%s is already bound to %s", name, i.port.Name())
+	}
+	i.port = p
+	if l, ok := p.(port.Linker); ok {
+		i.linker = l
+		l.SetLinkUp(!i.shutdown)
+	}
+	changes := r.rebuildLocked()
+	w := newWorker(r, i, p)
+	r.wg.Add(1)
+	go w.run()
+	if i.linker != nil {
+		if ev := i.linker.Events(); ev != nil {
+			r.wg.Add(1)
+			go r.watchLink(ev, w.done)
+		}
+	}
+	r.mu.Unlock()
+	r.notify(changes)
+	return nil
+}
+
+// watchLink rebuilds the snapshot when a port reports a carrier change.
+func (r *Router) watchLink(ev <-chan port.Event, done <-chan struct{}) {
+	defer r.wg.Done()
+	for {
+		select {
+		case _, ok := <-ev:
+			if !ok {
+				return
+			}
+			r.mu.Lock()
+			changes := r.rebuildLocked()
+			r.mu.Unlock()
+			r.notify(changes)
+		case <-done:
+			return
+		}
+	}
+}
+
+// Close closes every bound port and waits for the packet goroutines.
+func (r *Router) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	var ports []port.Port
+	for _, i := range r.ifaces {
+		if i != nil && i.port != nil {
+			ports = append(ports, i.port)
+		}
+	}
+	r.mu.Unlock()
+	var errs []error
+	for _, p := range ports {
+		if err := p.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	r.wg.Wait()
+	return errors.Join(errs...)
+}
+
+// OnLinkChange registers f to be called when an interface's LineUp
+// changes, from the goroutine that caused the change (a config setter or a
+// port's link watcher), after the new state is in effect and with no lock
+// held. The CLI logs %LINK-3-UPDOWN / %LINEPROTO-5-UPDOWN from it.
+func (r *Router) OnLinkChange(f func(i *Interface, up bool)) {
+	r.mu.Lock()
+	r.onLink = f
+	r.mu.Unlock()
+}
+
+// linkChange is one LineUp transition found by a rebuild.
+type linkChange struct {
+	i  *Interface
+	up bool
+}
+
+func (r *Router) notify(changes []linkChange) {
+	if len(changes) == 0 {
+		return
+	}
+	r.mu.Lock()
+	f := r.onLink
+	r.mu.Unlock()
+	if f == nil {
+		return
+	}
+	for _, c := range changes {
+		f(c.i, c.up)
+	}
+}
