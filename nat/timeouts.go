@@ -93,10 +93,11 @@ func nextTCPState(st uint32, flags uint8, orig bool) uint32 {
 // starts without SYN (after a clear, or a reload) is taken as established so
 // a long-lived connection keeps its long timer.
 func initialTCPState(flags uint8) uint32 {
-	if flags&tcpSYN == 0 && flags&tcpRST == 0 {
-		return tcpEstablished | tcpOrigSyn | tcpReplySyn
+	var st uint32
+	if flags&(tcpSYN|tcpRST) == 0 {
+		st = tcpEstablished | tcpOrigSyn | tcpReplySyn
 	}
-	return nextTCPState(0, flags, true)
+	return nextTCPState(st, flags, true)
 }
 
 // tcpTimeout picks the timer for a TCP state.
