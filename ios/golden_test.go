@@ -72,5 +72,3 @@ func diffLines(want, got string) string {
 	}
 	return b.String()
 }
-
-

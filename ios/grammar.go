@@ -86,7 +86,11 @@ func lexSyntax(s string) []string {
 			for j < len(s) && strings.IndexByte(" \t<>[]{}|$", s[j]) < 0 {
 				j++
 			}
-			out = append(out, s[i:j])
+			item := s[i:j]
+			if c == '$' && i > 0 && isBlank(s[i-1]) {
+				item = "$" + item // a label must touch its token
+			}
+			out = append(out, item)
 			i = j
 		}
 	}
@@ -149,8 +153,8 @@ func (p *syntaxParser) seq() *node {
 		}
 		if l := p.peek(); l != "" && l[0] == '$' {
 			p.pos++
-			if len(l) == 1 {
-				p.fail("empty label")
+			if len(l) == 1 || l[1] == '$' {
+				p.fail("bad label %q", l)
 			}
 			addLabel(item, l[1:])
 		}
