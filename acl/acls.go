@@ -53,6 +53,7 @@ type ACLs struct {
 	built    map[string]*compiled // per-list compile cache
 	snap     atomic.Pointer[snapshot]
 	log      *logger
+	buffered bufferedLogging
 
 	// Large lists compile in the background so that loading a config of
 	// thousands of lines is not quadratic; until the new classifier is

@@ -91,6 +91,9 @@ func ParseEntry(kind Kind, words []string) (Entry, error) {
 			if e.Fragments {
 				return e, p.fail("duplicate option")
 			}
+			if e.hasL4() {
+				return e, p.fail("fragments cannot be used with layer 4 options")
+			}
 			e.Fragments = true
 		case "log":
 			if e.Log != NoLog {
@@ -107,8 +110,8 @@ func ParseEntry(kind Kind, words []string) (Entry, error) {
 		}
 		p.next()
 	}
-	if e.Fragments && e.hasL4() {
-		return e, &ParseError{len(words), "fragments cannot be used with layer 4 options"}
+	if e.Fragments && e.hasL4() { // established after fragments
+		return e, &ParseError{len(words) - 1, "fragments cannot be used with layer 4 options"}
 	}
 	return e, nil
 }

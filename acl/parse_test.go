@@ -67,7 +67,7 @@ func TestParseEntryRender(t *testing.T) {
 		{Extended, "permit ip any any eq 80", "", "", 4},
 		{Extended, "permit udp any any established", "", "", 4},
 		{Extended, "permit tcp any any log log-input", "", "", 5},
-		{Extended, "permit tcp any any eq 80 fragments", "", "", 7},
+		{Extended, "permit tcp any any eq 80 fragments", "", "", 6},
 		{Extended, "permit tcp any", "", "", 3},
 		{Extended, "permit tcp 10.0.0.0 any", "", "", 3},
 		{Extended, "permit 256 any any", "", "", 1},
