@@ -120,20 +120,23 @@ func expectNone(t *testing.T, h *port.MemHost) {
 // injected (counters are updated before processing ends, so poll a bit).
 func settle() { time.Sleep(20 * time.Millisecond) }
 
-// responder plays a host (or a chain of routers behind one link) on a
-// MemHost: it answers echo requests to addrs, answers UDP to addrs with
-// port unreachable, and for packets to other addresses with a TTL of 1
-// answers time exceeded from hop.
+// responder plays the far side of a link on a MemHost: a next-hop router
+// (hop) with hosts behind it (addrs). Packets to anything but hop that
+// arrive with TTL 1 get time exceeded from hop; hosts in addrs answer echo
+// requests, and UDP with port unreachable; destinations in unreach get
+// host unreachable from hop.
 type responder struct {
 	h     *port.MemHost
 	addrs map[netip.Addr]bool
 	hop   netip.Addr
-	stop  chan struct{}
-	done  chan struct{}
+	// unreach: destinations the hop answers with host unreachable.
+	unreach map[netip.Addr]bool
+	stop    chan struct{}
+	done    chan struct{}
 }
 
 func startResponder(t *testing.T, h *port.MemHost, hop netip.Addr, addrs ...netip.Addr) *responder {
-	rs := &responder{h: h, addrs: map[netip.Addr]bool{}, hop: hop, stop: make(chan struct{}), done: make(chan struct{})}
+	rs := &responder{h: h, addrs: map[netip.Addr]bool{}, unreach: map[netip.Addr]bool{}, hop: hop, stop: make(chan struct{}), done: make(chan struct{})}
 	for _, a := range addrs {
 		rs.addrs[a] = true
 	}
@@ -160,7 +163,10 @@ func (rs *responder) run() {
 			continue
 		}
 		switch {
-		case !rs.addrs[p.Dst] && p.TTL <= 1 && rs.hop.IsValid():
+		case rs.unreach[p.Dst]:
+			n := packet.BuildICMPError(out, packet.ICMPDestUnreachable, packet.ICMPHostUnreachable, rs.hop, b, 0, 6)
+			rs.h.Inject(out[:n])
+		case p.Dst != rs.hop && p.TTL <= 1 && rs.hop.IsValid():
 			n := packet.BuildICMPError(out, packet.ICMPTimeExceeded, 0, rs.hop, b, 0, 7)
 			rs.h.Inject(out[:n])
 		case !rs.addrs[p.Dst]:

@@ -1,0 +1,176 @@
+package router
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+
+	"natlab/packet"
+)
+
+// recorder is a toy hook that notes what it sees.
+type recorder struct {
+	mu   *sync.Mutex
+	log  *[]string
+	name string
+}
+
+func (h recorder) Process(p *Packet) Verdict {
+	in, out := "-", "-"
+	if p.In != nil {
+		in = p.In.Name()
+	}
+	if p.Out != nil {
+		out = p.Out.Name()
+	}
+	h.mu.Lock()
+	*h.log = append(*h.log, fmt.Sprintf("%s %v>%v in=%s out=%s", h.name, p.P.Src, p.P.Dst, in, out))
+	h.mu.Unlock()
+	return Accept
+}
+
+// toyNAT is a one-entry static NAT acting at the IOS points: outside to
+// inside before routing, inside to outside after it.
+type toyNAT struct {
+	inside, outside *Interface
+	local, global   netip.Addr
+}
+
+func (n *toyNAT) pre(p *Packet) Verdict {
+	if p.In == n.outside && p.P.Dst == n.global {
+		p.P.SetDstAddr(p.Buf, n.local)
+	}
+	return Accept
+}
+
+func (n *toyNAT) post(p *Packet) Verdict {
+	if (p.In == n.inside || p.In == nil) && p.Out == n.outside && p.P.Src == n.local {
+		p.P.SetSrcAddr(p.Buf, n.global)
+	}
+	return Accept
+}
+
+func TestHookOrder(t *testing.T) {
+	l := newLab(t)
+	global := mustAddr("203.0.113.100")
+	nat := &toyNAT{inside: l.gi(0), outside: l.gi(1), local: pc1, global: global}
+	var mu sync.Mutex
+	var log []string
+	rec := func(name string) Hook { return recorder{&mu, &log, name} }
+	// Recorders before (order 100) and after (300) the NAT (200).
+	for _, pt := range []HookPoint{HookInput, HookPreRouting, HookPostRouting, HookOutput, HookInspect} {
+		l.r.AddHook(pt, 300, rec(pt.String()+"-after"))
+		l.r.AddHook(pt, 100, rec(pt.String()+"-before"))
+	}
+	l.r.AddHook(HookPreRouting, 200, HookFunc(nat.pre))
+	l.r.AddHook(HookPostRouting, 200, HookFunc(nat.post))
+
+	check := func(want []string) {
+		t.Helper()
+		mu.Lock()
+		got := log
+		log = nil
+		mu.Unlock()
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("hooks saw:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+
+	// inside -> outside: NAT after routing, output ACL sees the global source.
+	l.inside.Inject(tcpPkt(pc1, isp, 64, nil))
+	_, p := expect(t, l.outside)
+	if p.Src != global {
+		t.Fatalf("not translated: %v", p.String())
+	}
+	settle()
+	g0, g1 := "GigabitEthernet0/0", "GigabitEthernet0/1"
+	check([]string{
+		"input-before 192.168.1.10>203.0.113.10 in=" + g0 + " out=-",
+		"input-after 192.168.1.10>203.0.113.10 in=" + g0 + " out=-",
+		"prerouting-before 192.168.1.10>203.0.113.10 in=" + g0 + " out=-",
+		"prerouting-after 192.168.1.10>203.0.113.10 in=" + g0 + " out=-",
+		"postrouting-before 192.168.1.10>203.0.113.10 in=" + g0 + " out=" + g1,
+		"postrouting-after 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
+		"output-before 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
+		"output-after 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
+		"inspect-before 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
+		"inspect-after 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
+	})
+
+	// outside -> inside: the input ACL sees the global destination, NAT
+	// runs before routing, so routing sends it inside.
+	l.outside.Inject(tcpPkt(isp, global, 64, nil))
+	_, p = expect(t, l.inside)
+	if p.Dst != pc1 {
+		t.Fatalf("not translated: %v", p.String())
+	}
+	settle()
+	check([]string{
+		"input-before 203.0.113.10>203.0.113.100 in=" + g1 + " out=-",
+		"input-after 203.0.113.10>203.0.113.100 in=" + g1 + " out=-",
+		"prerouting-before 203.0.113.10>203.0.113.100 in=" + g1 + " out=-",
+		"prerouting-after 203.0.113.10>192.168.1.10 in=" + g1 + " out=-",
+		"postrouting-before 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
+		"postrouting-after 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
+		"output-before 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
+		"output-after 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
+		"inspect-before 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
+		"inspect-after 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
+	})
+
+	// To the router: inbound points, then local delivery; the echo reply
+	// is router-originated (in=-) and passes the outbound points.
+	l.inside.Inject(echoPkt(pc1, r1Outside.Addr(), 1, 1, 64))
+	_, p = expect(t, l.inside)
+	if p.ICMPType != packet.ICMPEchoReply || p.Src != r1Outside.Addr() {
+		t.Fatalf("got %v", p.String())
+	}
+	settle()
+	check([]string{
+		"input-before 192.168.1.10>203.0.113.1 in=" + g0 + " out=-",
+		"input-after 192.168.1.10>203.0.113.1 in=" + g0 + " out=-",
+		"prerouting-before 192.168.1.10>203.0.113.1 in=" + g0 + " out=-",
+		"prerouting-after 192.168.1.10>203.0.113.1 in=" + g0 + " out=-",
+		"postrouting-before 203.0.113.1>192.168.1.10 in=- out=" + g0,
+		"postrouting-after 203.0.113.1>192.168.1.10 in=- out=" + g0,
+		"output-before 203.0.113.1>192.168.1.10 in=- out=" + g0,
+		"output-after 203.0.113.1>192.168.1.10 in=- out=" + g0,
+		"inspect-before 203.0.113.1>192.168.1.10 in=- out=" + g0,
+		"inspect-after 203.0.113.1>192.168.1.10 in=- out=" + g0,
+	})
+}
+
+func TestHookVerdicts(t *testing.T) {
+	l := newLab(t)
+	blocked := mustAddr("203.0.113.66")
+	silent := mustAddr("203.0.113.77")
+	l.r.AddHook(HookInput, 100, HookFunc(func(p *Packet) Verdict {
+		if p.P.Dst == silent {
+			return Drop
+		}
+		return Accept
+	}))
+	l.r.AddHook(HookOutput, 100, HookFunc(func(p *Packet) Verdict {
+		if p.P.Dst == blocked && p.In != nil {
+			return DropProhibited
+		}
+		return Accept
+	}))
+	l.inside.Inject(tcpPkt(pc1, silent, 64, nil))
+	expectNone(t, l.inside)
+	l.inside.Inject(tcpPkt(pc1, blocked, 64, nil))
+	_, p := expect(t, l.inside)
+	if p.ICMPType != packet.ICMPDestUnreachable || p.ICMPCode != packet.ICMPAdminProhibited || p.Src != r1Inside.Addr() {
+		t.Errorf("got %v", p.String())
+	}
+	expectNone(t, l.outside)
+	settle()
+	if c := l.gi(0).Counters(); c.InDrops != 1 {
+		t.Errorf("Gi0/0 InDrops %d", c.InDrops)
+	}
+	if c := l.gi(1).Counters(); c.OutDrops != 1 {
+		t.Errorf("Gi0/1 OutDrops %d", c.OutDrops)
+	}
+}
