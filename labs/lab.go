@@ -1,0 +1,296 @@
+package labs
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"natlab/console"
+)
+
+// Lab is a running lab: its recorded state and the topology it was started from.
+type Lab struct {
+	*State
+	Topo *Topology
+}
+
+// Open finds a running lab (name "" = the only one) and reads the copy of its topology kept with it,
+// so it works when the original file has gone.
+func Open(name string) (*Lab, error) {
+	s, err := Resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := os.ReadFile(filepath.Join(s.dir, "topology.yml"))
+	if err != nil {
+		return nil, err
+	}
+	t, err := Parse(raw, s.Source, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	return &Lab{State: s, Topo: t}, nil
+}
+
+// router returns the state of a router node.
+func (l *Lab) router(name string) (*NodeState, error) {
+	n, ok := l.Node(name)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("lab %s has no node %q (it has %s)", l.Lab, name, l.nodeNames())
+	case n.Kind != Router:
+		return nil, fmt.Errorf("%s is a host: use labs exec %s -- COMMAND", name, name)
+	}
+	return n, nil
+}
+
+func (l *Lab) host(name string) (*NodeState, error) {
+	n, ok := l.Node(name)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("lab %s has no node %q (it has %s)", l.Lab, name, l.nodeNames())
+	case n.Kind != Host:
+		return nil, fmt.Errorf("%s is a router: use labs cli %s COMMAND or labs console %s", name, name, name)
+	}
+	return n, nil
+}
+
+func (l *Lab) nodeNames() string {
+	var names []string
+	for _, n := range l.Nodes {
+		names = append(names, n.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Dial opens a CLI session on a router (privileged EXEC).
+func (l *Lab) Dial(node string) (*console.Client, error) {
+	n, err := l.router(node)
+	if err != nil {
+		return nil, err
+	}
+	c, err := console.Dial(n.Console, 2*time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the router does not answer on %s: %v", node, n.Console, err)
+	}
+	return c, nil
+}
+
+// ConsolePath is the console socket of a router.
+func (l *Lab) ConsolePath(node string) (string, error) {
+	n, err := l.router(node)
+	if err != nil {
+		return "", err
+	}
+	return n.Console, nil
+}
+
+// CLI runs lines on a router, writing the output as the CLI prints it (with echo, each line is
+// preceded by the prompt and the line, as in a session transcript). It returns how many lines gave a
+// `%` error.
+func (l *Lab) CLI(node string, lines []string, out io.Writer, echo bool) (failed int, err error) {
+	c, err := l.Dial(node)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	for _, line := range lines {
+		if echo {
+			fmt.Fprintf(out, "%s%s\n", c.Prompt(), line)
+		}
+		ok, err := c.Run(line, out)
+		if err != nil {
+			return failed, err
+		}
+		if !ok {
+			failed++
+		}
+		if c.Closed() {
+			break
+		}
+	}
+	return failed, nil
+}
+
+// ReadLines splits a script into command lines (CR LF tolerated).
+func ReadLines(r io.Reader) ([]string, error) {
+	var lines []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+	}
+	return lines, sc.Err()
+}
+
+// ExecCommand is a program run in a host's namespace.
+func (l *Lab) ExecCommand(node string, argv ...string) (*exec.Cmd, error) {
+	n, err := l.host(node)
+	if err != nil {
+		return nil, err
+	}
+	if len(argv) == 0 {
+		return nil, fmt.Errorf("no command to run on %s", node)
+	}
+	return exec.Command("ip", append([]string{"netns", "exec", n.Netns}, argv...)...), nil
+}
+
+// RunningConfig fetches a router's running-config as a startup-config (without the header lines
+// `show running-config` prints before it).
+func (l *Lab) RunningConfig(node string) (string, error) {
+	c, err := l.Dial(node)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	var b strings.Builder
+	if ok, err := c.Run("show running-config", &b); err != nil || !ok {
+		return "", fmt.Errorf("%s: show running-config failed: %v%s", node, err, b.String())
+	}
+	return stripConfigHeader(b.String()), nil
+}
+
+// stripConfigHeader drops "Building configuration...", the blank line and "Current configuration :
+// N bytes" before a running-config.
+func stripConfigHeader(s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, ln := range lines {
+		if strings.HasPrefix(ln, "Current configuration") {
+			return strings.Join(lines[i+1:], "")
+		}
+		if i > 3 {
+			break
+		}
+	}
+	return s
+}
+
+// Save writes every router's running-config to the lab's config directory; the next `labs up`
+// starts from them unless --reset. It returns the files written.
+func (l *Lab) Save() ([]string, error) {
+	if err := os.MkdirAll(l.ConfigDir, 0o755); err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, n := range l.Nodes {
+		if n.Kind != Router {
+			continue
+		}
+		cfg, err := l.RunningConfig(n.Name)
+		if err != nil {
+			return files, err
+		}
+		path := filepath.Join(l.ConfigDir, n.Name+".cfg")
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, []byte(cfg), 0o644); err != nil {
+			return files, err
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return files, err
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
+
+// NodeStatus is one line of `labs inspect`.
+type NodeStatus struct {
+	Name    string      `json:"name"`
+	Kind    Kind        `json:"kind"`
+	State   string      `json:"state"` // running, exited, ...
+	PID     int         `json:"pid,omitempty"`
+	Netns   string      `json:"netns"`
+	Console string      `json:"console,omitempty"`
+	Ports   []PortState `json:"ports"`
+}
+
+// Status reports each node's state: a router runs when its process is alive and answers on its
+// console; a host when its namespace exists.
+func (l *Lab) Status() []NodeStatus {
+	sys := host{}
+	var out []NodeStatus
+	for _, n := range l.Nodes {
+		st := NodeStatus{Name: n.Name, Kind: n.Kind, Netns: n.Netns, Console: n.Console, Ports: n.Ports}
+		switch n.Kind {
+		case Router:
+			st.State = "exited"
+			for _, p := range l.Procs {
+				if p.Node == n.Name && p.Role == "router" {
+					st.PID = p.PID
+					if cur, ok := sys.ProcStart(p.PID); ok && cur == p.Start {
+						st.State = "running"
+						if c, err := console.Dial(n.Console, time.Second); err == nil {
+							c.Close()
+						} else {
+							st.State = "no console"
+						}
+					}
+				}
+			}
+		default:
+			st.State = "running"
+			if !sys.NetnsExists(n.Netns) {
+				st.State = "no namespace"
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// Inspect prints the nodes, their addresses and state, as a table or as JSON.
+func (l *Lab) Inspect(w io.Writer, asJSON bool) error {
+	st := l.Status()
+	if asJSON {
+		e := json.NewEncoder(w)
+		e.SetIndent("", "  ")
+		return e.Encode(struct {
+			Lab    string       `json:"lab"`
+			Source string       `json:"source"`
+			Ready  bool         `json:"ready"`
+			Nodes  []NodeStatus `json:"nodes"`
+		}{l.Lab, l.Source, l.Ready, st})
+	}
+	fmt.Fprintf(w, "lab %s (%s)\n", l.Lab, l.Source)
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tKIND\tSTATE\tNAMESPACE\tINTERFACES")
+	for _, n := range st {
+		var ifs []string
+		for _, p := range n.Ports {
+			s := ShortInterface(p.Interface) + "->" + p.Peer
+			if n.Kind == Host && p.Addr != "" {
+				s = p.Interface + " " + p.Addr
+			}
+			ifs = append(ifs, s)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", n.Name, n.Kind, n.State, n.Netns, strings.Join(ifs, ", "))
+	}
+	return tw.Flush()
+}
+
+// Reach prints how to reach each node of a lab that just came up.
+func (l *Lab) Reach(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	for _, n := range l.Nodes {
+		switch n.Kind {
+		case Router:
+			fmt.Fprintf(tw, "  %s\trouter\tlabs console %s\tlabs cli %s show ip interface brief\n", n.Name, n.Name, n.Name)
+		default:
+			addr := "-"
+			for _, p := range n.Ports {
+				if p.Addr != "" {
+					addr = p.Addr
+				}
+			}
+			fmt.Fprintf(tw, "  %s\thost %s\tlabs exec %s -- bash\tip netns exec %s ...\n", n.Name, addr, n.Name, n.Netns)
+		}
+	}
+	tw.Flush()
+}

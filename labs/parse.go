@@ -1,0 +1,713 @@
+package labs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Error is one problem in a topology file, located by line and field path.
+type Error struct {
+	File  string
+	Line  int
+	Field string // e.g. topology.nodes.pc1.ip
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
+}
+
+// ErrorList is every problem found in one file, in file order.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// maxErrors stops a hopeless file from printing pages of errors.
+const maxErrors = 20
+
+// Defaults for checks.
+const (
+	DefaultCheckTimeout = 10 * time.Second
+	DefaultInterfaces   = 4
+	MaxInterfaces       = 64
+)
+
+// LoadFile reads and checks a topology file; relative paths in it are read from its directory.
+func LoadFile(file string) (*Topology, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(abs)
+	t, err := Parse(data, abs, os.DirFS(dir), ".")
+	if t != nil {
+		t.Dir = dir
+	}
+	return t, err
+}
+
+// Parse checks a topology file. source names it in messages; relative paths (startup-config) are read
+// from fsys under dir.
+func Parse(data []byte, source string, fsys fs.FS, dir string) (*Topology, error) {
+	p := &parser{file: source, fsys: fsys, dir: dir, t: &Topology{Source: source, FS: fsys, Raw: data}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, ErrorList{p.yamlError(err)}
+	}
+	if len(doc.Content) == 0 {
+		return nil, ErrorList{{File: source, Line: 1, Msg: "the file is empty (want name, topology.nodes and topology.links)"}}
+	}
+	p.top(doc.Content[0])
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return p.t, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+func (p *parser) yamlError(err error) *Error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = strings.Replace(msg, m[0], "", 1)
+	}
+	return &Error{File: p.file, Line: line, Msg: "not valid YAML: " + msg}
+}
+
+type parser struct {
+	file string
+	fsys fs.FS
+	dir  string
+	t    *Topology
+	errs ErrorList
+
+	src       []nodeSrc  // per node, parallel to t.Nodes
+	taskNodes []*yaml.Node
+	checks    []checkSrc
+}
+
+func (p *parser) errorf(n *yaml.Node, field, format string, a ...any) {
+	if len(p.errs) >= maxErrors {
+		return
+	}
+	p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, a...)})
+}
+
+// fields walks a mapping, calling the handler of each known key and reporting unknown ones.
+func (p *parser) fields(n *yaml.Node, field string, handlers map[string]func(v *yaml.Node, field string)) {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, field, "want a mapping with %s", keyList(handlers))
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		sub := join(field, k.Value)
+		h, ok := handlers[k.Value]
+		switch {
+		case !ok:
+			p.errorf(k, sub, "unknown field (want %s)", keyList(handlers))
+		case seen[k.Value]:
+			p.errorf(k, sub, "given twice")
+		default:
+			seen[k.Value] = true
+			h(v, sub)
+		}
+	}
+}
+
+func keyList(m map[string]func(*yaml.Node, string)) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	return strings.Join(keys, ", ")
+}
+
+func join(field, key string) string {
+	if field == "" {
+		return key
+	}
+	return field + "." + key
+}
+
+func (p *parser) str(n *yaml.Node, field string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		p.errorf(n, field, "want a string")
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (p *parser) integer(n *yaml.Node, field string, lo, hi int) (int, bool) {
+	v, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v < lo || v > hi {
+		p.errorf(n, field, "want a whole number from %d to %d", lo, hi)
+		return 0, false
+	}
+	return v, true
+}
+
+// strings accepts one string or a list of strings.
+func (p *parser) strings(n *yaml.Node, field string) []string {
+	if n.Kind == yaml.ScalarNode {
+		s, _ := p.str(n, field)
+		return []string{s}
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, field, "want a string or a list of strings")
+		return nil
+	}
+	var out []string
+	for i, c := range n.Content {
+		if s, ok := p.str(c, fmt.Sprintf("%s[%d]", field, i)); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// duration accepts seconds (10, 2.5) or a Go duration ("10s", "500ms").
+func (p *parser) duration(n *yaml.Node, field string) (time.Duration, bool) {
+	if n.Kind == yaml.ScalarNode {
+		if f, err := strconv.ParseFloat(n.Value, 64); err == nil && f >= 0 && f <= 3600 {
+			return time.Duration(f * float64(time.Second)), true
+		}
+		if d, err := time.ParseDuration(n.Value); err == nil && d >= 0 && d <= time.Hour {
+			return d, true
+		}
+	}
+	p.errorf(n, field, "want seconds (10) or a duration (10s, 500ms) up to an hour")
+	return 0, false
+}
+
+func (p *parser) top(n *yaml.Node) {
+	var nameNode, topoNode *yaml.Node
+	p.fields(n, "", map[string]func(*yaml.Node, string){
+		"name": func(v *yaml.Node, f string) {
+			nameNode = v
+			if s, ok := p.str(v, f); ok {
+				if !validName(s) || len(s) > 12 {
+					p.errorf(v, f, "%q: want up to 12 letters, digits, - or _ (it prefixes namespace and device names)", s)
+				}
+				p.t.Name = s
+			}
+		},
+		"message":  func(v *yaml.Node, f string) { p.t.Message, _ = p.str(v, f) },
+		"topology": func(v *yaml.Node, f string) { topoNode = v },
+		"tasks":    func(v *yaml.Node, f string) { p.tasks(v, f) },
+	})
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	if nameNode == nil {
+		p.errorf(n, "name", "missing (every lab has a name: its namespaces are <name>-<node>)")
+	}
+	if topoNode == nil {
+		p.errorf(n, "topology", "missing (want topology.nodes and topology.links)")
+		return
+	}
+	p.topology(topoNode)
+	p.checkTasks()
+}
+
+func (p *parser) topology(n *yaml.Node) {
+	var nodes, links *yaml.Node
+	defaultKind := Host
+	p.fields(n, "topology", map[string]func(*yaml.Node, string){
+		"defaults": func(v *yaml.Node, f string) {
+			p.fields(v, f, map[string]func(*yaml.Node, string){
+				"kind": func(v *yaml.Node, f string) {
+					if k, ok := p.kind(v, f); ok {
+						defaultKind = k
+					}
+				},
+			})
+		},
+		"nodes": func(v *yaml.Node, f string) { nodes = v },
+		"links": func(v *yaml.Node, f string) { links = v },
+	})
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	if nodes == nil {
+		p.errorf(n, "topology.nodes", "missing")
+		return
+	}
+	if nodes.Kind != yaml.MappingNode {
+		p.errorf(nodes, "topology.nodes", "want a mapping of node names to their settings")
+		return
+	}
+	for i := 0; i+1 < len(nodes.Content); i += 2 {
+		k, v := nodes.Content[i], nodes.Content[i+1]
+		f := "topology.nodes." + k.Value
+		if !validName(k.Value) {
+			p.errorf(k, f, "node name %q: want letters, digits, - or _", k.Value)
+			continue
+		}
+		if p.t.Node(k.Value) != nil {
+			p.errorf(k, f, "node defined twice")
+			continue
+		}
+		p.node(k.Value, v, f, defaultKind)
+	}
+	if links != nil {
+		p.links(links)
+	}
+	for _, nd := range p.t.Nodes {
+		p.checkNode(nd)
+	}
+}
+
+func (p *parser) kind(v *yaml.Node, f string) (Kind, bool) {
+	s, ok := p.str(v, f)
+	if !ok {
+		return "", false
+	}
+	switch Kind(s) {
+	case Router, Host:
+		return Kind(s), true
+	}
+	p.errorf(v, f, "%q: want router or host", s)
+	return "", false
+}
+
+// nodeSrc keeps the YAML nodes of fields checked after the links are known.
+type nodeSrc struct {
+	node, ip, gw *yaml.Node
+	interfaces   *yaml.Node
+}
+
+func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
+	nd := &Node{Name: name, Kind: kind, Line: n.Line}
+	src := nodeSrc{node: n}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "kind" {
+				if k, ok := p.kind(n.Content[i+1], field+".kind"); ok {
+					nd.Kind = k
+				}
+			}
+		}
+	}
+	var cfgNode *yaml.Node
+	routerOnly := func(v *yaml.Node, f string) bool {
+		if nd.Kind != Router {
+			p.errorf(v, f, "only router nodes have this field (%s is a %s)", name, nd.Kind)
+			return false
+		}
+		return true
+	}
+	hostOnly := func(v *yaml.Node, f string) bool {
+		if nd.Kind != Host {
+			p.errorf(v, f, "only host nodes have this field (%s is a %s; configure it in its startup-config)", name, nd.Kind)
+			return false
+		}
+		return true
+	}
+	p.fields(n, field, map[string]func(*yaml.Node, string){
+		"kind": func(*yaml.Node, string) {},
+		"startup-config": func(v *yaml.Node, f string) {
+			if routerOnly(v, f) {
+				nd.StartupConfig, _ = p.str(v, f)
+				cfgNode = v
+			}
+		},
+		"config": func(v *yaml.Node, f string) {
+			if routerOnly(v, f) {
+				nd.StartupConfigText, _ = p.str(v, f)
+			}
+		},
+		"interfaces": func(v *yaml.Node, f string) {
+			if routerOnly(v, f) {
+				nd.Interfaces, _ = p.integer(v, f, 1, MaxInterfaces)
+				src.interfaces = v
+			}
+		},
+		"ip": func(v *yaml.Node, f string) {
+			if !hostOnly(v, f) {
+				return
+			}
+			src.ip = v
+			if s, ok := p.str(v, f); ok {
+				pfx, err := netip.ParsePrefix(s)
+				if err != nil || !pfx.Addr().Is4() || pfx.Bits() < 1 || pfx.Bits() > 32 {
+					p.errorf(v, f, "%q is not an IPv4 address with a prefix length such as 192.168.1.10/24", s)
+					return
+				}
+				nd.Addr = pfx
+			}
+		},
+		"gw": func(v *yaml.Node, f string) {
+			if !hostOnly(v, f) {
+				return
+			}
+			src.gw = v
+			if s, ok := p.str(v, f); ok {
+				a, err := netip.ParseAddr(s)
+				if err != nil || !a.Is4() {
+					p.errorf(v, f, "%q is not an IPv4 address such as 192.168.1.1", s)
+					return
+				}
+				nd.Gateway = a
+			}
+		},
+		"routes": func(v *yaml.Node, f string) {
+			if !hostOnly(v, f) {
+				return
+			}
+			for i, s := range p.strings(v, f) {
+				r, err := parseRoute(s)
+				if err != nil {
+					node := v
+					if v.Kind == yaml.SequenceNode && i < len(v.Content) {
+						node = v.Content[i]
+					}
+					p.errorf(node, fmt.Sprintf("%s[%d]", f, i), "%v", err)
+					continue
+				}
+				nd.Routes = append(nd.Routes, r)
+			}
+		},
+		"exec": func(v *yaml.Node, f string) {
+			if hostOnly(v, f) {
+				nd.Exec = p.strings(v, f)
+			}
+		},
+	})
+	if nd.Kind == Router && nd.StartupConfig != "" && p.fsys != nil {
+		if nd.StartupConfigText != "" {
+			p.errorf(cfgNode, field+".startup-config", "give startup-config or config, not both")
+		} else {
+			b, err := fs.ReadFile(p.fsys, path.Join(p.dir, nd.StartupConfig))
+			if err != nil {
+				p.errorf(cfgNode, field+".startup-config", "cannot read %s: %v", nd.StartupConfig, errors.Unwrap(err))
+			}
+			nd.StartupConfigText = string(b)
+		}
+	}
+	p.t.Nodes = append(p.t.Nodes, nd)
+	p.src = append(p.src, src)
+}
+
+// parseRoute reads "PREFIX via ADDR" or "default via ADDR".
+func parseRoute(s string) (Route, error) {
+	f := strings.Fields(s)
+	if len(f) != 3 || f[1] != "via" {
+		return Route{}, fmt.Errorf("%q: want PREFIX via ADDRESS, such as 203.0.113.100/32 via 203.0.113.1", s)
+	}
+	if f[0] == "default" {
+		f[0] = "0.0.0.0/0"
+	}
+	pfx, err := netip.ParsePrefix(f[0])
+	if err != nil || !pfx.Addr().Is4() {
+		return Route{}, fmt.Errorf("%q: %q is not an IPv4 prefix such as 203.0.113.0/24", s, f[0])
+	}
+	via, err := netip.ParseAddr(f[2])
+	if err != nil || !via.Is4() {
+		return Route{}, fmt.Errorf("%q: %q is not an IPv4 address", s, f[2])
+	}
+	return Route{Prefix: pfx.Masked(), Via: via}, nil
+}
+
+func (p *parser) links(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "topology.links", "want a list of links such as - endpoints: [\"r1:Gi0/0\", \"pc1:eth0\"]")
+		return
+	}
+	used := map[string]int{} // "node:iface" -> line
+	for i, ln := range n.Content {
+		field := fmt.Sprintf("topology.links[%d]", i)
+		var eps *yaml.Node
+		p.fields(ln, field, map[string]func(*yaml.Node, string){
+			"endpoints": func(v *yaml.Node, f string) { eps = v },
+		})
+		if ln.Kind != yaml.MappingNode {
+			continue
+		}
+		if eps == nil {
+			p.errorf(ln, field+".endpoints", "missing")
+			continue
+		}
+		if eps.Kind != yaml.SequenceNode || len(eps.Content) != 2 {
+			p.errorf(eps, field+".endpoints", "want two endpoints such as [\"r1:Gi0/0\", \"pc1:eth0\"]")
+			continue
+		}
+		l := &Link{Line: eps.Line}
+		ok := true
+		for j, ep := range eps.Content {
+			f := fmt.Sprintf("%s.endpoints[%d]", field, j)
+			s, good := p.str(ep, f)
+			if !good {
+				ok = false
+				continue
+			}
+			nodeName, ifname, found := strings.Cut(s, ":")
+			nd := p.t.Node(nodeName)
+			switch {
+			case !found || ifname == "":
+				p.errorf(ep, f, "%q: want NODE:INTERFACE such as r1:Gi0/0 or pc1:eth0", s)
+				ok = false
+				continue
+			case nd == nil:
+				p.errorf(ep, f, "%q: there is no node %q in topology.nodes", s, nodeName)
+				ok = false
+				continue
+			}
+			if nd.Kind == Router {
+				c, err := canonicalInterface(ifname)
+				if err != nil {
+					p.errorf(ep, f, "%v", err)
+					ok = false
+					continue
+				}
+				if l.Router != nil {
+					p.errorf(ep, f, "%q: this link joins two routers; a link joins a router interface and a host", s)
+					ok = false
+					continue
+				}
+				l.Router, l.RouterIf, l.routerSide = nd, c, j
+				ifname = c
+			} else {
+				if len(ifname) > MaxIfName || !validName(ifname) || ifname == "lo" {
+					p.errorf(ep, f, "%q: %q is not a Linux interface name such as eth0", s, ifname)
+					ok = false
+					continue
+				}
+				if l.Host != nil {
+					p.errorf(ep, f, "%q: this link joins two hosts; a link joins a router interface and a host", s)
+					ok = false
+					continue
+				}
+				l.Host, l.HostIf = nd, ifname
+			}
+			key := nd.Name + ":" + ifname
+			if line, dup := used[key]; dup {
+				p.errorf(ep, f, "%q: %s is already used by the link on line %d", s, key, line)
+				ok = false
+				continue
+			}
+			used[key] = ep.Line
+		}
+		if !ok {
+			continue
+		}
+		if l.Router == nil || l.Host == nil {
+			continue // reported above
+		}
+		if other := p.t.HostLink(l.Host); other != nil {
+			p.errorf(eps, field+".endpoints", "host %s already has a link (line %d); a host has one interface", l.Host.Name, other.Line)
+			continue
+		}
+		p.t.Links = append(p.t.Links, l)
+	}
+}
+
+// checkNode checks what depends on the links: addresses, the chassis size.
+func (p *parser) checkNode(nd *Node) {
+	var src nodeSrc
+	for i, n := range p.t.Nodes {
+		if n == nd {
+			src = p.src[i]
+		}
+	}
+	field := "topology.nodes." + nd.Name
+	switch nd.Kind {
+	case Router:
+		highest := -1
+		for _, l := range p.t.LinksOf(nd) {
+			highest = max(highest, interfaceNumber(l.RouterIf))
+		}
+		switch {
+		case nd.Interfaces == 0:
+			nd.Interfaces = max(DefaultInterfaces, highest+1)
+		case highest >= nd.Interfaces:
+			p.errorf(src.interfaces, field+".interfaces", "%d interfaces end at GigabitEthernet0/%d, but a link uses GigabitEthernet0/%d", nd.Interfaces, nd.Interfaces-1, highest)
+		}
+	case Host:
+		link := p.t.HostLink(nd)
+		if link == nil && src.ip != nil {
+			p.errorf(src.ip, field+".ip", "%s has an address but no link", nd.Name)
+		}
+		if nd.Gateway.IsValid() {
+			switch {
+			case !nd.Addr.IsValid():
+				p.errorf(src.gw, field+".gw", "a gateway needs an address (ip) on the same subnet")
+			case !nd.Addr.Masked().Contains(nd.Gateway) || nd.Gateway == nd.Addr.Addr():
+				p.errorf(src.gw, field+".gw", "%s is not another address in %s", nd.Gateway, nd.Addr.Masked())
+			}
+		}
+	}
+}
+
+func (p *parser) tasks(n *yaml.Node, field string) {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, field, "want a list of tasks, each with name, points and checks")
+		return
+	}
+	for i, tn := range n.Content {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		t := &Task{Points: 1}
+		var inline *Check
+		checkField := func(apply func(c *Check, v *yaml.Node, f string)) func(*yaml.Node, string) {
+			return func(v *yaml.Node, f string) {
+				if inline == nil {
+					inline = &Check{RC: 0, Timeout: DefaultCheckTimeout, Line: tn.Line}
+				}
+				apply(inline, v, f)
+			}
+		}
+		handlers := map[string]func(*yaml.Node, string){
+			"name": func(v *yaml.Node, f string) {
+				t.Name, _ = p.str(v, f)
+				if t.Name != "" && !validName(t.Name) {
+					p.errorf(v, f, "%q: want letters, digits, - or _ (it is typed on the command line: labs check NAME)", t.Name)
+				}
+			},
+			"description": func(v *yaml.Node, f string) { t.Description, _ = p.str(v, f) },
+			"points":      func(v *yaml.Node, f string) { t.Points, _ = p.integer(v, f, 0, 1000) },
+			"wait":        func(v *yaml.Node, f string) { t.Wait, _ = p.duration(v, f) },
+			"pass":        func(v *yaml.Node, f string) { t.Pass, _ = p.str(v, f) },
+			"fail":        func(v *yaml.Node, f string) { t.Fail, _ = p.str(v, f) },
+			"checks": func(v *yaml.Node, f string) {
+				if v.Kind != yaml.SequenceNode {
+					p.errorf(v, f, "want a list of checks, each with node and exec or cli")
+					return
+				}
+				for j, cn := range v.Content {
+					c := &Check{Timeout: DefaultCheckTimeout, Line: cn.Line}
+					p.fields(cn, fmt.Sprintf("%s[%d]", f, j), checkHandlers(p, func(apply func(c *Check, v *yaml.Node, f string)) func(*yaml.Node, string) {
+						return func(v *yaml.Node, f string) { apply(c, v, f) }
+					}))
+					p.checkCheck(c, cn, fmt.Sprintf("%s[%d]", f, j))
+					t.Checks = append(t.Checks, c)
+				}
+			},
+		}
+		for k, h := range checkHandlers(p, checkField) {
+			handlers[k] = h
+		}
+		p.fields(tn, f, handlers)
+		if tn.Kind != yaml.MappingNode {
+			continue
+		}
+		if t.Name == "" {
+			p.errorf(tn, f+".name", "missing")
+		}
+		if inline != nil {
+			if len(t.Checks) > 0 {
+				p.errorf(tn, f, "give the check inline (node, exec/cli, ...) or as checks, not both")
+			}
+			p.checkCheck(inline, tn, f)
+			t.Checks = append(t.Checks, inline)
+		}
+		if len(t.Checks) == 0 {
+			p.errorf(tn, f+".checks", "missing (want node and exec or cli)")
+		}
+		for _, other := range p.t.Tasks {
+			if other.Name == t.Name && t.Name != "" {
+				p.errorf(tn, f+".name", "task %q defined twice", t.Name)
+			}
+		}
+		p.t.Tasks = append(p.t.Tasks, t)
+		p.taskNodes = append(p.taskNodes, tn)
+	}
+}
+
+// checkHandlers are the fields of one check; wrap binds them to the check being built.
+func checkHandlers(p *parser, wrap func(func(c *Check, v *yaml.Node, f string)) func(*yaml.Node, string)) map[string]func(*yaml.Node, string) {
+	re := func(v *yaml.Node, f string) *regexp.Regexp {
+		s, ok := p.str(v, f)
+		if !ok {
+			return nil
+		}
+		r, err := regexp.Compile("(?m)" + s)
+		if err != nil {
+			p.errorf(v, f, "bad regular expression: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+			return nil
+		}
+		return r
+	}
+	node := wrap(func(c *Check, v *yaml.Node, f string) { c.Node, _ = p.str(v, f) })
+	return map[string]func(*yaml.Node, string){
+		"node":     node,
+		"on":       node,
+		"exec":     wrap(func(c *Check, v *yaml.Node, f string) { c.Exec, _ = p.str(v, f) }),
+		"cli":      wrap(func(c *Check, v *yaml.Node, f string) { c.CLI, _ = p.str(v, f) }),
+		"rc":       wrap(func(c *Check, v *yaml.Node, f string) { c.RC, _ = p.integer(v, f, 0, 255) }),
+		"match":    wrap(func(c *Check, v *yaml.Node, f string) { c.Match = re(v, f) }),
+		"no-match": wrap(func(c *Check, v *yaml.Node, f string) { c.NoMatch = re(v, f) }),
+		"timeout":  wrap(func(c *Check, v *yaml.Node, f string) { c.Timeout, _ = p.duration(v, f) }),
+		"fail-msg": wrap(func(c *Check, v *yaml.Node, f string) { c.Fail, _ = p.str(v, f) }),
+	}
+}
+
+func (p *parser) checkCheck(c *Check, n *yaml.Node, field string) {
+	switch {
+	case c.Node == "":
+		p.errorf(n, field+".node", "missing (the host or router the check runs on)")
+	case c.Exec == "" && c.CLI == "":
+		p.errorf(n, field, "want exec (a command on a host) or cli (a command on a router)")
+	case c.Exec != "" && c.CLI != "":
+		p.errorf(n, field, "give exec or cli, not both")
+	}
+	if c.Timeout == 0 {
+		c.Timeout = DefaultCheckTimeout
+	}
+	p.checks = append(p.checks, checkSrc{c, n, field})
+}
+
+type checkSrc struct {
+	c     *Check
+	n     *yaml.Node
+	field string
+}
+
+// checkTasks checks what depends on the nodes: each check runs on a node of the right kind.
+func (p *parser) checkTasks() {
+	for _, cs := range p.checks {
+		c := cs.c
+		if c.Node == "" {
+			continue
+		}
+		nd := p.t.Node(c.Node)
+		switch {
+		case nd == nil:
+			p.errorf(cs.n, cs.field+".node", "there is no node %q in topology.nodes", c.Node)
+		case c.Exec != "" && nd.Kind != Host:
+			p.errorf(cs.n, cs.field+".exec", "%s is a router: use cli for router checks", c.Node)
+		case c.CLI != "" && nd.Kind != Router:
+			p.errorf(cs.n, cs.field+".cli", "%s is a host: use exec for host checks", c.Node)
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package labs
+
+import (
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Kind is what a node is.
+type Kind string
+
+// Node kinds.
+const (
+	Router Kind = "router" // a router process (cmd/router) configured by an IOS startup-config
+	Host   Kind = "host"   // a network namespace running ordinary programs
+)
+
+// Topology is a parsed and checked lab.
+type Topology struct {
+	Name    string
+	Message string // printed after `labs up`
+	Nodes   []*Node
+	Links   []*Link
+	Tasks   []*Task
+	// Source names the file (or "embedded:PATH"); Dir is the directory its relative paths are read
+	// from (nil for an embedded lab: FS is used).
+	Source string
+	Dir    string
+	FS     fs.FS
+	Raw    []byte // the file as read, kept with the running lab so checks work without the file
+}
+
+// Node is one router or host.
+type Node struct {
+	Name string
+	Kind Kind
+	Line int // where the node is defined, for messages
+
+	// Router nodes.
+	StartupConfig     string // path as written in the file ("" = none)
+	StartupConfigText string // its contents
+	Interfaces        int    // GigabitEthernet0/0 .. 0/(N-1)
+
+	// Host nodes.
+	Addr    netip.Prefix // address of its interface (zero = none)
+	Gateway netip.Addr   // default route (zero = none)
+	Routes  []Route
+	Exec    []string // shell commands run in the namespace after addressing; "... &" runs in the background
+}
+
+// Route is a static route on a host.
+type Route struct {
+	Prefix netip.Prefix
+	Via    netip.Addr
+}
+
+func (r Route) String() string { return r.Prefix.String() + " via " + r.Via.String() }
+
+// Link joins a router interface and a host interface.
+type Link struct {
+	Router     *Node
+	RouterIf   string // canonical: GigabitEthernet0/1
+	Host       *Node
+	HostIf     string // eth0
+	Line       int
+	routerSide int // index of the router endpoint as written (for graphs in the file's order)
+}
+
+// Task is one graded item: its checks must all pass (retried until Wait has passed).
+type Task struct {
+	Name        string
+	Description string
+	Points      int
+	Wait        time.Duration
+	Pass, Fail  string
+	Checks      []*Check
+}
+
+// Check is one test on a node: a program on a host or a CLI command on a router.
+type Check struct {
+	Node    string
+	Exec    string // shell command on a host
+	CLI     string // CLI line(s) on a router, run from privileged EXEC
+	RC      int    // wanted exit status of Exec (default 0)
+	Match   *regexp.Regexp
+	NoMatch *regexp.Regexp
+	Timeout time.Duration // one attempt
+	Fail    string        // message when this check fails (default: the task's)
+	Line    int
+}
+
+// Node returns the node called name, or nil.
+func (t *Topology) Node(name string) *Node {
+	for _, n := range t.Nodes {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// LinksOf lists the links that end on the node.
+func (t *Topology) LinksOf(n *Node) []*Link {
+	var out []*Link
+	for _, l := range t.Links {
+		if l.Router == n || l.Host == n {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// HostLink is the link of a host (hosts have one interface), or nil.
+func (t *Topology) HostLink(n *Node) *Link {
+	for _, l := range t.Links {
+		if l.Host == n {
+			return l
+		}
+	}
+	return nil
+}
+
+// canonicalInterface expands an IOS interface abbreviation (g0/1, Gi0/1, gig 0/1) to the router's
+// full name. Only GigabitEthernet interfaces can carry a link.
+func canonicalInterface(s string) (string, error) {
+	t := strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	i := strings.IndexAny(t, "0123456789")
+	if i <= 0 || !strings.HasPrefix("gigabitethernet", strings.ToLower(t[:i])) {
+		return "", fmt.Errorf("%q is not a router interface such as GigabitEthernet0/1 or Gi0/1", s)
+	}
+	num := t[i:]
+	slot, port, ok := strings.Cut(num, "/")
+	if !ok || slot != "0" || !allDigits(port) || len(port) > 2 {
+		return "", fmt.Errorf("%q is not a router interface such as GigabitEthernet0/1 or Gi0/1", s)
+	}
+	return "GigabitEthernet0/" + strings.TrimLeft(port[:len(port)-1], "0") + port[len(port)-1:], nil
+}
+
+// interfaceNumber is n of GigabitEthernet0/n.
+func interfaceNumber(canonical string) int {
+	var n int
+	fmt.Sscanf(strings.TrimPrefix(canonical, "GigabitEthernet0/"), "%d", &n)
+	return n
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ShortInterface is the IOS short form: GigabitEthernet0/1 -> Gi0/1.
+func ShortInterface(s string) string {
+	if rest, ok := strings.CutPrefix(s, "GigabitEthernet"); ok {
+		return "Gi" + rest
+	}
+	return s
+}

@@ -1,0 +1,339 @@
+package labs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"natlab/console"
+)
+
+// Options tune Up.
+type Options struct {
+	Router       string        // the router binary
+	Reset        bool          // ignore configs saved by `labs save`
+	ConfigDir    string        // where saved configs live; default SavedConfigDir(t)
+	ReadyTimeout time.Duration // how long nodes get to become ready; default 20s
+	Out          io.Writer     // progress and the summary; default io.Discard
+}
+
+// SavedConfigDir is where `labs save` keeps a lab's running configs: next to the topology file as
+// <name>-configs/, or in the current directory for an embedded lab.
+func SavedConfigDir(t *Topology) string {
+	dir := t.Dir
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	return filepath.Join(dir, t.Name+"-configs")
+}
+
+// execGrace is how long a host's exec command may take before it counts as a background program.
+const execGrace = 10 * time.Second
+
+// Up deploys a topology: namespaces, router processes with their TUN ports moved into the hosts,
+// host routes and programs. It waits until every node is ready. On failure everything created so
+// far is removed again.
+func Up(t *Topology, o Options) (*State, error) {
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.ReadyTimeout == 0 {
+		o.ReadyTimeout = 20 * time.Second
+	}
+	if o.ConfigDir == "" {
+		o.ConfigDir = SavedConfigDir(t)
+	}
+	if o.Router == "" && len(t.Routers()) > 0 {
+		return nil, errors.New("no router binary (build cmd/router and pass --router PATH)")
+	}
+	d := &deployer{sys: host{}, t: t, o: o}
+	s, err := d.prepare()
+	if err != nil {
+		return nil, err
+	}
+	if err := d.deploy(); err != nil {
+		fmt.Fprintf(o.Out, "labs up: %v\nremoving what was created...\n", err)
+		if derr := down(host{}, s, o.Out, stopGrace); derr != nil {
+			fmt.Fprintf(o.Out, "labs down: %v\n", derr)
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// Routers lists the router nodes.
+func (t *Topology) Routers() []*Node {
+	var out []*Node
+	for _, n := range t.Nodes {
+		if n.Kind == Router {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+type deployer struct {
+	sys system
+	t   *Topology
+	o   Options
+	s   *State
+}
+
+// prepare checks that nothing is in the way and creates the state directory.
+func (d *deployer) prepare() (*State, error) {
+	t := d.t
+	dir := filepath.Join(RunDir(), t.Name)
+	if _, err := os.Stat(dir); err == nil {
+		return nil, fmt.Errorf("lab %s is already up (%s exists): labs down %s", t.Name, dir, t.Name)
+	}
+	seen := map[string]string{}
+	for _, n := range t.Nodes {
+		ns := NetnsName(t.Name, n.Name)
+		if other, dup := seen[ns]; dup {
+			return nil, fmt.Errorf("nodes %s and %s would share namespace %s: rename one", other, n.Name, ns)
+		}
+		seen[ns] = n.Name
+		if d.sys.NetnsExists(ns) {
+			return nil, fmt.Errorf("namespace %s already exists (left by something else?): remove it with ip netns del %s", ns, ns)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	s := &State{Lab: t.Name, Source: t.Source, ConfigDir: d.o.ConfigDir, Created: time.Now().UTC(), dir: dir}
+	for _, n := range t.Nodes {
+		ns := NodeState{Name: n.Name, Kind: n.Kind, Netns: NetnsName(t.Name, n.Name), Log: filepath.Join(dir, n.Name+".log")}
+		if n.Kind == Router {
+			ns.Console = filepath.Join(dir, n.Name+".sock")
+			ns.Startup = filepath.Join(dir, n.Name+".cfg")
+		}
+		for _, l := range t.LinksOf(n) {
+			dev := TUNName(t.Name, l.Router.Name, l.RouterIf)
+			hostNS := NetnsName(t.Name, l.Host.Name)
+			addr := ""
+			if l.Host.Addr.IsValid() {
+				addr = l.Host.Addr.String()
+			}
+			if n.Kind == Router {
+				ns.Ports = append(ns.Ports, PortState{Interface: l.RouterIf, Peer: l.Host.Name + ":" + l.HostIf, Device: dev, Netns: hostNS, HostIf: l.HostIf, Addr: addr})
+			} else {
+				ns.Ports = append(ns.Ports, PortState{Interface: l.HostIf, Peer: l.Router.Name + ":" + ShortInterface(l.RouterIf), Device: dev, Netns: hostNS, HostIf: l.HostIf, Addr: addr})
+			}
+		}
+		s.Nodes = append(s.Nodes, ns)
+	}
+	d.s = s
+	if err := os.WriteFile(filepath.Join(dir, "topology.yml"), t.Raw, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := s.Save(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+func (d *deployer) deploy() error {
+	start := time.Now()
+	t, s := d.t, d.s
+	for _, n := range t.Nodes {
+		ns := NetnsName(t.Name, n.Name)
+		if err := d.sys.AddNetns(ns); err != nil {
+			return err
+		}
+		s.Netns = append(s.Netns, ns)
+		if err := s.Save(); err != nil {
+			return err
+		}
+	}
+	for _, n := range t.Routers() {
+		if err := d.startRouter(n); err != nil {
+			return err
+		}
+	}
+	deadline := time.Now().Add(d.o.ReadyTimeout)
+	for _, n := range t.Routers() {
+		if err := d.waitRouter(n, deadline); err != nil {
+			return err
+		}
+	}
+	for _, n := range t.Nodes {
+		if n.Kind == Host {
+			if err := d.startHost(n); err != nil {
+				return err
+			}
+		}
+	}
+	s.Ready = true
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(d.o.Out, "lab %s is up in %.1fs\n", t.Name, time.Since(start).Seconds())
+	return nil
+}
+
+// routerConfig writes the router's working startup-config: the saved one unless Reset, else the
+// topology's. `write memory` on the router changes this copy, never the lab's files.
+func (d *deployer) routerConfig(n *Node, path string) error {
+	text := n.StartupConfigText
+	if !d.o.Reset {
+		if b, err := os.ReadFile(filepath.Join(d.o.ConfigDir, n.Name+".cfg")); err == nil {
+			fmt.Fprintf(d.o.Out, "%s: using the saved config %s (labs up --reset ignores it)\n", n.Name, filepath.Join(d.o.ConfigDir, n.Name+".cfg"))
+			text = string(b)
+		}
+	}
+	if text == "" {
+		return nil
+	}
+	return os.WriteFile(path, []byte(text), 0o600)
+}
+
+// RouterArgs are the router's command line for node n.
+func RouterArgs(t *Topology, n *Node, consolePath, startup string) []string {
+	args := []string{"--daemon", "--console", consolePath, "--startup-config", startup, "--interfaces", strconv.Itoa(n.Interfaces)}
+	for _, l := range t.LinksOf(n) {
+		spec := fmt.Sprintf("%s=tun:%s,netns=%s,name=%s", ShortInterface(l.RouterIf), TUNName(t.Name, n.Name, l.RouterIf), NetnsName(t.Name, l.Host.Name), l.HostIf)
+		if l.Host.Addr.IsValid() {
+			spec += ",addr=" + l.Host.Addr.String()
+		}
+		if l.Host.Gateway.IsValid() {
+			spec += ",gw=" + l.Host.Gateway.String()
+		}
+		args = append(args, "--port", spec)
+	}
+	return args
+}
+
+func (d *deployer) startRouter(n *Node) error {
+	st, _ := d.s.Node(n.Name)
+	if err := d.routerConfig(n, st.Startup); err != nil {
+		return err
+	}
+	args := append([]string{"netns", "exec", st.Netns, d.o.Router}, RouterArgs(d.t, n, st.Console, st.Startup)...)
+	p, _, err := d.spawn(n.Name, "router", st.Log, "ip", args...)
+	if err != nil {
+		return fmt.Errorf("%s: starting the router: %v", n.Name, err)
+	}
+	d.s.Procs = append(d.s.Procs, p)
+	return d.s.Save()
+}
+
+// spawn starts a program in its own session (so it outlives `labs up` and a terminal's signals),
+// with its output appended to logPath, and records it.
+// The channel delivers its exit once it ends.
+func (d *deployer) spawn(node, role, logPath, prog string, args ...string) (Proc, <-chan error, error) {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return Proc{}, nil, err
+	}
+	defer logf.Close()
+	cmd := exec.Command(prog, args...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return Proc{}, nil, err
+	}
+	start, _ := procStart(cmd.Process.Pid)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }() // reap it if it exits while we run
+	return Proc{Node: node, Role: role, PID: cmd.Process.Pid, Start: start, Cmd: prog + " " + strings.Join(args, " ")}, done, nil
+}
+
+// waitRouter waits until the router answers on its console and every host end of its links has
+// its address.
+func (d *deployer) waitRouter(n *Node, deadline time.Time) error {
+	st, _ := d.s.Node(n.Name)
+	var p Proc
+	for _, q := range d.s.Procs {
+		if q.Node == n.Name && q.Role == "router" {
+			p = q
+		}
+	}
+	for {
+		if cur, ok := d.sys.ProcStart(p.PID); !ok || cur != p.Start {
+			return fmt.Errorf("%s: the router exited during start:\n%s", n.Name, logTail(st.Log))
+		}
+		if c, err := console.Dial(st.Console, time.Second); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: the router did not open its console %s within %v:\n%s", n.Name, st.Console, d.o.ReadyTimeout, logTail(st.Log))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, port := range st.Ports {
+		for !hostIfReady(port) {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s: %s did not appear as %s in %s within %v:\n%s", n.Name, port.Interface, port.HostIf, port.Netns, d.o.ReadyTimeout, logTail(st.Log))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+// hostIfReady reports whether the host end of a router port exists, is up and has its address.
+func hostIfReady(p PortState) bool {
+	out, err := exec.Command("ip", "-n", p.Netns, "-o", "-4", "addr", "show", "dev", p.HostIf).Output()
+	if err != nil {
+		return false
+	}
+	if p.Addr == "" {
+		return true
+	}
+	return strings.Contains(string(out), " "+p.Addr+" ")
+}
+
+func (d *deployer) startHost(n *Node) error {
+	st, _ := d.s.Node(n.Name)
+	for _, r := range n.Routes {
+		if err := ipCmd("-n", st.Netns, "route", "replace", r.Prefix.String(), "via", r.Via.String()); err != nil {
+			return fmt.Errorf("%s: route %s: %v", n.Name, r, err)
+		}
+	}
+	for _, c := range n.Exec {
+		cmdline, background := strings.CutSuffix(strings.TrimSpace(c), "&")
+		p, done, err := d.spawn(n.Name, "exec", st.Log, "ip", "netns", "exec", st.Netns, "sh", "-c", strings.TrimSpace(cmdline))
+		if err != nil {
+			return fmt.Errorf("%s: exec %q: %v", n.Name, c, err)
+		}
+		d.s.Procs = append(d.s.Procs, p)
+		if err := d.s.Save(); err != nil {
+			return err
+		}
+		if background {
+			continue
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("%s: exec %q: %v:\n%s", n.Name, c, err, logTail(st.Log))
+			}
+		case <-time.After(execGrace):
+			fmt.Fprintf(d.o.Out, "%s: %q still runs after %v: left running in the background (end it with & to say so)\n", n.Name, c, execGrace)
+		}
+	}
+	return nil
+}
+
+// logTail is the end of a log file, for error messages.
+func logTail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "  (no log)"
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > 15 {
+		lines = lines[len(lines)-15:]
+	}
+	return "  " + strings.Join(lines, "\n  ")
+}

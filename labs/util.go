@@ -1,0 +1,5 @@
+package labs
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }
