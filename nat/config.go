@@ -169,6 +169,7 @@ func (n *NAT) AddStatic(r StaticRule) error {
 	sr.binding = &Binding{kind: bindStatic, proto: r.Proto, static: sr, created: n.nowNano()}
 	sr.binding.local = endpoint{addr4(r.Local), r.LocalPort}
 	n.cfg.statics = append(n.cfg.statics, sr)
+	n.notePeak(sr.binding.created)
 	n.publish()
 	return nil
 }
@@ -211,6 +212,7 @@ func (n *NAT) AddOutsideStatic(r OutsideStatic) error {
 		}
 	}
 	n.cfg.outside = append(n.cfg.outside, &outsideRule{OutsideStatic: r, global: addr4(r.Global), local: addr4(r.Local)})
+	n.notePeak(n.nowNano())
 	n.publish()
 	return nil
 }

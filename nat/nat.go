@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"natlab/router"
 )
 
 // Role is what `ip nat inside|outside` makes of an interface.
@@ -87,6 +89,9 @@ type NAT struct {
 
 	debug atomic.Bool
 	logf  atomic.Pointer[func(string)]
+
+	router *router.Router // nil in tests of the core
+	stop   chan struct{}
 }
 
 type bindKey struct {

@@ -1,0 +1,243 @@
+package nat
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Column stops of `show ip nat translations` (ios-cli.md §4.9): each field
+// is padded to the next stop, with at least one space.
+var translationStops = [...]int{4, 23, 42, 61}
+
+const translationsHeader = "Pro Inside global      Inside local       Outside local      Outside global\n"
+
+func translationRow(w *strings.Builder, fields [5]string) {
+	col := 0
+	for i, f := range fields[:4] {
+		w.WriteString(f)
+		col += len(f)
+		pad := translationStops[i] - col
+		if pad < 1 {
+			pad = 1
+		}
+		w.WriteString(strings.Repeat(" ", pad))
+		col += pad
+	}
+	w.WriteString(fields[4])
+	w.WriteByte('\n')
+}
+
+func ep(e endpoint) string { return fmt.Sprintf("%s:%d", addrFrom(e.addr), e.port) }
+
+// age formats a duration as IOS does in show output: hh:mm:ss under a
+// day, then 1d02h, then 2w3d.
+func age(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int64(d / time.Second)
+	switch {
+	case s < 86400:
+		return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+	case s < 7*86400:
+		return fmt.Sprintf("%dd%02dh", s/86400, s/3600%24)
+	default:
+		return fmt.Sprintf("%dw%dd", s/(7*86400), s/86400%7)
+	}
+}
+
+// Translation is one row of the translation table, for show and for the
+// FTP inspection.
+type Translation struct {
+	Proto         uint8 // 0 for an address-only ("---") entry
+	InsideLocal   netip.AddrPort
+	InsideGlobal  netip.AddrPort
+	OutsideLocal  netip.AddrPort
+	OutsideGlobal netip.AddrPort
+}
+
+// WriteTranslations writes `show ip nat translations [verbose]`: extended
+// entries in creation order, then dynamic address bindings, then static
+// rules in configuration order. An empty table prints nothing.
+func (n *NAT) WriteTranslations(w io.Writer, verbose bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	now := n.nowNano()
+	var sessions []*Session
+	n.in.each(func(s *Session) { sessions = append(sessions, s) })
+	sort.Slice(sessions, func(i, j int) bool { return sessions[i].seq < sessions[j].seq })
+	var simple []*Binding
+	for _, b := range n.simpleByLocal {
+		simple = append(simple, b)
+	}
+	sort.Slice(simple, func(i, j int) bool { return simple[i].seq < simple[j].seq })
+
+	var sb strings.Builder
+	t := &n.cfg.timeouts
+	for _, s := range sessions {
+		translationRow(&sb, [5]string{protoName(s.proto), ep(s.inGlobal), ep(s.inLocal), ep(s.outLocal), ep(s.outGlobal)})
+		if verbose {
+			to := sessionTimeout(s, t)
+			idle := time.Duration(now - s.lastUsed.Load())
+			fmt.Fprintf(&sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n  flags: \nextended, use_count: 0, entry-id: %d, lc_entries: 0\n",
+				age(time.Duration(now-s.created)), age(idle), timeoutMillis(to), left(to, idle), s.mapID, s.seq)
+		}
+	}
+	for _, b := range simple {
+		translationRow(&sb, [5]string{"---", addrFrom(b.global.addr).String(), addrFrom(b.local.addr).String(), "---", "---"})
+		if verbose {
+			idle := time.Duration(now - b.lastUsed.Load())
+			fmt.Fprintf(&sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n  flags: \nnone, use_count: %d, entry-id: %d, lc_entries: 0\n",
+				age(time.Duration(now-b.created)), age(idle), timeoutMillis(t.Timeout), left(t.Timeout, idle), b.mapID, b.refs, b.seq)
+		}
+	}
+	for _, r := range n.cfg.statics {
+		g := r.Global
+		if r.Interface != "" {
+			g = n.ifAddr(r.Interface)
+			if !g.Is4() {
+				continue // no address yet: nothing to show
+			}
+		}
+		if r.Proto == 0 {
+			translationRow(&sb, [5]string{"---", g.String(), r.Local.String(), "---", "---"})
+		} else {
+			translationRow(&sb, [5]string{protoName(r.Proto), fmt.Sprintf("%s:%d", g, r.GlobalPort), fmt.Sprintf("%s:%d", r.Local, r.LocalPort), "---", "---"})
+		}
+		if verbose {
+			flags := "static"
+			if r.Proto != 0 {
+				flags = "static, extended"
+			}
+			if r.Extendable {
+				flags += ", extendable"
+			}
+			fmt.Fprintf(&sb, "  create %s, use %s, \n  flags: \n%s, use_count: %d, entry-id: %d, lc_entries: 0\n",
+				age(time.Duration(now-r.binding.created)), age(time.Duration(now-max(r.binding.lastUsed.Load(), r.binding.created))), flags, r.binding.refs, r.seq)
+		}
+	}
+	for _, r := range n.cfg.outside {
+		translationRow(&sb, [5]string{"---", "---", "---", r.Local.String(), r.Global.String()})
+	}
+	if sb.Len() == 0 {
+		return
+	}
+	io.WriteString(w, translationsHeader)
+	io.WriteString(w, sb.String())
+}
+
+func timeoutMillis(d time.Duration) int64 {
+	if d < 0 {
+		return 0
+	}
+	return int64(d / time.Millisecond)
+}
+
+func left(timeout, idle time.Duration) string {
+	if timeout < 0 {
+		return "never"
+	}
+	return age(timeout - idle)
+}
+
+// WriteStatistics writes `show ip nat statistics` (ios-cli.md §4.10).
+func (n *NAT) WriteStatistics(w io.Writer) {
+	st := n.Statistics()
+	now := n.clock()
+	fmt.Fprintf(w, "Total active translations: %d (%d static, %d dynamic; %d extended)\n", st.Active, st.Static, st.Dynamic, st.Extended)
+	if st.Peak > 0 {
+		fmt.Fprintf(w, "Peak translations: %d, occurred %s ago\n", st.Peak, age(now.Sub(st.PeakAt)))
+	} else {
+		fmt.Fprintf(w, "Peak translations: 0\n")
+	}
+	io.WriteString(w, "Outside interfaces:\n")
+	if len(st.Outside) > 0 {
+		fmt.Fprintf(w, "  %s\n", strings.Join(n.sortIfs(st.Outside), ", "))
+	}
+	io.WriteString(w, "Inside interfaces: \n")
+	if len(st.Inside) > 0 {
+		fmt.Fprintf(w, "  %s\n", strings.Join(n.sortIfs(st.Inside), ", "))
+	}
+	fmt.Fprintf(w, "Hits: %d  Misses: %d\n", st.Hits, st.Misses)
+	fmt.Fprintf(w, "CEF Translated packets: %d, CEF Punted packets: %d\n", st.Hits, st.Misses)
+	fmt.Fprintf(w, "Expired translations: %d\n", st.Expired)
+	io.WriteString(w, "Dynamic mappings:\n")
+	if len(st.Mappings) > 0 {
+		io.WriteString(w, "-- Inside Source\n")
+	}
+	for _, m := range st.Mappings {
+		if m.Pool == nil && m.Interface == "" {
+			fmt.Fprintf(w, "[Id: %d] access-list %s pool %s refcount %d\n", m.ID, m.List, m.Mapping.Pool, m.Refcount)
+			continue
+		}
+		if m.Interface != "" {
+			fmt.Fprintf(w, "[Id: %d] access-list %s interface %s refcount %d\n", m.ID, m.List, m.Interface, m.Refcount)
+			continue
+		}
+		p := m.Pool
+		fmt.Fprintf(w, "[Id: %d] access-list %s pool %s refcount %d\n", m.ID, m.List, p.Name, m.Refcount)
+		fmt.Fprintf(w, " pool %s: netmask %s\n", p.Name, addrFrom(prefixMask(p.PrefixLen)))
+		fmt.Fprintf(w, "\tstart %s end %s\n", p.Start, p.End)
+		fmt.Fprintf(w, "\ttype generic, total addresses %d, allocated %d (%d%%), misses %d\n", p.Total, p.Allocated, p.Allocated*100/p.Total, p.Misses)
+	}
+	io.WriteString(w, "\nTotal doors: 0\nAppl doors: 0\nNormal doors: 0\nQueued Packets: 0\n")
+}
+
+// sortIfs orders interface names as the chassis does.
+func (n *NAT) sortIfs(names []string) []string {
+	out := append([]string(nil), names...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := n.ifIdx(out[i]), n.ifIdx(out[j])
+		if a != b {
+			return a < b
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// Selector chooses translations for `clear ip nat translation`. Zero
+// fields match anything; Proto 0 with inside addresses names an address
+// binding and every flow through it.
+type Selector struct {
+	Proto                               uint8
+	InsideGlobal, InsideLocal           netip.Addr
+	InsideGlobalPort, InsideLocalPort   uint16
+	OutsideLocal, OutsideGlobal         netip.Addr
+	OutsideLocalPort, OutsideGlobalPort uint16
+}
+
+func matchEP(want netip.Addr, wport uint16, e endpoint, ports bool) bool {
+	if !want.IsValid() {
+		return true
+	}
+	if addr4(want) != e.addr {
+		return false
+	}
+	return !ports || wport == e.port
+}
+
+// Clear removes the dynamic translations sel selects and reports how many.
+func (n *NAT) Clear(sel Selector) int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	ports := sel.Proto != 0
+	removed := n.removeSessionsWhere(func(s *Session) bool {
+		return (!ports || s.proto == sel.Proto) &&
+			matchEP(sel.InsideGlobal, sel.InsideGlobalPort, s.inGlobal, ports) &&
+			matchEP(sel.InsideLocal, sel.InsideLocalPort, s.inLocal, ports) &&
+			matchEP(sel.OutsideLocal, sel.OutsideLocalPort, s.outLocal, ports) &&
+			matchEP(sel.OutsideGlobal, sel.OutsideGlobalPort, s.outGlobal, ports)
+	})
+	if !ports && sel.InsideLocal.IsValid() && !sel.OutsideLocal.IsValid() {
+		if b := n.simpleByLocal[addr4(sel.InsideLocal)]; b != nil && b.global.addr == addr4(sel.InsideGlobal) && b.refs == 0 {
+			n.removeBinding(b)
+			removed++
+		}
+	}
+	return removed
+}
