@@ -124,7 +124,49 @@ func parseSyntax(syntax string) *node {
 	if len(n.kids) == 0 {
 		p.fail("empty command")
 	}
+	if n.nullable() {
+		p.fail("the command may be empty")
+	}
+	p.checkMulti(n)
 	return n
+}
+
+// nullable reports whether a node can match no words at all.
+func (n *node) nullable() bool {
+	switch n.op {
+	case opTok:
+		return false
+	case opOpt:
+		return true
+	case opSeq:
+		for _, k := range n.kids {
+			if !k.nullable() {
+				return false
+			}
+		}
+		return true
+	}
+	for _, k := range n.kids {
+		if k.nullable() {
+			return true
+		}
+	}
+	return false
+}
+
+// checkMulti rejects {} alternatives that may be empty: they would let the
+// matcher loop without reading a word.
+func (p *syntaxParser) checkMulti(n *node) {
+	if n.op == opMulti {
+		for _, k := range n.kids {
+			if k.nullable() {
+				p.fail("a {} alternative may be empty")
+			}
+		}
+	}
+	for _, k := range n.kids {
+		p.checkMulti(k)
+	}
 }
 
 // seq parses items up to a closing bracket or '|'.
@@ -309,7 +351,43 @@ func compile(n *node) (program, error) {
 	if c.err != "" {
 		return nil, fmt.Errorf("%s", c.err)
 	}
+	for pc, in := range c.prog {
+		if in.op == iTok && in.tok.kind == lineTok && !c.onlyMatchAfter(pc+1) {
+			return nil, fmt.Errorf("LINE must be the last token")
+		}
+	}
 	return c.prog, nil
+}
+
+// onlyMatchAfter reports whether nothing but the end of the command can
+// follow pc.
+func (c *compiler) onlyMatchAfter(pc int) bool {
+	seen := map[int]bool{}
+	var ok func(pc int) bool
+	ok = func(pc int) bool {
+		if seen[pc] {
+			return true
+		}
+		seen[pc] = true
+		in := c.prog[pc]
+		switch in.op {
+		case iMatch:
+			return true
+		case iJmp:
+			return ok(in.x)
+		case iSplit:
+			for _, a := range in.alts {
+				if !ok(a) {
+					return false
+				}
+			}
+			return true
+		case iUse:
+			return ok(pc + 1)
+		}
+		return false
+	}
+	return ok(pc)
 }
 
 func (c *compiler) add(in inst) int {

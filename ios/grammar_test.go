@@ -40,7 +40,7 @@ func TestParseSyntaxAccepts(t *testing.T) {
 func TestParseSyntaxRejects(t *testing.T) {
 	for _, syntax := range []string{
 		"", "show <a|b", "show [a", "show {a|}", "show a]", "show $x", "show Word", "show (5-1)", "show (a-b)",
-		"show <>", "x $", "show (1-)",
+		"show <>", "x $", "show (1-)", "[a]", "[a] [b]", "x {a|[b]}", "x {a|b [c]|<d|[e]>}",
 	} {
 		func() {
 			defer func() {
@@ -76,6 +76,9 @@ func TestInstallRejects(t *testing.T) {
 	})
 	mustPanic(t, "same token twice", func() {
 		e.Install(&Command{Mode: Exec, Syntax: "show widgets detail", Help: []string{HelpShow, "Widgets", "Detail"}, Run: nop})
+	})
+	mustPanic(t, "LINE not last", func() {
+		e.Install(&Command{Mode: Exec, Syntax: "foo LINE bar", Help: []string{"Foo", "Text", "Bar"}, Run: nop})
 	})
 	mustPanic(t, "no mode", func() {
 		e.Install(&Command{Syntax: "foo", Help: []string{"Foo"}, Run: nop})
