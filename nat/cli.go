@@ -102,16 +102,16 @@ func (n *NAT) installCLI(e *ios.Engine) {
 			Help: append(staticPort, helpGlobal, helpGlobalPort, helpExtendable), Run: n.cmdStatic},
 		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source static <tcp|udp> A.B.C.D$local (1-65535)$lport interface IFNAME$if (1-65535)$gport [extendable]",
 			Help: append(staticPort, helpIface, "Interface name", helpGlobalPort, helpExtendable), Run: n.cmdStatic},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source list " + list + " pool WORD$pool [overload]",
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source list " + list + " pool WORD$poolname [overload]",
 			Help: append(append(h(), ipNAT...), helpInside, helpSource, helpList, helpListNum, helpListName, helpPool, helpPoolName, helpOverload), Run: n.cmdMapping},
 		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source list " + list + " interface IFNAME$if overload",
 			Help: append(append(h(), ipNAT...), helpInside, helpSource, helpList, helpListNum, helpListName, helpIface, "Interface name", helpOverload), Run: n.cmdMapping},
 		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat outside source static A.B.C.D$global A.B.C.D$local [extendable]",
 			Help: append(append(h(), ipNAT...), helpOutside, helpSource, helpOutStatic, helpOutGlobal, helpOutLocal, helpExtendable), Run: n.cmdOutsideStatic},
 
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat pool WORD$pool A.B.C.D$start A.B.C.D$end <netmask A.B.C.D$mask|prefix-length (1-32)$len>",
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat pool WORD$poolname A.B.C.D$start A.B.C.D$end <netmask A.B.C.D$mask|prefix-length (1-32)$len>",
 			Help: append(append(h(), ipNAT...), helpDefPool, helpPoolDefName, helpStart, helpEnd, helpNetmask, helpMask, helpPrefixLen, helpPrefixLenVal), Run: n.cmdPool},
-		&ios.Command{Mode: ios.Config, Syntax: "no ip nat pool WORD$pool",
+		&ios.Command{Mode: ios.Config, Syntax: "no ip nat pool WORD$poolname",
 			Help: append(append(h(ios.HelpNo), ipNAT...), helpDefPool, helpPoolDefName), Run: n.cmdPool},
 
 		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat translation " + timers + " <(0-536870)$secs|never>",
@@ -217,7 +217,7 @@ func listArg(a ios.Args) string {
 func (n *NAT) cmdMapping(c *ios.Context, a ios.Args) error {
 	m := Mapping{List: listArg(a), Overload: a.Has("overload")}
 	if a.Has("pool") {
-		m.Pool = a.Str("pool")
+		m.Pool = a.Str("poolname")
 	} else {
 		m.Interface = a.Str("if")
 	}
@@ -228,7 +228,7 @@ func (n *NAT) cmdMapping(c *ios.Context, a ios.Args) error {
 }
 
 func (n *NAT) cmdPool(c *ios.Context, a ios.Args) error {
-	name := a.Str("pool")
+	name := a.Str("poolname")
 	if a.No() {
 		return cliErr(n.RemovePool(name))
 	}
