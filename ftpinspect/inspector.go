@@ -1,0 +1,531 @@
+package ftpinspect
+
+import (
+	"bytes"
+	"encoding/binary"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"natlab/packet"
+)
+
+// Defaults (README "Defaults").
+const (
+	DefaultPinholeTimeout     = 300 * time.Second // nf_conntrack_ftp's expectation timeout
+	DefaultMaxPinholesPerConn = 4
+	DefaultMaxPinholes        = 4096
+	DefaultMaxConns           = 8192
+	DefaultConnIdle           = 3600 * time.Second // IOS "ftp ... timeout 3600"
+	DefaultDataIdle           = 3600 * time.Second
+	DefaultCloseLinger        = 30 * time.Second // after both FINs: late retransmissions still mapped
+	DefaultMaxPacket          = 1500
+)
+
+// Config is the inspector's configuration. Zero values select the defaults.
+type Config struct {
+	// Ports are the control ports inspected (default 21 only: no automatic
+	// inspection of other ports, as Linux since 4.7 and IOS).
+	Ports []uint16
+	// PinholeTimeout is how long an announced data endpoint waits for its
+	// connection.
+	PinholeTimeout time.Duration
+	// MaxPinholesPerConn caps the pending pinholes of one control
+	// connection; a new one evicts the oldest.
+	MaxPinholesPerConn int
+	// MaxPinholes caps all pending pinholes; beyond it, announcements are
+	// passed on unrewritten with no pinhole.
+	MaxPinholes int
+	// MaxConns caps the tracked control connections; beyond it, new ones
+	// pass uninspected.
+	MaxConns int
+	// ConnIdle ends the state of a silent control connection; DataIdle
+	// that of a silent data connection opened through a pinhole.
+	ConnIdle, DataIdle time.Duration
+	// CloseLinger keeps a closed control connection's sequence mapping for
+	// late retransmissions.
+	CloseLinger time.Duration
+	// MaxPacket bounds a rewritten packet's size (the egress MTU): a
+	// segment that would grow beyond it is cut short at a line end and the
+	// sender resends the rest.
+	MaxPacket int
+	// Clock is the time source (tests make timeouts instant); default time.Now.
+	Clock func() time.Time
+	// NAT maps announced endpoints; nil when the router does no NAT.
+	NAT Translator
+	// Log receives events (audit/alert messages); nil discards them.
+	Log func(Event)
+	// Debug receives `debug ip inspect ftp-cmd` / `ftp-tokens` lines (no
+	// timestamp); nil discards them. SetDebug turns the two kinds on.
+	Debug func(line string)
+}
+
+func (c *Config) setDefaults() {
+	if len(c.Ports) == 0 {
+		c.Ports = []uint16{21}
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.PinholeTimeout, DefaultPinholeTimeout)
+	def(&c.ConnIdle, DefaultConnIdle)
+	def(&c.DataIdle, DefaultDataIdle)
+	def(&c.CloseLinger, DefaultCloseLinger)
+	if c.MaxPinholesPerConn <= 0 {
+		c.MaxPinholesPerConn = DefaultMaxPinholesPerConn
+	}
+	if c.MaxPinholes <= 0 {
+		c.MaxPinholes = DefaultMaxPinholes
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
+	}
+	if c.MaxPacket <= 0 {
+		c.MaxPacket = DefaultMaxPacket
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+}
+
+// Stats are the inspector's counters (show ip inspect statistics).
+type Stats struct {
+	Conns, Pinholes, DataFlows int // current
+
+	Rewrites        uint64 // lines rewritten
+	PinholesOpened  uint64
+	PinholesUsed    uint64
+	PinholesExpired uint64
+	Evictions       uint64 // per-connection cap hit
+	TableFull       uint64 // global cap hit
+	ConnTableFull   uint64 // control connections passed uninspected
+	Refused         uint64 // address or port check failed
+	Malformed       uint64
+	Unpaired        uint64
+	NotRewritten    uint64
+	NATFailures     uint64
+	Released        uint64 // partial lines passed on unparsed
+	OutOfOrder      uint64 // segments beyond a gap, dropped
+	Fragments       uint64 // fragmented control packets, dropped
+}
+
+// Inspector is the FTP inspection engine. Its methods are safe for
+// concurrent use; control connections are rare and short, so one mutex
+// guards all state, and packets of other flows do not take it while no
+// pinhole or data flow exists.
+type Inspector struct {
+	cfg   Config
+	ports [65536 / 64]uint64 // control port bitmap
+
+	mu      sync.Mutex
+	conns   map[connKey]*conn
+	exp     expectTable
+	stats   Stats
+	scratch []byte
+	active  atomic.Int32 // pinholes + data flows, for the lock-free fast path
+
+	debugCmdOn, debugTokOn atomic.Bool
+}
+
+// New returns an inspector with cfg (defaults filled in).
+func New(cfg Config) *Inspector {
+	cfg.setDefaults()
+	in := &Inspector{cfg: cfg, conns: make(map[connKey]*conn), scratch: make([]byte, 0, 65536)}
+	for _, p := range cfg.Ports {
+		in.ports[p>>6] |= 1 << (p & 63)
+	}
+	in.exp.init()
+	return in
+}
+
+// SetDebug turns the ftp-cmd and ftp-tokens debug output on or off.
+func (in *Inspector) SetDebug(cmd, tokens bool) {
+	in.debugCmdOn.Store(cmd)
+	in.debugTokOn.Store(tokens)
+}
+
+func (in *Inspector) isControlPort(p uint16) bool { return in.ports[p>>6]&(1<<(p&63)) != 0 }
+
+// Stats returns a snapshot of the counters.
+func (in *Inspector) Stats() Stats {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	s := in.stats
+	s.Conns, s.Pinholes, s.DataFlows = len(in.conns), in.exp.n, in.exp.ndata
+	return s
+}
+
+// Result is what ProcessIPv4 decided.
+type Result struct {
+	// Len is the packet's new length (the buffer may have grown or shrunk).
+	Len int
+	// Drop: discard the packet (beyond a gap in a control stream, or a
+	// fragment of a control segment); the sender retransmits.
+	Drop bool
+	// Related: the packet belongs to a data connection opened through a
+	// pinhole (the first SYN claimed it); ACL hooks may let it pass.
+	Related bool
+}
+
+// ProcessIPv4 inspects one IPv4 packet, buf[:n], in the local view (see
+// Flow). A control segment is rewritten in place: payload, sequence and
+// acknowledgment numbers, SACK blocks, TCP checksum, IP total length and
+// header checksum; it may grow up to len(buf) and Config.MaxPacket.
+// The direction comes from the connection (the side on a control port is
+// the server). Packets that are not TCP pass untouched. It allocates
+// nothing for control segments that open no pinhole.
+func (in *Inspector) ProcessIPv4(buf []byte, n int) Result {
+	var p packet.Parsed
+	if n > len(buf) || p.Decode(buf[:n]) != packet.OK || p.IPProto != packet.ProtoTCP {
+		return Result{Len: n}
+	}
+	if p.Frag == packet.LaterFragment {
+		return Result{Len: n}
+	}
+	ctrlDst, ctrlSrc := in.isControlPort(p.DstPort), in.isControlPort(p.SrcPort)
+	if !ctrlDst && !ctrlSrc {
+		if in.active.Load() == 0 {
+			return Result{Len: n}
+		}
+		return in.dataPacket(buf[:n], &p)
+	}
+	if p.Frag == packet.FirstFragment {
+		// Never inspect a control segment piecewise (NAT Slipstreaming's
+		// fragment trick): drop it; the sender's PMTU logic recovers.
+		in.mu.Lock()
+		in.stats.Fragments++
+		in.mu.Unlock()
+		return Result{Len: n, Drop: true}
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.controlPacket(buf, n, &p, ctrlDst)
+}
+
+func (in *Inspector) now() int64 { return in.cfg.Clock().UnixNano() }
+
+// TCP header offsets used here (packet.TCP has the accessors).
+const (
+	tcpFlagsOff = 13
+	flagFIN     = 0x01
+	flagSYN     = 0x02
+	flagRST     = 0x04
+	flagACK     = 0x10
+)
+
+func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer bool) Result {
+	now := in.now()
+	tcp := packet.TCP(buf[p.L4Off:p.TotalLen])
+	flags := p.TCPFlags
+	src := ep{p.Src.As4(), p.SrcPort}
+	dst := ep{p.Dst.As4(), p.DstPort}
+	dir, key := dirClient, connKey{cli: src, srv: dst}
+	if !toServer {
+		dir, key = dirServer, connKey{cli: dst, srv: src}
+	}
+	c := in.conns[key]
+	if c != nil && c.expires <= now {
+		in.removeConn(c)
+		c = nil
+	}
+	seq := tcp.Seq()
+	if c != nil && dir == dirClient && flags&(flagSYN|flagACK) == flagSYN && c.fin[0] && c.fin[1] {
+		// A new connection reusing the tuple after a close.
+		in.removeConn(c)
+		c = nil
+	}
+	if c == nil {
+		if flags&flagRST != 0 {
+			return Result{Len: n}
+		}
+		if len(in.conns) >= in.cfg.MaxConns {
+			in.sweepLocked(now)
+			if len(in.conns) >= in.cfg.MaxConns {
+				in.stats.ConnTableFull++
+				return Result{Len: n}
+			}
+		}
+		c = &conn{in: in, key: key, holes: make([]*expectation, 0, in.cfg.MaxPinholesPerConn)}
+		in.conns[key] = c
+	}
+	c.expires = now + int64(in.cfg.ConnIdle)
+	h, other := &c.h[dir], &c.h[1-dir]
+
+	payload := buf[p.PayloadOff:p.TotalLen]
+	if flags&flagSYN != 0 {
+		if len(payload) == 0 && !h.synced {
+			h.sync(seq + 1)
+		}
+		// A SYN carrying data is passed as it is (no edits can exist yet).
+		return Result{Len: n}
+	}
+
+	room := min(len(buf), in.cfg.MaxPacket) - p.PayloadOff
+	fin := flags&flagFIN != 0
+	r := h.segment(seq, payload, fin, in.scratch[:0], room, c, dir)
+	if r.drop {
+		in.stats.OutOfOrder++
+		return Result{Len: n, Drop: true}
+	}
+	if r.released {
+		in.stats.Released++
+		in.event(c, Event{Kind: EvReleased})
+	}
+	full := false // the TCP checksum must be recomputed
+	newLen := n
+	if !bytes.Equal(r.out, payload) {
+		newLen = p.PayloadOff + len(r.out)
+		copy(buf[p.PayloadOff:newLen], r.out)
+		ip := packet.IPv4(buf)
+		ip.SetTotalLength(uint16(newLen))
+		ip.UpdateChecksum()
+		tcp = packet.TCP(buf[p.L4Off:newLen])
+		full = true
+	}
+	if fin && !r.finOK {
+		tcp[tcpFlagsOff] &^= flagFIN
+		full = true
+		fin = false
+	}
+	if h.synced {
+		if s := h.adj.outSeq(r.from); s != seq {
+			tcp.SetSeq(s)
+		}
+	}
+	if flags&flagACK != 0 && other.synced {
+		ack := tcp.Ack()
+		orig := other.adj.inSeq(ack)
+		if orig != ack {
+			tcp.SetAck(orig)
+		}
+		other.adj.prune(orig)
+		if mapSACK(tcp, &other.adj) {
+			full = true
+		}
+	}
+	if full {
+		tcp.SetChecksum(0)
+		tcp.SetChecksum(^packet.Checksum(tcp, packet.PseudoHeaderChecksum(packet.ProtoTCP, p.Src, p.Dst, uint16(len(tcp)))))
+	}
+	if flags&flagRST != 0 {
+		in.removeConn(c)
+	} else if fin {
+		c.fin[dir] = true
+		if c.fin[0] && c.fin[1] {
+			c.expires = now + int64(in.cfg.CloseLinger)
+			in.closeHoles(c)
+		}
+	}
+	return Result{Len: newLen}
+}
+
+// mapSACK maps the SACK blocks (RFC 2018) of a segment through the
+// reverse direction's edits; it reports whether anything changed.
+func mapSACK(tcp packet.TCP, adj *seqAdj) bool {
+	if adj.n == 0 && adj.base == 0 {
+		return false
+	}
+	off := tcp.DataOffset()
+	if off < packet.TCPMinimumSize || off > len(tcp) {
+		return false
+	}
+	opts := tcp[packet.TCPMinimumSize:off]
+	changed := false
+	for i := 0; i < len(opts); {
+		switch opts[i] {
+		case 0:
+			return changed
+		case 1:
+			i++
+			continue
+		}
+		if i+1 >= len(opts) || opts[i+1] < 2 || i+int(opts[i+1]) > len(opts) {
+			return changed
+		}
+		l := int(opts[i+1])
+		if opts[i] == 5 {
+			for b := i + 2; b+8 <= i+l; b += 8 {
+				for _, at := range [2]int{b, b + 4} {
+					v := binary.BigEndian.Uint32(opts[at:])
+					if w := adj.inSeq(v); w != v {
+						binary.BigEndian.PutUint32(opts[at:], w)
+						changed = true
+					}
+				}
+			}
+		}
+		i += l
+	}
+	return changed
+}
+
+// dataPacket handles a packet of a possible data connection: a SYN may
+// claim a pinhole; later packets of a claimed connection are related.
+func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
+	n := len(buf)
+	src := ep{p.Src.As4(), p.SrcPort}
+	dst := ep{p.Dst.As4(), p.DstPort}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	now := in.now()
+	if d, opener := in.exp.findData(src, dst); d != nil {
+		if d.expires <= now {
+			in.removeData(d)
+		} else {
+			d.expires = now + int64(in.cfg.DataIdle)
+			if p.TCPFlags&flagRST != 0 {
+				in.removeData(d)
+			} else if p.TCPFlags&flagFIN != 0 {
+				if opener {
+					d.fin |= 1
+				} else {
+					d.fin |= 2
+				}
+				if d.fin == 3 {
+					d.expires = now + int64(in.cfg.CloseLinger)
+				}
+			}
+			return Result{Len: n, Related: true}
+		}
+	}
+	if p.TCPFlags&(flagSYN|flagACK|flagRST) != flagSYN {
+		return Result{Len: n}
+	}
+	x := in.exp.lookup(src.addr, dst, now)
+	if x == nil {
+		return Result{Len: n}
+	}
+	// One connection per pinhole: it is used up now; the connection's
+	// later packets (a retransmitted SYN too) match the data flow.
+	in.stats.PinholesUsed++
+	x.mapped = false // NAT keeps its mapping for the session it now carries
+	in.removeHole(x)
+	in.exp.addData(x, src, dst, now+int64(in.cfg.DataIdle))
+	in.active.Add(1)
+	return Result{Len: n, Related: true}
+}
+
+// Expected reports, without using it up, whether a pinhole or an opened
+// data connection covers a TCP packet from src to dst (ACL hooks ask
+// before they deny).
+func (in *Inspector) Expected(src, dst netip.AddrPort) bool {
+	if in.active.Load() == 0 || !src.Addr().Is4() || !dst.Addr().Is4() {
+		return false
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	s, d := epOf(src), epOf(dst)
+	if x, _ := in.exp.findData(s, d); x != nil {
+		return true
+	}
+	return in.exp.lookup(s.addr, d, in.now()) != nil
+}
+
+// addHole registers x for c, evicting c's oldest pinhole at the
+// per-connection cap; false when the global cap is reached.
+func (in *Inspector) addHole(c *conn, x *expectation) bool {
+	now := in.now()
+	if in.exp.n >= in.cfg.MaxPinholes {
+		in.sweepLocked(now)
+		if in.exp.n >= in.cfg.MaxPinholes {
+			in.stats.TableFull++
+			return false
+		}
+	}
+	for i := 0; i < len(c.holes); {
+		if old := c.holes[i]; old.expires <= now {
+			in.stats.PinholesExpired++
+			in.removeHole(old)
+			continue
+		}
+		i++
+	}
+	if len(c.holes) >= in.cfg.MaxPinholesPerConn {
+		old := c.holes[0]
+		in.stats.Evictions++
+		in.event(c, Event{Kind: EvEvicted, Addr: netip.AddrFrom4(old.global.addr), Port: old.global.port})
+		in.removeHole(old)
+	}
+	x.created = now
+	x.expires = now + int64(in.cfg.PinholeTimeout)
+	in.exp.insert(x)
+	c.holes = append(c.holes, x)
+	in.stats.PinholesOpened++
+	in.active.Add(1)
+	return true
+}
+
+// removeHole closes a pinhole and gives its NAT mapping back if unused.
+func (in *Inspector) removeHole(x *expectation) {
+	before := in.exp.n
+	in.exp.remove(x)
+	if in.exp.n == before {
+		return
+	}
+	in.active.Add(-1)
+	if x.mapped && in.cfg.NAT != nil {
+		x.mapped = false
+		in.cfg.NAT.UnmapData(x.m, x.global.addrPort())
+	}
+}
+
+func (in *Inspector) removeData(d *dataFlow) {
+	in.exp.removeData(d)
+	in.active.Add(-1)
+}
+
+// closeHoles removes a control connection's pending pinholes (they die
+// with their master); data connections already open are not touched.
+func (in *Inspector) closeHoles(c *conn) {
+	for len(c.holes) > 0 {
+		in.removeHole(c.holes[0])
+	}
+}
+
+func (in *Inspector) removeConn(c *conn) {
+	in.closeHoles(c)
+	if in.conns[c.key] == c {
+		delete(in.conns, c.key)
+	}
+}
+
+// Sweep removes expired connections, pinholes and data flows. The router
+// calls it from a timer; lookups also ignore expired entries on their own.
+func (in *Inspector) Sweep() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.sweepLocked(in.now())
+}
+
+func (in *Inspector) sweepLocked(now int64) {
+	for _, c := range in.conns {
+		if c.expires <= now {
+			in.removeConn(c)
+			continue
+		}
+		for i := 0; i < len(c.holes); {
+			if x := c.holes[i]; x.expires <= now {
+				in.stats.PinholesExpired++
+				in.removeHole(x)
+				continue
+			}
+			i++
+		}
+	}
+	for _, d := range in.exp.data {
+		if d.expires <= now {
+			in.removeData(d)
+		}
+	}
+}
+
+func (in *Inspector) event(c *conn, e Event) {
+	if in.cfg.Log == nil {
+		return
+	}
+	e.Client, e.Server = c.key.cli.addrPort(), c.key.srv.addrPort()
+	in.cfg.Log(e)
+}
