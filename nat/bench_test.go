@@ -1,0 +1,165 @@
+package nat
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"natlab/router"
+)
+
+// flowPkt patches a UDP template with addresses and ports (NAT does not
+// verify transport checksums, so the template's stay as they are).
+func flowPkt(tmpl []byte, src uint32, sport uint16, dst uint32, dport uint16) []byte {
+	b := append([]byte(nil), tmpl...)
+	put32(b[ipSrc:], src)
+	put32(b[ipDst:], dst)
+	put16(b[20:], sport)
+	put16(b[22:], dport)
+	return b
+}
+
+// populate creates n PAT sessions: 4096 inside hosts, each to n/4096
+// destinations (one binding per host, endpoint independent).
+func populate(tb testing.TB, l *lab, n int) [][]byte {
+	tb.Helper()
+	tmpl := udpPkt("192.168.0.1", 40000, "10.0.0.1", 53)
+	pkts := make([][]byte, 0, n)
+	base, dbase := addr4(ip("192.168.0.0")), addr4(ip("10.0.0.0"))
+	for i := 0; i < n; i++ {
+		p := flowPkt(tmpl, base+uint32(i%4096)+1, 40000, dbase+uint32(i/4096), 53)
+		pkts = append(pkts, append([]byte(nil), p...))
+		if r := l.Outbound(p); r != Created {
+			tb.Fatalf("flow %d: %d", i, r)
+		}
+	}
+	return pkts
+}
+
+func patLab(tb testing.TB) *lab {
+	l := newLab(tb)
+	must(tb, l.AddMapping(Mapping{List: "NAT_ACL", Interface: "GigabitEthernet0/1", Overload: true}))
+	return l
+}
+
+// TestHitAllocatesNothing asserts the hot path: an existing translation,
+// both directions, through the router hooks too.
+func TestHitAllocatesNothing(t *testing.T) {
+	l := newLab(t).reference(t)
+	out := tcpPkt("192.168.1.10", 49732, "203.0.113.10", 80, ack)
+	in := tcpPkt("203.0.113.10", 80, "203.0.113.1", 49732, ack)
+	buf := make([]byte, len(out))
+	copy(buf, out)
+	if l.Outbound(buf) != Created {
+		t.Fatal("setup")
+	}
+	for name, f := range map[string]func(){
+		"outbound": func() { copy(buf, out); l.Outbound(buf) },
+		"inbound":  func() { copy(buf, in); l.Inbound(buf) },
+	} {
+		if a := testing.AllocsPerRun(1000, f); a != 0 {
+			t.Errorf("%s hit: %v allocs/packet", name, a)
+		}
+	}
+	// Through the hook, as the router calls it.
+	r := router.New(router.Options{Interfaces: 3})
+	defer r.Close()
+	l.NAT.ifIdx = func(name string) int { return r.Interface(name).Index() }
+	l.SetRole("GigabitEthernet0/0", RoleInside) // republish with the router's indexes
+	p := &router.Packet{In: r.Interface("GigabitEthernet0/0"), Out: r.Interface("GigabitEthernet0/1")}
+	if a := testing.AllocsPerRun(1000, func() {
+		copy(buf, out)
+		p.Buf = buf
+		p.Reparse()
+		if l.postRouting(p) != router.Accept || be32(buf[ipSrc:]) != addr4(ip("203.0.113.1")) {
+			t.Fatal("not translated")
+		}
+	}); a != 0 {
+		t.Errorf("postRouting hit: %v allocs/packet", a)
+	}
+}
+
+func BenchmarkHit(b *testing.B) {
+	for _, n := range []int{10, 1_000_000} {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			l := patLab(b)
+			pkts := populate(b, l, n)
+			// A random working set, so the large table is not all in cache.
+			rng := rand.New(rand.NewPCG(1, 2))
+			set := make([][]byte, 1024)
+			for i := range set {
+				set[i] = pkts[rng.IntN(len(pkts))]
+			}
+			buf := make([]byte, len(set[0]))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				copy(buf, set[i&1023])
+				if l.Outbound(buf) != Hit {
+					b.Fatal("miss")
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkHitInbound(b *testing.B) {
+	l := newLab(b).reference(b)
+	out := tcpPkt("192.168.1.10", 49732, "203.0.113.10", 80, ack)
+	in := tcpPkt("203.0.113.10", 80, "203.0.113.1", 49732, ack)
+	l.Outbound(out)
+	buf := make([]byte, len(in))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		copy(buf, in)
+		l.Inbound(buf)
+	}
+}
+
+// BenchmarkNewTranslation is the setup rate: every packet a new flow.
+func BenchmarkNewTranslation(b *testing.B) {
+	l := patLab(b)
+	tmpl := udpPkt("192.168.0.1", 40000, "10.0.0.1", 53)
+	base, dbase := addr4(ip("192.168.0.0")), addr4(ip("10.0.0.0"))
+	buf := make([]byte, len(tmpl))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		copy(buf, tmpl)
+		put32(buf[ipSrc:], base+uint32(i%4096)+1)
+		put32(buf[ipDst:], dbase+uint32(i/4096))
+		if l.Outbound(buf) != Created {
+			b.Fatal("not created")
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "translations/s")
+}
+
+// BenchmarkMemoryPerTranslation measures the heap held per session with
+// 1,000,000 of them (run with -benchtime=1x).
+func BenchmarkMemoryPerTranslation(b *testing.B) {
+	const n = 1_000_000
+	for i := 0; i < b.N; i++ {
+		l := patLab(b)
+		tmpl := udpPkt("192.168.0.1", 40000, "10.0.0.1", 53)
+		base, dbase := addr4(ip("192.168.0.0")), addr4(ip("10.0.0.0"))
+		buf := make([]byte, len(tmpl))
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for j := 0; j < n; j++ {
+			copy(buf, tmpl)
+			put32(buf[ipSrc:], base+uint32(j%4096)+1)
+			put32(buf[ipDst:], dbase+uint32(j/4096))
+			l.Outbound(buf)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if l.Statistics().Dynamic != n {
+			b.Fatal("not all created")
+		}
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/entry")
+		runtime.KeepAlive(l)
+	}
+}
