@@ -53,8 +53,7 @@ func (e *Engine) installBuiltins() {
 		&Command{Mode: Exec, Syntax: "show startup-config", Help: []string{HelpShow, "Contents of startup configuration"}, Run: showStartup},
 		&Command{Mode: Exec, Syntax: "write [memory]", Help: []string{"Write running configuration to memory, network, or terminal", "Write to NV memory"}, Run: writeMemory},
 		&Command{Mode: Exec, Syntax: "copy running-config startup-config", Help: []string{"Copy from one file to another", "Copy from current system configuration", "Copy to startup configuration"}, Run: func(c *Context, a Args) error {
-			c.Printf("Destination filename [startup-config]? ")
-			c.sess.readAnswer()
+			c.Ask("Destination filename [startup-config]? ")
 			return writeMemory(c, a)
 		}},
 		&Command{Mode: Exec, Syntax: "copy startup-config running-config", Help: []string{"Copy from one file to another", "Copy from startup configuration", "Update (merge with) current system configuration"}, Run: copyStartRun},
@@ -118,24 +117,13 @@ func logout(c *Context, a Args) error {
 
 func configure(c *Context, a Args) error {
 	if !a.Has("terminal") {
-		c.Printf("Configuring from terminal, memory, or network [terminal]? ")
-		c.sess.readAnswer()
+		c.Ask("Configuring from terminal, memory, or network [terminal]? ")
 	}
 	c.Printf("Enter configuration commands, one per line.  End with CNTL/Z.\n")
 	c.sess.SetMode(Config)
 	return nil
 }
 
-// readAnswer waits for the answer to a question such as "Destination
-// filename [startup-config]? "; a script takes the default.
-func (s *Session) readAnswer() string {
-	if s.pagerIn == nil {
-		s.write("\n")
-		return ""
-	}
-	line, _ := s.pagerIn.ReadString('\n')
-	return strings.TrimSpace(line)
-}
 
 func doExec(c *Context, a Args) error {
 	s := c.sess
@@ -196,8 +184,7 @@ func writeMemory(c *Context, a Args) error {
 }
 
 func copyStartRun(c *Context, a Args) error {
-	c.Printf("Destination filename [running-config]? ")
-	c.sess.readAnswer()
+	c.Ask("Destination filename [running-config]? ")
 	text, err := c.eng.startupConfig()
 	if err != nil {
 		return Errorf("%%Error opening nvram:/startup-config (No such file or directory)")

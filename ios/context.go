@@ -1,8 +1,10 @@
 package ios
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Context is what a handler sees: its session, the engine and the output.
@@ -11,6 +13,8 @@ type Context struct {
 	eng  *Engine
 	line string
 	out  io.Writer
+	// buf holds the output while a filter or the pager needs all of it.
+	buf *bytes.Buffer
 	// mode is where the command matched (after any walk-up).
 	mode *Mode
 }
@@ -36,3 +40,40 @@ func (c *Context) Session() *Session { return c.sess }
 
 // Line is the full line as typed.
 func (c *Context) Line() string { return c.line }
+
+// Ask prints a question such as "Destination filename [startup-config]? "
+// and returns the answer typed, without blanks. A script (no terminal)
+// answers with Return, i.e. "" (take the default), and the question is
+// printed with a newline as a terminal would show it.
+func (c *Context) Ask(question string) string {
+	s := c.sess
+	if c.buf != nil && c.buf.Len() > 0 {
+		// What the command printed so far goes out before the question.
+		s.page(c.buf.String())
+		c.buf.Reset()
+	}
+	if s.pagerIn == nil {
+		s.write(question + "\n")
+		return ""
+	}
+	s.write(question)
+	var line []byte
+	for {
+		b, err := s.pagerIn.ReadByte()
+		if err != nil || b == '\n' || b == '\r' {
+			break
+		}
+		switch b {
+		case 0x7f, '\b':
+			if len(line) > 0 {
+				line = line[:len(line)-1]
+				s.write("\b \b")
+			}
+		default:
+			line = append(line, b)
+			s.write(string(b))
+		}
+	}
+	s.write("\n")
+	return strings.TrimSpace(string(line))
+}

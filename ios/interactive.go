@@ -14,7 +14,6 @@ import (
 func (s *Session) RunInteractive() {
 	s.echoMode = true
 	defer func() { s.echoMode = false }()
-	eof := false
 	p := prompt.New(func(string) {}, s.completer,
 		prompt.OptionLivePrefix(func() (string, bool) { return s.Prompt(), true }),
 		prompt.OptionPrefix(s.Prompt()),
@@ -29,12 +28,9 @@ func (s *Session) RunInteractive() {
 			prompt.KeyBind{Key: prompt.ControlZ, Fn: func(b *prompt.Buffer) {
 				if !s.Mode().isExec() {
 					s.write("^Z\n")
+					s.inInput.Store(false) // the editor redraws the prompt itself
 					s.endConfig()
-				}
-			}},
-			prompt.KeyBind{Key: prompt.ControlD, Fn: func(b *prompt.Buffer) {
-				if b.Text() == "" {
-					eof = true
+					s.inInput.Store(true)
 				}
 			}},
 		),
@@ -47,9 +43,6 @@ func (s *Session) RunInteractive() {
 		s.inInput.Store(true)
 		line := p.Input()
 		s.inInput.Store(false)
-		if eof {
-			return
-		}
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -61,6 +54,10 @@ func (s *Session) RunInteractive() {
 func (s *Session) completer(d prompt.Document) []prompt.Suggest {
 	text := d.TextBeforeCursor()
 	s.typed.Store(d.Text)
+	if strings.TrimSpace(text) == "" || isBlank(text[len(text)-1]) {
+		// IOS shows nothing until a word is being typed.
+		return nil
+	}
 	cands, _ := s.wordCandidates(text, s.Mode(), 0, false)
 	out := make([]prompt.Suggest, 0, len(cands))
 	for _, c := range cands {

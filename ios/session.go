@@ -111,7 +111,24 @@ func (s *Session) SetPagerInput(r io.Reader) {
 		s.pagerIn = nil
 		return
 	}
-	s.pagerIn = bufio.NewReader(r)
+	s.pagerIn = byteReader{r}
+}
+
+// byteReader reads one byte per call, so keys typed ahead stay in the
+// terminal for the line editor.
+type byteReader struct{ r io.Reader }
+
+func (b byteReader) ReadByte() (byte, error) {
+	var p [1]byte
+	for {
+		n, err := b.r.Read(p[:])
+		if n == 1 {
+			return p[0], nil
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
 }
 
 // SetLogging turns syslog output to this session on or off (vty sessions
@@ -273,7 +290,7 @@ func (s *Session) runHandler(res *result, line string, m *Mode, flt *filter) boo
 		buf = new(bytes.Buffer)
 		w = buf
 	}
-	ctx := &Context{sess: s, eng: s.eng, line: line, out: w, mode: m}
+	ctx := &Context{sess: s, eng: s.eng, line: line, out: w, mode: m, buf: buf}
 	err := s.call(res.cmd.cmd.Run, ctx, newArgs(res))
 	if buf != nil {
 		text := buf.String()
