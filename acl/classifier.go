@@ -27,6 +27,9 @@ type shape struct {
 	srcMask, dstMask    uint32
 	proto, sport        bool
 	dport, icmpT, icmpC bool
+	// protoVal splits groups by protocol (when proto is set), so a packet
+	// skips the groups of other protocols without hashing.
+	protoVal uint8
 }
 
 // key is a flow or an entry reduced to one shape: fixed size, no
@@ -89,6 +92,7 @@ func entryShape(e *Entry, frag bool) (shape, key, bool) {
 	k := key{src: e.Src.Addr, dst: e.Dst.Addr}
 	if s.proto {
 		k.proto = e.Proto
+		s.protoVal = e.Proto
 	}
 	if frag {
 		// Layer-4 fields are not in a non-initial fragment: deny entries
@@ -178,6 +182,9 @@ func (c *classifier) lookup(f *Flow) int {
 		g := &groups[gi]
 		if g.first >= best {
 			break // groups are ordered by their first rule: none can beat best
+		}
+		if g.proto && g.protoVal != f.Proto {
+			continue
 		}
 		k := g.reduce(src, dst, f)
 		var sp span

@@ -266,6 +266,9 @@ func (a *ACLs) enterList(kind Kind) ios.Handler {
 func (a *ACLs) deleteList(kind Kind) ios.Handler {
 	return func(c *ios.Context, args ios.Args) error {
 		name := args.Words()[4]
+		if k, numbered := NumberKind(name); numbered && k != kind {
+			return ErrInvalidName
+		}
 		a.mu.Lock()
 		l := a.lists[name]
 		a.mu.Unlock()
