@@ -124,7 +124,6 @@ func configure(c *Context, a Args) error {
 	return nil
 }
 
-
 func doExec(c *Context, a Args) error {
 	s := c.sess
 	line := c.line

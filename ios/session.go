@@ -35,7 +35,7 @@ type Session struct {
 
 	closed   bool
 	locked   bool          // this session's goroutine holds the config lock
-	pagerIn  *bufio.Reader // keys for --More--; nil = not interactive
+	pagerIn  io.ByteReader // keys for --More-- and answers; nil = not interactive
 	logging  atomic.Bool   // syslog lines are printed here
 	echoMode bool          // interactive editor owns the prompt: no re-print after '?'
 	// While the line editor waits for input, a syslog line is printed on a
