@@ -110,7 +110,7 @@ type parser struct {
 	t    *Topology
 	errs ErrorList
 
-	src       []nodeSrc  // per node, parallel to t.Nodes
+	src       []nodeSrc // per node, parallel to t.Nodes
 	taskNodes []*yaml.Node
 	checks    []checkSrc
 }

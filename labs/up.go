@@ -218,7 +218,7 @@ func (d *deployer) startRouter(n *Node) error {
 		return err
 	}
 	args := append([]string{"netns", "exec", st.Netns, d.o.Router}, RouterArgs(d.t, n, st.Console, st.Startup)...)
-	p, _, err := d.spawn(n.Name, "router", st.Log, "ip", args...)
+	p, _, err := d.spawn(nil, n.Name, "router", st.Log, "ip", args...)
 	if err != nil {
 		return fmt.Errorf("%s: starting the router: %v", n.Name, err)
 	}
@@ -229,7 +229,7 @@ func (d *deployer) startRouter(n *Node) error {
 // spawn starts a program in its own session (so it outlives `labs up` and a terminal's signals),
 // with its output appended to logPath, and records it.
 // The channel delivers its exit once it ends.
-func (d *deployer) spawn(node, role, logPath, prog string, args ...string) (Proc, <-chan error, error) {
+func (d *deployer) spawn(env []string, node, role, logPath, prog string, args ...string) (Proc, <-chan error, error) {
 	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return Proc{}, nil, err
@@ -237,6 +237,9 @@ func (d *deployer) spawn(node, role, logPath, prog string, args ...string) (Proc
 	defer logf.Close()
 	cmd := exec.Command(prog, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
 		return Proc{}, nil, err
@@ -302,7 +305,8 @@ func (d *deployer) startHost(n *Node) error {
 	}
 	for _, c := range n.Exec {
 		cmdline, background := strings.CutSuffix(strings.TrimSpace(c), "&")
-		p, done, err := d.spawn(n.Name, "exec", st.Log, "ip", "netns", "exec", st.Netns, "sh", "-c", strings.TrimSpace(cmdline))
+		env := []string{"LAB=" + d.t.Name, "NODE=" + n.Name, "LAB_DIR=" + d.s.dir}
+		p, done, err := d.spawn(env, n.Name, "exec", st.Log, "ip", "netns", "exec", st.Netns, "sh", "-c", strings.TrimSpace(cmdline))
 		if err != nil {
 			return fmt.Errorf("%s: exec %q: %v", n.Name, c, err)
 		}
