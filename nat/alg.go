@@ -1,0 +1,145 @@
+package nat
+
+import (
+	"errors"
+	"net/netip"
+	"time"
+)
+
+// Entry points for the FTP inspection (an application-level gateway needs
+// three things from NAT, and NAT keeps no FTP logic of its own):
+//
+//   - LookupFlow: the translation of the control connection, to know the
+//     global address that replaces the private one in PORT/EPRT or
+//     227/229 payloads;
+//   - MapData: a translation for the data connection the payload
+//     announces, on the same global address, that admits the one inbound
+//     connection the peer will open;
+//   - ReserveGlobalPort / ReleaseGlobalPort: a free global port, when the
+//     gateway must pick one before it can write the payload.
+
+// ErrNoPort is returned when no global port is free.
+var ErrNoPort = errors.New("nat: no free global port")
+
+// LookupFlow returns the translation of the flow a packet belongs to.
+// fromInside tells where the packet was seen: from the inside, src and dst
+// are the inside local and outside local endpoints; from the outside, the
+// outside global and inside global ones. It does not refresh the entry.
+func (n *NAT) LookupFlow(proto uint8, src, dst netip.AddrPort, fromInside bool) (Translation, bool) {
+	if !src.Addr().Is4() || !dst.Addr().Is4() {
+		return Translation{}, false
+	}
+	k := Key{addr4(src.Addr()), addr4(dst.Addr()), src.Port(), dst.Port(), proto}
+	var s *Session
+	if fromInside {
+		s = n.in.get(&k)
+	} else {
+		s = n.out.get(&k)
+	}
+	if s == nil {
+		return Translation{}, false
+	}
+	return s.translation(), true
+}
+
+func (s *Session) translation() Translation {
+	return Translation{
+		Proto:         s.proto,
+		InsideLocal:   s.inLocal.addrPort(),
+		InsideGlobal:  s.inGlobal.addrPort(),
+		OutsideLocal:  s.outLocal.addrPort(),
+		OutsideGlobal: s.outGlobal.addrPort(),
+	}
+}
+
+// ReserveGlobalPort takes a free port on global for proto: want itself if
+// free, else the lowest free port of want's range (0-511, 512-1023,
+// 1024-65535). The port stays taken until ReleaseGlobalPort.
+func (n *NAT) ReserveGlobalPort(proto uint8, global netip.Addr, want uint16) (uint16, error) {
+	if !global.Is4() {
+		return 0, ErrNoPort
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	p, ok := n.allocPort(proto, addr4(global), want)
+	if !ok {
+		return 0, ErrNoPort
+	}
+	return p, nil
+}
+
+// ReleaseGlobalPort frees a port taken with ReserveGlobalPort.
+func (n *NAT) ReleaseGlobalPort(proto uint8, global netip.Addr, port uint16) {
+	if !global.Is4() {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.patByGlobal[bindKey{addr4(global), port, proto}] == nil {
+		n.releasePort(proto, addr4(global), port)
+	}
+}
+
+// MapData makes the translation of a data connection announced by the
+// inside endpoint local (an FTP client's PORT/EPRT, or a server's 227/229):
+// local maps to global (the control connection's inside global address)
+// and a port, local's own when free. The mapping admits one connection
+// from peer (any port; the zero Addr admits any host) until ttl passes,
+// and serves local's own outbound connections as any endpoint-independent
+// mapping does. When a static or address-only rule already translates
+// local, that translation is returned and nothing is created.
+func (n *NAT) MapData(proto uint8, local netip.AddrPort, global, peer netip.Addr, ttl time.Duration) (netip.AddrPort, error) {
+	if !local.Addr().Is4() || !global.Is4() {
+		return netip.AddrPort{}, ErrNoPort
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	now := n.nowNano()
+	l := addr4(local.Addr())
+	for _, r := range n.cfg.statics {
+		if r.Proto == proto && addr4(r.Local) == l && r.LocalPort == local.Port() {
+			if g, ok := n.staticGlobal(r); ok {
+				return netip.AddrPortFrom(addrFrom(g), r.GlobalPort), nil
+			}
+		}
+	}
+	if g, ok := n.localToGlobalAddr(l); ok {
+		return netip.AddrPortFrom(addrFrom(g), local.Port()), nil
+	}
+	var p uint32
+	if peer.Is4() {
+		p = addr4(peer)
+	}
+	lk := bindKey{l, local.Port(), proto}
+	if b := n.patByLocal[lk]; b != nil {
+		b.holdTill = max(b.holdTill, now+int64(ttl))
+		b.peer = p
+		return b.global.addrPort(), nil
+	}
+	g := addr4(global)
+	port, ok := n.allocPort(proto, g, local.Port())
+	if !ok {
+		return netip.AddrPort{}, ErrNoPort
+	}
+	n.seq++
+	b := &Binding{kind: bindPAT, proto: proto, local: endpoint{l, local.Port()}, global: endpoint{g, port},
+		created: now, seq: n.seq, holdTill: now + int64(ttl), peer: p}
+	b.lastUsed.Store(now)
+	n.patByLocal[lk] = b
+	n.patByGlobal[bindKey{g, port, proto}] = b
+	return b.global.addrPort(), nil
+}
+
+// localToGlobalAddr is the address-only translation of an inside address.
+// Caller holds mu.
+func (n *NAT) localToGlobalAddr(l uint32) (uint32, bool) {
+	for _, r := range n.cfg.statics {
+		if r.Proto == 0 && addr4(r.Local) == l {
+			return n.staticGlobal(r)
+		}
+	}
+	if b := n.simpleByLocal[l]; b != nil {
+		return b.global.addr, true
+	}
+	return 0, false
+}
