@@ -6,9 +6,15 @@ import "strings"
 func (e *Engine) installBuiltins() {
 	e.Install(
 		&Command{Mode: Exec, User: true, Syntax: "enable", Help: []string{"Turn on privileged commands"}, Run: func(c *Context, a Args) error {
-			if c.sess.Mode() == UserExec {
-				c.sess.SetMode(Exec)
+			if c.sess.Mode() != UserExec {
+				return nil
 			}
+			if check := c.eng.EnableCheck; check != nil {
+				if err := check(c); err != nil {
+					return err
+				}
+			}
+			c.sess.SetMode(Exec)
 			return nil
 		}},
 		&Command{Mode: Exec, User: true, Syntax: "disable", Help: []string{"Turn off privileged commands"}, Run: func(c *Context, a Args) error {
@@ -107,7 +113,11 @@ func (e *Engine) installConfigModeBuiltins(m *Mode) {
 // endConfig leaves configuration mode for privileged EXEC and logs it.
 func (s *Session) endConfig() {
 	s.SetMode(Exec)
-	s.eng.Log("%SYS-5-CONFIG_I: Configured from console by console")
+	by := s.configuredBy
+	if by == "" {
+		by = "console"
+	}
+	s.eng.Log("%SYS-5-CONFIG_I: Configured from console by " + by)
 }
 
 func logout(c *Context, a Args) error {

@@ -45,7 +45,12 @@ func (c *Context) Line() string { return c.line }
 // and returns the answer typed, without blanks. A script (no terminal)
 // answers with Return, i.e. "" (take the default), and the question is
 // printed with a newline as a terminal would show it.
-func (c *Context) Ask(question string) string {
+func (c *Context) Ask(question string) string { return c.ask(question, true) }
+
+// AskSecret is Ask without echoing what is typed (passwords).
+func (c *Context) AskSecret(question string) string { return c.ask(question, false) }
+
+func (c *Context) ask(question string, echo bool) string {
 	s := c.sess
 	if c.buf != nil && c.buf.Len() > 0 {
 		// What the command printed so far goes out before the question.
@@ -67,11 +72,15 @@ func (c *Context) Ask(question string) string {
 		case 0x7f, '\b':
 			if len(line) > 0 {
 				line = line[:len(line)-1]
-				s.write("\b \b")
+				if echo {
+					s.write("\b \b")
+				}
 			}
 		default:
 			line = append(line, b)
-			s.write(string(b))
+			if echo {
+				s.write(string(b))
+			}
 		}
 	}
 	s.write("\n")

@@ -36,6 +36,11 @@ type Engine struct {
 	logCount   int
 	logDropped int
 
+	// EnableCheck, when set, runs before `enable` lets a user-EXEC session
+	// into privileged EXEC (e.g. asks "Password: " with Context.AskSecret
+	// and returns ios.Errorf("%% Bad secrets") on a wrong one).
+	EnableCheck func(c *Context) error
+
 	// Clock returns the time used for syslog timestamps. The default is an
 	// IOS box without a calendar: Mar 1 00:00:00 plus the time since
 	// NewEngine. Tests replace it for stable golden files.

@@ -17,7 +17,13 @@ func Timestamp(t time.Time) string { return "*" + t.Format(timestampFormat) }
 // timestamp to every session that shows logging, and to the log buffer. It
 // does not take the config lock, so handlers may call it.
 func (e *Engine) Log(msg string) {
-	line := Timestamp(e.Clock()) + ": " + msg
+	e.secMu.Lock()
+	stamped := e.services.timestampsLog
+	e.secMu.Unlock()
+	line := msg
+	if stamped {
+		line = Timestamp(e.Clock()) + ": " + msg
+	}
 	e.logMu.Lock()
 	e.logCount++
 	e.logBuf = append(e.logBuf, line)

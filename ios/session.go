@@ -42,7 +42,10 @@ type Session struct {
 	// line of its own and the prompt and typed text are drawn again (IOS
 	// `logging synchronous`).
 	inInput atomic.Bool
-	typed   atomic.Value // string: the text in the line editor
+	// configuredBy ends the %SYS-5-CONFIG_I message: "console", or
+	// "admin on vty0 (192.168.1.10)" for a remote session.
+	configuredBy string
+	typed        atomic.Value // string: the text in the line editor
 }
 
 // NewSession opens a session that writes to out. It starts in user EXEC and
@@ -130,6 +133,11 @@ func (b byteReader) ReadByte() (byte, error) {
 		}
 	}
 }
+
+// SetConfiguredBy sets who %SYS-5-CONFIG_I names when this session leaves
+// configuration mode ("console" by default; "admin on vty0 (192.168.1.10)"
+// for a vty).
+func (s *Session) SetConfiguredBy(who string) { s.configuredBy = who }
 
 // SetLogging turns syslog output to this session on or off (vty sessions
 // see it only after `terminal monitor`).
@@ -219,6 +227,9 @@ func (s *Session) Execute(line string) bool {
 func (s *Session) run(line string, base int, m *Mode) bool {
 	e := s.eng
 	words := splitWords(line)
+	if len(words) > 0 && words[0].text[0] == '!' {
+		return true // a comment, as in a pasted configuration
+	}
 	var flt *filter
 	var res result
 	matched := false

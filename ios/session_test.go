@@ -170,3 +170,33 @@ func TestHistory(t *testing.T) {
 		t.Errorf("history:\n%s", got)
 	}
 }
+
+func TestEnableCheckAndAsk(t *testing.T) {
+	e := NewEngine()
+	e.EnableCheck = func(c *Context) error {
+		if c.AskSecret("Password: ") != "cisco" {
+			return Errorf("%% Bad secrets\n")
+		}
+		return nil
+	}
+	var out strings.Builder
+	s := e.NewSession(&out)
+	s.SetPagerInput(strings.NewReader("wrong\rcisco\r"))
+	if s.Execute("enable") || s.Mode() != UserExec {
+		t.Fatalf("wrong password accepted")
+	}
+	if !s.Execute("enable") || s.Mode() != Exec {
+		t.Fatalf("right password refused")
+	}
+	if want := "Password: \n% Bad secrets\n\nPassword: \n"; out.String() != want {
+		t.Errorf("got %q want %q", out.String(), want)
+	}
+	// A script answers every question with Return.
+	out.Reset()
+	s2 := e.NewSession(&out)
+	s2.SetMode(Exec)
+	s2.RunScript(strings.NewReader("copy running-config startup-config\n"))
+	if want := "Router#copy running-config startup-config\nDestination filename [startup-config]? \nBuilding configuration...\n[OK]\n"; out.String() != want {
+		t.Errorf("got %q want %q", out.String(), want)
+	}
+}
