@@ -188,7 +188,7 @@ func TestEnableCheckAndAsk(t *testing.T) {
 	if !s.Execute("enable") || s.Mode() != Exec {
 		t.Fatalf("right password refused")
 	}
-	if want := "Password: \n% Bad secrets\n\nPassword: \n"; out.String() != want {
+	if want := "Password: \n% Bad secrets\nPassword: \n"; out.String() != want {
 		t.Errorf("got %q want %q", out.String(), want)
 	}
 	// A script answers every question with Return.
