@@ -41,20 +41,62 @@ func benchList(t testing.TB, a *ACLs, name string, n int) {
 var probe = Flow{Proto: protoTCP, Src: netip.MustParseAddr("198.51.100.7"), Dst: netip.MustParseAddr("203.0.113.5"), SrcPort: 40000, DstPort: 80, TCPFlags: 0x02}
 
 func TestEvaluateAllocatesNothing(t *testing.T) {
+	for _, n := range []int{10, 1000, 10000} {
+		a := New(Options{})
+		defer a.Close()
+		benchList(t, a, "BIG", n)
+		f := probe
+		allocs := testing.AllocsPerRun(1000, func() {
+			if permit, found := a.Evaluate("BIG", &f); !permit || !found {
+				t.Fatal("probe not permitted")
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%d entries: Evaluate allocates %.1f times per packet, want 0", n, allocs)
+		}
+		if got := a.List("BIG").Rules[n-1].Matches(); got != 1001 {
+			t.Errorf("%d entries: last entry counted %d matches, want 1001", n, got)
+		}
+	}
+}
+
+// TestEvaluateDuringEdits evaluates on several goroutines while the
+// configuration changes (run with -race): every answer is one of the
+// configurations', and nothing blocks.
+func TestEvaluateDuringEdits(t *testing.T) {
 	a := New(Options{})
 	defer a.Close()
-	benchList(t, a, "BIG", 1000)
-	f := probe
-	allocs := testing.AllocsPerRun(1000, func() {
-		if permit, found := a.Evaluate("BIG", &f); !permit || !found {
-			t.Fatal("probe not permitted")
-		}
-	})
-	if allocs != 0 {
-		t.Errorf("Evaluate allocates %.1f times per packet, want 0", allocs)
+	a.Add("E", 0, mustEntry(t, Extended, "permit tcp any any eq www"))
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	for g := 0; g < 2; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			f := probe
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, found := a.Evaluate("E", &f); !found {
+					t.Error("list vanished")
+					return
+				}
+			}
+		}()
 	}
-	if got := a.List("BIG").Rules[999].Matches(); got != 1001 {
-		t.Errorf("last entry counted %d matches, want 1001", got)
+	for i := 0; i < 300; i++ {
+		a.Add("E", 5, mustEntry(t, Extended, "deny tcp any any eq www"))
+		a.Add("E", 0, mustEntry(t, Extended, fmt.Sprintf("permit udp any any eq %d", i)))
+		a.RemoveSeq("E", 5)
+	}
+	close(stop)
+	<-done
+	<-done
+	f := probe
+	if permit, _ := a.Evaluate("E", &f); !permit {
+		t.Error("final configuration denies the probe")
 	}
 }
 
