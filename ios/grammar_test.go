@@ -89,6 +89,9 @@ func TestInstallRejects(t *testing.T) {
 	mustPanic(t, "bad syntax", func() {
 		e.Install(&Command{Mode: Exec, Syntax: "foo <a|b", Help: []string{"Foo", "A", "B"}, Run: nop})
 	})
+	// An explicit leading "no" may or may not carry its help.
+	e.Install(&Command{Mode: Config, Syntax: "no widgets", Help: []string{"Configure widgets"}, Run: nop})
+	e.Install(&Command{Mode: Config, Syntax: "no widgets all", Help: []string{"whatever", "Configure widgets", "All"}, Run: nop})
 	// The same help at the same place, a different help at another place: fine.
 	e.Install(&Command{Mode: Exec, Syntax: "show widgets detail", Help: []string{HelpShow, "Widget table", "Detail"}, Run: nop})
 	e.Install(&Command{Mode: Config, Syntax: "widgets", Help: []string{"Configure widgets"}, Run: nop})

@@ -57,11 +57,16 @@ func (e *Engine) install(c *Command) {
 	}
 	root := parseSyntax(syntax)
 	toks := root.tokens(nil)
-	if len(toks) != len(c.Help) {
+	help := c.Help
+	if toks[0].kind == kwTok && toks[0].text == "no" && len(help) == len(toks)-1 {
+		// An explicit leading "no" may leave its help to the engine, as "[no]" does.
+		help = append([]string{HelpNo}, help...)
+	}
+	if len(toks) != len(help) {
 		panic(fmt.Sprintf("ios: command %q has %d tokens but %d help strings", c.Syntax, len(toks), len(c.Help)))
 	}
 	for i, t := range toks {
-		t.help = c.Help[i]
+		t.help = help[i]
 	}
 	if toks[0].kind == kwTok && toks[0].text == "no" {
 		toks[0].help = HelpNo
