@@ -63,6 +63,9 @@ func (n *NAT) hairpin(b []byte, f *flow, now int64) Result {
 		}
 		return n.outbound(b, f, now)
 	}
+	if !n.comesBackIn(f, now) {
+		return Pass // e.g. a ping to the router's own outside address
+	}
 	r1 := n.outbound(b, f, now)
 	if r1 == Drop {
 		return Drop
@@ -84,6 +87,26 @@ func (n *NAT) hairpin(b []byte, f *flow, now int64) Result {
 		return Created
 	}
 	return Hit
+}
+
+// comesBackIn reports whether a packet from the inside to an inside-global
+// address would be translated back in: an existing hairpinned flow, or a
+// static or dynamic mapping of its destination. Only then is its source
+// translated; otherwise it goes on untouched (to the router itself, say).
+func (n *NAT) comesBackIn(f *flow, now int64) bool {
+	if f.kind == kindPorts || f.kind == kindQuery {
+		k := Key{f.src, f.dst, f.sport, f.dport, f.proto}
+		if s := n.in.get(&k); s != nil {
+			post := Key{s.inGlobal.addr, s.outGlobal.addr, s.inGlobal.port, s.outGlobal.port, s.proto}
+			if n.out.get(&post) != nil {
+				return true
+			}
+		}
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	b, _ := n.insideIn(f, now)
+	return b != nil
 }
 
 func (n *NAT) outbound(b []byte, f *flow, now int64) Result {

@@ -349,6 +349,8 @@ func TestHairpin(t *testing.T) {
 		{"not a global: nothing", "hairpin", tcpPkt("192.168.1.10", 5000, "203.0.113.10", 80, syn), Pass, "192.168.1.10", 5000, "203.0.113.10", 80},
 		{"hairpin ping", "hairpin", echoPkt(8, "192.168.1.10", "203.0.113.100", 3), Created, "203.0.113.1", 3, "192.168.2.10", 3},
 		{"hairpin ping reply", "hairpin", echoPkt(0, "192.168.2.10", "203.0.113.1", 3), Hit, "203.0.113.100", 3, "192.168.1.10", 3},
+		{"ping to the router's outside address is left alone", "hairpin", echoPkt(8, "192.168.1.10", "203.0.113.1", 4), Pass, "192.168.1.10", 4, "203.0.113.1", 4},
+		{"unmapped port of the server's global", "hairpin", udpPkt("192.168.1.10", 5000, "203.0.113.1", 9), Pass, "192.168.1.10", 5000, "203.0.113.1", 9},
 	})
 	// A host no rule translates reaches the server too (its own address is
 	// the outside address the server sees).
