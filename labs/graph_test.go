@@ -1,0 +1,64 @@
+package labs
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs:\n%s\nwant:\n%s", name, got, want)
+	}
+}
+
+func TestGraphs(t *testing.T) {
+	top, err := LoadShipped(DefaultLab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m, d bytes.Buffer
+	top.Mermaid(&m)
+	top.Dot(&d)
+	golden(t, "ftp-nat.mermaid.golden", m.Bytes())
+	golden(t, "ftp-nat.dot.golden", d.Bytes())
+}
+
+func TestSelectTasks(t *testing.T) {
+	all := []*Task{{Name: "a"}, {Name: "b"}, {Name: "c"}}
+	if got, err := selectTasks(all, nil); err != nil || len(got) != 3 {
+		t.Errorf("all: %v %v", got, err)
+	}
+	if got, err := selectTasks(all, []string{"c", "a"}); err != nil || got[0].Name != "c" || got[1].Name != "a" {
+		t.Errorf("c a: %v %v", got, err)
+	}
+	if _, err := selectTasks(all, []string{"x"}); err == nil {
+		t.Error("unknown task: no error")
+	}
+	if _, err := selectTasks(nil, nil); err != ErrNoTasks {
+		t.Errorf("no tasks: %v", err)
+	}
+}
+
+func TestStripConfigHeader(t *testing.T) {
+	in := "Building configuration...\n\nCurrent configuration : 42 bytes\n!\nhostname R1\n!\nend\n"
+	if got := stripConfigHeader(in); got != "!\nhostname R1\n!\nend\n" {
+		t.Errorf("got %q", got)
+	}
+}
