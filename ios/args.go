@@ -63,6 +63,16 @@ func (a Args) Addr(name string) netip.Addr {
 	return x.addr
 }
 
+// Offset is where the word matched under name starts in the line (-1 if
+// none), for Context.InvalidAt.
+func (a Args) Offset(name string) int {
+	x, ok := a.find(name)
+	if !ok {
+		return -1
+	}
+	return x.start
+}
+
 // Words are the full canonical tokens of the matched command, for rendering
 // it back (keywords expanded, interface names canonical).
 func (a Args) Words() []string {

@@ -55,6 +55,7 @@ func (e *Engine) installBuiltins() {
 			return nil
 		}},
 		&Command{Mode: Exec, Syntax: "show running-config", Help: []string{HelpShow, "Current operating configuration"}, Run: showRunning},
+		&Command{Mode: Exec, Syntax: "show running-config interface IFNAME", Help: []string{HelpShow, "Current operating configuration", "Show interface configuration", "Interface name"}, Run: showRunningInterface},
 		&Command{Mode: Exec, Syntax: "write terminal", Help: []string{"Write running configuration to memory, network, or terminal", "Write to terminal"}, Run: showRunning},
 		&Command{Mode: Exec, Syntax: "show startup-config", Help: []string{HelpShow, "Contents of startup configuration"}, Run: showStartup},
 		&Command{Mode: Exec, Syntax: "write [memory]", Help: []string{"Write running configuration to memory, network, or terminal", "Write to NV memory"}, Run: writeMemory},
@@ -168,6 +169,27 @@ func showRunning(c *Context, a Args) error {
 	text := c.eng.runningConfig()
 	c.Printf("Building configuration...\n\nCurrent configuration : %d bytes\n%s\n", len(text), text)
 	return nil
+}
+
+// showRunningInterface prints one interface block of the running-config
+// with the usual header (reference §4.1).
+func showRunningInterface(c *Context, a Args) error {
+	name := a.Str("IFNAME")
+	lines := strings.SplitAfter(c.eng.runningConfig(), "\n")
+	for i, l := range lines {
+		if l != "interface "+name+"\n" {
+			continue
+		}
+		j := i + 1
+		for j < len(lines) && strings.HasPrefix(lines[j], " ") {
+			j++
+		}
+		block := "!\n" + strings.Join(lines[i:j], "") + "end\n"
+		c.Printf("Building configuration...\n\nCurrent configuration : %d bytes\n%s\n", len(block), block)
+		return nil
+	}
+	// IOS rejects an interface that does not exist at its name.
+	return c.InvalidAt(a.Offset("IFNAME"))
 }
 
 func showStartup(c *Context, a Args) error {

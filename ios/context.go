@@ -12,6 +12,7 @@ type Context struct {
 	sess *Session
 	eng  *Engine
 	line string
+	base int // where line starts in the echoed line (after "do ")
 	out  io.Writer
 	// buf holds the output while a filter or the pager needs all of it.
 	buf *bytes.Buffer
@@ -38,8 +39,27 @@ func (c *Context) Engine() *Engine { return c.eng }
 // Session is the session that typed the command.
 func (c *Context) Session() *Session { return c.sess }
 
-// Line is the full line as typed.
+// Line is the full line as typed (for `do ...`, the part after "do").
 func (c *Context) Line() string { return c.line }
+
+// InvalidAt prints the IOS caret error under the word of the line that
+// starts at offset (as Args.Offset reports it) and returns the error that
+// marks the line failed without printing more. Handlers use it for values
+// the grammar accepts but IOS rejects at that word (an interface that does
+// not exist, a malformed number).
+func (c *Context) InvalidAt(offset int) error {
+	c.flushBuffered()
+	c.sess.caretError(c.base + offset)
+	return errSilent
+}
+
+// flushBuffered sends what the command printed so far to the terminal.
+func (c *Context) flushBuffered() {
+	if c.buf != nil && c.buf.Len() > 0 {
+		c.sess.page(c.buf.String())
+		c.buf.Reset()
+	}
+}
 
 // Ask prints a question such as "Destination filename [startup-config]? "
 // and returns the answer typed, without blanks. A script (no terminal)
@@ -52,11 +72,7 @@ func (c *Context) AskSecret(question string) string { return c.ask(question, fal
 
 func (c *Context) ask(question string, echo bool) string {
 	s := c.sess
-	if c.buf != nil && c.buf.Len() > 0 {
-		// What the command printed so far goes out before the question.
-		s.page(c.buf.String())
-		c.buf.Reset()
-	}
+	c.flushBuffered() // what the command printed so far goes out first
 	if s.pagerIn == nil {
 		s.write(question + "\n")
 		return ""

@@ -282,7 +282,7 @@ func (s *Session) run(line string, base int, m *Mode) bool {
 	if target != m {
 		s.walkUpTo(target)
 	}
-	return s.runHandler(&res, line, target, flt)
+	return s.runHandler(&res, line, base, target, flt)
 }
 
 // caretError prints the caret line and the invalid-input message.
@@ -293,7 +293,7 @@ func (s *Session) caretError(offset int) {
 
 // runHandler runs a matched command under the config lock and sends its
 // output through the filter and the pager.
-func (s *Session) runHandler(res *result, line string, m *Mode, flt *filter) bool {
+func (s *Session) runHandler(res *result, line string, base int, m *Mode, flt *filter) bool {
 	paging := s.pagerIn != nil && s.length > 0
 	var buf *bytes.Buffer
 	var w io.Writer = sessionWriter{s}
@@ -301,7 +301,7 @@ func (s *Session) runHandler(res *result, line string, m *Mode, flt *filter) boo
 		buf = new(bytes.Buffer)
 		w = buf
 	}
-	ctx := &Context{sess: s, eng: s.eng, line: line, out: w, mode: m, buf: buf}
+	ctx := &Context{sess: s, eng: s.eng, line: line, base: base, out: w, mode: m, buf: buf}
 	err := s.call(res.cmd.cmd.Run, ctx, newArgs(res))
 	if buf != nil {
 		text := buf.String()
