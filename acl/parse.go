@@ -242,12 +242,32 @@ func (p *parser) address(a *Address) error {
 	return nil
 }
 
-func (p *parser) protocol(e *Entry) error {
-	names := make([]string, len(Protocols))
-	for i, k := range Protocols {
+// Keyword lists for prefix matching, built once from the tables.
+var (
+	protoNames = keywordNames(Protocols)
+	tcpNames   = keywordNames(TCPPorts)
+	udpNames   = keywordNames(UDPPorts)
+	icmpNames  = func() []string {
+		names := make([]string, 0, len(ICMPMessages)+5)
+		for _, m := range ICMPMessages {
+			names = append(names, m.Name)
+		}
+		// The options that may follow take part so that a prefix shared
+		// with one of them is ambiguous, as the CLI sees it.
+		return append(names, "net-unknown", "established", "fragments", "log", "log-input")
+	}()
+)
+
+func keywordNames(list []keyword) []string {
+	names := make([]string, len(list))
+	for i, k := range list {
 		names[i] = k.Name
 	}
-	if k := p.take(names...); k != "" {
+	return names
+}
+
+func (p *parser) protocol(e *Entry) error {
+	if k := p.take(protoNames...); k != "" {
 		v := protoByName[k]
 		e.AnyProto = v < 0
 		e.Proto = uint8(max(v, 0))
@@ -266,14 +286,9 @@ func (p *parser) port(proto uint8) (uint16, bool) {
 	if !p.more() {
 		return 0, false
 	}
-	byName := tcpByName
-	list := TCPPorts
+	byName, names := tcpByName, tcpNames
 	if proto == protoUDP {
-		byName, list = udpByName, UDPPorts
-	}
-	names := make([]string, len(list))
-	for i, k := range list {
-		names[i] = k.Name
+		byName, names = udpByName, udpNames
 	}
 	if k := p.take(names...); k != "" {
 		return uint16(byName[k]), true
@@ -326,12 +341,7 @@ func (p *parser) icmp(e *Entry) error {
 		}
 		return nil
 	}
-	names := make([]string, 0, len(ICMPMessages)+4)
-	for _, m := range ICMPMessages {
-		names = append(names, m.Name)
-	}
-	names = append(names, "net-unknown", "established", "fragments", "log", "log-input")
-	k := p.keyword(names...)
+	k := p.keyword(icmpNames...)
 	if m, ok := icmpByName[k]; ok {
 		p.next()
 		e.ICMPType = int16(m.Type)
