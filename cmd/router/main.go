@@ -1,0 +1,151 @@
+// Command router is a userspace router that behaves like a Cisco IOS router: its interfaces are Linux
+// TUN devices (optionally moved into network namespaces that play hosts), it forwards IPv4 between them,
+// and it is configured through an emulated IOS command line.
+//
+// Usage:
+//
+//	router [--startup-config FILE] [--interfaces N] [--port NAME=tun:DEVICE[,option=value...]]... [--daemon]
+//
+// With a terminal on standard input it opens the IOS CLI; otherwise it reads commands from standard
+// input line by line and prints the session transcript, and exits at end of input. With --daemon it
+// takes no commands and runs until SIGINT or SIGTERM.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"natlab/acl"
+	"natlab/ios"
+	"natlab/nat"
+	"natlab/port"
+	"natlab/router"
+)
+
+type portFlags []portSpec
+
+func (p *portFlags) String() string { return fmt.Sprint(len(*p), " ports") }
+
+func (p *portFlags) Set(s string) error {
+	ps, err := parsePortSpec(s)
+	if err != nil {
+		return err
+	}
+	*p = append(*p, ps)
+	return nil
+}
+
+func main() {
+	var ports portFlags
+	startup := flag.String("startup-config", "", "IOS configuration loaded at start and written by `write memory`")
+	ifaces := flag.Int("interfaces", 4, "number of GigabitEthernet0/N interfaces on the chassis")
+	daemon := flag.Bool("daemon", false, "take no commands on standard input; run until SIGINT or SIGTERM")
+	flag.Var(&ports, "port", "bind an interface to a TUN: NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N] (repeatable)")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "router: unexpected argument %q\n", flag.Arg(0))
+		os.Exit(2)
+	}
+	if err := run(*startup, *ifaces, ports, *daemon); err != nil {
+		fmt.Fprintf(os.Stderr, "router: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(startup string, ifaces int, ports []portSpec, daemon bool) error {
+	if ifaces < 1 || ifaces > 64 {
+		return fmt.Errorf("--interfaces %d: want 1 to 64", ifaces)
+	}
+	d := newDevice(ifaces)
+	defer d.router.Close()
+	for _, ps := range ports {
+		if d.router.Interface(ps.Interface) == nil {
+			return fmt.Errorf("--port: the chassis has no %s (it has GigabitEthernet0/0 to 0/%d)", ps.Interface, ifaces-1)
+		}
+		p, err := port.OpenTUN(ps.TUN)
+		if err != nil {
+			return fmt.Errorf("--port %s: %v", ps.Interface, err)
+		}
+		if err := d.router.Bind(ps.Interface, p); err != nil {
+			p.Close()
+			return fmt.Errorf("--port %s: %v", ps.Interface, err)
+		}
+	}
+	if startup != "" {
+		if err := d.loadStartup(startup, os.Stderr); err != nil {
+			return err
+		}
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	if daemon {
+		<-sigs
+		return nil
+	}
+	s := d.engine.NewSession(os.Stdout)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if isTerminal(os.Stdin) {
+			s.RunInteractive()
+			return
+		}
+		s.RunScript(os.Stdin)
+	}()
+	select {
+	case <-done:
+	case <-sigs:
+	}
+	return nil
+}
+
+// device is one router: the CLI engine, the forwarding engine and the features wired together.
+type device struct {
+	engine *ios.Engine
+	router *router.Router
+	cli    *router.CLI
+	acls   *acl.ACLs
+	nat    *nat.NAT
+}
+
+func newDevice(ifaces int) *device {
+	e := ios.NewEngine()
+	r := router.New(router.Options{Interfaces: ifaces})
+	d := &device{engine: e, router: r, cli: router.RegisterCLI(e, r, nil)}
+	d.acls = acl.Register(e, r)
+	d.nat = nat.Register(e, r, d.acls)
+	d.cli.AddInterfaceConfig(router.IfOrderAccessGroup, d.acls.InterfaceConfigLines)
+	d.cli.AddInterfaceConfig(router.IfOrderNAT, d.nat.InterfaceConfigLines)
+	return d
+}
+
+// loadStartup applies a startup-config; a bad line is reported with its number and the rest still loads.
+func (d *device) loadStartup(path string, errs io.Writer) error {
+	d.engine.SetStartupPath(path)
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil // a new router: `write memory` will create it
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d.cli.SetLoading(true)
+	defer d.cli.SetLoading(false)
+	for _, le := range d.engine.LoadConfig(f) {
+		fmt.Fprintf(errs, "%s:%d: %s\n%s\n", path, le.Line, le.Text, strings.TrimRight(le.Message, "\n"))
+	}
+	return nil
+}
+
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}

@@ -1,0 +1,236 @@
+package router
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"natlab/ios"
+)
+
+func (c *CLI) installInterfaceCommands() {
+	c.e.Install(
+		&ios.Command{Mode: ios.Config, Syntax: "interface IFNAME$if",
+			Help: []string{ios.HelpInterface, "Interface name"}, Run: c.cmdInterface},
+		&ios.Command{Mode: ios.Config, Syntax: "no interface IFNAME$if",
+			Help: []string{ios.HelpNo, ios.HelpInterface, "Interface name"}, Run: c.cmdNoInterface},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "ip address A.B.C.D$addr A.B.C.D$mask",
+			Help: []string{ios.HelpIfIP, "Set the IP address of an interface",
+				"IP address", "IP subnet mask"}, Run: c.cmdIPAddress},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "no ip address [A.B.C.D$addr A.B.C.D$mask]",
+			Help: []string{ios.HelpNo, ios.HelpIfIP, "Set the IP address of an interface",
+				"IP address", "IP subnet mask"}, Run: c.cmdNoIPAddress},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] shutdown",
+			Help: []string{"Shutdown the selected interface"}, Run: c.cmdShutdown},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "description LINE$text",
+			Help: []string{"Interface specific description", "Up to 240 characters describing this interface"},
+			Run:  c.cmdDescription},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "no description",
+			Help: []string{ios.HelpNo, "Interface specific description"}, Run: c.cmdDescription},
+		// Ethernet settings a running-config always shows; a TUN has no duplex or speed to set, so they
+		// are accepted (and so round-trip) without effect.
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] duplex <auto|full|half>",
+			Help: []string{"Configure duplex operation.", "Enable AUTO duplex configuration",
+				"Force full duplex operation", "Force half-duplex operation"}, Run: c.cmdNoop},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] speed <10|100|1000|auto>",
+			Help: []string{"Configure speed operation.", "Force 10 Mbps operation", "Force 100 Mbps operation",
+				"Force 1000 Mbps operation", "Enable AUTO speed configuration"}, Run: c.cmdNoop},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] media-type rj45",
+			Help: []string{"Media type", "Copper RJ45"}, Run: c.cmdNoop},
+	)
+}
+
+func (c *CLI) cmdNoop(*ios.Context, ios.Args) error { return nil }
+
+// chassisInterface resolves a canonical name to an interface, creating loopbacks on demand.
+func (c *CLI) chassisInterface(ctx *ios.Context, name string, create bool) (*Interface, error) {
+	if i := c.r.Interface(name); i != nil {
+		return i, nil
+	}
+	if n, ok := strings.CutPrefix(name, "Loopback"); ok && create {
+		var num int
+		if _, err := fmt.Sscanf(n, "%d", &num); err == nil && num >= 0 && num <= 2147483647 {
+			c.inHandler.Store(true)
+			i := c.r.Loopback(num)
+			i.SetShutdown(false)
+			c.inHandler.Store(false)
+			c.e.Log(fmt.Sprintf("%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, changed state to up", i.Name()))
+			return i, nil
+		}
+	}
+	return nil, invalidAtNumber(ctx)
+}
+
+// invalidAtNumber is IOS's caret error for an interface number the chassis does not have: the caret
+// sits under the first digit of the interface number.
+func invalidAtNumber(ctx *ios.Context) error {
+	line := ctx.Line()
+	col := strings.IndexAny(line, "0123456789")
+	if col < 0 {
+		col = len(line)
+	}
+	return ios.Errorf("%s^\n%% Invalid input detected at '^' marker.\n\n",
+		strings.Repeat(" ", len(ctx.Session().Prompt())+col))
+}
+
+func (c *CLI) cmdInterface(ctx *ios.Context, a ios.Args) error {
+	i, err := c.chassisInterface(ctx, a.Str("if"), true)
+	if err != nil {
+		return err
+	}
+	ctx.Enter(ios.ConfigIf, i.Name())
+	return nil
+}
+
+func (c *CLI) cmdNoInterface(ctx *ios.Context, a ios.Args) error {
+	name := a.Str("if")
+	if !strings.HasPrefix(name, "Loopback") {
+		return ios.Errorf("%% Removal of physical interfaces is not permitted")
+	}
+	if c.r.Interface(name) == nil {
+		return invalidAtNumber(ctx)
+	}
+	return c.r.RemoveInterface(name)
+}
+
+func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args) error {
+	i := c.r.Interface(ifname(ctx))
+	if i == nil {
+		return nil
+	}
+	addr, mask := a.Addr("addr"), a.Addr("mask")
+	bits, ok := maskLen(mask)
+	if !ok {
+		m := mask.As4()
+		return ios.Errorf("Bad mask 0x%02X%02X%02X%02X for address %s", m[0], m[1], m[2], m[3], addr)
+	}
+	if bits == 0 || !validHostAddress(addr) {
+		return ios.Errorf("Not a valid host address - %s", addr)
+	}
+	p := netip.PrefixFrom(addr, bits)
+	if bits <= 30 && (addr == p.Masked().Addr() || addr == broadcast(p)) {
+		return ios.Errorf("Bad mask /%d for address %s", bits, addr)
+	}
+	for _, other := range c.r.Interfaces() {
+		op := other.Address()
+		if other == i || !op.IsValid() {
+			continue
+		}
+		if op.Overlaps(p) {
+			return ios.Errorf("%% %s overlaps with %s\n%s: incorrect IP address assignment",
+				p.Masked().Addr(), other.Name(), i.Name())
+		}
+	}
+	i.SetAddress(p)
+	c.mu.Lock()
+	c.method[i.Name()] = "manual"
+	if c.loading {
+		c.method[i.Name()] = "NVRAM"
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *CLI) cmdNoIPAddress(ctx *ios.Context, a ios.Args) error {
+	i := c.r.Interface(ifname(ctx))
+	if i == nil {
+		return nil
+	}
+	if a.Has("addr") {
+		bits, ok := maskLen(a.Addr("mask"))
+		if !ok || netip.PrefixFrom(a.Addr("addr"), bits) != i.Address() {
+			return ios.Errorf("Invalid address")
+		}
+	}
+	i.SetAddress(netip.Prefix{})
+	c.mu.Lock()
+	delete(c.method, i.Name())
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *CLI) cmdShutdown(ctx *ios.Context, a ios.Args) error {
+	i := c.r.Interface(ifname(ctx))
+	if i == nil {
+		return nil
+	}
+	shut := !a.No()
+	if shut == i.Shutdown() {
+		return nil
+	}
+	wasUp := c.lineUp(i)
+	c.inHandler.Store(true)
+	i.SetShutdown(shut)
+	c.inHandler.Store(false)
+	c.mu.Lock()
+	c.lastChange[i.Name()] = c.clock()
+	c.mu.Unlock()
+	name := i.Name()
+	switch {
+	case shut:
+		c.e.Log(fmt.Sprintf("%%LINK-5-CHANGED: Interface %s, changed state to administratively down", name))
+		if wasUp {
+			c.e.Log(fmt.Sprintf("%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, changed state to down", name))
+		}
+	case c.lineUp(i):
+		if isLoopback(name) {
+			c.e.Log(fmt.Sprintf("%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, changed state to up", name))
+		} else {
+			c.logLink(name, true)
+		}
+	default:
+		c.e.Log(fmt.Sprintf("%%LINK-3-UPDOWN: Interface %s, changed state to down", name))
+	}
+	return nil
+}
+
+func (c *CLI) cmdDescription(ctx *ios.Context, a ios.Args) error {
+	i := c.r.Interface(ifname(ctx))
+	if i == nil {
+		return nil
+	}
+	if a.No() || !a.Has("text") {
+		i.SetDescription("")
+		return nil
+	}
+	text := a.Str("text")
+	if len(text) > 240 {
+		text = text[:240]
+	}
+	i.SetDescription(text)
+	return nil
+}
+
+func isLoopback(name string) bool { return strings.HasPrefix(name, "Loopback") }
+
+// lineUp is the interface's line protocol state as show commands print it: a loopback is up unless shut.
+func (c *CLI) lineUp(i *Interface) bool {
+	if isLoopback(i.Name()) {
+		return !i.Shutdown()
+	}
+	return i.LineUp()
+}
+
+// linkStatus returns the Status and Protocol columns of show ip interface brief.
+func (c *CLI) linkStatus(i *Interface) (status, protocol string) {
+	switch {
+	case i.Shutdown():
+		return "administratively down", "down"
+	case c.lineUp(i):
+		return "up", "up"
+	default:
+		return "down", "down"
+	}
+}
+
+func validHostAddress(a netip.Addr) bool {
+	return a.Is4() && !a.IsUnspecified() && !a.IsMulticast() && a != netip.AddrFrom4([4]byte{255, 255, 255, 255}) &&
+		a.As4()[0] < 240
+}
+
+func broadcast(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	v |= ^uint32(0) >> p.Bits()
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}

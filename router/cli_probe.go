@@ -1,0 +1,153 @@
+package router
+
+import (
+	"net/netip"
+	"time"
+
+	"natlab/ios"
+)
+
+func (c *CLI) installProbeCommands() {
+	c.e.Install(
+		&ios.Command{Mode: ios.Exec, User: true,
+			Syntax: "ping A.B.C.D$dst [{repeat (1-2147483647)$count|size (36-18024)$bytes|timeout (0-3600)$seconds|source <A.B.C.D$srcaddr|IFNAME$srcif>}]",
+			Help: []string{ios.HelpPing, "Ping destination address or hostname",
+				"specify repeat count", "Repeat count", "specify datagram size", "Datagram size",
+				"specify timeout interval", "Timeout in seconds", "specify source address or name",
+				"Source address", "Interface name"},
+			Run: c.cmdPing},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "traceroute A.B.C.D$dst",
+			Help: []string{ios.HelpTraceroute, "Trace route to destination address or hostname"},
+			Run:  c.cmdTraceroute},
+	)
+}
+
+// sourceAddress resolves ping's source option to one of the router's addresses on an up interface.
+func (c *CLI) sourceAddress(a ios.Args) (netip.Addr, error) {
+	bad := ios.Errorf("%% Invalid source address- IP address not on any of our up interfaces")
+	switch {
+	case a.Has("srcif"):
+		i := c.r.Interface(a.Str("srcif"))
+		if i == nil || !i.Address().IsValid() || !c.lineUp(i) {
+			return netip.Addr{}, bad
+		}
+		return i.Address().Addr(), nil
+	case a.Has("srcaddr"):
+		for _, i := range c.r.Interfaces() {
+			if i.Address().IsValid() && i.Address().Addr() == a.Addr("srcaddr") && c.lineUp(i) {
+				return a.Addr("srcaddr"), nil
+			}
+		}
+		return netip.Addr{}, bad
+	}
+	return netip.Addr{}, nil
+}
+
+func (c *CLI) cmdPing(ctx *ios.Context, a ios.Args) error {
+	o := PingOptions{Count: defaultPingCount, Size: defaultPingSize, Timeout: defaultPingTimeout * time.Second}
+	if a.Has("count") {
+		o.Count = a.Int("count")
+	}
+	if a.Has("bytes") {
+		o.Size = a.Int("bytes")
+	}
+	if a.Has("seconds") {
+		o.Timeout = time.Duration(a.Int("seconds")) * time.Second
+	}
+	src, err := c.sourceAddress(a)
+	if err != nil {
+		return err
+	}
+	o.Source = src
+	dst := a.Addr("dst")
+	ctx.Printf("Type escape sequence to abort.\n")
+	ctx.Printf("Sending %d, %d-byte ICMP Echos to %s, timeout is %d seconds:\n", o.Count, o.Size, dst, int(o.Timeout/time.Second))
+	if src.IsValid() {
+		ctx.Printf("Packet sent with a source address of %s \n", src)
+	}
+	var ok int
+	var min, max, sum time.Duration
+	printed := 0
+	c.unlocked(func() {
+		c.r.Ping(dst, o, func(seq int, mark byte, rtt time.Duration) {
+			if printed > 0 && printed%pingMarksPerLine == 0 {
+				ctx.Printf("\n")
+			}
+			ctx.Printf("%c", mark)
+			printed++
+			if mark != '!' {
+				return
+			}
+			if ok == 0 || rtt < min {
+				min = rtt
+			}
+			if rtt > max {
+				max = rtt
+			}
+			sum += rtt
+			ok++
+		})
+	})
+	ctx.Printf("\n")
+	percent := 0
+	if o.Count > 0 {
+		percent = ok * 100 / o.Count
+	}
+	if ok == 0 {
+		ctx.Printf("Success rate is %d percent (%d/%d)\n", percent, ok, o.Count)
+		return nil
+	}
+	ms := func(d time.Duration) int64 { return int64(d / time.Millisecond) }
+	ctx.Printf("Success rate is %d percent (%d/%d), round-trip min/avg/max = %d/%d/%d ms\n",
+		percent, ok, o.Count, ms(min), ms(sum/time.Duration(ok)), ms(max))
+	return nil
+}
+
+func (c *CLI) cmdTraceroute(ctx *ios.Context, a ios.Args) error {
+	dst := a.Addr("dst")
+	ctx.Printf("Type escape sequence to abort.\n")
+	ctx.Printf("Tracing the route to %s\n", dst)
+	ctx.Printf("VRF info: (vrf in name/id, vrf out name/id)\n")
+	hop := 0
+	var last netip.Addr
+	o := TraceOptions{MaxTTL: traceMaxTTL, Probes: traceProbesPerHop, Timeout: traceProbeTimeout}
+	c.unlocked(func() {
+		c.r.Traceroute(dst, o, func(ttl int, from netip.Addr, rtt time.Duration, mark byte) {
+			if ttl != hop {
+				if hop != 0 {
+					ctx.Printf("\n")
+				}
+				hop, last = ttl, netip.Addr{}
+				ctx.Printf("%3d ", ttl)
+			}
+			if mark == '*' {
+				ctx.Printf(" * ")
+				return
+			}
+			if from != last {
+				if last.IsValid() {
+					ctx.Printf("\n    ")
+				}
+				ctx.Printf("%s", from)
+				last = from
+			}
+			if mark != 0 {
+				ctx.Printf(" !%c", mark)
+				return
+			}
+			ctx.Printf(" %d msec", int64(rtt/time.Millisecond))
+		}, func() {})
+	})
+	if hop != 0 {
+		ctx.Printf("\n")
+	}
+	return nil
+}
+
+// unlocked runs f without the config lock: probes take seconds, and other sessions may configure
+// meanwhile. The lock is taken back even if f panics, so the session's own unlock stays balanced.
+func (c *CLI) unlocked(f func()) {
+	c.e.Unlock()
+	defer c.e.Lock()
+	f()
+}

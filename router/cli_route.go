@@ -1,0 +1,151 @@
+package router
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+
+	"natlab/ios"
+)
+
+var routeHelp = []string{ios.HelpConfigIP, "Establish static routes",
+	"Destination prefix", "Destination prefix mask", "Forwarding router's address", "Interface name",
+	"Distance metric for this route"}
+
+func (c *CLI) installRouteCommands() {
+	c.e.Install(
+		&ios.Command{Mode: ios.Config, Syntax: "ip route A.B.C.D$prefix A.B.C.D$mask <A.B.C.D$nh|IFNAME$if> [(1-255)$distance]",
+			Help: routeHelp, Run: c.cmdIPRoute},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip route A.B.C.D$prefix A.B.C.D$mask [<A.B.C.D$nh|IFNAME$if> [(1-255)$distance]]",
+			Help: append([]string{ios.HelpNo}, routeHelp...), Run: c.cmdNoIPRoute},
+	)
+}
+
+// parseRoute validates the prefix and mask of an ip route command as IOS does.
+func parseRoute(a ios.Args) (StaticRoute, error) {
+	bits, ok := maskLen(a.Addr("mask"))
+	if !ok {
+		return StaticRoute{}, ios.Errorf("%%Inconsistent address and mask")
+	}
+	p := netip.PrefixFrom(a.Addr("prefix"), bits)
+	if p.Masked() != p {
+		return StaticRoute{}, ios.Errorf("%%Inconsistent address and mask")
+	}
+	s := StaticRoute{Prefix: p, Distance: 1}
+	if a.Has("nh") {
+		s.NextHop = a.Addr("nh")
+	} else {
+		s.Interface = a.Str("if")
+	}
+	if a.Has("distance") {
+		s.Distance = uint8(a.Int("distance"))
+	}
+	return s, nil
+}
+
+func (c *CLI) cmdIPRoute(ctx *ios.Context, a ios.Args) error {
+	s, err := parseRoute(a)
+	if err != nil {
+		return err
+	}
+	if s.Interface != "" && c.r.Interface(s.Interface) == nil {
+		return invalidAtNumber(ctx)
+	}
+	if s.NextHop.IsValid() {
+		if !validHostAddress(s.NextHop) {
+			return ios.Errorf("%%Invalid next hop address")
+		}
+		for _, i := range c.r.Interfaces() {
+			if i.Address().IsValid() && i.Address().Addr() == s.NextHop {
+				return ios.Errorf("%%Invalid next hop address (it's this router)")
+			}
+		}
+	}
+	c.r.AddStaticRoute(s)
+	return nil
+}
+
+func (c *CLI) cmdNoIPRoute(ctx *ios.Context, a ios.Args) error {
+	s, err := parseRoute(a)
+	if err != nil {
+		return err
+	}
+	if a.Has("nh") || a.Has("if") {
+		if !c.r.RemoveStaticRoute(s) {
+			return ios.Errorf("%%No matching route to delete")
+		}
+		return nil
+	}
+	// "no ip route P M" removes every static route for the prefix, as IOS does.
+	removed := false
+	for _, r := range c.r.StaticRoutes() {
+		if r.Prefix == s.Prefix {
+			removed = c.r.RemoveStaticRoute(r) || removed
+		}
+	}
+	if !removed {
+		return ios.Errorf("%%No matching route to delete")
+	}
+	return nil
+}
+
+func (c *CLI) renderRoutes(w io.Writer) {
+	for _, s := range c.r.StaticRoutes() {
+		var b strings.Builder
+		fmt.Fprintf(&b, "ip route %s %s ", s.Prefix.Addr(), dottedMask(s.Prefix.Bits()))
+		if s.Interface != "" {
+			b.WriteString(s.Interface)
+		} else {
+			b.WriteString(s.NextHop.String())
+		}
+		if s.Distance > 1 {
+			fmt.Fprintf(&b, " %d", s.Distance)
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+func (c *CLI) renderInterfaces(w io.Writer) {
+	c.mu.Lock()
+	providers := append([]ifaceLines(nil), c.providers...)
+	c.mu.Unlock()
+	for _, i := range c.r.Interfaces() {
+		fmt.Fprintf(w, "interface %s\n", i.Name())
+		for _, p := range providers {
+			for _, l := range p.lines(i.Name()) {
+				fmt.Fprintf(w, " %s\n", l)
+			}
+		}
+		fmt.Fprintln(w, "!")
+	}
+}
+
+func (c *CLI) descriptionLines(name string) []string {
+	if d := c.r.Interface(name).Description(); d != "" {
+		return []string{"description " + d}
+	}
+	return nil
+}
+
+func (c *CLI) addressLines(name string) []string {
+	p := c.r.Interface(name).Address()
+	if !p.IsValid() {
+		return []string{"no ip address"}
+	}
+	return []string{fmt.Sprintf("ip address %s %s", p.Addr(), dottedMask(p.Bits()))}
+}
+
+func (c *CLI) shutdownLines(name string) []string {
+	if c.r.Interface(name).Shutdown() {
+		return []string{"shutdown"}
+	}
+	return nil
+}
+
+func (c *CLI) mediaLines(name string) []string {
+	if isLoopback(name) {
+		return nil
+	}
+	return []string{"duplex auto", "speed auto", "media-type rj45"}
+}

@@ -1,0 +1,368 @@
+package router
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	"natlab/ios"
+)
+
+func (c *CLI) installShowCommands() {
+	c.e.Install(
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show version",
+			Help: []string{ios.HelpShow, "System hardware and software status"}, Run: c.showVersion},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip interface brief",
+			Help: []string{ios.HelpShow, ios.HelpShowIP, "IP interface status and configuration",
+				"Brief summary of IP status and configuration"}, Run: c.showIPInterfaceBrief},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show interfaces [IFNAME$if]",
+			Help: []string{ios.HelpShow, ios.HelpShowInterfaces, "Interface name"}, Run: c.showInterfaces},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip route",
+			Help: []string{ios.HelpShow, ios.HelpShowIP, "IP routing table"}, Run: c.showIPRoute},
+		&ios.Command{Mode: ios.Exec, Syntax: "clear counters [IFNAME$if]",
+			Help: []string{ios.HelpClear, "Clear counters on one or all interfaces", "Interface name"}, Run: c.clearCounters},
+	)
+}
+
+func (c *CLI) showVersion(ctx *ios.Context, _ ios.Args) error {
+	gig := 0
+	for _, i := range c.r.Interfaces() {
+		if !isLoopback(i.Name()) {
+			gig++
+		}
+	}
+	ctx.Printf(`Cisco IOS Software, IOSv Software (VIOS-ADVENTERPRISEK9-M), Version 15.9(3)M4, RELEASE SOFTWARE (fc3)
+Technical Support: http://www.cisco.com/techsupport
+Copyright (c) 1986-2021 by Cisco Systems, Inc.
+Compiled Thu 28-Oct-21 09:36 by prod_rel_team
+
+
+ROM: Bootstrap program is IOSv
+
+%s uptime is %s
+System returned to ROM by reload
+System image file is "flash0:/vios-adventerprisek9-m"
+Last reload reason: Unknown reason
+
+
+
+This product is a userspace router emulating Cisco IOS behaviour on Linux TUN
+interfaces. It contains no Cisco software.
+
+Cisco IOSv (revision 1.0) with  with 460137K/62464K bytes of memory.
+Processor board ID 9NATLAB0001
+%d Gigabit Ethernet interfaces
+DRAM configuration is 72 bits wide with parity disabled.
+256K bytes of non-volatile configuration memory.
+2097152K bytes of ATA System CompactFlash 0 (Read/Write)
+0K bytes of ATA CompactFlash 1 (Read/Write)
+0K bytes of ATA CompactFlash 2 (Read/Write)
+10080K bytes of ATA CompactFlash 3 (Read/Write)
+
+
+
+Configuration register is 0x0
+
+`, c.e.Hostname(), uptime(c.clock().Sub(c.boot)), gig)
+	return nil
+}
+
+// uptime renders a duration as IOS does: "1 day, 16 hours, 42 minutes"; zero units are omitted.
+func uptime(d time.Duration) string {
+	mins := int(d / time.Minute)
+	units := []struct {
+		n    int
+		name string
+	}{{mins / (60 * 24 * 365), "year"}, {mins / (60 * 24 * 7) % 52, "week"}, {mins / (60 * 24) % 7, "day"},
+		{mins / 60 % 24, "hour"}, {mins % 60, "minute"}}
+	var parts []string
+	for _, u := range units {
+		if u.n == 0 {
+			continue
+		}
+		s := fmt.Sprintf("%d %s", u.n, u.name)
+		if u.n != 1 {
+			s += "s"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "0 minutes"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (c *CLI) showIPInterfaceBrief(ctx *ios.Context, _ ios.Args) error {
+	ctx.Printf("%-27s%-16s%-4s%-7s%-22s%s\n", "Interface", "IP-Address", "OK?", "Method", "Status", "Protocol")
+	for _, i := range c.r.Interfaces() {
+		addr, method := "unassigned", "unset"
+		if p := i.Address(); p.IsValid() {
+			addr = p.Addr().String()
+			c.mu.Lock()
+			method = c.method[i.Name()]
+			c.mu.Unlock()
+			if method == "" {
+				method = "manual"
+			}
+		}
+		status, proto := c.linkStatus(i)
+		ctx.Printf("%-27s%-16s%-4s%-7s%-22s%-8s\n", i.Name(), addr, "YES", method, status, proto)
+	}
+	return nil
+}
+
+func (c *CLI) showInterfaces(ctx *ios.Context, a ios.Args) error {
+	list := c.r.Interfaces()
+	if a.Has("if") {
+		i := c.r.Interface(a.Str("if"))
+		if i == nil {
+			return invalidAtNumber(ctx)
+		}
+		list = []*Interface{i}
+	}
+	for _, i := range list {
+		c.showInterface(ctx, i)
+	}
+	return nil
+}
+
+func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
+	status, proto := c.linkStatus(i)
+	ctx.Printf("%s is %s, line protocol is %s \n", i.Name(), status, proto)
+	if isLoopback(i.Name()) {
+		ctx.Printf("  Hardware is Loopback\n")
+	} else {
+		mac := fmt.Sprintf("5254.0012.%02x%02x", 0x34, i.Index()+1)
+		ctx.Printf("  Hardware is %s, address is %s (bia %s)\n", interfaceHardwareID, mac, mac)
+	}
+	if d := i.Description(); d != "" {
+		ctx.Printf("  Description: %s\n", d)
+	}
+	if p := i.Address(); p.IsValid() {
+		ctx.Printf("  Internet address is %s\n", p)
+	}
+	if isLoopback(i.Name()) {
+		ctx.Printf("  MTU 1514 bytes, BW 8000000 Kbit/sec, DLY 5000 usec, \n")
+	} else {
+		ctx.Printf("  MTU %d bytes, BW 1000000 Kbit/sec, DLY 10 usec, \n", i.MTU())
+	}
+	ctx.Printf("     reliability 255/255, txload 1/255, rxload 1/255\n")
+	if isLoopback(i.Name()) {
+		ctx.Printf("  Encapsulation LOOPBACK, loopback not set\n  Keepalive set (10 sec)\n")
+	} else {
+		ctx.Printf("  Encapsulation ARPA, loopback not set\n  Keepalive set (10 sec)\n")
+		ctx.Printf("  Auto Duplex, Auto Speed, link type is auto, media type is RJ45\n")
+		ctx.Printf("  output flow-control is unsupported, input flow-control is unsupported\n")
+		ctx.Printf("  ARP type: ARPA, ARP Timeout 04:00:00\n")
+	}
+	k := i.Counters()
+	now := c.clock()
+	ctx.Printf("  Last input %s, output %s, output hang never\n", since(now, k.LastInput), since(now, k.LastOutput))
+	c.mu.Lock()
+	cleared, ok := c.cleared[i.Name()]
+	c.mu.Unlock()
+	clearing := "never"
+	if ok {
+		clearing = hms(now.Sub(cleared))
+	}
+	ctx.Printf("  Last clearing of \"show interface\" counters %s\n", clearing)
+	ctx.Printf("  Input queue: 0/75/%d/0 (size/max/drops/flushes); Total output drops: %d\n", k.InDrops, k.OutDrops)
+	ctx.Printf("  Queueing strategy: fifo\n  Output queue: 0/40 (size/max)\n")
+	window := now.Sub(c.boot)
+	if ok {
+		window = now.Sub(cleared)
+	}
+	inBps, inPps := rate(k.InBytes, k.InPackets, window)
+	outBps, outPps := rate(k.OutBytes, k.OutPackets, window)
+	ctx.Printf("  5 minute input rate %d bits/sec, %d packets/sec\n", inBps, inPps)
+	ctx.Printf("  5 minute output rate %d bits/sec, %d packets/sec\n", outBps, outPps)
+	ctx.Printf("     %d packets input, %d bytes, 0 no buffer\n", k.InPackets, k.InBytes)
+	ctx.Printf("     Received %d broadcasts (0 IP multicasts)\n", k.InBroadcasts)
+	ctx.Printf("     0 runts, 0 giants, 0 throttles \n")
+	ctx.Printf("     %d input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored\n", k.InErrors)
+	ctx.Printf("     0 watchdog, 0 multicast, 0 pause input\n")
+	ctx.Printf("     %d packets output, %d bytes, 0 underruns\n", k.OutPackets, k.OutBytes)
+	ctx.Printf("     0 output errors, 0 collisions, 0 interface resets\n")
+	ctx.Printf("     0 unknown protocol drops\n")
+	if !isLoopback(i.Name()) {
+		ctx.Printf("     0 babbles, 0 late collision, 0 deferred\n")
+		ctx.Printf("     0 lost carrier, 0 no carrier, 0 pause output\n")
+	}
+	ctx.Printf("     0 output buffer failures, 0 output buffers swapped out\n")
+}
+
+// rate is the average since boot or the last clear over at most five minutes, rounded as IOS rounds
+// bits/sec (to the nearest 1000).
+func rate(bytes, packets uint64, window time.Duration) (bps, pps uint64) {
+	secs := uint64(window / time.Second)
+	if secs == 0 {
+		return 0, 0
+	}
+	bps = bytes * 8 / secs
+	return (bps + 500) / 1000 * 1000, packets / secs
+}
+
+func since(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return hms(now.Sub(t))
+}
+
+func hms(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int(d / time.Second)
+	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+}
+
+func (c *CLI) clearCounters(ctx *ios.Context, a ios.Args) error {
+	list := c.r.Interfaces()
+	if a.Has("if") {
+		i := c.r.Interface(a.Str("if"))
+		if i == nil {
+			return invalidAtNumber(ctx)
+		}
+		list = []*Interface{i}
+	}
+	// IOS asks "Clear "show interface" counters on all interfaces [confirm]"; scripts answer with Enter,
+	// so the confirmation is printed and taken as given.
+	ctx.Printf("Clear \"show interface\" counters on all interfaces [confirm]\n")
+	now := c.clock()
+	for _, i := range list {
+		i.ClearCounters()
+		c.mu.Lock()
+		c.cleared[i.Name()] = now
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+const routeLegend = `Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP
+       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area 
+       N1 - OSPF NSSA external type 1, N2 - OSPF NSSA external type 2
+       E1 - OSPF external type 1, E2 - OSPF external type 2
+       i - IS-IS, su - IS-IS summary, L1 - IS-IS level-1, L2 - IS-IS level-2
+       ia - IS-IS inter area, * - candidate default, U - per-user static route
+       o - ODR, P - periodic downloaded static route, H - NHRP, l - LISP
+       a - application route
+       + - replicated route, % - next hop override, p - overrides from PfR
+
+`
+
+func (c *CLI) showIPRoute(ctx *ios.Context, _ ios.Args) error {
+	routes := c.r.Routes()
+	ctx.Printf("%s", routeLegend)
+	ctx.Printf("%s\n\n", gatewayOfLastResort(routes))
+	for _, g := range groupClassful(routes) {
+		nested := len(g.routes) > 1 || g.routes[0].Prefix.Bits() != g.net.Bits()
+		oneMask := nested && g.oneMask()
+		if nested {
+			ctx.Printf("      %s\n", g.header())
+		}
+		for _, r := range g.routes {
+			code := string(r.Code)
+			if r.Prefix.Bits() == 0 {
+				code += "*"
+			}
+			if nested {
+				ctx.Printf("%-9s%s\n", code, routeText(r, oneMask))
+			} else {
+				ctx.Printf("%-6s%s\n", code, routeText(r, false))
+			}
+		}
+	}
+	return nil
+}
+
+func gatewayOfLastResort(routes []RouteEntry) string {
+	for _, r := range routes {
+		if r.Prefix.Bits() != 0 {
+			continue
+		}
+		if r.NextHop.IsValid() {
+			return fmt.Sprintf("Gateway of last resort is %s to network 0.0.0.0", r.NextHop)
+		}
+		return "Gateway of last resort is 0.0.0.0 to network 0.0.0.0"
+	}
+	return "Gateway of last resort is not set"
+}
+
+// routeText is one route line after its code; under a parent whose subnets share one mask, IOS prints
+// the network without its length.
+func routeText(r RouteEntry, bare bool) string {
+	dst := r.Prefix.String()
+	if bare {
+		dst = r.Prefix.Addr().String()
+	}
+	if r.Code == 'S' && r.NextHop.IsValid() {
+		return fmt.Sprintf("%s [%d/%d] via %s", dst, r.Distance, r.Metric, r.NextHop)
+	}
+	return fmt.Sprintf("%s is directly connected, %s", dst, r.Interface)
+}
+
+// classfulGroup is the routes under one classful network, as IOS groups them in show ip route.
+type classfulGroup struct {
+	net    netip.Prefix
+	routes []RouteEntry
+}
+
+func (g classfulGroup) oneMask() bool {
+	for _, r := range g.routes {
+		if r.Prefix.Bits() != g.routes[0].Prefix.Bits() {
+			return false
+		}
+	}
+	return true
+}
+
+func (g classfulGroup) header() string {
+	masks := map[int]bool{}
+	for _, r := range g.routes {
+		masks[r.Prefix.Bits()] = true
+	}
+	// IOS writes "subnets" even for one.
+	if len(masks) == 1 {
+		return fmt.Sprintf("%s/%d is subnetted, %d subnets", g.net.Addr(), g.routes[0].Prefix.Bits(), len(g.routes))
+	}
+	return fmt.Sprintf("%s is variably subnetted, %d subnets, %d masks", g.net, len(g.routes), len(masks))
+}
+
+func classfulNet(a netip.Addr) netip.Prefix {
+	first := a.As4()[0]
+	switch {
+	case first < 128:
+		return netip.PrefixFrom(a, 8).Masked()
+	case first < 192:
+		return netip.PrefixFrom(a, 16).Masked()
+	default:
+		return netip.PrefixFrom(a, 24).Masked()
+	}
+}
+
+func groupClassful(routes []RouteEntry) []classfulGroup {
+	sorted := append([]RouteEntry(nil), routes...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i].Prefix, sorted[j].Prefix
+		if c := a.Addr().Compare(b.Addr()); c != 0 {
+			return c < 0
+		}
+		return a.Bits() < b.Bits()
+	})
+	var groups []classfulGroup
+	for _, r := range sorted {
+		net := classfulNet(r.Prefix.Addr())
+		if r.Prefix.Bits() < net.Bits() {
+			net = r.Prefix // supernets and the default route stand alone
+		}
+		if len(groups) > 0 && groups[len(groups)-1].net == net {
+			groups[len(groups)-1].routes = append(groups[len(groups)-1].routes, r)
+			continue
+		}
+		groups = append(groups, classfulGroup{net: net, routes: []RouteEntry{r}})
+	}
+	return groups
+}
