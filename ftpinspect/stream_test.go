@@ -1,0 +1,761 @@
+package ftpinspect
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// §9 case 1 and §1.7: PORT from C behind PAT grows by 2 bytes, a pinhole
+// R:* -> G:50000 opens (case 42: any source port), is used once (case 40)
+// and only by R (case 41).
+func TestPORTBehindPAT(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	out := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	if got, want := string(out.payload), "PORT 203,0,113,1,195,80\r\n"; got != want {
+		t.Fatalf("payload %q, want %q", got, want)
+	}
+	if out.seq != 1000 {
+		t.Errorf("seq %d, want 1000", out.seq)
+	}
+	if s := h.in.Stats(); s.Pinholes != 1 || s.Rewrites != 1 {
+		t.Fatalf("stats %+v", s)
+	}
+	g := netip.AddrPortFrom(addrG, 50000)
+	if h.dataSYN(netip.MustParseAddrPort("198.51.100.99:20"), g) {
+		t.Error("pinhole accepted a host that is not the control peer")
+	}
+	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:40001"), g) {
+		t.Fatal("pinhole refused the control peer from port 40001")
+	}
+	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:40001"), g) {
+		t.Error("retransmitted data SYN not related")
+	}
+	if h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), g) {
+		t.Error("pinhole used twice")
+	}
+	if s := h.in.Stats(); s.PinholesUsed != 1 || s.Pinholes != 0 || s.DataFlows != 1 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// Case 42: the data connection from port 20 (RFC 959's L-1 default).
+func TestPinholeSourcePort20(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
+		t.Fatal("pinhole refused source port 20")
+	}
+	// The local view (after NAT's DNAT) is related too.
+	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrC, 50000), 78, 1, flagACK, []byte("data"), nil)
+	if !h.in.ProcessIPv4(b, n).Related {
+		t.Error("data packet in the local view not related")
+	}
+}
+
+// §9 case 23 and §3.8's worked example: +2 at client seq 1000; later seq,
+// acks and (case 25) SACK blocks are mapped; older acks are not.
+func TestSeqAckSACKAdjust(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n") // 23 bytes at 1000 -> 25
+	if out := h.data(0, 23, "NOOP\r\nX\n"); out.seq != 1025 {
+		t.Errorf("next client seq %d, want 1025", out.seq)
+	}
+	out := h.packet(1, 5000, 1000, flagACK, nil, [][2]uint32{{1025, 1033}, {900, 950}})
+	if want := [][2]uint32{{1023, 1031}, {900, 950}}; !slices.Equal(out.sack, want) {
+		t.Errorf("SACK %v, want %v", out.sack, want)
+	}
+	// Acknowledgments before, inside and after the rewritten text.
+	for _, tc := range []struct{ in, want uint32 }{{1000, 1000}, {1005, 1005}, {1010, 1005}, {1025, 1023}, {1033, 1031}} {
+		out := h.packet(1, 5000, tc.in, flagACK, nil, nil)
+		if out.ack != tc.want {
+			t.Errorf("server ack %d -> %d, want %d", tc.in, out.ack, tc.want)
+		}
+	}
+}
+
+// §9 case 24: a shrinking rewrite (192.168.100.200 -> 1.2.3.4, -8 bytes).
+func TestShrinkingRewrite(t *testing.T) {
+	cli := netip.MustParseAddrPort("192.168.100.200:40000")
+	h := newHarness(t, Config{}, cli, srvR, newFakeNAT())
+	h.open()
+	out := h.data(0, 0, "PORT 192,168,100,200,195,80\r\n")
+	if got := string(out.payload); got != "PORT 1,2,3,4,195,80\r\n" {
+		t.Fatalf("payload %q", got)
+	}
+	if out := h.data(0, 29, "NOOP\r\n"); out.seq != 1029-8 {
+		t.Errorf("seq %d, want %d", out.seq, 1029-8)
+	}
+	if out := h.packet(1, 5000, 1021+6, flagACK, nil, nil); out.ack != 1035 {
+		t.Errorf("ack %d, want 1035", out.ack)
+	}
+}
+
+// §9 cases 3-6: 227 forms from S behind static NAT, answering PASV.
+func Test227StaticNAT(t *testing.T) {
+	for _, tc := range []struct{ reply, want string }{
+		{"227 Entering Passive Mode (10,0,0,20,156,64)\r\n", "227 Entering Passive Mode (203,0,113,20,156,64)\r\n"},
+		{"227 Entering passive mode. 10,0,0,20,156,64\r\n", "227 Entering passive mode. 203,0,113,20,156,64\r\n"},
+		{"227 10,0,0,20,156,64\r\n", "227 203,0,113,20,156,64\r\n"},
+		{"227 Data transfer will passively listen to 10,0,0,20,156,64\r\n", "227 Data transfer will passively listen to 203,0,113,20,156,64\r\n"},
+		{"227 Entering Passive Mode (10,0,0,20,156,64).\n", "227 Entering Passive Mode (203,0,113,20,156,64).\n"},
+	} {
+		h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
+		h.open()
+		h.data(0, 0, "PASV\r\n")
+		out := h.data(1, 0, tc.reply)
+		if string(out.payload) != tc.want {
+			t.Errorf("%q -> %q, want %q", tc.reply, out.payload, tc.want)
+			continue
+		}
+		if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:45001"), netip.MustParseAddrPort("203.0.113.20:40000")) {
+			t.Errorf("%q: no pinhole to Sg:40000", tc.reply)
+		}
+	}
+}
+
+// §9 case 22 and 16: a 227 that answers no PASV opens nothing, including
+// one arranged by echo injection (CVE-2002-1978).
+func TestUnpaired227(t *testing.T) {
+	h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
+	h.open()
+	h.data(0, 0, "XYZ \r\n")
+	reply := "227 Entering Passive Mode (10,0,0,20,0,25)\r\n"
+	out := h.data(1, 0, reply)
+	if string(out.payload) != reply {
+		t.Errorf("unpaired 227 changed: %q", out.payload)
+	}
+	if h.in.Stats().Pinholes != 0 || !h.hasEvent(EvUnpairedReply) {
+		t.Errorf("pinholes %d events %v", h.in.Stats().Pinholes, h.eventKinds())
+	}
+	// A 227 as the inner line of a multi-line error reply is text.
+	h.data(0, 6, "PASV\r\n")
+	multi := "500-'XYZ': unknown\r\n227 Entering Passive Mode (10,0,0,20,156,64)\r\n500 end\r\n"
+	out = h.data(1, len(reply), multi)
+	if string(out.payload) != multi || h.in.Stats().Pinholes != 0 {
+		t.Errorf("multi-line reply: %q, pinholes %d", out.payload, h.in.Stats().Pinholes)
+	}
+}
+
+// §9 case 7: "227 Logout." is passed on, not dropped, no pinhole.
+func Test227NoNumbers(t *testing.T) {
+	h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PASV\r\n")
+	out := h.data(1, 0, "227 Logout.\r\n")
+	if out.drop || string(out.payload) != "227 Logout.\r\n" || !h.hasEvent(EvMalformed) {
+		t.Errorf("out %+v events %v", out, h.eventKinds())
+	}
+	fin := h.packet(1, 5013, h.acked(0), flagFIN|flagACK, nil, nil)
+	if fin.drop || fin.flags&flagFIN == 0 {
+		t.Errorf("FIN after 227 Logout: %+v", fin)
+	}
+}
+
+// §9 cases 8, 9, 35: 229 is unchanged while the global port is free; on a
+// collision it is rewritten to the allocated port with its delimiter kept.
+func Test229(t *testing.T) {
+	nat := newFakeNAT()
+	h := newHarness(t, Config{}, cliR, srvS, nat)
+	h.open()
+	h.data(0, 0, "EPSV\r\n")
+	reply := "229 Entering Extended Passive Mode (|||40000|)\r\n"
+	if out := h.data(1, 0, reply); string(out.payload) != reply {
+		t.Errorf("229 changed: %q", out.payload)
+	}
+	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:45001"), netip.MustParseAddrPort("203.0.113.20:40000")) {
+		t.Error("no pinhole for 229")
+	}
+	// A second server behind the same global address offers 40000 too.
+	s2 := netip.MustParseAddrPort("10.0.0.21:21")
+	h2 := newHarness(t, Config{}, cliR, s2, nat)
+	h2.open()
+	h2.data(0, 0, "EPSV\r\n")
+	out := h2.data(1, 0, "229 Entering Extended Passive Mode (!!!40000!).\r\n")
+	if got, want := string(out.payload), "229 Entering Extended Passive Mode (!!!1024!).\r\n"; got != want {
+		t.Errorf("collision: %q, want %q", got, want)
+	}
+	if next := h2.packet(1, 5000+uint32(len("229 Entering Extended Passive Mode (!!!40000!).\r\n")), h2.acked(0), flagACK, nil, nil); next.seq != 5000+48 {
+		t.Errorf("seq after -1 byte rewrite %d", next.seq)
+	}
+}
+
+// §9 case 10: EPRT |1| behind PAT, +2 bytes.
+func TestEPRT(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	out := h.data(0, 0, "EPRT |1|10.0.0.10|50000|\r\n")
+	if got := string(out.payload); got != "EPRT |1|203.0.113.1|50000|\r\n" {
+		t.Fatalf("payload %q", got)
+	}
+	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
+		t.Error("no pinhole for EPRT")
+	}
+}
+
+// §9 cases 11, 12, 14, 15, 17, 18, 20, 21: refused announcements pass
+// unchanged, open nothing and are logged.
+func TestRefusedAnnouncements(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		dir    int
+		before string // a client command first (for replies)
+		line   string
+		event  EventKind
+	}{
+		{"bounce", 0, "", "PORT 198,51,100,99,0,25\r\n", EvAddressMismatch},
+		{"bounce high port", 0, "", "PORT 198,51,100,99,195,80\r\n", EvAddressMismatch},
+		{"privileged", 0, "", "PORT 10,0,0,10,0,25\r\n", EvPrivilegedPort},
+		{"octet 300", 0, "", "PORT 10,0,0,300,195,80\r\n", EvMalformed},
+		{"five fields", 0, "", "PORT 10,0,0,10,195\r\n", EvMalformed},
+		{"seven fields", 0, "", "PORT 10,0,0,10,195,80,1\r\n", EvMalformed},
+		{"eprt ipv6", 0, "", "EPRT |2|2001:db8::1|50000|\r\n", EvMalformed},
+		{"lprt", 0, "", "LPRT 4,4,10,0,0,10,2,195,80\r\n", EvUnsupported},
+		{"227 from client", 0, "", "227 Entering Passive Mode (10,0,0,10,195,80)\r\n", EvSpoofedReply},
+		{"port from server", 1, "", "PORT 10,0,0,20,195,80\r\n", EvSpoofedCommand},
+		{"227 third party", 1, "PASV\r\n", "227 Entering Passive Mode (10,0,0,99,156,64)\r\n", EvAddressMismatch},
+		{"229 port 0", 1, "EPSV\r\n", "229 Entering Extended Passive Mode (|||0|)\r\n", EvMalformed},
+		{"229 port 70000", 1, "EPSV\r\n", "229 Entering Extended Passive Mode (|||70000|)\r\n", EvMalformed},
+		{"229 after PASV", 1, "PASV\r\n", "229 Entering Extended Passive Mode (|||40000|)\r\n", EvUnpairedReply},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cli, srv := cliC, srvR
+			if tc.dir == 1 {
+				cli, srv = cliR, srvS
+			}
+			h := newHarness(t, Config{}, cli, srv, newFakeNAT())
+			h.open()
+			if tc.before != "" {
+				h.data(0, 0, tc.before)
+			}
+			out := h.data(tc.dir, 0, tc.line)
+			if string(out.payload) != tc.line {
+				t.Errorf("line changed to %q", out.payload)
+			}
+			if s := h.in.Stats(); s.Pinholes != 0 {
+				t.Errorf("%d pinholes", s.Pinholes)
+			}
+			if !h.hasEvent(tc.event) {
+				t.Errorf("events %v, want %v", h.eventKinds(), tc.event)
+			}
+			if len(h.nat.used) != 0 {
+				t.Errorf("NAT mappings left: %v", h.nat.used)
+			}
+		})
+	}
+}
+
+// §9 case 19 (decided: accept, as OVS): a server that already announces
+// its global address (vsftpd pasv_address) gets a pinhole, no rewrite.
+func Test227AlreadyGlobal(t *testing.T) {
+	h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PASV\r\n")
+	reply := "227 Entering Passive Mode (203,0,113,20,156,64)\r\n"
+	if out := h.data(1, 0, reply); string(out.payload) != reply {
+		t.Errorf("changed: %q", out.payload)
+	}
+	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:45001"), netip.MustParseAddrPort("203.0.113.20:40000")) {
+		t.Error("no pinhole")
+	}
+}
+
+// §9 case 36: PASV from an outside server to a PAT'd client: no rewrite
+// (the sender is not translated); the pinhole covers C -> R:port.
+func Test227FromOutsideServer(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PASV\r\n")
+	reply := "227 Entering Passive Mode (198,51,100,50,156,64)\r\n"
+	if out := h.data(1, 0, reply); string(out.payload) != reply {
+		t.Errorf("changed: %q", out.payload)
+	}
+	if !h.dataSYN(netip.MustParseAddrPort("10.0.0.10:41000"), netip.MustParseAddrPort("198.51.100.50:40000")) {
+		t.Error("no pinhole in the local view")
+	}
+}
+
+// §9 case 13: pipelined commands in one segment; only PORT changes.
+func TestPipelining(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	out := h.data(0, 0, "TYPE I\r\nPORT 10,0,0,10,195,80\r\nRETR f\r\n")
+	if got, want := string(out.payload), "TYPE I\r\nPORT 203,0,113,1,195,80\r\nRETR f\r\n"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+}
+
+// §9 case 57: the first line of the connection is parsed.
+func TestFirstLine(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	if out := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n"); !strings.Contains(string(out.payload), "203,0,113,1") {
+		t.Errorf("first line not rewritten: %q", out.payload)
+	}
+}
+
+// §9 cases 29, 30: a line split across segments is rewritten whole in the
+// segment that completes it; the earlier segment passes the bytes before
+// the numbers and holds the rest back.
+func TestSplitLine(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	first := h.data(0, 0, "PORT 10,0,")
+	if string(first.payload) != "PORT " || first.drop {
+		t.Fatalf("first part: %+v", first)
+	}
+	second := h.data(0, 10, "0,10,195,80\r\n")
+	if string(second.payload) != "203,0,113,1,195,80\r\n" || second.seq != 1005 {
+		t.Fatalf("second part: seq %d %q", second.seq, second.payload)
+	}
+	if got := h.rx[0].stream(); got != "PORT 203,0,113,1,195,80\r\n" {
+		t.Errorf("server received %q", got)
+	}
+
+	h = newHarness(t, Config{}, cliR, srvS, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PASV\r\n")
+	h.data(1, 0, "227 Entering Passive Mode (10,0,")
+	h.data(1, 32, "0,20,156,64)\r\n")
+	if got := h.rx[1].stream(); got != "227 Entering Passive Mode (203,0,113,20,156,64)\r\n" {
+		t.Errorf("client received %q", got)
+	}
+}
+
+// §9 case 29 with the smallest MSS: 1-byte segments, no stall.
+func TestOneByteSegments(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	stream := "USER a\r\nPORT 10,0,0,10,195,80\r\nEPRT |1|10.0.0.10|50001|\r\nQUIT\r\n"
+	for i := 0; i < len(stream); i++ {
+		if out := h.data(0, i, stream[i:i+1]); out.drop {
+			t.Fatalf("byte %d dropped", i)
+		}
+	}
+	want := "USER a\r\nPORT 203,0,113,1,195,80\r\nEPRT |1|203.0.113.1|50001|\r\nQUIT\r\n"
+	if got := h.rx[0].stream(); got != want {
+		t.Errorf("server received %q, want %q", got, want)
+	}
+	// The server's ack of everything maps back to the end of the input.
+	if out := h.packet(1, 5000, h.acked(0), flagACK, nil, nil); out.ack != 1000+uint32(len(stream)) {
+		t.Errorf("final ack %d, want %d", out.ack, 1000+len(stream))
+	}
+}
+
+// §9 case 31: a zero-window probe of 1 byte at a line start is forwarded,
+// and the full line that follows is rewritten.
+func TestZeroWindowProbe(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	probe := h.data(0, 0, "P")
+	if string(probe.payload) != "P" {
+		t.Fatalf("probe: %+v", probe)
+	}
+	again := h.data(0, 0, "P") // the probe repeated
+	if string(again.payload) != "P" {
+		t.Fatalf("repeated probe: %+v", again)
+	}
+	out := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	if got := h.rx[0].stream(); got != "PORT 203,0,113,1,195,80\r\n" {
+		t.Errorf("server received %q (last %q)", got, out.payload)
+	}
+}
+
+// §9 case 27: a retransmission in the same window is byte-identical, adds
+// no second delta and no second pinhole.
+func TestRetransmission(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	first := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	again := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	if string(again.payload) != string(first.payload) || again.seq != first.seq {
+		t.Errorf("retransmission %d %q, first %d %q", again.seq, again.payload, first.seq, first.payload)
+	}
+	if out := h.data(0, 23, "NOOP\r\n"); out.seq != 1025 {
+		t.Errorf("seq after retransmission %d, want 1025", out.seq)
+	}
+	if s := h.in.Stats(); s.Pinholes != 1 || s.PinholesOpened != 1 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// §9 cases 26, 28: two rewrites in flight and a later line, then a late
+// retransmission of the first: still rewritten identically, right seq.
+func TestLateRetransmission(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	l1 := "PORT 10,0,0,10,195,80\r\n"
+	l2 := "EPRT |1|10.0.0.10|50001|\r\n"
+	l3 := "NOOP\r\n"
+	first := h.data(0, 0, l1)
+	h.data(0, len(l1), l2)
+	h.data(0, len(l1)+len(l2), l3)
+	h.data(0, len(l1)+len(l2)+len(l3), "NOOP\r\n")
+	late := h.data(0, 0, l1)
+	if late.seq != first.seq || string(late.payload) != string(first.payload) {
+		t.Errorf("late retransmission %d %q, first %d %q", late.seq, late.payload, first.seq, first.payload)
+	}
+	second := h.data(0, len(l1), l2)
+	if second.seq != 1000+uint32(len(l1))+2 || string(second.payload) != "EPRT |1|203.0.113.1|50001|\r\n" {
+		t.Errorf("second retransmitted %d %q", second.seq, second.payload)
+	}
+	// A retransmission cut differently: from the middle of the first line
+	// to the middle of the second. It is widened to whole edits.
+	cut := h.packet(0, 1010, h.acked(1), flagACK, []byte((l1 + l2)[10:35]), nil)
+	if cut.seq != 1005 || string(cut.payload) != "203,0,113,1,195,80\r\nEPRT |1|203.0.113.1|50001" {
+		t.Errorf("cut retransmission %d %q", cut.seq, cut.payload)
+	}
+	// Acknowledging everything prunes the edit list.
+	h.packet(1, 5000, h.acked(0), flagACK, nil, nil)
+	if n := h.in.conns[connKey{epOf(cliC), epOf(srvR)}].h[0].adj.n; n != 0 {
+		t.Errorf("%d edits left after the full ack", n)
+	}
+}
+
+// Decision: a retransmission of held bytes (the sender never got an ACK
+// for them) passes them on unrewritten rather than stall.
+func TestHeldRetransmissionReleased(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PORT 10,0,")
+	again := h.data(0, 0, "PORT 10,0,")
+	if string(again.payload) != "PORT 10,0," || !h.hasEvent(EvReleased) {
+		t.Fatalf("retransmission: %q events %v", again.payload, h.eventKinds())
+	}
+	h.data(0, 10, "0,10,195,80\r\n")
+	if got := h.rx[0].stream(); got != "PORT 10,0,0,10,195,80\r\n" {
+		t.Errorf("server received %q", got)
+	}
+	if h.in.Stats().Pinholes != 0 {
+		t.Error("pinhole for a line that could not be rewritten")
+	}
+}
+
+// A FIN in the middle of a line releases the held bytes with it.
+func TestFINMidLine(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PORT 10,0,")
+	fin := h.packet(0, 1010, h.acked(1), flagFIN|flagACK, nil, nil)
+	if fin.flags&flagFIN == 0 || string(fin.payload) != "10,0," || fin.seq != 1005 {
+		t.Errorf("FIN segment %d %q flags %#x", fin.seq, fin.payload, fin.flags)
+	}
+}
+
+// Segments beyond a gap are dropped (the sender resends them in order).
+func TestOutOfOrderDropped(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	if out := h.data(0, 10, "0,10,195,80\r\n"); !out.drop {
+		t.Fatal("segment beyond a gap passed")
+	}
+	// A pure ACK beyond the gap still passes (the other direction needs it).
+	if out := h.packet(0, 1023, h.acked(1), flagACK, nil, nil); out.drop {
+		t.Error("pure ACK dropped")
+	}
+	h.data(0, 0, "PORT 10,0,")
+	h.data(0, 10, "0,10,195,80\r\n")
+	if got := h.rx[0].stream(); got != "PORT 203,0,113,1,195,80\r\n" {
+		t.Errorf("server received %q", got)
+	}
+	if h.in.Stats().OutOfOrder != 1 {
+		t.Errorf("stats %+v", h.in.Stats())
+	}
+}
+
+// §9 case 33: growth never makes a packet exceed MaxPacket; the segment
+// is cut at a line end and the rest is resent by the sender.
+func TestMaxPacket(t *testing.T) {
+	h := newHarness(t, Config{MaxPacket: 40 + 60}, cliC, srvR, newFakeNAT())
+	h.open()
+	stream := "PORT 10,0,0,10,195,80\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n"
+	out := h.data(0, 0, stream)
+	if 40+len(out.payload) > 100 {
+		t.Fatalf("packet of %d bytes", 40+len(out.payload))
+	}
+	for off := 0; ; {
+		got := h.rx[0].stream()
+		_ = got
+		sent := int(h.packet(1, 5000, h.acked(0), flagACK, nil, nil).ack - 1000)
+		if sent >= len(stream) {
+			break
+		}
+		if sent <= off {
+			t.Fatalf("no progress at %d", sent)
+		}
+		off = sent
+		h.data(0, off, stream[off:])
+	}
+	if got, want := h.rx[0].stream(), strings.Replace(stream, "10,0,0,10", "203,0,113,1", 1); got != want {
+		t.Errorf("received %q, want %q", got, want)
+	}
+}
+
+// §9 case 61: a fragmented control segment is never inspected piecewise.
+func TestFragmentDropped(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	b, n := buildSeg(cliC, srvR, 1000, 5000, flagACK, []byte("PORT 10,0,0,10,195,80\r\n"), nil)
+	b[6] |= 0x20 // more fragments
+	b[10], b[11] = 0, 0
+	sum := checksumIP(b[:20])
+	b[10], b[11] = byte(sum>>8), byte(sum)
+	if r := h.in.ProcessIPv4(b, n); !r.Drop {
+		t.Error("first fragment of a control segment passed")
+	}
+}
+
+func checksumIP(hdr []byte) uint16 {
+	var s uint32
+	for i := 0; i < len(hdr); i += 2 {
+		s += uint32(hdr[i])<<8 | uint32(hdr[i+1])
+	}
+	for s > 0xffff {
+		s = s&0xffff + s>>16
+	}
+	return ^uint16(s)
+}
+
+// §9 case 51: no inspection on a port that is not configured; case 52's
+// mechanism: the configured port set.
+func TestPorts(t *testing.T) {
+	srv2121 := netip.MustParseAddrPort("198.51.100.50:2121")
+	h := newHarness(t, Config{}, cliC, srv2121, newFakeNAT())
+	h.open()
+	line := "PORT 10,0,0,10,195,80\r\n"
+	if out := h.data(0, 0, line); string(out.payload) != line {
+		t.Errorf("port 2121 inspected by default: %q", out.payload)
+	}
+	h = newHarness(t, Config{Ports: []uint16{21, 2121}}, cliC, srv2121, newFakeNAT())
+	h.open()
+	if out := h.data(0, 0, line); string(out.payload) == line {
+		t.Error("configured port 2121 not inspected")
+	}
+}
+
+// §9 case 54, 55: after AUTH TLS + 234 nothing is parsed (ciphertext that
+// happens to look like PORT opens nothing); after the TLS close before
+// CCC's clear text, parsing resumes.
+func TestAuthTLSAndCCC(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "AUTH TLS\r\n")
+	h.data(1, 0, "234 Proceed with negotiation.\r\n")
+	if !h.hasEvent(EvTLS) {
+		t.Fatal("no TLS event")
+	}
+	// TLS records: a handshake record whose body contains "\r\nPORT ...".
+	body := "\r\nPORT 10,0,0,10,195,80\r\n"
+	rec := string([]byte{22, 3, 3, 0, byte(len(body))}) + body
+	coff := 10
+	if out := h.data(0, coff, rec); string(out.payload) != rec {
+		t.Fatalf("TLS record changed: %q", out.payload)
+	}
+	coff += len(rec)
+	if h.in.Stats().Pinholes != 0 {
+		t.Fatal("pinhole from ciphertext")
+	}
+	// CCC and its 200 travel encrypted; then each side sends close_notify
+	// (an alert record) and the clear text follows.
+	alert := string([]byte{21, 3, 3, 0, 2, 1, 0})
+	h.data(0, coff, alert)
+	coff += len(alert)
+	soff := 31
+	h.data(1, soff, alert)
+	soff += len(alert)
+	if !h.hasEvent(EvTLS) {
+		t.Fatal("events")
+	}
+	out := h.data(0, coff, "PORT 10,0,0,10,195,80\r\n")
+	if string(out.payload) != "PORT 203,0,113,1,195,80\r\n" {
+		t.Errorf("after CCC: %q", out.payload)
+	}
+}
+
+// §9 case 56: EPSV ALL, then a PORT the server refuses: its pinhole and NAT
+// mapping go away with the 5xx reply.
+func TestRefusedPORTClosesPinhole(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "EPSV ALL\r\n")
+	h.data(1, 0, "200 EPSV ALL ok.\r\n")
+	h.data(0, 10, "PORT 10,0,0,10,195,80\r\n")
+	if h.in.Stats().Pinholes != 1 {
+		t.Fatal("no pinhole after PORT")
+	}
+	h.data(1, 18, "520 PORT not allowed after EPSV ALL.\r\n")
+	if s := h.in.Stats(); s.Pinholes != 0 || len(h.nat.used) != 0 || len(h.nat.unmapped) != 1 {
+		t.Errorf("after 5xx: stats %+v nat %v", s, h.nat.used)
+	}
+}
+
+// §9 case 34: two inside clients announce the same port to R: the second
+// gets another global port, and its PORT is rewritten with it.
+func TestPortCollision(t *testing.T) {
+	nat := newFakeNAT()
+	h1 := newHarness(t, Config{}, cliC, srvR, nat)
+	h1.open()
+	h1.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	h2 := newHarness(t, Config{}, netip.MustParseAddrPort("10.0.0.11:40000"), srvR, nat)
+	h2.open()
+	out := h2.data(0, 0, "PORT 10,0,0,11,195,80\r\n")
+	if got := string(out.payload); got != "PORT 203,0,113,1,4,0\r\n" { // 1024
+		t.Errorf("second client: %q", got)
+	}
+	if !h2.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 1024)) {
+		t.Error("no pinhole on the allocated port")
+	}
+}
+
+// NAT without a free port: no rewrite, no pinhole, logged.
+func TestNATFailure(t *testing.T) {
+	nat := newFakeNAT()
+	nat.fail = true
+	h := newHarness(t, Config{}, cliC, srvR, nat)
+	h.open()
+	line := "PORT 10,0,0,10,195,80\r\n"
+	if out := h.data(0, 0, line); string(out.payload) != line || !h.hasEvent(EvNATFailure) {
+		t.Errorf("%q %v", out.payload, h.eventKinds())
+	}
+}
+
+// Without NAT nothing is rewritten and the pinhole still opens.
+func TestNoNAT(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, nil)
+	h.open()
+	line := "PORT 10,0,0,10,195,80\r\n"
+	if out := h.data(0, 0, line); string(out.payload) != line {
+		t.Errorf("changed without NAT: %q", out.payload)
+	}
+	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrC, 50000)) {
+		t.Error("no pinhole without NAT")
+	}
+}
+
+// §9 case 43: the pinhole expires (fake clock) and its NAT mapping is
+// given back.
+func TestPinholeTimeout(t *testing.T) {
+	h := newHarness(t, Config{PinholeTimeout: 30 * time.Second}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	h.now = h.now.Add(29 * time.Second)
+	if !h.in.Expected(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
+		t.Fatal("pinhole gone before its timeout")
+	}
+	h.now = h.now.Add(2 * time.Second)
+	if h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
+		t.Error("expired pinhole accepted a SYN")
+	}
+	h.in.Sweep()
+	if s := h.in.Stats(); s.Pinholes != 0 || s.PinholesExpired != 1 || len(h.nat.unmapped) != 1 {
+		t.Errorf("after sweep: %+v unmapped %v", s, h.nat.unmapped)
+	}
+}
+
+// §9 case 44 (decided: cap per connection, default 4, oldest evicted) and
+// case 45 (global cap: counted, no pinhole, line unchanged).
+func TestPinholeCaps(t *testing.T) {
+	h := newHarness(t, Config{MaxPinholesPerConn: 2, MaxPinholes: 3}, cliC, srvR, newFakeNAT())
+	h.open()
+	off := 0
+	for _, p := range []string{"195,80", "195,81", "195,82"} {
+		l := "PORT 10,0,0,10," + p + "\r\n"
+		h.data(0, off, l)
+		off += len(l)
+	}
+	if s := h.in.Stats(); s.Pinholes != 2 || s.Evictions != 1 {
+		t.Fatalf("per-connection cap: %+v", s)
+	}
+	if h.in.Expected(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
+		t.Error("oldest pinhole not evicted")
+	}
+	h2 := newHarness(t, Config{}, netip.MustParseAddrPort("10.0.0.10:40001"), srvR, h.nat)
+	h2.in = h.in
+	h2.open()
+	h2.data(0, 0, "PORT 10,0,0,10,195,90\r\n")
+	h3 := newHarness(t, Config{}, netip.MustParseAddrPort("10.0.0.10:40002"), srvR, h.nat)
+	h3.in = h.in
+	h3.events = nil
+	h3.open()
+	line := "PORT 10,0,0,10,195,91\r\n"
+	if out := h3.data(0, 0, line); string(out.payload) != line {
+		t.Errorf("line rewritten without a pinhole: %q", out.payload)
+	}
+	if s := h.in.Stats(); s.Pinholes != 3 || s.TableFull != 1 {
+		t.Errorf("global cap: %+v", s)
+	}
+}
+
+// §9 case 49, 50: a RST on the control connection removes its pending
+// pinholes; an open data connection is not affected.
+func TestControlRST(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PORT 10,0,0,10,195,80\r\nPORT 10,0,0,10,195,81\r\n")
+	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
+		t.Fatal("no pinhole")
+	}
+	h.packet(0, 1048, h.acked(1), flagRST|flagACK, nil, nil)
+	s := h.in.Stats()
+	if s.Pinholes != 0 || s.Conns != 0 || s.DataFlows != 1 {
+		t.Errorf("after RST: %+v", s)
+	}
+	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000), 78, 1, flagACK, []byte("x"), nil)
+	if !h.in.ProcessIPv4(b, n).Related {
+		t.Error("data connection lost with its control connection")
+	}
+}
+
+// A connection picked up mid-stream (no SYN seen) is parsed from the
+// first line end on.
+func TestPickup(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.rx[0].base = 1000
+	line := "ORT 10,0,0,10,195,80\r\n" // the tail of a line: not parsed
+	if out := h.packet(0, 1000, 5000, flagACK, []byte(line), nil); string(out.payload) != line {
+		t.Errorf("mid-line data changed: %q", out.payload)
+	}
+	out := h.packet(0, 1000+uint32(len(line)), 5000, flagACK, []byte("PORT 10,0,0,10,195,80\r\n"), nil)
+	if string(out.payload) != "PORT 203,0,113,1,195,80\r\n" {
+		t.Errorf("after pickup: %q", out.payload)
+	}
+}
+
+// Debug output: ftp-cmd and ftp-tokens lines, off by default.
+func TestDebugOutput(t *testing.T) {
+	h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PASV\r\n")
+	if len(h.debug) != 0 {
+		t.Fatalf("debug output while off: %q", h.debug)
+	}
+	h.in.SetDebug(true, true)
+	h.data(0, 6, "PASV\r\n")
+	h.data(1, 0, "227 Entering Passive Mode (10,0,0,20,156,64)\r\n")
+	want := []string{
+		`CBAC FTP: cmd 198.51.100.50:45000 => 10.0.0.20:21 "PASV"`,
+		`CBAC FTP: reply 10.0.0.20:21 => 198.51.100.50:45000 "227 Entering Passive Mode (10,0,0,20,156,64)"`,
+		"CBAC FTP: tokens 227: ip 10,0,0,20 = 10.0.0.20",
+		"CBAC FTP: tokens 227: port 156*256+64 = 40000",
+	}
+	if !slices.Equal(h.debug, want) {
+		t.Errorf("debug\n%q\nwant\n%q", h.debug, want)
+	}
+}
+
+// Events render as IOS syslog messages.
+func TestEventMessage(t *testing.T) {
+	e := Event{Kind: EvPrivilegedPort, Client: cliC, Server: srvR, What: "PORT", Addr: addrC, Port: 25}
+	if got, want := e.Message(), "%FW-3-FTP_PRIV_PORT: Privileged port 25 used in PORT -- FTP client 10.0.0.10 FTP server 198.51.100.50"; got != want {
+		t.Errorf("%s\nwant %s", got, want)
+	}
+	e = Event{Kind: EvAddressMismatch, Client: cliC, Server: srvR, What: "PORT", Addr: netip.MustParseAddr("198.51.100.99")}
+	if got, want := e.Message(), "%FW-3-FTP_NON_MATCHING_IP_ADDR: Non-matching address 198.51.100.99 used in PORT -- FTP client 10.0.0.10 FTP server 198.51.100.50"; got != want {
+		t.Errorf("%s\nwant %s", got, want)
+	}
+}
