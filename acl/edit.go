@@ -198,4 +198,3 @@ func (a *ACLs) binding(ifname string) *binding {
 	}
 	return b
 }
-
