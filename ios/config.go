@@ -208,6 +208,7 @@ func (e *Engine) loadConfig(r io.Reader, locked bool) []LineError {
 	s := e.newSession(&out)
 	s.SetMode(Config)
 	s.locked = locked
+	s.literal = true
 	var errs []LineError
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)

@@ -84,6 +84,7 @@ version 15.9
 hostname R9
 !
 interface GigabitEthernet0/1
+ description Up? | yes
  ip address 10.1.1.1 255.255.255.0
  ip adress 10.1.1.2 255.255.255.0
  bogus-subcommand
@@ -99,12 +100,12 @@ hostname AfterEnd
 `
 	errs := e.LoadConfig(strings.NewReader(cfg))
 	want := []LineError{
-		{10, " ip adress 10.1.1.2 255.255.255.0", "% Invalid input detected at '^' marker."},
-		{11, " bogus-subcommand", "% Invalid input detected at '^' marker."},
-		{14, "ip route 10.0.0.0 255.0.0.0", "% Incomplete command."},
-		{16, "ip", "% Incomplete command."},
-		{17, "interface GigabitEthernet0/7", "% Invalid interface GigabitEthernet0/7"},
-		{18, "no ip route 1.0.0.0 255.0.0.0 2.2.2.2", "%No matching route to delete"},
+		{11, " ip adress 10.1.1.2 255.255.255.0", "% Invalid input detected at '^' marker."},
+		{12, " bogus-subcommand", "% Invalid input detected at '^' marker."},
+		{15, "ip route 10.0.0.0 255.0.0.0", "% Incomplete command."},
+		{17, "ip", "% Incomplete command."},
+		{18, "interface GigabitEthernet0/7", "% Invalid interface GigabitEthernet0/7"},
+		{19, "no ip route 1.0.0.0 255.0.0.0 2.2.2.2", "%No matching route to delete"},
 	}
 	if len(errs) != len(want) {
 		t.Fatalf("got %d errors, want %d: %v", len(errs), len(want), errs)
@@ -118,7 +119,7 @@ hostname AfterEnd
 		t.Errorf("hostname %q", e.Hostname())
 	}
 	g := toy.ifaces["GigabitEthernet0/1"]
-	if g.addr != "10.1.1.1 255.255.255.0" || g.shut {
+	if g.addr != "10.1.1.1 255.255.255.0" || g.shut || g.desc != "Up? | yes" {
 		t.Errorf("interface not configured: %+v", g)
 	}
 	if len(toy.routes) != 1 {

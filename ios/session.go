@@ -45,6 +45,9 @@ type Session struct {
 	// configuredBy ends the %SYS-5-CONFIG_I message: "console", or
 	// "admin on vty0 (192.168.1.10)" for a remote session.
 	configuredBy string
+	// literal sessions (LoadConfig) read '?' as a character, not as help:
+	// a saved "description Up?" must load as written.
+	literal bool
 	typed        atomic.Value // string: the text in the line editor
 }
 
@@ -209,7 +212,7 @@ func (s *Session) Execute(line string) bool {
 	}
 	ok := true
 	if strings.TrimSpace(line) != "" {
-		if strings.HasSuffix(line, "?") {
+		if strings.HasSuffix(line, "?") && !s.literal {
 			ok = s.help(line)
 		} else {
 			s.addHistory(line)
