@@ -300,9 +300,13 @@ func (s *Session) runHandler(res *result, line string, base int, m *Mode, flt *f
 	paging := s.pagerIn != nil && s.length > 0
 	var buf *bytes.Buffer
 	var w io.Writer = sessionWriter{s}
-	if flt != nil || paging {
+	switch {
+	case flt != nil:
+		// Modifiers need the whole output; it is paged afterwards.
 		buf = new(bytes.Buffer)
 		w = buf
+	case paging:
+		w = newPager(s)
 	}
 	ctx := &Context{sess: s, eng: s.eng, line: line, base: base, out: w, mode: m, buf: buf}
 	err := s.call(res.cmd.cmd.Run, ctx, newArgs(res))
