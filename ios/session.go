@@ -48,7 +48,7 @@ type Session struct {
 	// literal sessions (LoadConfig) read '?' as a character, not as help:
 	// a saved "description Up?" must load as written.
 	literal bool
-	typed        atomic.Value // string: the text in the line editor
+	typed   atomic.Value // string: the text in the line editor
 }
 
 // NewSession opens a session that writes to out. It starts in user EXEC and
