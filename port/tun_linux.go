@@ -32,8 +32,13 @@ type TUN struct {
 	nl   *netlink.Handle
 	name string // current name in that namespace
 
-	up     atomic.Bool
+	up     atomic.Bool // the router's state (SetLinkUp)
+	hostUp atomic.Bool // the device's IFF_UP as the host side set it
 	closed atomic.Bool
+
+	ifindex int
+	events  chan Event
+	stopSub chan struct{}
 }
 
 // OpenTUN creates the device, sets its MTU and brings it up, then (when
@@ -68,12 +73,13 @@ func openTUN(c TUNConfig) (*TUN, error) {
 		ifce.Close()
 		return nil, errors.New("tun: unexpected device type from water")
 	}
-	t := &TUN{cfg: cfg, ifce: ifce, file: file, name: ifce.Name()}
+	t := &TUN{cfg: cfg, ifce: ifce, file: file, name: ifce.Name(), events: make(chan Event, 8), stopSub: make(chan struct{})}
+	t.up.Store(true)
+	t.hostUp.Store(true)
 	if err := t.setup(); err != nil {
 		t.Close()
 		return nil, err
 	}
-	t.up.Store(true)
 	return t, nil
 }
 
@@ -94,6 +100,7 @@ func (t *TUN) setup() error {
 		return fmt.Errorf("tun: %s mtu %d: %w", t.name, cfg.MTU, err)
 	}
 	h := here
+	var sub netlink.LinkSubscribeOptions
 	if cfg.Netns != "" {
 		ns, err := netns.GetFromName(cfg.Netns)
 		if err != nil {
@@ -101,6 +108,7 @@ func (t *TUN) setup() error {
 			return fmt.Errorf("tun: netns %s: %w", cfg.Netns, err)
 		}
 		defer ns.Close()
+		sub.Namespace = &ns
 		err = here.LinkSetNsFd(link, int(ns))
 		here.Close()
 		if err != nil {
@@ -147,7 +155,37 @@ func (t *TUN) setup() error {
 			return fmt.Errorf("tun: %s default via %s: %w", t.name, cfg.HostGateway, err)
 		}
 	}
+	// Follow the host side: a PC that downs its NIC takes the router's
+	// line down, as a cable would.
+	t.ifindex = link.Attrs().Index
+	updates := make(chan netlink.LinkUpdate, 16)
+	if err := netlink.LinkSubscribeWithOptions(updates, t.stopSub, sub); err != nil {
+		return fmt.Errorf("tun: watch %s: %w", t.name, err)
+	}
+	go t.watch(updates)
 	return nil
+}
+
+// watch turns netlink link updates for the device into Events.
+func (t *TUN) watch(updates <-chan netlink.LinkUpdate) {
+	defer close(t.events)
+	for u := range updates {
+		if u.Attrs() == nil || u.Attrs().Index != t.ifindex {
+			continue
+		}
+		up := u.Attrs().Flags&net.FlagUp != 0 && u.Header.Type != syscall.RTM_DELLINK
+		if t.hostUp.Swap(up) == up {
+			continue
+		}
+		e := EventDown
+		if up {
+			e = EventUp
+		}
+		select {
+		case t.events <- e:
+		default:
+		}
+	}
 }
 
 // Name implements Port: the device's kernel name where it lives now.
@@ -173,6 +211,10 @@ func (t *TUN) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 			if errors.Is(err, syscall.EINTR) || errors.Is(err, syscall.EAGAIN) {
 				continue
 			}
+			if errors.Is(err, syscall.EBADFD) {
+				// The device is gone (its namespace was deleted).
+				return 0, ErrClosed
+			}
 			return 0, err
 		}
 		if n == 0 {
@@ -189,7 +231,7 @@ func (t *TUN) Write(bufs [][]byte, offset int) (int, error) {
 	if t.closed.Load() {
 		return 0, ErrClosed
 	}
-	if !t.up.Load() {
+	if !t.LinkUp() {
 		return len(bufs), nil
 	}
 	for i, b := range bufs {
@@ -210,6 +252,7 @@ func (t *TUN) Close() error {
 		return nil
 	}
 	err := t.ifce.Close()
+	close(t.stopSub)
 	t.nlMu.Lock()
 	if t.nl != nil {
 		t.nl.Close()
@@ -219,9 +262,9 @@ func (t *TUN) Close() error {
 	return err
 }
 
-// LinkUp implements Linker: the state the router last set (the device is
-// up after OpenTUN).
-func (t *TUN) LinkUp() bool { return t.up.Load() }
+// LinkUp implements Linker: the router has not shut the link and the host
+// side has the device up.
+func (t *TUN) LinkUp() bool { return t.up.Load() && t.hostUp.Load() }
 
 // SetLinkUp implements Linker by switching the TUN carrier (TUNSETCARRIER),
 // so the host side sees NO-CARRIER but keeps its addresses and routes, as a
@@ -264,5 +307,6 @@ func (t *TUN) SetLinkUp(up bool) error {
 	return t.nl.LinkSetDown(link)
 }
 
-// Events implements Linker: the TUN reports no changes of its own.
-func (t *TUN) Events() <-chan Event { return nil }
+// Events implements Linker: the host side setting the device down or up
+// (`ip link set eth0 down` inside the namespace), or deleting it.
+func (t *TUN) Events() <-chan Event { return t.events }

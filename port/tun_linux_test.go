@@ -108,6 +108,23 @@ func TestTUNNamespacePing(t *testing.T) {
 	if err != nil {
 		t.Errorf("ping after no shutdown: %v\n%s", err, out)
 	}
+
+	// The PC downing its NIC takes the router's line down, and back up.
+	changes := make(chan bool, 4)
+	r.OnLinkChange(func(i *router.Interface, up bool) { changes <- up })
+	for _, state := range []string{"down", "up"} {
+		if out, err := nsRun(ns, "ip", "link", "set", "eth0", state); err != nil {
+			t.Fatalf("ip link set eth0 %s: %v %s", state, err, out)
+		}
+		select {
+		case up := <-changes:
+			if up != (state == "up") || gi.LineUp() != up {
+				t.Errorf("host %s: line up %v", state, up)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("host %s: no link change", state)
+		}
+	}
 }
 
 func TestTUNBadConfig(t *testing.T) {

@@ -35,6 +35,11 @@ func (c *CLI) installInterfaceCommands() {
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] speed <10|100|1000|auto>",
 			Help: []string{"Configure speed operation.", "Force 10 Mbps operation", "Force 100 Mbps operation",
 				"Force 1000 Mbps operation", "Enable AUTO speed configuration"}, Run: c.cmdNoop},
+		// IOS 15 adds "ip virtual-reassembly in" by itself with NAT; fragments are always handled by
+		// the NAT engine here, so the line is accepted for round trips and changes nothing.
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] ip virtual-reassembly [in|out]",
+			Help: []string{ios.HelpIfIP, "Virtual Reassembly", "Enable reassembly on input", "Enable reassembly on output"},
+			Run:  c.cmdNoop},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] media-type rj45",
 			Help: []string{"Media type", "Copper RJ45"}, Run: c.cmdNoop},
 	)

@@ -170,7 +170,14 @@ func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *t
 
 	p := &q.pkt
 	*p = Packet{Buf: buf, In: in}
-	if p.P.Decode(buf) != packet.OK {
+	if res := p.P.Decode(buf); res != packet.OK {
+		if res == packet.ErrVersion && buf[0]>>4 == 6 {
+			// IPv6 is not enabled: IOS counts these as unknown protocol
+			// drops, not errors (a namespace's kernel sends IPv6
+			// neighbour discovery as soon as its device is up).
+			c.inUnknown.Add(1)
+			return
+		}
 		c.inErrors.Add(1)
 		return
 	}

@@ -247,7 +247,7 @@ func TestMalformedCountedAsInputErrors(t *testing.T) {
 		{},
 		{0x45},
 		good[:19],
-		mod(func(b []byte) { b[0] = 0x65 }),
+		mod(func(b []byte) { b[0] = 0x55 }),
 		mod(func(b []byte) { b[0] = 0x43 }),
 		mod(func(b []byte) { binary.BigEndian.PutUint16(b[2:], 1000); packet.IPv4(b).UpdateChecksum() }),
 		mod(func(b []byte) { b[11]++ }),
@@ -256,6 +256,9 @@ func TestMalformedCountedAsInputErrors(t *testing.T) {
 	for _, b := range bad {
 		l.inside.Inject(b)
 	}
+	v6 := make([]byte, 48)
+	v6[0] = 0x60
+	l.inside.Inject(v6)
 	l.inside.Inject(good)
 	_, p := expect(t, l.outside)
 	if p.Dst != isp {
@@ -263,8 +266,8 @@ func TestMalformedCountedAsInputErrors(t *testing.T) {
 	}
 	expectNone(t, l.outside)
 	expectNone(t, l.inside)
-	if c := l.gi(0).Counters(); c.InErrors != uint64(len(bad)) || c.InPackets != uint64(len(bad)+1) {
-		t.Errorf("InErrors %d InPackets %d, want %d %d", c.InErrors, c.InPackets, len(bad), len(bad)+1)
+	if c := l.gi(0).Counters(); c.InErrors != uint64(len(bad)) || c.InPackets != uint64(len(bad)+2) || c.InUnknownProto != 1 {
+		t.Errorf("InErrors %d InPackets %d InUnknownProto %d, want %d %d 1", c.InErrors, c.InPackets, c.InUnknownProto, len(bad), len(bad)+2)
 	}
 }
 

@@ -181,6 +181,9 @@ type Counters struct {
 	OutDrops uint64
 	// InBroadcasts counts packets to a broadcast address.
 	InBroadcasts uint64
+	// InUnknownProto counts packets of a protocol the router does not
+	// route (IPv6): "unknown protocol drops" in show interfaces.
+	InUnknownProto uint64
 	// LastInput and LastOutput are zero until a packet passes.
 	LastInput, LastOutput time.Time
 	// Cleared is when ClearCounters last ran; zero for never.
@@ -190,6 +193,7 @@ type Counters struct {
 type counters struct {
 	inPackets, inBytes, outPackets, outBytes atomic.Uint64
 	inErrors, inDrops, outDrops, inBcast     atomic.Uint64
+	inUnknown                                atomic.Uint64
 	lastIn, lastOut, cleared                 atomic.Int64
 }
 
@@ -204,17 +208,18 @@ func unixTime(ns int64) time.Time {
 func (i *Interface) Counters() Counters {
 	c := &i.c
 	return Counters{
-		InPackets:    c.inPackets.Load(),
-		InBytes:      c.inBytes.Load(),
-		OutPackets:   c.outPackets.Load(),
-		OutBytes:     c.outBytes.Load(),
-		InErrors:     c.inErrors.Load(),
-		InDrops:      c.inDrops.Load(),
-		OutDrops:     c.outDrops.Load(),
-		InBroadcasts: c.inBcast.Load(),
-		LastInput:    unixTime(c.lastIn.Load()),
-		LastOutput:   unixTime(c.lastOut.Load()),
-		Cleared:      unixTime(c.cleared.Load()),
+		InPackets:      c.inPackets.Load(),
+		InBytes:        c.inBytes.Load(),
+		OutPackets:     c.outPackets.Load(),
+		OutBytes:       c.outBytes.Load(),
+		InErrors:       c.inErrors.Load(),
+		InDrops:        c.inDrops.Load(),
+		OutDrops:       c.outDrops.Load(),
+		InBroadcasts:   c.inBcast.Load(),
+		InUnknownProto: c.inUnknown.Load(),
+		LastInput:      unixTime(c.lastIn.Load()),
+		LastOutput:     unixTime(c.lastOut.Load()),
+		Cleared:        unixTime(c.cleared.Load()),
 	}
 }
 
@@ -230,6 +235,7 @@ func (i *Interface) ClearCounters() {
 	c.inDrops.Store(0)
 	c.outDrops.Store(0)
 	c.inBcast.Store(0)
+	c.inUnknown.Store(0)
 	c.cleared.Store(i.r.clock().UnixNano())
 }
 
