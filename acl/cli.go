@@ -85,12 +85,15 @@ func (a *ACLs) installCLI(e *ios.Engine) {
 				cmd(m.mode, no(action.add(form)), a.namedEntry),
 				cmd(m.mode, tok("(1-2147483647)", helpSeq).add(action).add(form), a.namedEntry))
 		}
+		removeSeq := func(c *ios.Context, args ios.Args) error {
+			seq, _ := strconv.Atoi(args.Words()[1])
+			a.RemoveSeq(c.ModeData().(nacl).name, seq)
+			return nil
+		}
 		cmds = append(cmds,
-			cmd(m.mode, tok("no", ios.HelpNo).kw("(1-2147483647)", helpSeq), func(c *ios.Context, args ios.Args) error {
-				seq, _ := strconv.Atoi(args.Words()[1])
-				a.RemoveSeq(c.ModeData().(nacl).name, seq)
-				return nil
-			}),
+			cmd(m.mode, tok("no", ios.HelpNo).kw("(1-2147483647)", helpSeq), removeSeq),
+			// An entry's default is its absence.
+			cmd(m.mode, tok("default", "Set a command to its defaults").kw("(1-2147483647)", helpSeq), removeSeq),
 			cmd(m.mode, no(tok("remark", helpRemark).kw("LINE", helpRemarkTxt)), func(c *ios.Context, args ios.Args) error {
 				d := c.ModeData().(nacl)
 				if args.No() {
