@@ -73,7 +73,9 @@ func (e *Engine) AddConfigSection(order int, render func(w io.Writer)) {
 func (e *Engine) addEngineSections() {
 	e.AddConfigSection(OrderVersion, func(w io.Writer) { io.WriteString(w, "!\nversion 15.9\n") })
 	e.AddConfigSection(OrderService, func(w io.Writer) {
+		e.secMu.Lock()
 		f := e.services
+		e.secMu.Unlock()
 		if f.timestampsDebug {
 			io.WriteString(w, "service timestamps debug datetime msec\n")
 		}

@@ -186,16 +186,9 @@ func (e *Engine) commandsFor(m *Mode) []*installed {
 		}
 		return out
 	}
-	s := e.modes[m]
-	if s == nil {
-		return nil
-	}
-	out := s.cmds
-	if m == Exec {
-		// Commands installed for user-exec only are also fine at "#".
-		return out
-	}
-	return out
+	// At "#" every exec command applies, including those installed for
+	// user EXEC. The slice is a snapshot: Install only appends.
+	return e.modes[m].cmds
 }
 
 // AddInterfaceType registers an interface type for IFNAME tokens.
