@@ -23,6 +23,7 @@ type CLI struct {
 	mu         sync.Mutex
 	method     map[string]string // show ip interface brief "Method": NVRAM or manual
 	loading    bool
+	loaded     map[string]bool // interfaces entered while loading the startup-config
 	providers  []ifaceLines
 	inHandler  atomic.Bool // link changes made by a handler are logged by the handler
 	cleared    map[string]time.Time
@@ -98,11 +99,28 @@ func (c *CLI) AddInterfaceConfig(order int, lines func(ifname string) []string) 
 	c.providers[i] = ifaceLines{order: order, lines: lines}
 }
 
-// SetLoading marks that the startup-config is being applied, so addresses show Method "NVRAM".
+// SetLoading marks that the startup-config is being applied. Addresses then show Method "NVRAM", and an
+// interface block without a `shutdown` line brings the interface up, as at IOS boot: the running-config
+// renders `no shutdown` as nothing, so a saved config must mean "up" where it says nothing.
 func (c *CLI) SetLoading(loading bool) {
 	c.mu.Lock()
 	c.loading = loading
+	c.loaded = map[string]bool{}
 	c.mu.Unlock()
+}
+
+// bootDefaults applies the boot-time default (no shutdown) the first time a startup-config enters an
+// interface.
+func (c *CLI) bootDefaults(i *Interface) {
+	c.mu.Lock()
+	first := c.loading && !c.loaded[i.Name()]
+	if first {
+		c.loaded[i.Name()] = true
+	}
+	c.mu.Unlock()
+	if first && i.Shutdown() {
+		c.setShutdown(i, false)
+	}
 }
 
 // portLinkChanged logs a carrier change that came from a port (not from a shutdown command).

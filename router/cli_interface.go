@@ -83,6 +83,7 @@ func (c *CLI) cmdInterface(ctx *ios.Context, a ios.Args) error {
 	if err != nil {
 		return err
 	}
+	c.bootDefaults(i)
 	ctx.Enter(ios.ConfigIf, i.Name())
 	return nil
 }
@@ -159,9 +160,14 @@ func (c *CLI) cmdShutdown(ctx *ios.Context, a ios.Args) error {
 	if i == nil {
 		return nil
 	}
-	shut := !a.No()
+	c.setShutdown(i, !a.No())
+	return nil
+}
+
+// setShutdown changes the admin state and logs what IOS logs for the change.
+func (c *CLI) setShutdown(i *Interface, shut bool) {
 	if shut == i.Shutdown() {
-		return nil
+		return
 	}
 	wasUp := c.lineUp(i)
 	c.inHandler.Store(true)
@@ -186,7 +192,6 @@ func (c *CLI) cmdShutdown(ctx *ios.Context, a ios.Args) error {
 	default:
 		c.e.Log(fmt.Sprintf("%%LINK-3-UPDOWN: Interface %s, changed state to down", name))
 	}
-	return nil
 }
 
 func (c *CLI) cmdDescription(ctx *ios.Context, a ios.Args) error {

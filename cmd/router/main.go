@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -63,7 +64,7 @@ func run(startup string, ifaces int, ports []portSpec, daemon bool) error {
 	if ifaces < 1 || ifaces > 64 {
 		return fmt.Errorf("--interfaces %d: want 1 to 64", ifaces)
 	}
-	d := newDevice(ifaces)
+	d := newDevice(ifaces, nil)
 	defer d.router.Close()
 	for _, ps := range ports {
 		if d.router.Interface(ps.Interface) == nil {
@@ -115,10 +116,14 @@ type device struct {
 	nat    *nat.NAT
 }
 
-func newDevice(ifaces int) *device {
+// newDevice builds a router; clock is nil for the wall clock (tests pass a fixed one).
+func newDevice(ifaces int, clock func() time.Time) *device {
 	e := ios.NewEngine()
-	r := router.New(router.Options{Interfaces: ifaces})
-	d := &device{engine: e, router: r, cli: router.RegisterCLI(e, r, nil)}
+	if clock != nil {
+		e.Clock = clock
+	}
+	r := router.New(router.Options{Interfaces: ifaces, Clock: clock})
+	d := &device{engine: e, router: r, cli: router.RegisterCLI(e, r, clock)}
 	d.acls = acl.Register(e, r)
 	d.nat = nat.Register(e, r, d.acls)
 	d.cli.AddInterfaceConfig(router.IfOrderAccessGroup, d.acls.InterfaceConfigLines)
@@ -137,12 +142,17 @@ func (d *device) loadStartup(path string, errs io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	d.cli.SetLoading(true)
-	defer d.cli.SetLoading(false)
-	for _, le := range d.engine.LoadConfig(f) {
+	for _, le := range d.applyStartup(f) {
 		fmt.Fprintf(errs, "%s:%d: %s\n%s\n", path, le.Line, le.Text, strings.TrimRight(le.Message, "\n"))
 	}
 	return nil
+}
+
+// applyStartup applies a configuration as the router does at boot.
+func (d *device) applyStartup(r io.Reader) []ios.LineError {
+	d.cli.SetLoading(true)
+	defer d.cli.SetLoading(false)
+	return d.engine.LoadConfig(r)
 }
 
 func isTerminal(f *os.File) bool {
