@@ -49,10 +49,13 @@
 //
 // Packets for the router are answered as IOS does: echo requests to any of
 // its addresses from any interface, UDP with port unreachable (what ends a
-// traceroute to the router), everything else dropped. ICMP errors follow
+// traceroute to the router), TCP with a reset (it listens on no port),
+// other protocols with protocol unreachable. Fragments for the router are
+// dropped: there is no reassembly. ICMP errors follow
 // RFC 1812 (never about ICMP errors, later fragments, broadcasts or
-// non-unicast sources); unreachables are rate-limited per receiving
-// interface, 500 ms by default (IOS `ip icmp rate-limit unreachable`),
+// non-unicast sources); `no ip unreachables` on the receiving interface
+// (SetUnreachables) suppresses unreachables; they are rate-limited per
+// receiving interface, 500 ms by default (IOS `ip icmp rate-limit unreachable`),
 // which is why the last hop of a traceroute to an IOS router often shows a
 // '*' between two answers. TTL-exceeded messages are not rate-limited, as
 // on IOS.

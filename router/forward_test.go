@@ -303,3 +303,39 @@ func TestFragmentation(t *testing.T) {
 		t.Errorf("got %v mtu %d", p.String(), packet.ICMPv4(b[p.L4Off:]).MTU())
 	}
 }
+
+func TestRouterRefusesTCPAndUnknownProtocols(t *testing.T) {
+	l := newLab(t)
+	syn := tcpPkt(pc1, r1Outside.Addr(), 64, nil)
+	l.inside.Inject(syn)
+	b, p := expect(t, l.inside)
+	seg := packet.TCP(b[p.L4Off:])
+	if p.IPProto != packet.ProtoTCP || p.TCPFlags != packet.TCPRst|packet.TCPAck || p.Src != r1Outside.Addr() ||
+		p.SrcPort != 80 || p.DstPort != 40000 || seg.Ack() != 2 || seg.Seq() != 0 {
+		t.Errorf("got %v flags %#x seq %d ack %d", p.String(), p.TCPFlags, seg.Seq(), seg.Ack())
+	}
+	gre := tcpPkt(pc1, r1Inside.Addr(), 64, nil)
+	gre[9] = 47
+	packet.IPv4(gre).UpdateChecksum()
+	l.inside.Inject(gre)
+	_, p = expect(t, l.inside)
+	if p.ICMPType != packet.ICMPDestUnreachable || p.ICMPCode != packet.ICMPProtoUnreachable {
+		t.Errorf("got %v", p.String())
+	}
+}
+
+func TestNoIPUnreachables(t *testing.T) {
+	l := newLab(t)
+	l.gi(0).SetUnreachables(false)
+	if l.gi(0).Unreachables() || !l.gi(1).Unreachables() {
+		t.Fatal("setting not kept")
+	}
+	l.inside.Inject(tcpPkt(pc1, unroutable, 64, nil))
+	l.inside.Inject(udpPkt(pc1, r1Inside.Addr(), 1, 2, 64, nil))
+	expectNone(t, l.inside)
+	// Time exceeded is not an unreachable.
+	l.inside.Inject(udpPkt(pc1, isp, 1, 2, 1, nil))
+	if _, p := expect(t, l.inside); p.ICMPType != packet.ICMPTimeExceeded {
+		t.Errorf("got %v", p.String())
+	}
+}

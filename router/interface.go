@@ -24,13 +24,14 @@ type Interface struct {
 	loopNum  int
 
 	// Configuration (r.mu).
-	addr     netip.Prefix
-	shutdown bool
-	desc     string
-	mtu      int // 0: the port's MTU, else DefaultMTU
-	port     port.Port
-	linker   port.Linker
-	lineUp   bool // as of the last rebuild
+	addr      netip.Prefix
+	shutdown  bool
+	desc      string
+	mtu       int // 0: the port's MTU, else DefaultMTU
+	noUnreach bool
+	port      port.Port
+	linker    port.Linker
+	lineUp    bool // as of the last rebuild
 
 	c        counters
 	icmpLast atomic.Int64 // unix nanos of the last rate-limited ICMP error
@@ -139,6 +140,20 @@ func (i *Interface) computeLineUp() bool {
 		return false
 	}
 	return i.linker == nil || i.linker.LinkUp()
+}
+
+// SetUnreachables sets `ip unreachables` (the default) or `no ip
+// unreachables`: whether the router answers packets received on this
+// interface with ICMP unreachables (no route, port, protocol, ACL deny).
+func (i *Interface) SetUnreachables(on bool) {
+	i.r.configure(func() { i.noUnreach = !on })
+}
+
+// Unreachables reports the `ip unreachables` setting.
+func (i *Interface) Unreachables() bool {
+	i.r.mu.Lock()
+	defer i.r.mu.Unlock()
+	return !i.noUnreach
 }
 
 // SetMTU sets the IP MTU (`ip mtu N`); 0 restores the default (the port's

@@ -70,8 +70,49 @@ func (r *Router) deliverLocal(s *snapshot, p *Packet, bcast bool, now int64, q *
 		if !bcast {
 			r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPPortUnreachable, 0, now, q)
 		}
+	case packet.ProtoTCP:
+		if !bcast {
+			r.tcpReset(s, p, now, q)
+		}
+	default:
+		if !bcast {
+			r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPProtoUnreachable, 0, now, q)
+		}
 	}
 	r.putBuf(pooled)
+}
+
+// tcpReset refuses a TCP segment to the router, which listens on no port:
+// a reset as RFC 793 §3.4 prescribes for a closed port ("connection
+// refused" for the client).
+func (r *Router) tcpReset(s *snapshot, p *Packet, now int64, q *txQueue) {
+	if p.P.TCPFlags&packet.TCPRst != 0 || isMartianSource(p.P.Src) {
+		return
+	}
+	seg := packet.TCP(p.Buf[p.P.L4Off:p.P.TotalLen])
+	var seq, ack uint32
+	flags := packet.TCPRst
+	if p.P.TCPFlags&packet.TCPAck != 0 {
+		seq = seg.Ack()
+	} else {
+		ack = seg.Seq() + uint32(p.P.TotalLen-p.P.PayloadOff)
+		if p.P.TCPFlags&packet.TCPSyn != 0 {
+			ack++
+		}
+		if p.P.TCPFlags&packet.TCPFin != 0 {
+			ack++
+		}
+		flags |= packet.TCPAck
+	}
+	bp := r.getBuf(packet.IPv4MinimumSize + packet.TCPMinimumSize)
+	n := packet.BuildTCP(*bp, p.P.Dst, p.P.Src, p.P.DstPort, p.P.SrcPort, seq, ack, flags, 0, r.nextIPID(), packet.IPv4DefaultTTL, nil)
+	e := &q.errPkt
+	*e = Packet{Buf: (*bp)[:n]}
+	if n == 0 || e.P.Decode(e.Buf) != packet.OK {
+		r.putBuf(bp)
+		return
+	}
+	r.sendFromRouter(s, e, now, q, bp)
 }
 
 func (r *Router) deliverICMP(s *snapshot, p *Packet, bcast bool, now int64, q *txQueue, pooled *[]byte) {
@@ -143,8 +184,13 @@ func (r *Router) icmpError(s *snapshot, p *Packet, typ, code uint8, mtu uint16, 
 		isMartianSource(p.P.Src) || p.P.Dst == limitedBroadcast || p.P.Dst.IsMulticast() {
 		return
 	}
-	if typ == packet.ICMPDestUnreachable && !r.allowUnreachable(p.In, now) {
-		return
+	if typ == packet.ICMPDestUnreachable {
+		if p.In != nil && s.ifaces[p.In.index].noUnreach {
+			return // `no ip unreachables`
+		}
+		if !r.allowUnreachable(p.In, now) {
+			return
+		}
 	}
 	src := r.errorSource(s, p)
 	if !src.IsValid() {

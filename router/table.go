@@ -24,6 +24,9 @@ type ifaceState struct {
 	up    bool // LineUp
 	mtu   int
 	port  port.Port
+	// noUnreach: `no ip unreachables` - send no unreachables about
+	// packets received here.
+	noUnreach bool
 }
 
 func (s *snapshot) state(i *Interface) *ifaceState {
@@ -47,7 +50,7 @@ func (r *Router) rebuildLocked() []linkChange {
 			i.lineUp = up
 			changes = append(changes, linkChange{i, up})
 		}
-		s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: up, mtu: i.mtuLocked(), port: i.port}
+		s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: up, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach}
 	}
 	r.compileRoutes(s)
 	for p := range r.hooks {
