@@ -116,6 +116,15 @@ func TestDecodeQuoted(t *testing.T) {
 	if p.SrcPort != 40000 || p.DstPort != 21 || p.TotalLen != len(tcp) {
 		t.Errorf("got %+v", p)
 	}
+	// Whole-datagram operations on a quoted packet are refused, not panics.
+	p.SetTransportChecksum(tcp[:28])
+	if p.TransportChecksumOK(tcp[:28]) {
+		t.Error("verified a truncated datagram")
+	}
+	p.SetSrcPort(tcp[:28], 1) // the TCP checksum is not quoted: ports still change
+	if p.SrcPort != 1 || TCP(tcp[20:]).SrcPort() != 1 {
+		t.Error("SetSrcPort on a quoted packet")
+	}
 	if r := p.DecodeQuoted(tcp[:24]); r != ErrShortL4 {
 		t.Errorf("DecodeQuoted(short) = %v", r)
 	}
@@ -147,7 +156,15 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p Parsed
 		if p.Decode(b) != OK {
-			p.DecodeQuoted(b)
+			if p.DecodeQuoted(b) == OK {
+				// Quoted packets get rewritten by NAT: must not panic.
+				c := append([]byte(nil), b...)
+				p.SetSrcAddr(c, addrB)
+				p.SetDstPort(c, 1)
+				p.SetICMPID(c, 2)
+				p.SetTransportChecksum(c)
+				p.TransportChecksumOK(c)
+			}
 			return
 		}
 		if p.TotalLen > len(b) || p.PayloadOff > p.TotalLen || p.L4Off != p.IHL {

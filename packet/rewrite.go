@@ -138,8 +138,8 @@ func (p *Parsed) DecTTL(b []byte) bool {
 // right. Later fragments and protocols other than TCP, UDP and ICMP are left
 // alone.
 func (p *Parsed) SetTransportChecksum(b []byte) {
-	if p.Frag != NotFragment {
-		return // the checksum covers the reassembled datagram
+	if p.Frag != NotFragment || p.TotalLen > len(b) {
+		return // the checksum covers the reassembled (or unquoted) datagram
 	}
 	seg := b[p.L4Off:p.TotalLen]
 	switch p.IPProto {
@@ -173,6 +173,9 @@ func (p *Parsed) SetTransportChecksum(b []byte) {
 func (p *Parsed) TransportChecksumOK(b []byte) bool {
 	if p.Frag != NotFragment {
 		return true
+	}
+	if p.TotalLen > len(b) {
+		return false // a truncated (quoted) datagram cannot be verified
 	}
 	seg := b[p.L4Off:p.TotalLen]
 	switch p.IPProto {

@@ -90,6 +90,12 @@ func TestRoutes(t *testing.T) {
 func TestStaticNotThroughItself(t *testing.T) {
 	r := New(Options{})
 	defer r.Close()
+	r.Loopback(0).SetAddress(mustPrefix("10.9.9.9/32"))
+	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("172.16.0.0/12"), Interface: "Loopback0", Distance: 255})
+	if got := r.Routes(); len(got) != 1 {
+		t.Errorf("distance 255 installed: %+v", got)
+	}
+	r.RemoveInterface("Loopback0")
 	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("0.0.0.0/0"), NextHop: mustAddr("10.0.0.1")})
 	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("10.0.0.0/8"), NextHop: mustAddr("10.0.0.2")})
 	if got := r.Routes(); len(got) != 0 {

@@ -136,6 +136,9 @@ func (r *Router) compileRoutes(s *snapshot) {
 				continue
 			}
 			sr := c.sr
+			if sr.Distance == 255 {
+				continue // distance 255: configured but never installed, as IOS
+			}
 			if sr.Interface != "" {
 				i := r.ifaceLocked(sr.Interface)
 				if i == nil || !s.ifaces[i.index].up {
