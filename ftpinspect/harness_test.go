@@ -222,9 +222,9 @@ func (h *harness) acked(dir int) uint32 {
 // reasm is a receiver: output bytes by output sequence number. A byte
 // received twice must be identical (retransmissions are byte-identical).
 type reasm struct {
-	base  uint32
-	buf   []byte
-	have  []bool
+	base uint32
+	buf  []byte
+	have []bool
 }
 
 func (r *reasm) add(t testing.TB, seq uint32, p []byte) {

@@ -145,7 +145,7 @@ func (h *half) segment(seq uint32, p []byte, fin bool, out []byte, room int, lh 
 	}
 	newOff := 0
 	if seqLT(seq, h.next) {
-		newOff = int(h.next - seq)
+		newOff = min(int(h.next-seq), len(p))
 	}
 	if newOff == len(p) {
 		if len(p) > 0 && h.holding {
