@@ -160,12 +160,7 @@ func (r *result) progress() int {
 
 // match runs all commands of a mode over the words.
 func (e *Engine) match(m *Mode, line string, words []word) result {
-	cmds := e.commandsFor(m)
-	threads := make([]thread, 0, len(cmds))
-	for _, c := range cmds {
-		threads = append(threads, thread{cmd: c})
-	}
-	threads = closure(threads)
+	threads := e.startThreads(m)
 	if len(words) == 0 {
 		return result{kind: resEmpty, threads: threads}
 	}

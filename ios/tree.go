@@ -32,6 +32,10 @@ type modeSet struct {
 	mode *Mode
 	cmds []*installed
 	help map[string]string // position key -> help
+	// start caches the threads waiting for the first word (the closure of
+	// every program from its entry), per mode asking (user EXEC sees a
+	// subset of the exec set); nil after an Install.
+	start map[*Mode][]thread
 }
 
 // Install adds commands. It panics on a malformed syntax, a wrong number of
@@ -87,6 +91,7 @@ func (e *Engine) install(c *Command) {
 		}
 		e.installSeq++
 		show := c.Mode.isExec() && toks[0].kind == kwTok && toks[0].text == "show"
+		set.start = nil
 		set.cmds = append(set.cmds, &installed{cmd: c, no: i == 1, prog: prog, seq: e.installSeq, filterable: show && i == 0})
 	}
 }
@@ -162,19 +167,9 @@ func (e *Engine) modeSetLocked(m *Mode) *modeSet {
 	return s
 }
 
-// commandsFor lists what can be typed in a mode (user-exec sees only the exec
-// commands flagged User).
-func (e *Engine) commandsFor(m *Mode) []*installed {
-	e.treeMu.RLock()
-	_, ok := e.modes[m]
-	e.treeMu.RUnlock()
-	if !ok && m != UserExec {
-		e.treeMu.Lock()
-		e.modeSetLocked(m)
-		e.treeMu.Unlock()
-	}
-	e.treeMu.RLock()
-	defer e.treeMu.RUnlock()
+// commandsForLocked lists what can be typed in a mode (user-exec sees only
+// the exec commands flagged User). treeMu must be held.
+func (e *Engine) commandsForLocked(m *Mode) []*installed {
 	if m == UserExec {
 		var out []*installed
 		if s := e.modes[Exec]; s != nil {
@@ -188,7 +183,29 @@ func (e *Engine) commandsFor(m *Mode) []*installed {
 	}
 	// At "#" every exec command applies, including those installed for
 	// user EXEC. The slice is a snapshot: Install only appends.
-	return e.modes[m].cmds
+	return e.modeSetLocked(m).cmds
+}
+
+// startThreads returns the threads of a mode before any word, computed
+// once per mode set (the callers never modify them).
+func (e *Engine) startThreads(m *Mode) []thread {
+	e.treeMu.Lock()
+	defer e.treeMu.Unlock()
+	s := e.modeSetLocked(m)
+	if t, ok := s.start[m]; ok {
+		return t
+	}
+	cmds := e.commandsForLocked(m)
+	threads := make([]thread, 0, len(cmds))
+	for _, c := range cmds {
+		threads = append(threads, thread{cmd: c})
+	}
+	threads = closure(threads)
+	if s.start == nil {
+		s.start = map[*Mode][]thread{}
+	}
+	s.start[m] = threads
+	return threads
 }
 
 // AddInterfaceType registers an interface type for IFNAME tokens.
