@@ -164,6 +164,12 @@ func (d *deployer) deploy() error {
 		if err := d.waitRouter(n, deadline); err != nil {
 			return err
 		}
+		// The router reports each startup-config line it rejected (file:line, the line, the IOS
+		// message) before it opens its console: show them, a lab author wants to know.
+		st, _ := s.Node(n.Name)
+		if b, err := os.ReadFile(st.Log); err == nil && len(b) > 0 {
+			fmt.Fprintf(d.o.Out, "%s: the router reported:\n  %s\n", n.Name, strings.ReplaceAll(strings.TrimRight(string(b), "\n"), "\n", "\n  "))
+		}
 	}
 	for _, n := range t.Nodes {
 		if n.Kind == Host {
