@@ -10,7 +10,8 @@ import (
 // RunInteractive runs the line editor on the terminal (standard input and
 // output) until the session exits from EXEC: history with the arrow keys,
 // Tab and a completion menu from the grammar, `?` help without pressing
-// Return, and Ctrl-Z to leave configuration mode.
+// Return, and Ctrl-Z (or Ctrl-C) to leave configuration mode. Standard
+// input must be a terminal.
 func (s *Session) RunInteractive() {
 	s.echoMode = true
 	defer func() { s.echoMode = false }()
@@ -29,6 +30,15 @@ func (s *Session) RunInteractive() {
 				if !s.Mode().isExec() {
 					s.write("^Z\n")
 					s.inInput.Store(false) // the editor redraws the prompt itself
+					s.endConfig()
+					s.inInput.Store(true)
+				}
+			}},
+			// Ctrl-C drops the line (the editor does that) and, as on IOS,
+			// also leaves configuration mode.
+			prompt.KeyBind{Key: prompt.ControlC, Fn: func(b *prompt.Buffer) {
+				if !s.Mode().isExec() {
+					s.inInput.Store(false)
 					s.endConfig()
 					s.inInput.Store(true)
 				}
