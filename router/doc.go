@@ -20,8 +20,8 @@
 // installed static routes) and the FIB, plus the hook lists. The snapshot
 // is published with atomic.Pointer; packet goroutines load it once per
 // batch and never lock. A static route through a next hop is installed
-// when the next hop resolves through installed routes (recursively, up to
-// 8 levels, never through itself); through an interface, when the
+// when the next hop resolves through installed routes (recursively: routes
+// are installed in rounds until nothing changes; never through itself); through an interface, when the
 // interface is up.
 //
 // The FIB is a longest-prefix-match table of one hash map per prefix length

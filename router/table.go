@@ -29,13 +29,6 @@ type ifaceState struct {
 	noUnreach bool
 }
 
-func (s *snapshot) state(i *Interface) *ifaceState {
-	if i == nil || i.index >= len(s.ifaces) {
-		return nil
-	}
-	return &s.ifaces[i.index]
-}
-
 // rebuildLocked compiles a new snapshot from the configuration, publishes
 // it, and returns the interfaces whose LineUp changed. r.mu is held.
 func (r *Router) rebuildLocked() []linkChange {
@@ -99,12 +92,10 @@ func (r *Router) compileRoutes(s *snapshot) {
 		statics[k].sr = sr
 	}
 	// resolve finds the longest installed route (other than self) covering
-	// a; it returns the outgoing interface and the on-link next hop.
-	var resolve func(a netip.Addr, self int, depth int) (int32, netip.Addr, bool)
-	resolve = func(a netip.Addr, self int, depth int) (int32, netip.Addr, bool) {
-		if depth > 8 {
-			return 0, netip.Addr{}, false
-		}
+	// a; it returns the outgoing interface and the on-link next hop. A
+	// static found here was itself resolved in an earlier round, so its
+	// out/hop already point at a connected subnet.
+	resolve := func(a netip.Addr, self int) (int32, netip.Addr, bool) {
 		best, bestBits, bestIsStatic := -1, -1, false
 		for k, c := range connected {
 			if c.re.Prefix.Contains(a) && c.re.Prefix.Bits() > bestBits {
@@ -149,7 +140,7 @@ func (r *Router) compileRoutes(s *snapshot) {
 				changed = true
 				continue
 			}
-			if out, hop, ok := resolve(sr.NextHop, k, 0); ok {
+			if out, hop, ok := resolve(sr.NextHop, k); ok {
 				c.out, c.hop = out, hop
 				c.installed = true
 				changed = true
