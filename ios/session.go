@@ -276,7 +276,7 @@ func (s *Session) run(line string, base int, m *Mode) bool {
 		return false
 	case resInvalid:
 		if m.isExec() && len(words) == 1 && res.failAt == 0 {
-			s.write("Translating \"" + words[0].text + "\"\n% Unknown command or computer name, or unable to find computer address\n")
+			s.telnetAttempt(words[0].text)
 			return false
 		}
 		s.caretError(base + res.offset)
@@ -286,6 +286,17 @@ func (s *Session) run(line string, base int, m *Mode) bool {
 		s.walkUpTo(target)
 	}
 	return s.runHandler(&res, line, base, target, flt)
+}
+
+// telnetAttempt answers one unknown word at EXEC level: IOS takes it for a
+// host to telnet to. Names go through the resolver (with no ip domain
+// lookup: nothing) and addresses get no answer in the emulator.
+func (s *Session) telnetAttempt(host string) {
+	if _, ok := parseDotted(host); ok {
+		s.write("Trying " + host + " ... \n% Connection timed out; remote host not responding\n")
+		return
+	}
+	s.write("Translating \"" + host + "\"\n% Unknown command or computer name, or unable to find computer address\n")
 }
 
 // caretError prints the caret line and the invalid-input message.
