@@ -172,7 +172,8 @@ func TestUDPToRouterPortUnreachable(t *testing.T) {
 	orig := udpPkt(isp, r1Inside.Addr(), 40000, 33434, 1, []byte("probe"))
 	l.outside.Inject(orig)
 	b, p := expect(t, l.outside)
-	if p.ICMPType != packet.ICMPDestUnreachable || p.ICMPCode != packet.ICMPPortUnreachable || p.Src != r1Outside.Addr() || p.Dst != isp {
+	if p.ICMPType != packet.ICMPDestUnreachable || p.ICMPCode != packet.ICMPPortUnreachable || p.Src != r1Inside.Addr() || p.Dst != isp {
+		// From the address probed, so a traceroute to it ends with it.
 		t.Fatalf("got %v", p.String())
 	}
 	if !bytes.Equal(b[p.PayloadOff:], orig[:28]) {

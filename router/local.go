@@ -211,10 +211,15 @@ func (r *Router) icmpError(s *snapshot, p *Packet, typ, code uint8, mtu uint16, 
 	r.sendFromRouter(s, e, now, q, bp)
 }
 
-// errorSource picks the source of an ICMP error: the address of the
-// interface the offending packet came in on, else of the interface the
-// error will leave by.
+// errorSource picks the source of an ICMP error: for a packet addressed to
+// the router (port or protocol unreachable), the address it was sent to, so
+// a traceroute to any router address ends with that address; otherwise the
+// address of the interface the offending packet came in on, else of the
+// interface the error will leave by.
 func (r *Router) errorSource(s *snapshot, p *Packet) netip.Addr {
+	if r.isLocal(s, p.P.Dst) {
+		return p.P.Dst
+	}
 	if p.In != nil {
 		if a := s.ifaces[p.In.index].addr; a.IsValid() {
 			return a.Addr()
