@@ -147,3 +147,40 @@ func BenchmarkExecute(b *testing.B) {
 		s.Execute("no ip route 10.0.0.0 255.0.0.0 gi 0/1 5")
 	}
 }
+
+// TestNestedModes: a sub-mode of a sub-mode walks up through both and exit
+// climbs one level at a time.
+func TestNestedModes(t *testing.T) {
+	e, _ := newTestEngine()
+	policy := &Mode{Name: "config-pmap", Prompt: "(config-pmap)#", Help: "Policy-map configuration commands:", Parent: Config}
+	class := &Mode{Name: "config-pmap-c", Prompt: "(config-pmap-c)#", Help: "Policy-map class configuration commands:", Parent: policy}
+	e.Install(
+		&Command{Mode: Config, Syntax: "policy-map WORD", Help: []string{"Configure QoS Policy Map", "policy-map name"}, Run: func(c *Context, a Args) error {
+			c.Enter(policy, a.Str("WORD"))
+			return nil
+		}},
+		&Command{Mode: policy, Syntax: "class WORD", Help: []string{"policy criteria", "class-map name"}, Run: func(c *Context, a Args) error {
+			c.Enter(class, a.Str("WORD"))
+			return nil
+		}},
+		&Command{Mode: class, Syntax: "drop", Help: []string{"Drop the packet"}, Run: nop},
+	)
+	s := e.NewSession(nil)
+	s.SetLogging(false)
+	s.SetMode(class)
+	if s.Prompt() != "Router(config-pmap-c)#" {
+		t.Fatalf("prompt %q", s.Prompt())
+	}
+	steps := []struct {
+		line string
+		mode *Mode
+	}{
+		{"drop", class}, {"class other", class}, {"exit", policy}, {"class c1", class},
+		{"policy-map p2", policy}, {"class c2", class}, {"hostname R7", Config}, {"exit", Exec},
+	}
+	for _, st := range steps {
+		if !s.Execute(st.line) || s.Mode() != st.mode {
+			t.Fatalf("%q: mode %s, want %s", st.line, s.Mode().Name, st.mode.Name)
+		}
+	}
+}

@@ -99,8 +99,15 @@ func (s *Session) SetMode(m *Mode) {
 	case m == Config:
 		s.stack = []frame{{mode: Exec}, {mode: Config}}
 	default:
+		// A sub-mode sits on its chain of parents up to global config.
+		var chain []*Mode
+		for p := m; p != nil && p != Config; p = p.Parent {
+			chain = append([]*Mode{p}, chain...)
+		}
 		s.stack = []frame{{mode: Exec}, {mode: Config}}
-		s.enter(m, nil)
+		for _, p := range chain {
+			s.stack = append(s.stack, frame{mode: p})
+		}
 	}
 }
 
@@ -169,9 +176,13 @@ func (s *Session) enter(m *Mode, data any) {
 
 // walkUpTo pops sub-modes until m is current.
 func (s *Session) walkUpTo(m *Mode) {
-	for len(s.stack) > 1 && s.Mode() != m {
-		s.stack = s.stack[:len(s.stack)-1]
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		if s.stack[i].mode == m {
+			s.stack = s.stack[:i+1]
+			return
+		}
 	}
+	s.stack = append(s.stack, frame{mode: m})
 }
 
 // write sends text to the terminal; syslog lines from other goroutines never
