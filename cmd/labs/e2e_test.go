@@ -168,7 +168,8 @@ func pids(s *labs.State) []int {
 func TestUpCLIExecCheckDown(t *testing.T) {
 	e := newEnv(t)
 	name := labName("a")
-	file := writeTopology(t, smallLab(name, 2)+smallTasks)
+	lab := strings.Replace(smallLab(name, 2), "h1: { ip: 10.1.0.10/24, gw: 10.1.0.1 }", `h1: { ip: 10.1.0.10/24, gw: 10.1.0.1, routes: ["192.0.2.0/24 via 10.1.0.1"], exec: ["echo started > /dev/null"] }`, 1)
+	file := writeTopology(t, lab+smallTasks)
 	out := e.up(file)
 	e.cleanupLab(name)
 	if !strings.Contains(out, "small test lab") || !strings.Contains(out, "labs console r1") {
@@ -187,6 +188,9 @@ func TestUpCLIExecCheckDown(t *testing.T) {
 	out, _, code = e.labs("", "exec", "--lab", name, "h1", "--", "ping", "-c", "1", "-W", "2", "10.2.0.10")
 	if code != 0 {
 		t.Errorf("labs exec h1 ping h2: exit %d\n%s", code, out)
+	}
+	if out, _, _ = e.labs("", "exec", "--lab", name, "h1", "--", "ip", "route"); !strings.Contains(out, "192.0.2.0/24 via 10.1.0.1") || !strings.Contains(out, "default via 10.1.0.1") {
+		t.Errorf("h1 routes:\n%s\nwant the default route and 192.0.2.0/24", out)
 	}
 	if _, _, code = e.labs("", "exec", "--lab", name, "h1", "--", "sh", "-c", "exit 3"); code != 3 {
 		t.Errorf("labs exec exit status %d, want 3", code)
