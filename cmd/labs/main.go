@@ -303,9 +303,9 @@ func cmdConsole(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "Connected to %s (%s). Escape character is '^]'.\r\n", pos[0], path)
+	fmt.Fprintf(os.Stderr, "Connected to %s (%s). Escape character is '^]'.\n", pos[0], path)
 	err = console.Attach(path, os.Stdin, os.Stdout)
-	fmt.Fprintf(os.Stderr, "\r\nConnection to %s closed.\r\n", pos[0])
+	fmt.Fprintf(os.Stderr, "\nConnection to %s closed.\n", pos[0])
 	return err
 }
 
