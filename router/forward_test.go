@@ -73,8 +73,14 @@ func TestForward(t *testing.T) {
 	if p.Src != isp || p.Dst != pc1 || p.TTL != 4 {
 		t.Errorf("back: %v ttl %d", p.String(), p.TTL)
 	}
-	settle()
-	c0, c1 := l.gi(0).Counters(), l.gi(1).Counters()
+	// Output counters are updated after the write: wait for them.
+	var c0, c1 Counters
+	for k := 0; k < 200; k++ {
+		if c0, c1 = l.gi(0).Counters(), l.gi(1).Counters(); c0.OutPackets == 1 && c1.OutPackets == 1 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	if c0.InPackets != 1 || c0.InBytes != uint64(len(in)) || c0.OutPackets != 1 || c1.InPackets != 1 || c1.OutPackets != 1 {
 		t.Errorf("counters %+v %+v", c0, c1)
 	}
