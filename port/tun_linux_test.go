@@ -13,8 +13,8 @@ import (
 	"natlab/router"
 )
 
-// netnsForTest creates a namespace t-port-<pid>-<n> removed at cleanup,
-// or skips when that is impossible here.
+// netnsForTest creates a namespace t-port-<pid> (t-port-<pid>-<n> for n >
+// 0) removed at cleanup, or skips when that is impossible here.
 func netnsForTest(t *testing.T, n int) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
@@ -26,7 +26,10 @@ func netnsForTest(t *testing.T, n int) string {
 	if _, err := exec.LookPath("ip"); err != nil {
 		t.Skip("no ip command (iproute2)")
 	}
-	name := fmt.Sprintf("t-port-%d-%d", os.Getpid(), n)
+	name := fmt.Sprintf("t-port-%d", os.Getpid())
+	if n > 0 {
+		name += fmt.Sprintf("-%d", n)
+	}
 	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
 		t.Skipf("ip netns add: %v: %s", err, out)
 	}
