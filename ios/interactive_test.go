@@ -2,7 +2,10 @@ package ios
 
 import (
 	"os"
+	"strings"
 	"testing"
+
+	prompt "github.com/c-bata/go-prompt"
 )
 
 // TestInteractiveManual runs the line editor on the real terminal; it only
@@ -16,4 +19,24 @@ func TestInteractiveManual(t *testing.T) {
 	e.SetHostname("R1")
 	s := e.NewSession(os.Stdout)
 	s.RunInteractive()
+}
+
+func TestCompleter(t *testing.T) {
+	e, _ := newTestEngine()
+	s := e.NewSession(nil)
+	s.SetMode(Exec)
+	for text, want := range map[string]string{"": "", "show ": "", "sh": "show", "c": "clear configure copy", "show int g": "GigabitEthernet"} {
+		b := prompt.NewBuffer()
+		b.InsertText(text, false, true)
+		var got []string
+		for _, sg := range s.completer(*b.Document()) {
+			got = append(got, sg.Text)
+			if sg.Description == "" {
+				t.Errorf("%q: no help for %q", text, sg.Text)
+			}
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("completer(%q) = %q, want %q", text, got, want)
+		}
+	}
 }

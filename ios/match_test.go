@@ -26,7 +26,7 @@ func TestMatchArgs(t *testing.T) {
 			return a.No() && a.Str("IFNAME") == "GigabitEthernet0/2" && a.Str("name") == "foo" && a.Str("speed") == "slow" && !a.Has("nh")
 		}},
 		{"widget Loopback7 1.1.1.1 weight 9 tag blue fast", func(a Args) bool {
-			return a.Int("(1-255)") == 9 && a.Has("weight") && a.Str("color") == "blue" && a.Str("IFNAME") == "Loopback7"
+			return a.Int("(1-255)") == 9 && a.Has("weight") && strings.Join(a.All("A.B.C.D"), ",") == "1.1.1.1" && a.Offset("weight") == 25 && a.Offset("nope") == -1 && a.Str("color") == "blue" && a.Str("IFNAME") == "Loopback7"
 		}},
 		{"WIDGET GIGABITETHERNET0/3 x sl f", func(a Args) bool {
 			return strings.Join(a.Words(), " ") == "widget GigabitEthernet0/3 x slow fast"
