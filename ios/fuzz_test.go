@@ -13,6 +13,7 @@ func FuzzExecute(f *testing.F) {
 		"sh?", "show ?", "do sh run | i (", "ping 1.1.1.1 rep 3 so lo0 size 40", "no ip route",
 		"ip access-list standard A", "permit 1.1.1.1 0.0.0.255", "\x1a", "description |?", "int gi", "| i x",
 		"terminal length 3", "show interfaces gigabitethernet 0/1 | count .", "do do do sh", "exit",
+		"en\nconf t\nint g0/1\nip access-list standard X\npermit 1.1.1.1\nint lo 3\nexit\nexit\nsh run | sec X",
 	} {
 		f.Add(seed)
 	}
@@ -37,6 +38,15 @@ func FuzzExecute(f *testing.F) {
 			}
 			s.Close()
 		}
+		// The input as a script: mode changes, walk-up and do in sequence.
+		var out strings.Builder
+		s := e.NewSession(&out)
+		s.SetLogging(false)
+		s.RunScript(strings.NewReader(line))
+		if strings.Contains(out.String(), "Internal error") {
+			t.Fatalf("script %q: %s", line, out.String())
+		}
+		s.Close()
 	})
 }
 
