@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -195,6 +197,7 @@ func TestUpCLIExecCheckDown(t *testing.T) {
 	if _, _, code = e.labs("", "exec", "--lab", name, "h1", "--", "sh", "-c", "exit 3"); code != 3 {
 		t.Errorf("labs exec exit status %d, want 3", code)
 	}
+	e.checkCapture(name)
 	out, _, code = e.labs("", "check", "--lab", name, "ping", "route")
 	if code != 0 || !strings.Contains(out, "[PASS] ping") || !strings.Contains(out, "Score: 100/100 (100%)") {
 		t.Errorf("labs check ping route: exit %d\n%s", code, out)
@@ -278,5 +281,47 @@ func TestDownAfterKillAndDeletedFile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(e.runDir, name)); !os.IsNotExist(err) {
 		t.Errorf("state directory left behind: %v", err)
+	}
+}
+
+// checkCapture captures R1's Gi0/1 while h1 pings h2 and reads the pcap back.
+func (e *env) checkCapture(name string) {
+	t := e.t
+	file := filepath.Join(t.TempDir(), "gi01.pcap")
+	cmd := exec.Command(e.bin, "capture", "--lab", name, "r1", "Gi0/1", "-c", "4", "-w", file)
+	cmd.Env = append(os.Environ(), labs.RunDirEnv+"="+e.runDir)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(300 * time.Millisecond)
+	e.labs("", "exec", "--lab", name, "h1", "--", "ping", "-c", "4", "-i", "0.2", "-W", "1", "10.2.0.10")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("labs capture: %v\n%s", err, errb.String())
+		}
+	case <-time.After(5 * time.Second):
+		cmd.Process.Signal(syscall.SIGINT)
+		<-done
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || len(b) < 24 || binary.LittleEndian.Uint32(b) != 0xa1b2c3d4 || binary.LittleEndian.Uint32(b[20:]) != 101 {
+		t.Fatalf("capture file: %v, %d bytes; want a pcap with LINKTYPE_RAW", err, len(b))
+	}
+	icmp := 0
+	for off := 24; off+16 <= len(b); {
+		n := int(binary.LittleEndian.Uint32(b[off+8:]))
+		pkt := b[off+16 : min(off+16+n, len(b))]
+		if len(pkt) >= 20 && pkt[0]>>4 == 4 && pkt[9] == 1 && net.IP(pkt[12:16]).String() == "10.1.0.10" && net.IP(pkt[16:20]).String() == "10.2.0.10" {
+			icmp++
+		}
+		off += 16 + n
+	}
+	if icmp == 0 {
+		t.Errorf("the capture of Gi0/1 has no ICMP packet from h1 to h2 (%d bytes; %s)", len(b), errb.String())
 	}
 }

@@ -349,7 +349,7 @@ func cmdExec(args []string) error {
 	}
 	pos := fs.Args()
 	if len(pos) < 2 {
-		return errors.New("want a host and a command: labs exec NODE -- COMMAND ...")
+		return errors.New("want a host and a command (labs exec NODE -- COMMAND [ARG]...)")
 	}
 	node, argv := pos[0], pos[1:]
 	if argv[0] == "--" {
