@@ -14,7 +14,8 @@ type helpEntry struct{ text, help string }
 // (unless an interactive editor redraws them itself).
 func (s *Session) help(line string) bool {
 	text := line[:len(line)-1]
-	ok := s.helpText(text)
+	ok := false
+	s.paged(func() { ok = s.helpText(text) })
 	if !s.echoMode {
 		s.write(s.Prompt() + text + "\n")
 	}

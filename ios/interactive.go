@@ -23,6 +23,7 @@ func (s *Session) RunInteractive() {
 			// Clear the completion menu below the line, then answer as IOS
 			// does; the editor redraws the prompt and the text after it.
 			s.write("?\x1b[J\n")
+			// No --More-- here: the editor's reader owns the keyboard.
 			s.helpText(text)
 		}}),
 		prompt.OptionAddKeyBind(

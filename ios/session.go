@@ -45,6 +45,8 @@ type Session struct {
 	// configuredBy ends the %SYS-5-CONFIG_I message: "console", or
 	// "admin on vty0 (192.168.1.10)" for a remote session.
 	configuredBy string
+	// collect, when set, receives the output instead of out (see paged).
+	collect *strings.Builder
 	// literal sessions (LoadConfig) read '?' as a character, not as help:
 	// a saved "description Up?" must load as written.
 	literal bool
@@ -189,8 +191,32 @@ func (s *Session) walkUpTo(m *Mode) {
 // land in the middle of one write.
 func (s *Session) write(p string) {
 	s.outMu.Lock()
-	io.WriteString(s.out, p)
+	if s.collect != nil {
+		s.collect.WriteString(p)
+	} else {
+		io.WriteString(s.out, p)
+	}
 	s.outMu.Unlock()
+}
+
+// paged runs f with the session's output collected, then sends it through
+// the pager (long `?` lists stop at --More-- like command output).
+func (s *Session) paged(f func()) {
+	if s.pagerIn == nil || s.length <= 0 {
+		f()
+		return
+	}
+	var b strings.Builder
+	s.outMu.Lock()
+	s.collect = &b
+	s.outMu.Unlock()
+	defer func() {
+		s.outMu.Lock()
+		s.collect = nil
+		s.outMu.Unlock()
+		s.page(b.String())
+	}()
+	f()
 }
 
 // sessionWriter is the unbuffered output of a session.

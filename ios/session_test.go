@@ -200,3 +200,17 @@ func TestEnableCheckAndAsk(t *testing.T) {
 		t.Errorf("got %q want %q", out.String(), want)
 	}
 }
+
+func TestHelpIsPaged(t *testing.T) {
+	e, _ := newTestEngine()
+	var out strings.Builder
+	s := e.NewSession(&out)
+	s.SetMode(Exec)
+	s.SetPagerInput(strings.NewReader("q"))
+	s.Execute("terminal length 4")
+	out.Reset()
+	s.Execute("?")
+	if want := "Exec commands:\n  clear      Reset functions\n  configure  Enter configuration mode\n --More-- " + moreErase + "Router#\n"; out.String() != want {
+		t.Errorf("got %q\nwant %q", out.String(), want)
+	}
+}
