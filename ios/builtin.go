@@ -58,6 +58,8 @@ func (e *Engine) installBuiltins() {
 		&Command{Mode: Exec, Syntax: "show running-config interface IFNAME", Help: []string{HelpShow, "Current operating configuration", "Show interface configuration", "Interface name"}, Run: showRunningInterface},
 		&Command{Mode: Exec, Syntax: "write terminal", Help: []string{"Write running configuration to memory, network, or terminal", "Write to terminal"}, Run: showRunning},
 		&Command{Mode: Exec, Syntax: "show startup-config", Help: []string{HelpShow, "Contents of startup configuration"}, Run: showStartup},
+		&Command{Mode: Exec, Syntax: "write erase", Help: []string{"Write running configuration to memory, network, or terminal", "Erase NV memory"}, Run: eraseStartup},
+		&Command{Mode: Exec, Syntax: "erase startup-config", Help: []string{"Erase a filesystem", "Erase contents of configuration memory"}, Run: eraseStartup},
 		&Command{Mode: Exec, Syntax: "write [memory]", Help: []string{"Write running configuration to memory, network, or terminal", "Write to NV memory"}, Run: writeMemory},
 		&Command{Mode: Exec, Syntax: "copy running-config startup-config", Help: []string{"Copy from one file to another", "Copy from current system configuration", "Copy to startup configuration"}, Run: func(c *Context, a Args) error {
 			c.Ask("Destination filename [startup-config]? ")
@@ -211,6 +213,19 @@ func writeMemory(c *Context, a Args) error {
 		return Errorf("%%Error writing nvram:/startup-config (%v)", err)
 	}
 	c.Printf("[OK]\n")
+	return nil
+}
+
+// eraseStartup deletes the saved configuration after IOS's confirmation.
+func eraseStartup(c *Context, a Args) error {
+	answer := strings.ToLower(c.Ask("Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]"))
+	if answer != "" && !strings.HasPrefix(answer, "y") {
+		return nil
+	}
+	if err := c.eng.eraseStartup(); err != nil {
+		return Errorf("%%Error erasing nvram: (%v)", err)
+	}
+	c.Printf("[OK]\nErase of nvram: complete\n")
 	return nil
 }
 

@@ -188,6 +188,20 @@ func (e *Engine) saveStartup(text string) error {
 	return nil
 }
 
+// eraseStartup removes the saved configuration.
+func (e *Engine) eraseStartup() error {
+	e.startMu.Lock()
+	defer e.startMu.Unlock()
+	e.startupMem = nil
+	if e.startupPath == "" {
+		return nil
+	}
+	if err := os.Remove(e.startupPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 // LineError is a configuration line that failed to load.
 type LineError struct {
 	Line    int    // 1-based line number
