@@ -50,8 +50,10 @@
 // Packets for the router are answered as IOS does: echo requests to any of
 // its addresses from any interface, UDP with port unreachable (what ends a
 // traceroute to the router), TCP with a reset (it listens on no port),
-// other protocols with protocol unreachable. Fragments for the router are
-// dropped: there is no reassembly. ICMP errors follow
+// other protocols with protocol unreachable. Fragments addressed to the
+// router are reassembled (up to 16 datagrams at a time, 30 s each), so
+// large pings to and from the router work; forwarded fragments pass as
+// they are. ICMP errors follow
 // RFC 1812 (never about ICMP errors, later fragments, broadcasts or
 // non-unicast sources); `no ip unreachables` on the receiving interface
 // (SetUnreachables) suppresses unreachables; they are rate-limited per

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"sync"
 	"testing"
@@ -148,7 +149,17 @@ func startResponder(t *testing.T, h *port.MemHost, hop netip.Addr, addrs ...neti
 
 func (rs *responder) run() {
 	defer close(rs.done)
-	out := make([]byte, 2048)
+	out := make([]byte, 70000)
+	pending := map[uint16][]byte{} // fragments in arrival order, by IP ID
+	send := func(b []byte) {
+		if len(b) <= 1400 {
+			rs.h.Inject(b)
+			return
+		}
+		for _, f := range fragmentForTest(b, 1400) {
+			rs.h.Inject(f)
+		}
+	}
 	for {
 		select {
 		case <-rs.stop:
@@ -163,6 +174,27 @@ func (rs *responder) run() {
 		if p.Decode(b) != packet.OK {
 			continue
 		}
+		if p.Frag != packet.NotFragment {
+			// Reassemble, trusting in-order delivery over the mem port.
+			ip := packet.IPv4(b)
+			id := ip.ID()
+			if ip.FragmentOffset() == 0 {
+				pending[id] = append([]byte(nil), b[:p.TotalLen]...)
+			} else if pending[id] != nil {
+				pending[id] = append(pending[id], b[p.IHL:p.TotalLen]...)
+			}
+			if ip.Flags()&packet.IPv4FlagMoreFragments != 0 || pending[id] == nil {
+				continue
+			}
+			b = pending[id]
+			delete(pending, id)
+			binary.BigEndian.PutUint16(b[2:], uint16(len(b)))
+			binary.BigEndian.PutUint16(b[6:], 0)
+			packet.IPv4(b).UpdateChecksum()
+			if p.Decode(b) != packet.OK {
+				continue
+			}
+		}
 		switch {
 		case rs.unreach[p.Dst]:
 			n := packet.BuildICMPError(out, packet.ICMPDestUnreachable, packet.ICMPHostUnreachable, rs.hop, b, 0, 6)
@@ -174,7 +206,7 @@ func (rs *responder) run() {
 		case p.IPProto == packet.ProtoICMP && p.ICMPType == packet.ICMPEcho:
 			m := packet.ICMPv4(b[p.L4Off:])
 			n := packet.BuildEcho(out, packet.ICMPEchoReply, p.Dst, p.Src, p.ICMPID, m.Seq(), 9, 64, 0, b[p.PayloadOff:p.TotalLen])
-			rs.h.Inject(out[:n])
+			send(out[:n])
 		case p.IPProto == packet.ProtoUDP:
 			n := packet.BuildICMPError(out, packet.ICMPDestUnreachable, packet.ICMPPortUnreachable, p.Dst, b, 0, 8)
 			rs.h.Inject(out[:n])

@@ -58,9 +58,17 @@ func (r *Router) dispatch(k waitKey, ev localEvent) {
 // address. pooled is owned from here on.
 func (r *Router) deliverLocal(s *snapshot, p *Packet, bcast bool, now int64, q *txQueue, pooled *[]byte) {
 	if p.P.Frag != packet.NotFragment {
-		// No reassembly: the router's own services fit in one packet.
+		whole := r.frags.add(p, now)
 		r.putBuf(pooled)
-		return
+		if whole == nil {
+			return
+		}
+		in := p.In
+		*p = Packet{Buf: whole, In: in}
+		if p.P.Decode(whole) != packet.OK {
+			return
+		}
+		pooled = nil
 	}
 	switch p.P.IPProto {
 	case packet.ProtoICMP:

@@ -1,10 +1,14 @@
 package router
 
 import (
+	"bytes"
+	"encoding/binary"
 	"net/netip"
 	"sync"
 	"testing"
 	"time"
+
+	"natlab/packet"
 )
 
 func pingMarks(r *Router, dst netip.Addr, o PingOptions) string {
@@ -130,4 +134,63 @@ func equalHops(a, b []hop) bool {
 		}
 	}
 	return true
+}
+
+// TestLargePings: the router fragments its own large echoes and reassembles
+// the fragmented replies; a large echo to the router is reassembled and
+// answered in fragments.
+func TestLargePings(t *testing.T) {
+	l := newLab(t)
+	startResponder(t, l.outside, isp, isp)
+	l.gi(1).SetMTU(1400)
+	if got := pingMarks(l.r, isp, PingOptions{Count: 3, Size: 3000, Timeout: time.Second}); got != "!!!" {
+		t.Errorf("large ping from the router: %q", got)
+	}
+	if got := pingMarks(l.r, r1Outside.Addr(), PingOptions{Count: 1, Size: 5000, Timeout: time.Second}); got != "!" {
+		t.Errorf("large ping to itself: %q", got)
+	}
+	// From the PC side: 3000-byte echo in three fragments, out of order.
+	big := make([]byte, 3000)
+	n := packet.BuildEcho(big, packet.ICMPEcho, pc1, r1Inside.Addr(), 9, 1, 4242, 64, 3000-28, nil)
+	big = big[:n]
+	frags := fragmentForTest(big, 1200)
+	for _, k := range []int{2, 0, 1} {
+		l.inside.Inject(frags[k])
+	}
+	var got []byte
+	for {
+		b, p := expect(t, l.inside)
+		ip := packet.IPv4(b)
+		if ip.FragmentOffset() != len(got) {
+			t.Fatalf("reply fragment at %d, have %d", ip.FragmentOffset(), len(got))
+		}
+		got = append(got, b[p.IHL:]...)
+		if ip.Flags()&packet.IPv4FlagMoreFragments == 0 {
+			break
+		}
+	}
+	if len(got) != len(big)-20 || got[0] != packet.ICMPEchoReply || !bytes.Equal(got[8:], big[28:]) {
+		t.Errorf("reply of %d bytes, type %d", len(got), got[0])
+	}
+}
+
+// fragmentForTest splits an IPv4 packet with a 20-byte header into
+// fragments of at most mtu bytes.
+func fragmentForTest(b []byte, mtu int) [][]byte {
+	var out [][]byte
+	data := b[20:]
+	step := (mtu - 20) &^ 7
+	for off := 0; off < len(data); off += step {
+		end := min(off+step, len(data))
+		f := append(append([]byte(nil), b[:20]...), data[off:end]...)
+		binary.BigEndian.PutUint16(f[2:], uint16(len(f)))
+		fo := uint16(off / 8)
+		if end < len(data) {
+			fo |= packet.IPv4FlagMoreFragments
+		}
+		binary.BigEndian.PutUint16(f[6:], fo)
+		packet.IPv4(f).UpdateChecksum()
+		out = append(out, f)
+	}
+	return out
 }

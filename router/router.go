@@ -53,6 +53,7 @@ type Router struct {
 	waitMu    sync.Mutex
 	waiters   map[waitKey]chan localEvent
 	localICMP atomic.Int64 // rate limit slot for errors about router-originated packets
+	frags     reassembler  // datagrams to the router arriving in fragments
 
 	wg sync.WaitGroup
 }
