@@ -13,14 +13,28 @@ type Args struct {
 func (a Args) No() bool { return a.no }
 
 func (a Args) find(name string) (arg, bool) {
+	// A $label wins over a keyword of the same text: in "size (36-18024)$size"
+	// Int("size") is the number.
 	for _, x := range a.args {
-		for _, n := range x.tok.names {
-			if n == name {
-				return x, true
-			}
+		if hasName(x.tok.labels, name) {
+			return x, true
+		}
+	}
+	for _, x := range a.args {
+		if hasName(x.tok.names, name) {
+			return x, true
 		}
 	}
 	return arg{}, false
+}
+
+func hasName(names []string, name string) bool {
+	for _, n := range names {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Has reports whether a keyword (by its text) or a $label was matched.
@@ -41,14 +55,21 @@ func (a Args) Str(name string) string {
 func (a Args) All(name string) []string {
 	var out []string
 	for _, x := range a.args {
-		for _, n := range x.tok.names {
-			if n == name {
-				out = append(out, x.text)
-				break
-			}
+		if hasName(x.tok.labels, name) || hasName(x.tok.names, name) && !a.labelled(name) {
+			out = append(out, x.text)
 		}
 	}
 	return out
+}
+
+// labelled reports whether some matched token carries name as a $label.
+func (a Args) labelled(name string) bool {
+	for _, x := range a.args {
+		if hasName(x.tok.labels, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Int is the value of a range token.

@@ -23,7 +23,8 @@ type token struct {
 	kind     tokKind
 	text     string   // keyword text, or the token as written ("A.B.C.D", "WORD", "(1-255)")
 	help     string   // its help string
-	names    []string // names Args knows it by: keyword text, $label, group labels
+	names    []string // its implicit name: the keyword text or the token text
+	labels   []string // $labels, its own or its group's; they win over names
 	min, max int64    // rangeTok bounds
 }
 
@@ -208,7 +209,7 @@ func (p *syntaxParser) seq() *node {
 func addLabel(n *node, label string) {
 	switch n.op {
 	case opTok:
-		n.tok.names = append(n.tok.names, label)
+		n.tok.labels = append(n.tok.labels, label)
 	case opSeq:
 		if len(n.kids) > 0 {
 			addLabel(n.kids[0], label)
