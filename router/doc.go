@@ -24,9 +24,12 @@
 // are installed in rounds until nothing changes; never through itself); through an interface, when the
 // interface is up.
 //
-// The FIB is a longest-prefix-match table of one hash map per prefix length
-// in use, probed longest first: a routing table has few distinct lengths,
-// so a lookup is a handful of uint32 map probes. Router addresses are /32
+// The FIB is a longest-prefix-match table flattened into elementary address
+// ranges, each owned by the most specific route covering it (one sweep over
+// the prefixes in address order with a stack, at compile time). A lookup is
+// a binary search over a sorted []uint32: about 15 steps for 10,000 routes,
+// independent of the mix of prefix lengths (an earlier hash-per-length
+// design cost one map probe per length in use: 8x slower at 11 lengths). Router addresses are /32
 // "local" entries that win over any route; directed broadcasts of connected
 // subnets are received, not forwarded (no `ip directed-broadcast`).
 //

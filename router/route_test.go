@@ -130,19 +130,23 @@ func TestLPMMatchesReference(t *testing.T) {
 	for round := 0; round < 50; round++ {
 		var t1 lpm
 		var ref slowLPM
-		seen := map[netip.Prefix]bool{}
+		edges := []netip.Prefix{mustPrefix("0.0.0.0/32"), mustPrefix("255.255.255.255/32"), mustPrefix("255.255.255.0/24"), mustPrefix("0.0.0.0/1")}
 		for k := 0; k < 1+rnd.IntN(300); k++ {
 			p := randPrefix(rnd)
-			if seen[p] {
-				continue
+			if rnd.IntN(20) == 0 {
+				p = edges[rnd.IntN(len(edges))]
 			}
-			seen[p] = true
+			// Duplicates stay in: the first inserted must win, and the
+			// reference compares prefixes, so either copy would match.
 			ref = append(ref, p)
 			t1.insert(p, fibEntry{out: int32(len(ref) - 1)})
 		}
+		t1.compile()
 		for k := 0; k < 2000; k++ {
 			var a netip.Addr
-			if k%2 == 0 {
+			if k%5 == 4 {
+				a = addrFromBits([]uint32{0, 1, 0xffffffff, 0x7fffffff, 0x80000000}[rnd.IntN(5)])
+			} else if k%2 == 0 {
 				// An address inside a random table prefix, to hit deep matches.
 				p := ref[rnd.IntN(len(ref))]
 				a = addrFromBits(addrBits(p.Addr()) | rnd.Uint32()&^maskBits(uint8(p.Bits())))
@@ -158,6 +162,24 @@ func TestLPMMatchesReference(t *testing.T) {
 				}
 				t.Fatalf("round %d lookup(%v) = %v %v, want %v %v", round, a, got, ok, want, wok)
 			}
+		}
+	}
+}
+
+func TestLPMEdges(t *testing.T) {
+	var empty lpm
+	empty.compile()
+	if _, ok := empty.lookup(mustAddr("1.2.3.4")); ok {
+		t.Error("match in an empty table")
+	}
+	var t1 lpm
+	t1.insert(mustPrefix("255.255.255.255/32"), fibEntry{out: 1})
+	t1.insert(mustPrefix("0.0.0.0/0"), fibEntry{out: 2})
+	t1.insert(mustPrefix("0.0.0.0/0"), fibEntry{out: 3}) // loses: inserted second
+	t1.compile()
+	for a, want := range map[string]int32{"255.255.255.255": 1, "255.255.255.254": 2, "0.0.0.0": 2} {
+		if e, ok := t1.lookup(mustAddr(a)); !ok || e.out != want {
+			t.Errorf("lookup(%s) = %v %v, want %d", a, e, ok, want)
 		}
 	}
 }
@@ -188,4 +210,24 @@ func TestRoutesFollowConfig(t *testing.T) {
 		t.Error("unbound interface up")
 	}
 	_ = packet.ProtoTCP
+}
+
+// BenchmarkLPMLookup looks up random addresses in a table of 10,000 random
+// routes over 11 prefix lengths.
+func BenchmarkLPMLookup(b *testing.B) {
+	rnd := rand.New(rand.NewPCG(7, 8))
+	var t lpm
+	for k := 0; k < 10000; k++ {
+		t.insert(randPrefix(rnd), fibEntry{out: int32(k)})
+	}
+	t.compile()
+	addrs := make([]netip.Addr, 1024)
+	for k := range addrs {
+		addrs[k] = addrFromBits(rnd.Uint32() & 0xff0fffff)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for k := 0; k < b.N; k++ {
+		t.lookup(addrs[k&1023])
+	}
 }

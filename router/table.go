@@ -237,6 +237,7 @@ func (r *Router) compileRoutes(s *snapshot) {
 		e.rib = int32(k)
 		s.fib.insert(c.re.Prefix, e)
 	}
+	s.fib.compile()
 }
 
 func addrFromBits(x uint32) netip.Addr {
