@@ -239,6 +239,11 @@ func (r *Router) watchLink(ev <-chan port.Event, done <-chan struct{}) {
 				return
 			}
 			r.mu.Lock()
+			if r.closed {
+				// Ports going away as the router closes are not news.
+				r.mu.Unlock()
+				return
+			}
 			changes := r.rebuildLocked()
 			r.mu.Unlock()
 			r.notify(changes)
