@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"natlab/packet"
+	"natlab/port"
 )
 
 // recorder is a toy hook that notes what it sees.
@@ -172,5 +173,88 @@ func TestHookVerdicts(t *testing.T) {
 	}
 	if c := l.gi(1).Counters(); c.OutDrops != 1 {
 		t.Errorf("Gi0/1 OutDrops %d", c.OutDrops)
+	}
+}
+
+// TestHookGrowsPacket: a payload rewrite (an FTP ALG writing a longer
+// address) grows the packet in place within cap(Buf); the router sends the
+// grown packet.
+func TestHookGrowsPacket(t *testing.T) {
+	l := newLab(t)
+	extra := []byte(" and more")
+	l.r.AddHook(HookPostRouting, 100, HookFunc(func(p *Packet) Verdict {
+		if p.P.IPProto != packet.ProtoTCP || cap(p.Buf)-len(p.Buf) < len(extra) {
+			return Accept
+		}
+		n := len(p.Buf)
+		p.Buf = append(p.Buf, extra...)
+		packet.IPv4(p.Buf).SetTotalLength(uint16(n + len(extra)))
+		packet.IPv4(p.Buf).UpdateChecksum()
+		if !p.Reparse() {
+			return Drop
+		}
+		p.P.SetTransportChecksum(p.Buf)
+		return Accept
+	}))
+	var stolen int
+	l.r.AddHook(HookInput, 100, HookFunc(func(p *Packet) Verdict {
+		if p.P.IPProto == packet.ProtoUDP {
+			stolen++
+			return Stolen
+		}
+		return Accept
+	}))
+	l.inside.Inject(udpPkt(pc1, isp, 1, 2, 64, nil))
+	l.inside.Inject(tcpPkt(pc1, isp, 64, []byte("227 Entering Passive Mode")))
+	b, p := expect(t, l.outside)
+	if got := string(b[p.PayloadOff:]); got != "227 Entering Passive Mode and more" {
+		t.Errorf("payload %q", got)
+	}
+	expectNone(t, l.outside)
+	if stolen != 1 {
+		t.Errorf("stolen %d", stolen)
+	}
+	if c := l.gi(0).Counters(); c.InDrops != 0 {
+		t.Errorf("a stolen packet counted as a drop: %+v", c)
+	}
+}
+
+func TestBindErrors(t *testing.T) {
+	r := New(Options{Interfaces: 2})
+	defer r.Close()
+	m, _ := port.NewMem("m", 1500)
+	m2, _ := port.NewMem("m2", 9000)
+	r.Loopback(1)
+	for _, c := range []struct {
+		name string
+		p    port.Port
+		ok   bool
+	}{
+		{"GigabitEthernet0/5", m, false},
+		{"Loopback1", m, false},
+		{"GigabitEthernet0/0", nil, false},
+		{"GigabitEthernet0/0", m, true},
+		{"GigabitEthernet0/0", m2, false},
+		{"GigabitEthernet0/1", m2, true},
+	} {
+		if err := r.Bind(c.name, c.p); (err == nil) != c.ok {
+			t.Errorf("Bind(%s) = %v", c.name, err)
+		}
+	}
+	g1 := r.Interface("GigabitEthernet0/1")
+	if g1.MTU() != 9000 || !g1.Bound() || g1.Port() != port.Port(m2) {
+		t.Errorf("MTU %d bound %v", g1.MTU(), g1.Bound())
+	}
+	g1.SetMTU(1400)
+	if g1.MTU() != 1400 {
+		t.Errorf("ip mtu: %d", g1.MTU())
+	}
+	g1.SetDescription("to ISP")
+	if g1.Description() != "to ISP" || r.Loopback(1).MTU() != 1514 || !r.Loopback(1).IsLoopback() {
+		t.Error("description or loopback MTU")
+	}
+	r.Close()
+	if err := r.Bind("GigabitEthernet0/1", m); err == nil {
+		t.Error("Bind after Close")
 	}
 }
