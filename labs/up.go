@@ -59,7 +59,7 @@ func Up(t *Topology, o Options) (*State, error) {
 		return nil, err
 	}
 	if err := d.deploy(); err != nil {
-		fmt.Fprintf(o.Out, "labs up: %v\nremoving what was created...\n", err)
+		fmt.Fprintf(o.Out, "the lab did not come up: removing what was created\n")
 		if derr := down(host{}, s, o.Out, stopGrace); derr != nil {
 			fmt.Fprintf(o.Out, "labs down: %v\n", derr)
 		}
@@ -340,6 +340,9 @@ func logTail(path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "  (no log)"
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return "  (it printed nothing)"
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	if len(lines) > 15 {

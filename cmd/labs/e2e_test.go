@@ -325,3 +325,30 @@ func (e *env) checkCapture(name string) {
 		t.Errorf("the capture of Gi0/1 has no ICMP packet from h1 to h2 (%d bytes; %s)", len(b), errb.String())
 	}
 }
+
+// A lab that cannot come up (a host command fails, a router that exits) leaves nothing behind.
+func TestUpFailureCleansUp(t *testing.T) {
+	e := newEnv(t)
+	name := labName("f")
+	lab := strings.Replace(smallLab(name, 2), "h2: { ip: 10.2.0.10/24, gw: 10.2.0.1 }", `h2: { ip: 10.2.0.10/24, gw: 10.2.0.1, exec: ["sleep 300 &", "echo broken >&2; exit 7"] }`, 1)
+	file := writeTopology(t, lab)
+	out, errs, code := e.labs("", "up", file)
+	if code != 1 || !strings.Contains(out+errs, "exit status 7") || !strings.Contains(out+errs, "broken") {
+		t.Errorf("labs up with a failing exec: exit %d\n%s%s", code, out, errs)
+	}
+	if left := leftovers(name, nil); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	if _, err := os.Stat(filepath.Join(e.runDir, name)); !os.IsNotExist(err) {
+		t.Errorf("state directory left behind: %v", err)
+	}
+
+	e.router = "/bin/false"
+	out, errs, code = e.labs("", "up", file)
+	if code != 1 || !strings.Contains(out+errs, "the router exited during start") {
+		t.Errorf("labs up with a router that exits: exit %d\n%s%s", code, out, errs)
+	}
+	if left := leftovers(name, nil); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
