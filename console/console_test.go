@@ -150,6 +150,12 @@ func TestTerminalEditing(t *testing.T) {
 	b.expect("sho")
 	a.send("\x1a")
 	a.expect("R7#")
+	// An IOS question reads its answer from the same keyboard.
+	a.send("copy running-config startup-config\r")
+	a.expect("Destination filename [startup-config]?")
+	a.send("\r")
+	a.expect("[OK]")
+	a.expect("R7#")
 	got := b.expect("R7>sho")
 	if !strings.Contains(got, "%SYS-5-CONFIG_I") {
 		t.Errorf("second console: %q, want the CONFIG_I log line then the line redrawn", got)
