@@ -16,6 +16,9 @@ type PingOptions struct {
 	Source   netip.Addr    // one of the router's addresses; zero: the outgoing interface's
 	Interval time.Duration // pause between echoes after an answer or timeout
 	DF       bool          // set Don't Fragment (`df-bit`)
+	// Stop, when closed, ends the ping early (the IOS escape sequence);
+	// the probe in flight is reported as a timeout.
+	Stop <-chan struct{}
 }
 
 // Ping mark characters, as IOS prints them.
@@ -53,9 +56,9 @@ func (r *Router) Ping(dst netip.Addr, o PingOptions, result func(seq int, mark b
 	defer r.unlisten(key)
 	buf := make([]byte, o.Size)
 	dataLen := o.Size - packet.IPv4MinimumSize - packet.ICMPv4MinimumSize
-	for seq := 0; seq < o.Count; seq++ {
+	for seq := 0; seq < o.Count && !stopped(o.Stop); seq++ {
 		if seq > 0 && o.Interval > 0 {
-			time.Sleep(o.Interval)
+			sleep(o.Interval, o.Stop)
 		}
 		src := o.Source
 		if !src.IsValid() {
@@ -69,7 +72,7 @@ func (r *Router) Ping(dst netip.Addr, o PingOptions, result func(seq int, mark b
 			}
 			r.originate(buf[:n])
 		}
-		ev, ok := waitFor(ch, uint16(seq), o.Timeout)
+		ev, ok := waitFor(ch, uint16(seq), o.Timeout, o.Stop)
 		if !ok {
 			result(seq, MarkTimeout, 0)
 			continue
@@ -103,8 +106,8 @@ func pingMark(ev localEvent) byte {
 }
 
 // waitFor waits for the event answering probe seq, skipping late answers
-// to earlier probes.
-func waitFor(ch chan localEvent, seq uint16, timeout time.Duration) (localEvent, bool) {
+// to earlier probes, until the timeout or stop.
+func waitFor(ch chan localEvent, seq uint16, timeout time.Duration, stop <-chan struct{}) (localEvent, bool) {
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	for {
@@ -115,7 +118,27 @@ func waitFor(ch chan localEvent, seq uint16, timeout time.Duration) (localEvent,
 			}
 		case <-t.C:
 			return localEvent{}, false
+		case <-stop:
+			return localEvent{}, false
 		}
+	}
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
+func sleep(d time.Duration, stop <-chan struct{}) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-stop:
 	}
 }
 
@@ -127,6 +150,9 @@ type TraceOptions struct {
 	Timeout time.Duration // per probe; 0 means 3 s
 	Source  netip.Addr    // zero: the outgoing interface's address
 	Port    int           // first UDP destination port; 0 means 33434
+	// Stop, when closed, ends the traceroute after the probe in flight
+	// (reported as '*'); done is still called.
+	Stop <-chan struct{}
 }
 
 // Traceroute marks for probe.
@@ -173,9 +199,9 @@ func (r *Router) Traceroute(dst netip.Addr, o TraceOptions, probe func(ttl int, 
 	defer r.unlisten(key)
 	buf := make([]byte, packet.IPv4MinimumSize+packet.UDPSize)
 	dport := o.Port
-	for ttl := o.MinTTL; ttl <= o.MaxTTL; ttl++ {
+	for ttl := o.MinTTL; ttl <= o.MaxTTL && !stopped(o.Stop); ttl++ {
 		stop := false
-		for k := 0; k < o.Probes; k++ {
+		for k := 0; k < o.Probes && !stopped(o.Stop); k++ {
 			dp := uint16(dport)
 			dport++
 			src := o.Source
@@ -187,7 +213,7 @@ func (r *Router) Traceroute(dst netip.Addr, o TraceOptions, probe func(ttl int, 
 				n := packet.BuildUDP(buf, src, dst, sport, dp, r.nextIPID(), uint8(ttl), 0, nil)
 				r.originate(buf[:n])
 			}
-			ev, ok := waitFor(ch, dp, o.Timeout)
+			ev, ok := waitFor(ch, dp, o.Timeout, o.Stop)
 			if !ok {
 				probe(ttl, netip.Addr{}, 0, TraceTimeout)
 				continue

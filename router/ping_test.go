@@ -194,3 +194,20 @@ func fragmentForTest(b []byte, mtu int) [][]byte {
 	}
 	return out
 }
+
+func TestProbesStop(t *testing.T) {
+	l := newLab(t)
+	stop := make(chan struct{})
+	time.AfterFunc(50*time.Millisecond, func() { close(stop) })
+	start := time.Now()
+	got := pingMarks(l.r, unroutable, PingOptions{Count: 100, Timeout: time.Second, Stop: stop})
+	if got != "." || time.Since(start) > 2*time.Second {
+		t.Errorf("ping after stop: %q in %v", got, time.Since(start))
+	}
+	stop2 := make(chan struct{})
+	time.AfterFunc(50*time.Millisecond, func() { close(stop2) })
+	hops, done := trace(l.r, unroutable, TraceOptions{Timeout: time.Second, Stop: stop2})
+	if !done || len(hops) != 1 || hops[0].mark != '*' {
+		t.Errorf("traceroute after stop: %v done=%v", hops, done)
+	}
+}
