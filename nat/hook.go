@@ -67,9 +67,8 @@ func (n *NAT) Close() {
 	}
 }
 
-// SetClock replaces the clock (tests drive the timers with it). Call it
-// before traffic flows.
-func (n *NAT) SetClock(f func() time.Time) { n.clock = f }
+// SetClock replaces the clock (tests drive the timers with it).
+func (n *NAT) SetClock(f func() time.Time) { n.clock.Store(&f) }
 
 func (n *NAT) role(i *router.Interface) Role {
 	if i == nil {

@@ -59,7 +59,7 @@ type snapshot struct {
 
 // NAT is the translation engine and its configuration.
 type NAT struct {
-	clock  func() time.Time
+	clock  atomic.Pointer[func() time.Time]
 	lists  ListEvaluator
 	ifAddr func(string) netip.Addr
 	ifIdx  func(string) int
@@ -103,7 +103,6 @@ type bindKey struct {
 // New returns a NAT with no rules.
 func New(o Options) *NAT {
 	n := &NAT{
-		clock:          o.Clock,
 		lists:          o.Lists,
 		ifAddr:         o.InterfaceAddr,
 		ifIdx:          o.InterfaceIndex,
@@ -114,9 +113,11 @@ func New(o Options) *NAT {
 		simpleByGlobal: make(map[uint32]*Binding),
 		ports:          make(map[allocKey]*portSet),
 	}
-	if n.clock == nil {
-		n.clock = time.Now
+	clock := o.Clock
+	if clock == nil {
+		clock = time.Now
 	}
+	n.clock.Store(&clock)
 	if n.ifAddr == nil {
 		n.ifAddr = func(string) netip.Addr { return netip.Addr{} }
 	}
@@ -132,7 +133,9 @@ func New(o Options) *NAT {
 	return n
 }
 
-func (n *NAT) nowNano() int64 { return n.clock().UnixNano() }
+func (n *NAT) now() time.Time { return (*n.clock.Load())() }
+
+func (n *NAT) nowNano() int64 { return n.now().UnixNano() }
 
 // SetRole sets `ip nat inside|outside` (RoleNone for the `no` form).
 func (n *NAT) SetRole(ifname string, r Role) {

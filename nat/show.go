@@ -147,7 +147,7 @@ func left(timeout, idle time.Duration) string {
 // WriteStatistics writes `show ip nat statistics` (ios-cli.md §4.10).
 func (n *NAT) WriteStatistics(w io.Writer) {
 	st := n.Statistics()
-	now := n.clock()
+	now := n.now()
 	fmt.Fprintf(w, "Total active translations: %d (%d static, %d dynamic; %d extended)\n", st.Active, st.Static, st.Dynamic, st.Extended)
 	if st.Peak > 0 {
 		fmt.Fprintf(w, "Peak translations: %d, occurred %s ago\n", st.Peak, age(now.Sub(st.PeakAt)))
