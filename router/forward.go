@@ -147,6 +147,20 @@ func (w *worker) run() {
 		errs = 0
 		s := w.r.snap.Load()
 		now := w.r.clock().UnixNano()
+		c := &w.in.c
+		if !s.ifaces[w.in.index].up {
+			c.inDrops.Add(uint64(n))
+			continue
+		}
+		// Input counters once per batch, not per packet: atomics are a
+		// good part of the per-packet budget.
+		var bytes uint64
+		for k := 0; k < n; k++ {
+			bytes += uint64(w.sizes[k])
+		}
+		c.inPackets.Add(uint64(n))
+		c.inBytes.Add(bytes)
+		c.lastIn.Store(now)
 		for k := 0; k < n; k++ {
 			b := w.bufs[k]
 			w.r.receive(s, w.in, b[:w.sizes[k]], now, w.q)
@@ -155,19 +169,11 @@ func (w *worker) run() {
 	}
 }
 
-// receive runs the pipeline for one packet that arrived on in. Outgoing
-// packets are queued on q; the caller flushes q.
+// receive runs the pipeline for one packet that arrived on in, which is
+// up; the caller has counted it in. Outgoing packets are queued on q; the
+// caller flushes q.
 func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *txQueue) {
 	c := &in.c
-	st := &s.ifaces[in.index]
-	if !st.up {
-		c.inDrops.Add(1)
-		return
-	}
-	c.inPackets.Add(1)
-	c.inBytes.Add(uint64(len(buf)))
-	c.lastIn.Store(now)
-
 	p := &q.pkt
 	*p = Packet{Buf: buf, In: in}
 	if res := p.P.Decode(buf); res != packet.OK {
