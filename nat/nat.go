@@ -55,6 +55,7 @@ type snapshot struct {
 	globalIfs []string
 	pools     [][2]uint32
 	active    bool // any rule at all
+	outside   bool // any outside source rule
 }
 
 // NAT is the translation engine and its configuration.
@@ -194,6 +195,7 @@ func (n *NAT) publish() {
 		s.pools = append(s.pools, [2]uint32{p.start, p.end})
 	}
 	s.active = len(n.cfg.statics)+len(n.cfg.outside)+len(n.cfg.mappings) > 0
+	s.outside = len(n.cfg.outside) > 0
 	n.snap.Store(s)
 }
 

@@ -406,6 +406,11 @@ func (n *NAT) wouldTranslateOut(f *flow) bool {
 }
 
 func (n *NAT) newInbound(f *flow, now int64) (*Session, Result) {
+	// Most unsolicited packets (to the router itself, scans) are for no
+	// global address: answer them without the lock.
+	if sn := n.snap.Load(); !sn.active || (!sn.outside && !n.isGlobal(sn, f.dst)) {
+		return nil, Pass
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	k := Key{f.src, f.dst, f.sport, f.dport, f.proto}
@@ -647,7 +652,7 @@ func (n *NAT) addrOnlyOut(b []byte, f *flow, now int64) Result {
 }
 
 func (n *NAT) addrOnlyIn(b []byte, f *flow, now int64) Result {
-	if !n.snap.Load().active {
+	if sn := n.snap.Load(); !sn.active || (!sn.outside && !n.isGlobal(sn, f.dst)) {
 		return Pass
 	}
 	n.mu.Lock()
