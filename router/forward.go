@@ -149,7 +149,9 @@ func (w *worker) run() {
 		now := w.r.clock().UnixNano()
 		c := &w.in.c
 		if !s.ifaces[w.in.index].up {
-			c.inDrops.Add(uint64(n))
+			// A shut (or carrier-less) interface receives nothing: what the
+			// device had queued before the line went down is not counted,
+			// as on IOS.
 			continue
 		}
 		// Input counters once per batch, not per packet: atomics are a
