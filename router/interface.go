@@ -188,8 +188,10 @@ type Counters struct {
 	// InErrors counts malformed packets: short, bad version, bad header
 	// length, bad total length, bad header checksum.
 	InErrors uint64
-	// InDrops counts well-formed packets dropped after input: no route,
-	// interface down, TTL expired, input hooks (ACL, NAT).
+	// InDrops counts well-formed packets dropped after input: martian
+	// source, no route, TTL expired, multicast, a loopback subnet, input
+	// hooks (ACL, NAT). A shut interface receives nothing and counts
+	// nothing.
 	InDrops uint64
 	// OutDrops counts packets dropped on output: output hooks, MTU, a
 	// failing port.
