@@ -51,7 +51,6 @@ type Session struct {
 	created   int64
 	lastUsed  atomic.Int64
 	tcpState  atomic.Uint32
-	uses      atomic.Uint64
 }
 
 func (s *Session) inKey() Key {

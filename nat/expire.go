@@ -1,0 +1,183 @@
+package nat
+
+import (
+	"sort"
+	"time"
+)
+
+// sessionTimeout is the idle timer of a session in its current state.
+func sessionTimeout(s *Session, t *Timeouts) time.Duration {
+	switch s.proto {
+	case ProtoTCP:
+		return t.tcpTimeout(s.tcpState.Load())
+	case ProtoUDP:
+		if s.outGlobal.port == 53 || s.inLocal.port == 53 {
+			return t.DNS
+		}
+		return t.UDP
+	default:
+		return t.ICMP
+	}
+}
+
+// Sweep removes the translations whose timer ran out at now. A router
+// calls it every second; tests call it with a fake clock.
+func (n *NAT) Sweep() {
+	n.mu.Lock()
+	lines := n.sweepLocked()
+	n.mu.Unlock()
+	// Logged after unlocking: the logger may take the CLI's lock, whose
+	// holder may be waiting for mu.
+	for _, l := range lines {
+		n.log(l)
+	}
+}
+
+func (n *NAT) sweepLocked() (lines []string) {
+	now := n.nowNano()
+	t := &n.cfg.timeouts
+	var dead []*Session
+	n.in.each(func(s *Session) {
+		d := sessionTimeout(s, t)
+		if d >= 0 && s.lastUsed.Load()+int64(d) <= now {
+			dead = append(dead, s)
+		}
+	})
+	sort.Slice(dead, func(i, j int) bool { return dead[i].seq < dead[j].seq })
+	for _, s := range dead {
+		lines = n.expiryLine(lines, s.inGlobal, s.inLocal, s.proto, true)
+		n.removeSession(s, now)
+		n.expired++
+	}
+	for _, b := range n.simpleByLocal {
+		if b.refs == 0 && t.Timeout >= 0 && b.lastUsed.Load()+int64(t.Timeout) <= now {
+			lines = n.expiryLine(lines, b.global, b.local, 0, false)
+			n.removeBinding(b)
+			n.expired++
+		}
+	}
+	for _, b := range n.patByLocal {
+		if b.refs == 0 && b.holdTill <= now {
+			n.removeBinding(b)
+		}
+	}
+	n.frags.expire(now)
+	return lines
+}
+
+// Run sweeps expired translations every interval until stop is closed.
+func (n *NAT) Run(interval time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			n.Sweep()
+		}
+	}
+}
+
+// removeSession drops a session from both indexes and releases its
+// binding. Caller holds mu.
+func (n *NAT) removeSession(s *Session, now int64) {
+	n.in.del(s.inKey(), s)
+	n.out.del(s.outKey(), s)
+	n.sessions--
+	if s.hairpin.Load() {
+		n.hairpins.Add(-1)
+	}
+	if s.mapID != 0 {
+		n.mapRef(s.mapID, -1)
+	}
+	b := s.binding
+	if b == nil {
+		return
+	}
+	b.refs--
+	if lu := s.lastUsed.Load(); lu > b.lastUsed.Load() {
+		b.lastUsed.Store(lu)
+	}
+	if b.kind == bindPAT && b.refs == 0 && b.holdTill <= now {
+		n.removeBinding(b)
+	}
+}
+
+// removeBinding forgets a dynamic binding and frees its global port or
+// address. Caller holds mu and has removed its sessions.
+func (n *NAT) removeBinding(b *Binding) {
+	switch b.kind {
+	case bindPAT:
+		lk := bindKey{b.local.addr, b.local.port, b.proto}
+		gk := bindKey{b.global.addr, b.global.port, b.proto}
+		if n.patByLocal[lk] == b {
+			delete(n.patByLocal, lk)
+		}
+		if n.patByGlobal[gk] == b {
+			delete(n.patByGlobal, gk)
+		}
+		n.releasePort(b.proto, b.global.addr, b.global.port)
+	case bindSimple:
+		if n.simpleByLocal[b.local.addr] == b {
+			delete(n.simpleByLocal, b.local.addr)
+			n.sessions--
+			if b.mapID != 0 {
+				n.mapRef(b.mapID, -1)
+			}
+		}
+		if n.simpleByGlobal[b.global.addr] == b {
+			delete(n.simpleByGlobal, b.global.addr)
+		}
+	}
+}
+
+func (n *NAT) releasePort(proto uint8, addr uint32, port uint16) {
+	ak := allocKey{addr, proto}
+	if ps := n.ports[ak]; ps != nil {
+		ps.remove(port)
+		if ps.used == 0 {
+			delete(n.ports, ak)
+		}
+	}
+}
+
+func (n *NAT) mapRef(id, d int) {
+	for _, m := range n.cfg.mappings {
+		if m.ID == id {
+			m.refs += d
+			return
+		}
+	}
+}
+
+// removeSessionsWhere removes every session for which match is true.
+// Caller holds mu.
+func (n *NAT) removeSessionsWhere(match func(*Session) bool) int {
+	var victims []*Session
+	n.in.each(func(s *Session) {
+		if match(s) {
+			victims = append(victims, s)
+		}
+	})
+	now := n.nowNano()
+	for _, s := range victims {
+		n.removeSession(s, now)
+	}
+	return len(victims)
+}
+
+// ClearAll is `clear ip nat translation *`: every dynamic translation
+// goes, static rules stay.
+func (n *NAT) ClearAll() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.removeSessionsWhere(func(*Session) bool { return true })
+	for _, b := range n.simpleByLocal {
+		n.removeBinding(b)
+	}
+	for _, b := range n.patByLocal {
+		n.removeBinding(b)
+	}
+	n.frags.clear()
+}
