@@ -317,7 +317,7 @@ func (n *NAT) cmdDebug(c *ios.Context, a ios.Args) error {
 }
 
 func (n *NAT) debugCmd(c *ios.Context, a ios.Args, on bool) error {
-	n.SetDebug(on)
+	n.SetDebug(on, a.Has("detailed"))
 	kind := "IP NAT"
 	if a.Has("detailed") {
 		kind = "IP NAT detailed"
@@ -331,7 +331,7 @@ func (n *NAT) debugCmd(c *ios.Context, a ios.Args, on bool) error {
 }
 
 func (n *NAT) cmdUndebugAll(c *ios.Context, a ios.Args) error {
-	n.SetDebug(false)
+	n.SetDebug(false, false)
 	c.Printf("All possible debugging has been turned off\n")
 	return nil
 }

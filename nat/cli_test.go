@@ -126,7 +126,9 @@ show ip nat translations
 show ip nat translations verbose
 show ip nat statistics
 show running-config | include ip nat
+debug ip nat detailed
 `)
+	l.through(udpPkt("203.0.113.10", 53, "203.0.113.1", 49732), "GigabitEthernet0/1", "GigabitEthernet0/0")
 	l.clock.Advance(60 * time.Second)
 	l.n.Sweep()
 	l.script(t, `

@@ -60,3 +60,16 @@ func (n *NAT) expiryLine(lines []string, global, local endpoint, proto uint8, ex
 	}
 	return append(lines, fmt.Sprintf("NAT: expiring %s(%s)", addrFrom(global.addr), addrFrom(local.addr)))
 }
+
+// detailedLine is the extra line of `debug ip nat detailed`, before the
+// translation: where the packet came from (i: inside, o: outside), its
+// protocol and its endpoints as they arrived (layout not confirmed on a
+// device: ios-cli.md §5.5).
+func detailedLine(fromInside bool, f *flow) string {
+	side := "o"
+	if fromInside {
+		side = "i"
+	}
+	return fmt.Sprintf("NAT: %s: %s (%s, %d) -> (%s, %d) [%d]", side, protoName(f.proto),
+		addrFrom(f.src), f.sport, addrFrom(f.dst), f.dport, f.ipid)
+}

@@ -97,7 +97,7 @@ func (n *NAT) preRouting(p *router.Packet) router.Verdict {
 	default:
 		return router.Accept
 	}
-	return n.finish(p, res, &old, &f)
+	return n.finish(p, res, &old, &f, n.role(p.In) == RoleInside)
 }
 
 // postRouting translates inside-to-outside after routing. Router-originated
@@ -117,11 +117,11 @@ func (n *NAT) postRouting(p *router.Packet) router.Verdict {
 	}
 	old := f
 	res := n.outbound(p.Buf, &f, n.nowNano())
-	return n.finish(p, res, &old, &f)
+	return n.finish(p, res, &old, &f, true)
 }
 
 // finish brings the decoded view up to date and logs for `debug ip nat`.
-func (n *NAT) finish(p *router.Packet, res Result, old, f *flow) router.Verdict {
+func (n *NAT) finish(p *router.Packet, res Result, old, f *flow, fromInside bool) router.Verdict {
 	switch res {
 	case Drop:
 		return router.Drop
@@ -141,6 +141,9 @@ func (n *NAT) finish(p *router.Packet, res Result, old, f *flow) router.Verdict 
 		p.P.ICMPID = f.sport
 	}
 	if n.debug.Load() {
+		if n.detailed.Load() {
+			n.log(detailedLine(fromInside, old))
+		}
 		n.log(debugLine(res, old.src, f.src, old.dst, f.dst, f.ipid))
 	}
 	return router.Accept

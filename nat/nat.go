@@ -87,8 +87,9 @@ type NAT struct {
 	hits, misses atomic.Uint64
 	hairpins     atomic.Int64 // sessions marked hairpin
 
-	debug atomic.Bool
-	logf  atomic.Pointer[func(string)]
+	debug    atomic.Bool
+	detailed atomic.Bool
+	logf     atomic.Pointer[func(string)]
 
 	router *router.Router // nil in tests of the core
 	stop   chan struct{}
@@ -220,8 +221,12 @@ func (n *NAT) isGlobal(s *snapshot, a uint32) bool {
 // (ios Engine.Log).
 func (n *NAT) SetLogger(f func(string)) { n.logf.Store(&f) }
 
-// SetDebug turns `debug ip nat` on or off.
-func (n *NAT) SetDebug(on bool) { n.debug.Store(on) }
+// SetDebug turns `debug ip nat` on or off; detailed adds the arrival line
+// of `debug ip nat detailed`.
+func (n *NAT) SetDebug(on, detailed bool) {
+	n.debug.Store(on)
+	n.detailed.Store(on && detailed)
+}
 
 // Debug reports whether `debug ip nat` is on.
 func (n *NAT) Debug() bool { return n.debug.Load() }

@@ -1,6 +1,7 @@
 package nat
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -415,5 +416,31 @@ func TestConfigErrors(t *testing.T) {
 	must(t, l.AddMapping(Mapping{List: "NAT_ACL", Pool: "P", Overload: true}))
 	if err := l.RemovePool("P"); err == nil || err.Error() != "%Pool P in use, cannot destroy" {
 		t.Fatalf("pool referenced: %v", err)
+	}
+}
+
+func TestClearSelectors(t *testing.T) {
+	l := newLab(t).reference(t)
+	must(t, l.AddPool(Pool{Name: "P", Start: ip("198.51.100.1"), End: ip("198.51.100.9"), PrefixLen: 24}))
+	lists := l.lists.(prefixLists)
+	lists["9"] = []netip.Prefix{netip.MustParsePrefix("10.9.0.0/16")}
+	must(t, l.AddMapping(Mapping{List: "9", Pool: "P"}))
+	l.Outbound(udpPkt("192.168.1.10", 1000, "203.0.113.10", 53))
+	l.Outbound(udpPkt("192.168.1.10", 1000, "203.0.113.11", 53))
+	l.Outbound(tcpPkt("192.168.1.11", 2000, "203.0.113.10", 80, syn))
+	l.Outbound(udpPkt("10.9.0.1", 3000, "203.0.113.10", 53))
+	count := func() int { return l.Statistics().Dynamic }
+	if count() != 5 { // 4 flows + 1 address binding
+		t.Fatalf("setup: %d", count())
+	}
+	if n := l.Clear(Selector{Proto: ProtoUDP, InsideGlobal: ip("203.0.113.1"), InsideGlobalPort: 1000, InsideLocal: ip("192.168.1.10"), InsideLocalPort: 1000,
+		OutsideLocal: ip("203.0.113.11"), OutsideLocalPort: 53, OutsideGlobal: ip("203.0.113.11"), OutsideGlobalPort: 53}); n != 1 {
+		t.Fatalf("clear one flow: %d", n)
+	}
+	if n := l.Clear(Selector{OutsideLocal: ip("203.0.113.10"), OutsideGlobal: ip("203.0.113.10")}); n != 3 {
+		t.Fatalf("clear outside: %d", n)
+	}
+	if n := l.Clear(Selector{InsideGlobal: ip("198.51.100.1"), InsideLocal: ip("10.9.0.1")}); n != 1 || count() != 0 {
+		t.Fatalf("clear binding: %d, left %d", n, count())
 	}
 }
