@@ -4,11 +4,12 @@
 //
 // Usage:
 //
-//	router [--startup-config FILE] [--interfaces N] [--port NAME=tun:DEVICE[,option=value...]]... [--daemon]
+//	router [--startup-config FILE] [--interfaces N] [--port NAME=tun:DEVICE[,option=value...]]... [--daemon] [--console SOCKET]
 //
 // With a terminal on standard input it opens the IOS CLI; otherwise it reads commands from standard
 // input line by line and prints the session transcript, and exits at end of input. With --daemon it
-// takes no commands and runs until SIGINT or SIGTERM.
+// takes no commands and runs until SIGINT or SIGTERM. --console serves IOS console sessions on a unix
+// socket (what `labs console` and `labs cli` connect to).
 package main
 
 import (
@@ -24,6 +25,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"natlab/acl"
+	"natlab/console"
 	"natlab/ios"
 	"natlab/nat"
 	"natlab/port"
@@ -48,19 +50,20 @@ func main() {
 	startup := flag.String("startup-config", "", "IOS configuration loaded at start and written by `write memory`")
 	ifaces := flag.Int("interfaces", 4, "number of GigabitEthernet0/N interfaces on the chassis")
 	daemon := flag.Bool("daemon", false, "take no commands on standard input; run until SIGINT or SIGTERM")
+	consolePath := flag.String("console", "", "serve the IOS console on this unix socket (labs console, labs cli)")
 	flag.Var(&ports, "port", "bind an interface to a TUN: NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N] (repeatable)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "router: unexpected argument %q\n", flag.Arg(0))
 		os.Exit(2)
 	}
-	if err := run(*startup, *ifaces, ports, *daemon); err != nil {
+	if err := run(*startup, *ifaces, ports, *daemon, *consolePath); err != nil {
 		fmt.Fprintf(os.Stderr, "router: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(startup string, ifaces int, ports []portSpec, daemon bool) error {
+func run(startup string, ifaces int, ports []portSpec, daemon bool, consolePath string) error {
 	if ifaces < 1 || ifaces > 64 {
 		return fmt.Errorf("--interfaces %d: want 1 to 64", ifaces)
 	}
@@ -83,6 +86,16 @@ func run(startup string, ifaces int, ports []portSpec, daemon bool) error {
 		if err := d.loadStartup(startup, os.Stderr); err != nil {
 			return err
 		}
+	}
+	// The console opens last: labs counts a router as ready once its console answers, and by then the
+	// ports are bound and the startup-config applied.
+	if consolePath != "" {
+		ln, err := console.Listen(consolePath)
+		if err != nil {
+			return fmt.Errorf("--console: %v", err)
+		}
+		defer ln.Close()
+		go console.Serve(ln, d.engine)
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
