@@ -3,7 +3,6 @@ package router
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -173,11 +172,4 @@ func dottedMask(bits int) string {
 		v = 0
 	}
 	return fmt.Sprintf("%d.%d.%d.%d", v>>24, v>>16&0xff, v>>8&0xff, v&0xff)
-}
-
-func shortName(name string) string {
-	if strings.HasPrefix(name, "GigabitEthernet") {
-		return "Gi" + strings.TrimPrefix(name, "GigabitEthernet")
-	}
-	return name
 }
