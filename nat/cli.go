@@ -123,8 +123,8 @@ func (n *NAT) installCLI(e *ios.Engine) {
 		&ios.Command{Mode: ios.Config, Syntax: "no ip nat translation max-entries",
 			Help: append(append(h(ios.HelpNo), ipNAT...), helpTranslation, helpMaxEntries), Run: n.cmdMaxEntries},
 
-		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip nat translations [verbose]",
-			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowNAT, helpTranslations, helpVerbose), Run: n.cmdShowTranslations},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip nat translations [icmp|tcp|udp] [verbose]",
+			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowNAT, helpTranslations, "Show ICMP entries", "Show TCP entries", "Show UDP entries", helpVerbose), Run: n.cmdShowTranslations},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip nat statistics",
 			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowNAT, helpStatistics), Run: n.cmdShowStatistics},
 
@@ -269,7 +269,16 @@ func (n *NAT) cmdMaxEntries(c *ios.Context, a ios.Args) error {
 }
 
 func (n *NAT) cmdShowTranslations(c *ios.Context, a ios.Args) error {
-	n.WriteTranslations(c, a.Has("verbose"))
+	var proto uint8
+	switch {
+	case a.Has("icmp"):
+		proto = ProtoICMP
+	case a.Has("tcp"):
+		proto = ProtoTCP
+	case a.Has("udp"):
+		proto = ProtoUDP
+	}
+	n.WriteTranslations(c, proto, a.Has("verbose"))
 	return nil
 }
 

@@ -124,6 +124,7 @@ debug ip nat
 	l.script(t, `
 show ip nat translations
 show ip nat translations verbose
+show ip nat translations tcp
 show ip nat statistics
 show running-config | include ip nat
 debug ip nat detailed

@@ -48,7 +48,7 @@ func TestConcurrent(t *testing.T) {
 			}
 			l.clock.Advance(10 * time.Second)
 			l.Sweep()
-			l.WriteTranslations(io.Discard, true)
+			l.WriteTranslations(io.Discard, 0, true)
 			l.WriteStatistics(io.Discard)
 			_ = l.SetTimeout("udp-timeout", 30*time.Second, false)
 			l.Clear(Selector{Proto: ProtoUDP, InsideGlobal: ip("203.0.113.1"), InsideGlobalPort: 1000, InsideLocal: ip("192.168.1.1"), InsideLocalPort: 1000})

@@ -60,10 +60,11 @@ type Translation struct {
 	OutsideGlobal netip.AddrPort
 }
 
-// WriteTranslations writes `show ip nat translations [verbose]`: extended
-// entries in creation order, then dynamic address bindings, then static
-// rules in configuration order. An empty table prints nothing.
-func (n *NAT) WriteTranslations(w io.Writer, verbose bool) {
+// WriteTranslations writes `show ip nat translations [icmp|tcp|udp]
+// [verbose]`: extended entries in creation order, then dynamic address
+// bindings, then static rules in configuration order. proto (if not 0)
+// keeps the entries of that protocol. An empty table prints nothing.
+func (n *NAT) WriteTranslations(w io.Writer, proto uint8, verbose bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	now := n.nowNano()
@@ -79,6 +80,9 @@ func (n *NAT) WriteTranslations(w io.Writer, verbose bool) {
 	var sb strings.Builder
 	t := &n.cfg.timeouts
 	for _, s := range sessions {
+		if proto != 0 && s.proto != proto {
+			continue
+		}
 		translationRow(&sb, [5]string{protoName(s.proto), ep(s.inGlobal), ep(s.inLocal), ep(s.outLocal), ep(s.outGlobal)})
 		if verbose {
 			to := sessionTimeout(s, t)
@@ -88,6 +92,9 @@ func (n *NAT) WriteTranslations(w io.Writer, verbose bool) {
 		}
 	}
 	for _, b := range simple {
+		if proto != 0 {
+			break
+		}
 		translationRow(&sb, [5]string{"---", addrFrom(b.global.addr).String(), addrFrom(b.local.addr).String(), "---", "---"})
 		if verbose {
 			idle := time.Duration(now - b.lastUsed.Load())
@@ -96,6 +103,9 @@ func (n *NAT) WriteTranslations(w io.Writer, verbose bool) {
 		}
 	}
 	for _, r := range n.cfg.statics {
+		if proto != 0 && r.Proto != proto {
+			continue
+		}
 		g := r.Global
 		if r.Interface != "" {
 			g = n.ifAddr(r.Interface)
@@ -121,6 +131,9 @@ func (n *NAT) WriteTranslations(w io.Writer, verbose bool) {
 		}
 	}
 	for _, r := range n.cfg.outside {
+		if proto != 0 {
+			break
+		}
 		translationRow(&sb, [5]string{"---", "---", "---", r.Local.String(), r.Global.String()})
 	}
 	if sb.Len() == 0 {
@@ -240,4 +253,17 @@ func (n *NAT) Clear(sel Selector) int {
 		}
 	}
 	return removed
+}
+
+// Translations returns the extended entries (flows) in creation order, for
+// tests and lab checks.
+func (n *NAT) Translations() []Translation {
+	var sessions []*Session
+	n.in.each(func(s *Session) { sessions = append(sessions, s) })
+	sort.Slice(sessions, func(i, j int) bool { return sessions[i].seq < sessions[j].seq })
+	out := make([]Translation, len(sessions))
+	for i, s := range sessions {
+		out[i] = s.translation()
+	}
+	return out
 }
