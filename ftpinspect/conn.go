@@ -262,7 +262,8 @@ func (c *conn) announce(dir int, a Announcement, held bool) (int, int, []byte, *
 		}
 		return 0, 0, nil, nil, false
 	}
-	x := &expectation{
+	x := in.newExpectation()
+	*x = expectation{
 		owner: c, kind: a.Kind,
 		peerL: peer.As4(), peerG: peerG.As4(),
 		local: epOf(local), global: epOf(global),

@@ -75,15 +75,21 @@ func (t *expectTable) init() {
 	t.data = make(map[dataKey]*dataFlow)
 }
 
-func (t *expectTable) insert(x *expectation) {
+// clash returns a pinhole indexed under one of x's keys, or nil.
+func (t *expectTable) clash(x *expectation) *expectation {
 	g, l, gl, lg := x.keys()
 	for _, k := range [...]holeKey{g, l, gl, lg} {
 		if old := t.holes[k]; old != nil && old != x {
-			// Same peer and endpoint announced again (a server reusing a
-			// passive port, a client repeating PORT): the newer wins, as
-			// nf_conntrack_expect replaces a matching expectation.
-			t.remove(old)
+			return old
 		}
+	}
+	return nil
+}
+
+// insert indexes x; the caller has removed clashing pinholes.
+func (t *expectTable) insert(x *expectation) {
+	g, l, gl, lg := x.keys()
+	for _, k := range [...]holeKey{g, l, gl, lg} {
 		t.holes[k] = x
 	}
 	t.n++

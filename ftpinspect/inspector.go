@@ -126,6 +126,7 @@ type Inspector struct {
 	stats   Stats
 	scratch []byte
 	active  atomic.Int32 // pinholes + data flows, for the lock-free fast path
+	free    []*expectation // recycled pinholes: the rewrite path allocates nothing
 
 	debugCmdOn, debugTokOn atomic.Bool
 }
@@ -428,13 +429,6 @@ func (in *Inspector) Expected(src, dst netip.AddrPort) bool {
 // per-connection cap; false when the global cap is reached.
 func (in *Inspector) addHole(c *conn, x *expectation) bool {
 	now := in.now()
-	if in.exp.n >= in.cfg.MaxPinholes {
-		in.sweepLocked(now)
-		if in.exp.n >= in.cfg.MaxPinholes {
-			in.stats.TableFull++
-			return false
-		}
-	}
 	for i := 0; i < len(c.holes); {
 		if old := c.holes[i]; old.expires <= now {
 			in.stats.PinholesExpired++
@@ -443,11 +437,28 @@ func (in *Inspector) addHole(c *conn, x *expectation) bool {
 		}
 		i++
 	}
+	// Same peer and endpoint announced again (a server reusing a passive
+	// port, a client repeating PORT): the newer pinhole replaces the older,
+	// as nf_conntrack_expect replaces a matching expectation. A NAT
+	// mapping they share stays.
+	for old := in.exp.clash(x); old != nil; old = in.exp.clash(x) {
+		if old.global == x.global && old.local == x.local {
+			old.mapped = false
+		}
+		in.removeHole(old)
+	}
 	if len(c.holes) >= in.cfg.MaxPinholesPerConn {
 		old := c.holes[0]
 		in.stats.Evictions++
 		in.event(c, Event{Kind: EvEvicted, Addr: netip.AddrFrom4(old.global.addr), Port: old.global.port})
 		in.removeHole(old)
+	}
+	if in.exp.n >= in.cfg.MaxPinholes {
+		in.sweepLocked(now)
+		if in.exp.n >= in.cfg.MaxPinholes {
+			in.stats.TableFull++
+			return false
+		}
 	}
 	x.created = now
 	x.expires = now + int64(in.cfg.PinholeTimeout)
@@ -470,6 +481,25 @@ func (in *Inspector) removeHole(x *expectation) {
 		x.mapped = false
 		in.cfg.NAT.UnmapData(x.m, x.global.addrPort())
 	}
+	// Recycled, not cleared: a caller may still read x until it returns.
+	if len(in.free) < maxFreeExpectations {
+		in.free = append(in.free, x)
+	}
+}
+
+// maxFreeExpectations bounds the recycled pinholes kept for reuse.
+const maxFreeExpectations = 256
+
+// newExpectation returns a zeroed pinhole, recycled when possible.
+func (in *Inspector) newExpectation() *expectation {
+	if n := len(in.free); n > 0 {
+		x := in.free[n-1]
+		in.free[n-1] = nil
+		in.free = in.free[:n-1]
+		*x = expectation{}
+		return x
+	}
+	return &expectation{}
 }
 
 func (in *Inspector) removeData(d *dataFlow) {
