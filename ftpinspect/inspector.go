@@ -125,7 +125,7 @@ type Inspector struct {
 	exp     expectTable
 	stats   Stats
 	scratch []byte
-	active  atomic.Int32 // pinholes + data flows, for the lock-free fast path
+	active  atomic.Int32   // pinholes + data flows, for the lock-free fast path
 	free    []*expectation // recycled pinholes: the rewrite path allocates nothing
 
 	debugCmdOn, debugTokOn atomic.Bool
