@@ -92,6 +92,8 @@ type flow struct {
 	ipid     uint16
 	l4       int // offset of the transport header
 	end      int // total length
+
+	fromRouter bool // originated by the router itself: its source address is its own
 }
 
 func be16(b []byte) uint16     { return binary.BigEndian.Uint16(b) }

@@ -112,6 +112,7 @@ func (n *NAT) postRouting(p *router.Packet) router.Verdict {
 		if !decode(p.Buf, &f) || f.kind != kindICMPError {
 			return router.Accept
 		}
+		f.fromRouter = true
 	} else if n.role(p.In) != RoleInside || !decode(p.Buf, &f) {
 		return router.Accept
 	}

@@ -197,12 +197,17 @@ func (n *NAT) icmpErrorOut(b []byte, f *flow) Result {
 		if s := n.in.get(&k); s != nil {
 			rewriteInner(b, &in, s.outGlobal.addr, s.outGlobal.port, s.inGlobal.addr, s.inGlobal.port)
 			src := f.src
-			if src == s.inLocal.addr {
+			switch {
+			case src == s.inLocal.addr:
 				src = s.inGlobal.addr
-			} else if g, ok := n.globalOfLocal(src); ok {
-				src = g
-			} else {
-				src = s.inGlobal.addr // never leak an inside address (REQ-5c)
+			case f.fromRouter:
+				// The router's own address is already what the outside knows.
+			default:
+				if g, ok := n.globalOfLocal(src); ok {
+					src = g
+				} else {
+					src = s.inGlobal.addr // an inside router: never leak its address (REQ-5c)
+				}
 			}
 			dst := f.dst
 			if dst == s.outLocal.addr {
@@ -222,7 +227,7 @@ func (n *NAT) icmpErrorOut(b []byte, f *flow) Result {
 	src := f.src
 	if src == in.dst {
 		src = g
-	} else if gs, ok := n.globalOfLocal(src); ok {
+	} else if gs, ok := n.globalOfLocal(src); ok && !f.fromRouter {
 		src = gs
 	}
 	dst, _ := n.outsideGlobalOf(f.dst)

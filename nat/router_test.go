@@ -127,6 +127,9 @@ func TestWholeRouter(t *testing.T) {
 	if p.IPProto != packet.ProtoICMP || p.ICMPType != 11 {
 		t.Fatalf("expected time exceeded, got %v", &p)
 	}
+	if p.Src != ip("203.0.113.1") {
+		t.Fatalf("time exceeded from %s, want the router's outside address", p.Src)
+	}
 	if q := e[p.L4Off+8:]; be32(q[ipDst:]) != addr4(ip("203.0.113.100")) {
 		t.Fatalf("time exceeded quotes %s", addrFrom(be32(q[ipDst:])))
 	}
