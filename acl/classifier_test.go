@@ -87,6 +87,9 @@ func TestMatchTable(t *testing.T) {
 		if got := c.cls.slowLookup(&tt.f); got != tt.want {
 			t.Errorf("%s: reference matched %d, want %d", tt.name, got, tt.want)
 		}
+		if got := c.cls.probe(&tt.f, addr32(tt.f.Src), addr32(tt.f.Dst)); got != tt.want {
+			t.Errorf("%s: group search matched %d, want %d", tt.name, got, tt.want)
+		}
 	}
 }
 
@@ -198,8 +201,13 @@ func TestCompiledMatchesReference(t *testing.T) {
 		c := newClassifier(rules)
 		for p := 0; p < 300; p++ {
 			f := randomFlow(r)
-			if got, want := c.lookup(&f), c.slowLookup(&f); got != want {
+			want := c.slowLookup(&f)
+			if got := c.lookup(&f); got != want {
 				t.Fatalf("list %d flow %+v: compiled %d, reference %d\n%s", list, f, got, want, dumpRules(rules))
+			}
+			// The group search on its own, whatever the list size.
+			if got := c.probe(&f, addr32(f.Src), addr32(f.Dst)); got != want {
+				t.Fatalf("list %d flow %+v: group search %d, reference %d\n%s", list, f, got, want, dumpRules(rules))
 			}
 		}
 	}
