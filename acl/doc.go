@@ -14,5 +14,7 @@
 // with the number of distinct shapes, not with the number of entries.
 // Anything a group cannot express exactly (port ranges, neq, lt, gt,
 // established, fragments) is verified on the candidate with the same
-// Entry.Match used by the slow reference matcher.
+// Entry.Match used by the slow reference matcher. Lists of up to 16
+// entries are scanned in order instead: at that size a scan is cheaper
+// than hashing.
 package acl
