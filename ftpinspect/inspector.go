@@ -180,10 +180,15 @@ type Result struct {
 // nothing for control segments that open no pinhole.
 func (in *Inspector) ProcessIPv4(buf []byte, n int) Result {
 	var p packet.Parsed
-	if n > len(buf) || p.Decode(buf[:n]) != packet.OK || p.IPProto != packet.ProtoTCP {
+	if n > len(buf) || p.Decode(buf[:n]) != packet.OK {
 		return Result{Len: n}
 	}
-	if p.Frag == packet.LaterFragment {
+	return in.process(buf, n, &p)
+}
+
+// process is ProcessIPv4 on a packet already decoded into p.
+func (in *Inspector) process(buf []byte, n int, p *packet.Parsed) Result {
+	if p.IPProto != packet.ProtoTCP || p.Frag == packet.LaterFragment {
 		return Result{Len: n}
 	}
 	ctrlDst, ctrlSrc := in.isControlPort(p.DstPort), in.isControlPort(p.SrcPort)
@@ -191,7 +196,7 @@ func (in *Inspector) ProcessIPv4(buf []byte, n int) Result {
 		if in.active.Load() == 0 {
 			return Result{Len: n}
 		}
-		return in.dataPacket(buf[:n], &p)
+		return in.dataPacket(buf[:n], p)
 	}
 	if p.Frag == packet.FirstFragment {
 		// Never inspect a control segment piecewise (NAT Slipstreaming's
@@ -203,7 +208,15 @@ func (in *Inspector) ProcessIPv4(buf []byte, n int) Result {
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	return in.controlPacket(buf, n, &p, ctrlDst)
+	return in.controlPacket(buf, n, p, ctrlDst)
+}
+
+// SetNAT sets (or, with nil, removes) the Translator, for a router that
+// creates its NAT after the inspector.
+func (in *Inspector) SetNAT(t Translator) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.cfg.NAT = t
 }
 
 func (in *Inspector) now() int64 { return in.cfg.Clock().UnixNano() }
@@ -279,6 +292,10 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 	newLen := n
 	if !bytes.Equal(r.out, payload) {
 		newLen = p.PayloadOff + len(r.out)
+		if newLen > len(buf) || newLen > 0xffff {
+			in.stats.OutOfOrder++
+			return Result{Len: n, Drop: true} // cannot happen with room honoured
+		}
 		copy(buf[p.PayloadOff:newLen], r.out)
 		ip := packet.IPv4(buf)
 		ip.SetTotalLength(uint16(newLen))
