@@ -31,13 +31,18 @@ var (
 )
 
 func newACLLab(t *testing.T) *aclLab {
+	return newACLLabWith(t, "192.168.1.1/24", "203.0.113.1/24", "192.168.2.1/24")
+}
+
+// newACLLabWith gives Gi0/0, Gi0/1 and Gi0/2 these addresses.
+func newACLLabWith(t *testing.T, gi0, gi1, gi2 string) *aclLab {
 	t.Helper()
 	r := router.New(router.Options{Interfaces: 4})
 	t.Cleanup(func() { r.Close() })
 	r.SetICMPRateLimit(-1) // every denied probe gets its unreachable
 	l := &aclLab{r: r}
 	hosts := []**port.MemHost{&l.inside, &l.outside, &l.srv}
-	for i, pfx := range []string{"192.168.1.1/24", "203.0.113.1/24", "192.168.2.1/24"} {
+	for i, pfx := range []string{gi0, gi1, gi2} {
 		m, h := port.NewMem("mem", 1500)
 		*hosts[i] = h
 		name := "GigabitEthernet0/" + string(rune('0'+i))
@@ -279,5 +284,54 @@ func BenchmarkInputHook(b *testing.B) {
 		if h.Process(p) != router.Accept {
 			b.Fatal("denied")
 		}
+	}
+}
+
+// TestE4 is the Packet Tracer "Configuring Extended ACLs - Scenario 1"
+// lab over mem ports: PC1 (Gi0/0) may use only FTP and ICMP to the server
+// (Gi0/2), PC2 (Gi0/1) only HTTP and ICMP, and the PCs may not reach each
+// other.
+func TestE4(t *testing.T) {
+	l := newACLLabWith(t, "172.22.34.65/27", "172.22.34.97/28", "172.22.34.1/26")
+	l.config(t, `
+access-list 100 permit tcp 172.22.34.64 0.0.0.31 host 172.22.34.62 eq ftp
+access-list 100 permit icmp 172.22.34.64 0.0.0.31 host 172.22.34.62
+interface gigabitEthernet 0/0
+ ip access-group 100 in
+ip access-list extended HTTP_ONLY
+ permit tcp 172.22.34.96 0.0.0.15 host 172.22.34.62 eq www
+ permit icmp 172.22.34.96 0.0.0.15 host 172.22.34.62
+interface gigabitEthernet 0/1
+ ip access-group HTTP_ONLY in`)
+	pc1, pc2, server := netip.MustParseAddr("172.22.34.66"), netip.MustParseAddr("172.22.34.98"), netip.MustParseAddr("172.22.34.62")
+	pass := func(from *port.MemHost, pkt []byte) {
+		t.Helper()
+		from.Inject(pkt)
+		recv(t, l.srv)
+	}
+	denied := func(from *port.MemHost, pkt []byte) {
+		t.Helper()
+		from.Inject(pkt)
+		if p := recv(t, from); !isProhibited(p) {
+			t.Fatalf("want administratively prohibited, got %v", p.String())
+		}
+	}
+	pass(l.inside, tcpSyn(pc1, server, 40000, 21, packet.TCPSyn))
+	pass(l.inside, echo(packet.ICMPEcho, pc1, server))
+	denied(l.inside, tcpSyn(pc1, server, 40000, 80, packet.TCPSyn))
+	denied(l.inside, echo(packet.ICMPEcho, pc1, pc2))
+	pass(l.outside, tcpSyn(pc2, server, 40000, 80, packet.TCPSyn))
+	pass(l.outside, echo(packet.ICMPEcho, pc2, server))
+	denied(l.outside, tcpSyn(pc2, server, 40000, 21, packet.TCPSyn))
+	denied(l.outside, echo(packet.ICMPEcho, pc2, pc1))
+	want := `Extended IP access list 100
+    10 permit tcp 172.22.34.64 0.0.0.31 host 172.22.34.62 eq ftp (1 match)
+    20 permit icmp 172.22.34.64 0.0.0.31 host 172.22.34.62 (1 match)
+Extended IP access list HTTP_ONLY
+    10 permit tcp 172.22.34.96 0.0.0.15 host 172.22.34.62 eq www (1 match)
+    20 permit icmp 172.22.34.96 0.0.0.15 host 172.22.34.62 (1 match)
+`
+	if got := l.exec("show access-lists"); got != want {
+		t.Errorf("show access-lists:\n%s\nwant:\n%s", got, want)
 	}
 }
