@@ -171,8 +171,10 @@ func (n *NAT) newOutbound(f *flow, now int64) (*Session, Result) {
 	if f.proto == ProtoTCP {
 		s.tcpState.Store(initialTCPState(f.tcpFlags))
 	}
-	n.insert(s, now)
 	n.misses.Add(1)
+	if !n.insert(s, now) {
+		return nil, Drop
+	}
 	return s, Created
 }
 
@@ -242,13 +244,25 @@ func (n *NAT) newInbound(f *flow, now int64) (*Session, Result) {
 	if f.proto == ProtoTCP {
 		s.tcpState.Store(initialTCPState(f.tcpFlags))
 	}
-	n.insert(s, now)
 	n.misses.Add(1)
+	if !n.insert(s, now) {
+		return nil, Drop
+	}
 	return s, Created
 }
 
 // insert adds a new session to both indexes. Caller holds mu.
-func (n *NAT) insert(s *Session, now int64) {
+func (n *NAT) insert(s *Session, now int64) bool {
+	ik, ok := s.inKey(), s.outKey()
+	if n.in.get(&ik) != nil || n.out.get(&ok) != nil {
+		// The flow already has a translation the other way (two extendable
+		// static entries for one inside host, say): one flow, one
+		// translation. A binding made for this packet is given back.
+		if b := s.binding; b != nil && b.refs == 0 && b.kind == bindPAT && b.holdTill <= now {
+			n.removeBinding(b)
+		}
+		return false
+	}
 	n.seq++
 	s.seq = n.seq
 	s.created = now
@@ -261,9 +275,10 @@ func (n *NAT) insert(s *Session, now int64) {
 		n.mapRef(s.mapID, 1)
 	}
 	n.sessions++
-	n.in.put(s.inKey(), s)
-	n.out.put(s.outKey(), s)
+	n.in.put(ik, s)
+	n.out.put(ok, s)
 	n.notePeak(now)
+	return true
 }
 
 // newSimpleBinding takes the lowest free address of a pool for local.
@@ -364,7 +379,7 @@ func (n *NAT) newPATBinding(m *mapping, proto uint8, local endpoint, now int64) 
 		lo, hi = p.start, p.end
 	}
 	for a := lo; a <= hi && a >= lo; a++ {
-		if n.simpleByGlobal[a] != nil {
+		if n.simpleByGlobal[a] != nil || (p != nil && n.staticUses(a)) {
 			continue
 		}
 		port, ok := n.allocPort(proto, a, local.port)

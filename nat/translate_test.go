@@ -444,3 +444,21 @@ func TestClearSelectors(t *testing.T) {
 		t.Fatalf("clear binding: %d, left %d", n, count())
 	}
 }
+
+// Two extendable static entries publish one server on two addresses; a
+// flow the server started through the first cannot be taken over through
+// the second, and nothing leaks.
+func TestExtendableConflict(t *testing.T) {
+	l := newLab(t).reference(t)
+	must(t, l.AddStatic(StaticRule{Local: ip("192.168.2.10"), Global: ip("203.0.113.102"), Extendable: true}))
+	l.run(t, []step{
+		{"server starts a flow", "out", udpPkt("192.168.2.10", 5000, "203.0.113.10", 80), Created, "203.0.113.100", 5000, "203.0.113.10", 80},
+		{"the peer answers to the other address", "in", udpPkt("203.0.113.10", 80, "203.0.113.102", 5000), Drop, "", 0, "", 0},
+		{"a new flow through the second address works", "in", udpPkt("203.0.113.10", 81, "203.0.113.102", 5000), Created, "203.0.113.10", 81, "192.168.2.10", 5000},
+	})
+	l.clock.Advance(time.Hour)
+	l.Sweep()
+	if l.in.count() != 0 || l.out.count() != 0 || l.sessions != 0 {
+		t.Fatalf("left %d/%d/%d", l.in.count(), l.out.count(), l.sessions)
+	}
+}
