@@ -267,7 +267,20 @@ func TestICMPErrors(t *testing.T) {
 	if r := l.Outbound(e); r != Drop {
 		t.Fatalf("bad checksum: %d", r)
 	}
-	// Errors must not refresh sessions (REQ-6): checked by the model test.
+
+	// Errors do not refresh the flow they are about (REQ-6).
+	l.ClearAll()
+	out = udpPkt("192.168.1.10", 7000, "198.51.100.7", 7000)
+	l.Outbound(out)
+	l.clock.Advance(299 * time.Second)
+	if r := l.Inbound(icmpErr(3, 3, "198.51.100.7", out)); r != Hit {
+		t.Fatalf("error: %d", r)
+	}
+	l.clock.Advance(time.Second)
+	l.Sweep()
+	if n := l.Statistics().Dynamic; n != 0 {
+		t.Fatalf("the error refreshed the flow: %d left", n)
+	}
 }
 
 func TestFragments(t *testing.T) {
