@@ -277,7 +277,9 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 		return Result{Len: n}
 	}
 
-	room := min(len(buf), in.cfg.MaxPacket) - p.PayloadOff
+	// Never grow past MaxPacket; a packet that is already larger (a
+	// coalesced super-packet) may keep its size but not grow.
+	room := min(len(buf), max(in.cfg.MaxPacket, n)) - p.PayloadOff
 	fin := flags&flagFIN != 0
 	r := h.segment(seq, payload, fin, in.scratch[:0], room, c, dir)
 	if r.drop {
