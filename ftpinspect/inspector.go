@@ -188,7 +188,14 @@ func (in *Inspector) ProcessIPv4(buf []byte, n int) Result {
 
 // process is ProcessIPv4 on a packet already decoded into p.
 func (in *Inspector) process(buf []byte, n int, p *packet.Parsed) Result {
-	if p.IPProto != packet.ProtoTCP || p.Frag == packet.LaterFragment {
+	if p.Frag == packet.LaterFragment {
+		return Result{Len: n}
+	}
+	if p.IPProto == packet.ProtoICMP && packet.ICMPIsError(p.ICMPType) {
+		in.icmpError(buf[:n], p)
+		return Result{Len: n}
+	}
+	if p.IPProto != packet.ProtoTCP {
 		return Result{Len: n}
 	}
 	ctrlDst, ctrlSrc := in.isControlPort(p.DstPort), in.isControlPort(p.SrcPort)
@@ -340,6 +347,46 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 		}
 	}
 	return Result{Len: newLen}
+}
+
+// icmpError maps the TCP sequence number quoted in an ICMP error about a
+// control segment back to the sender's space (§9 case 60): the quoted
+// segment is what the receiver's side saw, with the rewritten numbering,
+// and the sender checks that the number is in its window. The quoted
+// packet is in the local view here (NAT translated it before this hook).
+func (in *Inspector) icmpError(b []byte, p *packet.Parsed) {
+	if p.PayloadOff >= len(b) {
+		return
+	}
+	q := b[p.PayloadOff:]
+	var qp packet.Parsed
+	if qp.DecodeQuoted(q) != packet.OK || qp.IPProto != packet.ProtoTCP || !qp.HasPorts() || len(q) < qp.L4Off+8 {
+		return
+	}
+	toServer := in.isControlPort(qp.DstPort)
+	if !toServer && !in.isControlPort(qp.SrcPort) {
+		return
+	}
+	src, dst := ep{qp.Src.As4(), qp.SrcPort}, ep{qp.Dst.As4(), qp.DstPort}
+	dir, key := dirClient, connKey{cli: src, srv: dst}
+	if !toServer {
+		dir, key = dirServer, connKey{cli: dst, srv: src}
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	c := in.conns[key]
+	if c == nil || !c.h[dir].synced {
+		return
+	}
+	at := q[qp.L4Off+4:]
+	old := binary.BigEndian.Uint32(at)
+	if v := c.h[dir].adj.inSeq(old); v != old {
+		binary.BigEndian.PutUint32(at, v)
+		// The quoted header starts at an even offset of the ICMP message,
+		// so the 32-bit field is word-aligned for the incremental update.
+		m := packet.ICMPv4(b[p.L4Off:])
+		m.SetChecksum(packet.UpdateChecksum32(m.Checksum(), old, v))
+	}
 }
 
 // mapSACK maps the SACK blocks (RFC 2018) of a segment through the

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"natlab/packet"
 )
 
 // §9 case 1 and §1.7: PORT from C behind PAT grows by 2 bytes, a pinhole
@@ -757,5 +759,24 @@ func TestEventMessage(t *testing.T) {
 	e = Event{Kind: EvAddressMismatch, Client: cliC, Server: srvR, What: "PORT", Addr: netip.MustParseAddr("198.51.100.99")}
 	if got, want := e.Message(), "%FW-3-FTP_NON_MATCHING_IP_ADDR: Non-matching address 198.51.100.99 used in PORT -- FTP client 10.0.0.10 FTP server 198.51.100.50"; got != want {
 		t.Errorf("%s\nwant %s", got, want)
+	}
+}
+
+// §9 case 60: an ICMP error quoting a segment sent after a rewrite carries
+// the receiver's numbering; it is mapped back for the sender.
+func TestICMPErrorSeq(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	b, n := buildSeg(cliC, srvR, 1025, 5000, flagACK, []byte("NOOP\r\n"), nil) // as the server saw it
+	e := make([]byte, 2048)
+	en := packet.BuildICMPError(e, packet.ICMPDestUnreachable, packet.ICMPFragNeeded, netip.MustParseAddr("198.51.100.1"), b[:n], 576, 9)
+	h.in.ProcessIPv4(e, en)
+	var p packet.Parsed
+	if p.Decode(e[:en]) != packet.OK || packet.Checksum(e[p.L4Off:en], 0) != 0xffff {
+		t.Fatal("ICMP checksum wrong after the mapping")
+	}
+	if got := packet.TCP(e[p.PayloadOff+20:]).Seq(); got != 1023 {
+		t.Errorf("quoted seq %d, want 1023", got)
 	}
 }
