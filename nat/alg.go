@@ -24,7 +24,9 @@ var ErrNoPort = errors.New("nat: no free global port")
 // LookupFlow returns the translation of the flow a packet belongs to.
 // fromInside tells where the packet was seen: from the inside, src and dst
 // are the inside local and outside local endpoints; from the outside, the
-// outside global and inside global ones. It does not refresh the entry.
+// outside global and inside global ones. A packet already translated on its
+// way out (inside global -> outside global) is looked up with its
+// endpoints swapped and fromInside false. It does not refresh the entry.
 func (n *NAT) LookupFlow(proto uint8, src, dst netip.AddrPort, fromInside bool) (Translation, bool) {
 	if !src.Addr().Is4() || !dst.Addr().Is4() {
 		return Translation{}, false
@@ -142,4 +144,19 @@ func (n *NAT) localToGlobalAddr(l uint32) (uint32, bool) {
 		return b.global.addr, true
 	}
 	return 0, false
+}
+
+// UnmapData gives back a mapping made by MapData that no connection has
+// used (the pinhole expired, the command was refused, the control
+// connection ended). A mapping in use is left to the session timers.
+func (n *NAT) UnmapData(proto uint8, local netip.AddrPort) {
+	if !local.Addr().Is4() {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if b := n.patByLocal[bindKey{addr4(local.Addr()), local.Port(), proto}]; b != nil && b.refs == 0 && b.mapID == 0 {
+		b.holdTill = 0
+		n.removeBinding(b)
+	}
 }

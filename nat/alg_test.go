@@ -42,6 +42,12 @@ func TestFTPActiveThroughPAT(t *testing.T) {
 	if p2, _ := l.ReserveGlobalPort(ProtoTCP, ip("203.0.113.1"), p); p2 != p {
 		t.Fatalf("released port not free: %d", p2)
 	}
+	// An unused mapping can be given back early.
+	g, _ = l.MapData(ProtoTCP, ap("192.168.1.10:5003"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
+	l.UnmapData(ProtoTCP, ap("192.168.1.10:5003"))
+	if _, ok := l.patByGlobal[bindKey{addr4(g.Addr()), g.Port(), ProtoTCP}]; ok {
+		t.Fatal("unmapped data mapping kept")
+	}
 	// An unused mapping goes when its time is up.
 	g, _ = l.MapData(ProtoTCP, ap("192.168.1.10:5002"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
 	l.clock.Advance(61 * time.Second)

@@ -68,8 +68,9 @@ func (n *NAT) insideOut(f *flow, now int64) (*Binding, endpoint, int, Result) {
 }
 
 // insideIn finds the inside translation for a packet from the outside to
-// dst:dport. Caller holds mu.
-func (n *NAT) insideIn(f *flow, now int64) (*Binding, endpoint) {
+// dst:dport; peer is its source as the inside sees it (outside local).
+// Caller holds mu.
+func (n *NAT) insideIn(f *flow, peer uint32, now int64) (*Binding, endpoint) {
 	dst := f.dst
 	ports := f.kind == kindPorts || f.kind == kindQuery
 	if ports {
@@ -94,7 +95,7 @@ func (n *NAT) insideIn(f *flow, now int64) (*Binding, endpoint) {
 	if ports {
 		// A PAT binding accepts inbound flows only while an expectation
 		// holds it open (FTP data), from the expected peer.
-		if b := n.patByGlobal[bindKey{dst, f.dport, f.proto}]; b != nil && b.holdTill > now && (b.peer == 0 || b.peer == f.src) {
+		if b := n.patByGlobal[bindKey{dst, f.dport, f.proto}]; b != nil && b.holdTill > now && (b.peer == 0 || b.peer == peer) {
 			return b, b.local
 		}
 	}
@@ -212,8 +213,8 @@ func (n *NAT) newInbound(f *flow, now int64) (*Session, Result) {
 	if !n.snap.Load().active {
 		return nil, Pass
 	}
-	b, il := n.insideIn(f, now)
 	ol, outside := n.outsideByGlobal(f.src)
+	b, il := n.insideIn(f, ol, now)
 	if b == nil && !outside {
 		return nil, Pass
 	}

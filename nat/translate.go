@@ -105,7 +105,7 @@ func (n *NAT) comesBackIn(f *flow, now int64) bool {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	b, _ := n.insideIn(f, now)
+	b, _ := n.insideIn(f, f.src, now)
 	return b != nil
 }
 
