@@ -1,6 +1,8 @@
 package ftpinspect
 
 import (
+	"time"
+
 	"natlab/acl"
 	"natlab/packet"
 	"natlab/router"
@@ -28,9 +30,28 @@ func (in *Inspector) Attach(r *router.Router) {
 	r.AddHook(router.HookPreRouting, HookOrderControl, in)
 }
 
+// Run sweeps expired state every interval until stop is closed (lookups
+// ignore expired entries on their own; the sweep gives the memory back).
+func (in *Inspector) Run(interval time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			in.Sweep()
+		}
+	}
+}
+
 // Process implements router.Hook for control connections: it rewrites
 // the packet in place (growing it up to cap(p.Buf)) and decodes it again.
 func (in *Inspector) Process(p *router.Packet) router.Verdict {
+	if p.P.IPProto == packet.ProtoICMP && packet.ICMPIsError(p.P.ICMPType) && p.P.Frag == packet.NotFragment {
+		in.icmpError(p.Buf, &p.P) // locks only for a quoted control segment
+		return router.Accept
+	}
 	if p.P.IPProto != packet.ProtoTCP || !p.P.HasPorts() ||
 		(!in.isControlPort(p.P.DstPort) && !in.isControlPort(p.P.SrcPort)) {
 		return router.Accept

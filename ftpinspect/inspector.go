@@ -470,10 +470,21 @@ func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
 	in.stats.PinholesUsed++
 	x.mapped = false // NAT keeps its mapping for the session it now carries
 	in.removeHole(x)
-	in.exp.addData(x, src, dst, now+int64(in.cfg.DataIdle))
-	in.active.Add(1)
+	if in.exp.ndata >= maxDataFlows(in.cfg.MaxPinholes) {
+		in.sweepLocked(now)
+	}
+	if in.exp.ndata < maxDataFlows(in.cfg.MaxPinholes) {
+		in.exp.addData(x, src, dst, now+int64(in.cfg.DataIdle))
+		in.active.Add(1)
+	} else {
+		in.stats.TableFull++ // the SYN passes; later packets rely on the ACL
+	}
 	return Result{Len: n, Related: true}
 }
+
+// maxDataFlows bounds the data connections tracked after their pinhole
+// was used, so memory stays bounded when nothing calls Sweep.
+func maxDataFlows(maxPinholes int) int { return 4 * maxPinholes }
 
 // Expected reports, without using it up, whether a pinhole or an opened
 // data connection covers a TCP packet from src to dst (ACL hooks ask
