@@ -179,3 +179,37 @@ func (r *Router) Run(timeout time.Duration, lines ...string) string {
 	r.t.Fatalf("router did not finish %q within %v; transcript:\n%s", lines, timeout, r.Transcript())
 	return ""
 }
+
+// Start runs a long-lived program (a server) inside a namespace; it is killed by PID when the test ends.
+func Start(t testing.TB, ns string, args ...string) *exec.Cmd {
+	t.Helper()
+	// ip netns exec execs the program itself, so the PID is the server's.
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %v in %s: %v", args, ns, err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("%s in %s printed:\n%s", strings.Join(args, " "), ns, out.String())
+		}
+	})
+	return cmd
+}
+
+// WaitTCP waits until something accepts TCP connections on addr:port as seen from inside ns.
+func WaitTCP(t testing.TB, ns, addr string, port int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	probe := fmt.Sprintf("exec 3<>/dev/tcp/%s/%d", addr, port)
+	for time.Now().Before(deadline) {
+		if _, err := Try(ns, "bash", "-c", probe); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("nothing listens on %s:%d in %s after %v", addr, port, ns, timeout)
+}
