@@ -222,6 +222,48 @@ func (m *model) in(f flow) (Result, flow) {
 	return Created, flow{src: s.outL.a, sport: s.outL.p, dst: s.inL.a, dport: s.inL.p}
 }
 
+// errIn is an ICMP error from a router on the outside about q, a packet
+// that left translated. It returns the result, the quoted packet's
+// endpoints after translation and the outer destination.
+func (m *model) errIn(q flow, outerDst uint32) (Result, flow, uint32) {
+	for _, s := range m.sessions {
+		if s.proto == q.proto && s.inG == (mEnd{q.src, q.sport}) && s.outG == (mEnd{q.dst, q.dport}) {
+			m.hits++ // no refresh: an error is not traffic of the flow (RFC 5508 REQ-6)
+			if outerDst == s.inG.a {
+				outerDst = s.inL.a
+			}
+			return Hit, flow{src: s.inL.a, sport: s.inL.p, dst: s.outL.a, dport: s.outL.p}, outerDst
+		}
+	}
+	if q.src == mStaticG {
+		m.hits++
+		if outerDst == mStaticG {
+			outerDst = mStaticL
+		}
+		return Hit, flow{src: mStaticL, sport: q.sport, dst: q.dst, dport: q.dport}, outerDst
+	}
+	return Pass, q, outerDst
+}
+
+// quoted decodes the packet quoted by an ICMP error.
+func quoted(t *testing.T, b []byte) flow {
+	t.Helper()
+	var f flow
+	decode(b, &f)
+	q := b[f.l4+8:]
+	var in flow
+	in.proto = q[ipProto]
+	in.src, in.dst = be32(q[ipSrc:]), be32(q[ipDst:])
+	ihl := int(q[0]&15) * 4
+	if in.proto == ProtoICMP {
+		in.sport = be16(q[ihl+icmpID:])
+		in.dport = in.sport
+	} else {
+		in.sport, in.dport = be16(q[ihl:]), be16(q[ihl+2:])
+	}
+	return in
+}
+
 func TestModelRandomized(t *testing.T) {
 	for seed := uint64(1); seed <= 20; seed++ {
 		runModel(t, seed, 3000)
@@ -248,6 +290,7 @@ func runModel(t *testing.T, seed uint64, steps int) {
 	flags := []uint8{syn, synack, ack, finack, rst}
 	pick := func(s []string) string { return s[rng.IntN(len(s))] }
 	pport := func() uint16 { return ports[rng.IntN(len(ports))] }
+	var sent [][]byte // translated outbound packets, for ICMP errors about them
 
 	for i := 0; i < steps; i++ {
 		switch r := rng.IntN(100); {
@@ -265,6 +308,27 @@ func runModel(t *testing.T, seed uint64, steps int) {
 		m.sweep()
 		l.Sweep()
 
+		if len(sent) > 0 && rng.IntN(10) == 0 {
+			// An outside router reports an error about a packet that left.
+			orig := sent[rng.IntN(len(sent))]
+			e := icmpErr(11, 0, "203.0.113.254", orig)
+			var q flow
+			decode(orig, &q)
+			want, wq, wdst := m.errIn(q, q.src)
+			got := l.Inbound(e)
+			if got != want {
+				t.Fatalf("seed %d step %d: error about %s:%d -> %s:%d: result %d, model %d", seed, i, addrFrom(q.src), q.sport, addrFrom(q.dst), q.dport, got, want)
+			}
+			checkPacket(t, e)
+			gq := quoted(t, e)
+			var outer flow
+			decode(e, &outer)
+			if outer.dst != wdst || gq.src != wq.src || gq.sport != wq.sport || gq.dst != wq.dst || gq.dport != wq.dport {
+				t.Fatalf("seed %d step %d: error translated to %s, quoting %s:%d -> %s:%d; model %s, %s:%d -> %s:%d", seed, i,
+					addrFrom(outer.dst), addrFrom(gq.src), gq.sport, addrFrom(gq.dst), gq.dport, addrFrom(wdst), addrFrom(wq.src), wq.sport, addrFrom(wq.dst), wq.dport)
+			}
+			continue
+		}
 		outbound := rng.IntN(2) == 0
 		var b []byte
 		var src, dst string
@@ -311,6 +375,12 @@ func runModel(t *testing.T, seed uint64, steps int) {
 		var g flow
 		decode(b, &g)
 		checkPacket(t, b)
+		if outbound && got != Pass {
+			sent = append(sent, append([]byte(nil), b...))
+			if len(sent) > 64 {
+				sent = sent[1:]
+			}
+		}
 		if g.src != wf.src || g.dst != wf.dst || g.sport != wf.sport || g.dport != wf.dport {
 			t.Fatalf("seed %d step %d: %s:%d -> %s:%d became %s:%d -> %s:%d, model %s:%d -> %s:%d", seed, i, src, sport, dst, dport,
 				addrFrom(g.src), g.sport, addrFrom(g.dst), g.dport, addrFrom(wf.src), wf.sport, addrFrom(wf.dst), wf.dport)
