@@ -475,3 +475,39 @@ func TestExtendableConflict(t *testing.T) {
 		t.Fatalf("left %d/%d/%d", l.in.count(), l.out.count(), l.sessions)
 	}
 }
+
+func TestAddressOnlyInboundAndConfigChanges(t *testing.T) {
+	l := newLab(t).reference(t)
+	must(t, l.AddOutsideStatic(OutsideStatic{Global: ip("198.51.100.5"), Local: ip("10.0.0.5")}))
+	l.run(t, []step{
+		{"gre to the static global", "in", grePkt("203.0.113.10", "203.0.113.100"), Hit, "203.0.113.10", 0, "192.168.2.10", 0},
+		{"gre from the outside static host", "in", grePkt("198.51.100.5", "203.0.113.100"), Hit, "10.0.0.5", 0, "192.168.2.10", 0},
+		{"gre to an unknown address", "in", grePkt("203.0.113.10", "203.0.113.77"), Pass, "203.0.113.10", 0, "203.0.113.77", 0},
+	})
+	_, later := fragments("203.0.113.10", 53, "203.0.113.100", 53, 31)
+	if r := l.Inbound(later); r != Hit || be32(later[ipDst:]) != addr4(ip("192.168.2.10")) {
+		t.Fatalf("orphan inbound fragment to a static: %d", r)
+	}
+	// Outside static flows go with their rule.
+	l.Outbound(udpPkt("192.168.1.10", 1000, "10.0.0.5", 53))
+	if l.Statistics().Dynamic != 1 {
+		t.Fatal("setup")
+	}
+	must(t, l.RemoveOutsideStatic(OutsideStatic{Global: ip("198.51.100.5"), Local: ip("10.0.0.5")}))
+	if l.Statistics().Dynamic != 0 {
+		t.Fatal("flows of a removed outside rule kept")
+	}
+	// A pool is redefined while unused, not while its mapping has flows.
+	must(t, l.AddPool(Pool{Name: "P", Start: ip("198.51.100.10"), End: ip("198.51.100.20"), PrefixLen: 24}))
+	must(t, l.AddPool(Pool{Name: "P", Start: ip("198.51.100.10"), End: ip("198.51.100.30"), PrefixLen: 24}))
+	must(t, l.AddMapping(Mapping{List: "NAT_ACL", Pool: "P", Overload: true}))
+	l.Outbound(udpPkt("192.168.3.1", 1000, "203.0.113.10", 53))
+	if err := l.AddPool(Pool{Name: "P", Start: ip("198.51.100.10"), End: ip("198.51.100.40"), PrefixLen: 24}); err == nil || err.Error() != "%Pool P in use, cannot redefine" {
+		t.Fatalf("redefine in use: %v", err)
+	}
+	// Timeouts and never.
+	must(t, l.SetTimeout("tcp-timeout", Never, false))
+	if got := l.Timeouts().TCP; got != Never {
+		t.Fatalf("tcp-timeout %v", got)
+	}
+}
