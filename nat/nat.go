@@ -13,9 +13,9 @@ import (
 type Role uint8
 
 const (
-	RoleNone Role = iota
-	RoleInside
-	RoleOutside
+	RoleNone    Role = iota // not a NAT interface
+	RoleInside              // ip nat inside
+	RoleOutside             // ip nat outside
 )
 
 // Flow is what a source list is evaluated against.
