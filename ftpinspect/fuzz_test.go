@@ -19,6 +19,18 @@ var streamLines = []struct{ in, out string }{
 	{"STOR " + strings.Repeat("x", 600) + "\r\n", "STOR " + strings.Repeat("x", 600) + "\r\n"}, // too long to parse
 }
 
+// replyLines are the replies of a fuzzed server stream, each answering
+// one PASV.
+var replyLines = []struct{ in, out string }{
+	{"227 Entering Passive Mode (10,0,0,20,156,64)\r\n", "227 Entering Passive Mode (203,0,113,20,156,64)\r\n"},
+	{"227 Entering passive mode. 10,0,0,20,156,65\n", "227 Entering passive mode. 203,0,113,20,156,65\n"},
+	{"227 Logout.\r\n", "227 Logout.\r\n"},
+	{"425 Can't open data connection.\r\n", "425 Can't open data connection.\r\n"},
+	{"227-Entering (10,0,0,20,1,1)\r\n227 Passive (10,0,0,20,156,66)\r\n", "227-Entering (10,0,0,20,1,1)\r\n227 Passive (203,0,113,20,156,66)\r\n"},
+	{"227 Entering Passive Mode (10,0,0,99,156,64)\r\n", "227 Entering Passive Mode (10,0,0,99,156,64)\r\n"}, // third party
+	{"229 Entering Extended Passive Mode (|||40000|)\r\n", "229 Entering Extended Passive Mode (|||40000|)\r\n"}, // unpaired
+}
+
 // FuzzStream checks the stream invariant: whatever the segmentation,
 // retransmissions and acknowledgments, the byte stream the server
 // reassembles is the client's stream with exactly the intended
@@ -29,25 +41,47 @@ func FuzzStream(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 0}, []byte{5, 200, 1, 1, 1, 30, 0})
 	f.Add([]byte{0, 0, 2, 6}, []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
 	f.Add([]byte{8, 0, 7, 2}, []byte{255, 3, 130, 7, 60, 2})
+	f.Add([]byte{0x80, 1, 4, 2, 5}, []byte{2, 9, 1, 1, 0, 3, 3, 200})
 	f.Fuzz(func(t *testing.T, lines []byte, ops []byte) {
 		if len(lines) > 24 || len(ops) > 200 {
 			return
 		}
+		// The first byte chooses the direction: the client's commands to
+		// an outside server, or a static-NAT server's replies to PASVs.
+		server := len(lines) > 0 && lines[0]&0x80 != 0
+		palette := streamLines
+		if server {
+			palette = replyLines
+			// At most maxPending PASVs await replies (a longer pipeline
+			// loses pairing, by design, and fails safe).
+			lines = lines[:min(len(lines), maxPending)]
+		}
 		var in, want, orig strings.Builder
 		for _, l := range lines {
-			sl := streamLines[int(l)%len(streamLines)]
+			sl := palette[int(l)%len(palette)]
 			in.WriteString(sl.in)
 			want.WriteString(sl.out)
 			orig.WriteString(sl.in)
 		}
 		stream := in.String()
-		h := newHarness(t, Config{MaxPinholesPerConn: 2, MaxPinholes: 8}, cliC, srvR, newFakeNAT())
+		cli, srv, dir := cliC, srvR, 0
+		if server {
+			cli, srv, dir = cliR, srvS, 1
+		}
+		h := newHarness(t, Config{MaxPinholesPerConn: 2, MaxPinholes: 8}, cli, srv, newFakeNAT())
 		h.open()
+		otherSent := 0 // what the acknowledging side has sent itself
+		if server {
+			pasv := strings.Repeat("PASV\r\n", len(lines))
+			h.data(0, 0, pasv)
+			otherSent = len(pasv)
+		}
 		// sent is how far the client has sent; una what it got acked.
 		sent, una := 0, 0
+		base := [2]int{1000, 5000}
 		ack := func() {
-			out := h.packet(1, 5000, h.acked(0), flagACK, nil, nil)
-			una = int(out.ack - 1000)
+			out := h.packet(1-dir, uint32(base[1-dir]+otherSent), h.acked(dir), flagACK, nil, nil)
+			una = int(out.ack) - base[dir]
 			if una < 0 || una > len(stream) {
 				t.Fatalf("server ack maps to %d, outside [0,%d]", una, len(stream))
 			}
@@ -73,7 +107,7 @@ func FuzzStream(f *testing.F) {
 				continue
 			}
 			end := min(off+size, len(stream))
-			h.data(0, off, stream[off:end])
+			h.data(dir, off, stream[off:end])
 			sent = max(sent, end)
 		}
 		// Finish like a TCP sender: resend from the acknowledged point.
@@ -86,9 +120,9 @@ func FuzzStream(f *testing.F) {
 				break
 			}
 			end := min(una+7, len(stream))
-			h.data(0, una, stream[una:end])
+			h.data(dir, una, stream[una:end])
 		}
-		got := h.rx[0].stream()
+		got := h.rx[dir].stream()
 		if got == want.String() {
 			return
 		}
