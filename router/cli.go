@@ -24,6 +24,7 @@ type CLI struct {
 	loading    bool
 	loaded     map[string]bool // interfaces entered while loading the startup-config
 	providers  []ifaceLines
+	onRemove   []func(ifname string)
 	inHandler  atomic.Bool // link changes made by a handler are logged by the handler
 	cleared    map[string]time.Time
 	lastChange map[string]time.Time
@@ -96,6 +97,14 @@ func (c *CLI) AddInterfaceConfig(order int, lines func(ifname string) []string) 
 	c.providers = append(c.providers, ifaceLines{})
 	copy(c.providers[i+1:], c.providers[i:])
 	c.providers[i] = ifaceLines{order: order, lines: lines}
+}
+
+// OnInterfaceRemoved registers f to forget a feature's settings for an interface that `no interface`
+// deleted, so a loopback created again starts clean.
+func (c *CLI) OnInterfaceRemoved(f func(ifname string)) {
+	c.mu.Lock()
+	c.onRemove = append(c.onRemove, f)
+	c.mu.Unlock()
 }
 
 // SetLoading marks that the startup-config is being applied. Addresses then show Method "NVRAM", and an

@@ -96,7 +96,17 @@ func (c *CLI) cmdNoInterface(ctx *ios.Context, a ios.Args) error {
 	if c.r.Interface(name) == nil {
 		return invalidAtNumber(ctx)
 	}
-	return c.r.RemoveInterface(name)
+	if err := c.r.RemoveInterface(name); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	onRemove := append([]func(string){}, c.onRemove...)
+	delete(c.method, name)
+	c.mu.Unlock()
+	for _, f := range onRemove {
+		f(name)
+	}
+	return nil
 }
 
 func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args) error {

@@ -141,6 +141,7 @@ func newDevice(ifaces int, clock func() time.Time) *device {
 	d.nat = nat.Register(e, r, d.acls)
 	d.cli.AddInterfaceConfig(router.IfOrderAccessGroup, d.acls.InterfaceConfigLines)
 	d.cli.AddInterfaceConfig(router.IfOrderNAT, d.nat.InterfaceConfigLines)
+	d.cli.OnInterfaceRemoved(d.acls.RemoveInterface)
 	return d
 }
 
