@@ -240,15 +240,24 @@ func (n *NAT) addrOnlyOut(b []byte, f *flow, now int64) Result {
 			src, bind = bb.global.addr, bb
 		}
 	}
+	patAddr := false
 	if bind == nil {
 		for _, m := range n.cfg.mappings {
 			if !n.permits(m.List, f) {
 				continue
 			}
-			n.misses.Add(1)
 			if m.Overload || m.Pool == "" {
+				// A later fragment that came before its first one needs
+				// only the address, and PAT on an interface (or a one-address
+				// pool) has one: the one the first fragment will get.
+				if g, ok := n.patAddress(m); ok && f.kind == kindLaterFrag {
+					src, patAddr = g, true
+					break
+				}
+				n.misses.Add(1)
 				return Drop // would leak the inside address
 			}
+			n.misses.Add(1)
 			bb := n.newSimpleBinding(m, f.src, now)
 			if bb == nil {
 				return Drop
@@ -258,7 +267,7 @@ func (n *NAT) addrOnlyOut(b []byte, f *flow, now int64) Result {
 		}
 	}
 	dst, outside := n.outsideByLocal(f.dst)
-	if bind == nil && !outside {
+	if bind == nil && !outside && !patAddr {
 		return Pass
 	}
 	if bind != nil {
@@ -269,6 +278,21 @@ func (n *NAT) addrOnlyOut(b []byte, f *flow, now int64) Result {
 	}
 	rewriteHeaders(b, f, src, f.sport, dst, f.dport)
 	return res
+}
+
+// patAddress is the only global address an overload mapping can give: its
+// interface's, or that of a one-address pool. Caller holds mu.
+func (n *NAT) patAddress(m *mapping) (uint32, bool) {
+	if m.Interface != "" {
+		if a := n.ifAddr(m.Interface); a.Is4() {
+			return addr4(a), true
+		}
+		return 0, false
+	}
+	if p := n.cfg.pool(m.Pool); p != nil && p.start == p.end {
+		return p.start, true
+	}
+	return 0, false
 }
 
 func (n *NAT) addrOnlyIn(b []byte, f *flow, now int64) Result {

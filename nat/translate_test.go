@@ -298,11 +298,21 @@ func TestFragments(t *testing.T) {
 	// The reassembled datagram has a right UDP checksum.
 	checkReassembled(t, first, later)
 
-	// A later fragment of a PAT flow whose first fragment was not seen
-	// cannot be translated, and must not leave with its private address.
-	_, orphan := fragments("192.168.1.10", 4001, "203.0.113.10", 53, 4243)
-	if r := l.Outbound(orphan); r != Drop {
+	// A later fragment of an interface-PAT flow that comes before its first
+	// fragment gets the interface address, the one the first will get.
+	first, orphan := fragments("192.168.1.10", 4001, "203.0.113.10", 53, 4243)
+	if r := l.Outbound(orphan); r != Hit || be32(orphan[ipSrc:]) != addr4(ip("203.0.113.1")) {
 		t.Fatalf("orphan: %d", r)
+	}
+	l.Outbound(first)
+	checkReassembled(t, first, orphan)
+	// With a pool of several addresses the address is not known: dropped,
+	// never sent with the private address.
+	must(t, l.AddPool(Pool{Name: "P", Start: ip("198.51.100.1"), End: ip("198.51.100.2"), PrefixLen: 24}))
+	must(t, l.AddMapping(Mapping{List: "NAT_ACL", Pool: "P", Overload: true}))
+	_, orphan = fragments("192.168.5.10", 4001, "203.0.113.10", 53, 4245)
+	if r := l.Outbound(orphan); r != Drop {
+		t.Fatalf("pool orphan: %d", r)
 	}
 	// For the static host the address mapping is enough.
 	_, orphan = fragments("192.168.2.10", 4001, "203.0.113.10", 53, 4244)
