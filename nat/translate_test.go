@@ -331,10 +331,16 @@ func TestFragments(t *testing.T) {
 func fragments(src string, sport uint16, dst string, dport uint16, id uint16) (first, later []byte) {
 	b := make([]byte, 1500)
 	n := packet.BuildUDP(b, ip(src), ip(dst), sport, dport, id, 64, 64, nil)
+	return split(b[:n])
+}
+
+// split cuts a datagram in two fragments after 32 bytes of transport data,
+// filling the data with a pattern first (checksum recomputed).
+func split(b []byte) (first, later []byte) {
+	n := len(b)
 	for i := 28; i < n; i++ {
 		b[i] = byte(i)
 	}
-	// recompute UDP checksum over the new data
 	var p packet.Parsed
 	p.Decode(b[:n])
 	p.SetTransportChecksum(b[:n])
@@ -363,6 +369,22 @@ func checkReassembled(t *testing.T, first, later []byte) {
 	put16(whole[ipCsum:], 0)
 	put16(whole[ipCsum:], checksum(whole[:20]))
 	checkPacket(t, whole)
+}
+
+// A big ping: the identifier lives in the first fragment only.
+func TestFragmentedEcho(t *testing.T) {
+	l := newLab(t).reference(t)
+	l.Outbound(echoPkt(8, "192.168.1.11", "203.0.113.10", 5)) // takes identifier 5
+	b := make([]byte, 1500)
+	n := packet.BuildEcho(b, packet.ICMPEcho, ip("192.168.1.10"), ip("203.0.113.10"), 5, 1, 900, 64, 64, nil)
+	first, later := split(b[:n])
+	if l.Outbound(first) != Created || l.Outbound(later) != Hit {
+		t.Fatal("fragments not translated")
+	}
+	checkReassembled(t, first, later)
+	if id := be16(first[20+icmpID:]); id == 5 || be32(later[ipSrc:]) != addr4(ip("203.0.113.1")) {
+		t.Fatalf("identifier %d, later source %s", id, addrFrom(be32(later[ipSrc:])))
+	}
 }
 
 func TestHairpin(t *testing.T) {
