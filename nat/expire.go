@@ -20,12 +20,64 @@ func sessionTimeout(s *Session, t *Timeouts) time.Duration {
 	}
 }
 
-// Sweep removes the translations whose timer ran out at now. A router
-// calls it every second; tests call it with a fake clock.
-func (n *NAT) Sweep() {
+// Sweep removes every translation whose timer ran out. Tests call it with
+// a fake clock; a router runs Run, which sweeps a part of the table per tick.
+func (n *NAT) Sweep() { n.sweep(0, shardCount, true) }
+
+// sweepParts is how many ticks of Run make one pass over the table: a
+// translation goes at most that many ticks after its timer ran out, and
+// new translations never wait for a whole pass over a large table.
+const sweepParts = 8
+
+// sweep expires the sessions of shards [from, to) and, with bindings, the
+// dynamic bindings and fragment entries. Sessions are found under the
+// shard read locks only; mu is held just to remove them.
+func (n *NAT) sweep(from, to int, bindings bool) {
+	now := n.nowNano()
+	t := n.snap.Load().timeouts
+	var dead []*Session
+	for i := from; i < to; i++ {
+		sh := &n.in.shards[i]
+		sh.mu.RLock()
+		for _, s := range sh.m {
+			if d := sessionTimeout(s, &t); d >= 0 && s.lastUsed.Load()+int64(d) <= now {
+				dead = append(dead, s)
+			}
+		}
+		sh.mu.RUnlock()
+	}
+	sort.Slice(dead, func(i, j int) bool { return dead[i].seq < dead[j].seq })
+	var lines []string
 	n.mu.Lock()
-	lines := n.sweepLocked()
+	t = n.cfg.timeouts
+	for _, s := range dead {
+		// Still there and still idle? A packet may have used it since.
+		ik := s.inKey()
+		if d := sessionTimeout(s, &t); n.in.get(&ik) != s || d < 0 || s.lastUsed.Load()+int64(d) > now {
+			continue
+		}
+		lines = n.expiryLine(lines, s.inGlobal, s.inLocal, s.proto, true)
+		n.removeSession(s, now)
+		n.expired++
+	}
+	if bindings {
+		for _, b := range n.simpleByLocal {
+			if b.refs == 0 && t.Timeout >= 0 && b.lastUsed.Load()+int64(t.Timeout) <= now {
+				lines = n.expiryLine(lines, b.global, b.local, 0, false)
+				n.removeBinding(b)
+				n.expired++
+			}
+		}
+		for _, b := range n.patByLocal {
+			if b.refs == 0 && b.holdTill <= now {
+				n.removeBinding(b)
+			}
+		}
+	}
 	n.mu.Unlock()
+	if bindings {
+		n.frags.expire(now)
+	}
 	// Logged after unlocking: the logger may take the CLI's lock, whose
 	// holder may be waiting for mu.
 	for _, l := range lines {
@@ -33,48 +85,18 @@ func (n *NAT) Sweep() {
 	}
 }
 
-func (n *NAT) sweepLocked() (lines []string) {
-	now := n.nowNano()
-	t := &n.cfg.timeouts
-	var dead []*Session
-	n.in.each(func(s *Session) {
-		d := sessionTimeout(s, t)
-		if d >= 0 && s.lastUsed.Load()+int64(d) <= now {
-			dead = append(dead, s)
-		}
-	})
-	sort.Slice(dead, func(i, j int) bool { return dead[i].seq < dead[j].seq })
-	for _, s := range dead {
-		lines = n.expiryLine(lines, s.inGlobal, s.inLocal, s.proto, true)
-		n.removeSession(s, now)
-		n.expired++
-	}
-	for _, b := range n.simpleByLocal {
-		if b.refs == 0 && t.Timeout >= 0 && b.lastUsed.Load()+int64(t.Timeout) <= now {
-			lines = n.expiryLine(lines, b.global, b.local, 0, false)
-			n.removeBinding(b)
-			n.expired++
-		}
-	}
-	for _, b := range n.patByLocal {
-		if b.refs == 0 && b.holdTill <= now {
-			n.removeBinding(b)
-		}
-	}
-	n.frags.expire(now)
-	return lines
-}
-
-// Run sweeps expired translations every interval until stop is closed.
+// Run expires translations until stop is closed: every interval one part
+// of the table, so a whole pass takes sweepParts intervals.
 func (n *NAT) Run(interval time.Duration, stop <-chan struct{}) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	for {
+	per := shardCount / sweepParts
+	for part := 0; ; part = (part + 1) % sweepParts {
 		select {
 		case <-stop:
 			return
 		case <-t.C:
-			n.Sweep()
+			n.sweep(part*per, (part+1)*per, part == 0)
 		}
 	}
 }

@@ -52,7 +52,7 @@ func Register(e *ios.Engine, r *router.Router, acls *acl.ACLs) *NAT {
 	r.AddHook(router.HookPostRouting, HookOrder, router.HookFunc(n.postRouting))
 	n.installCLI(e)
 	n.stop = make(chan struct{})
-	go n.Run(time.Second, n.stop)
+	go n.Run(time.Second/sweepParts, n.stop)
 	return n
 }
 
