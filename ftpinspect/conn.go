@@ -3,6 +3,7 @@ package ftpinspect
 import (
 	"bytes"
 	"net/netip"
+	"time"
 )
 
 // Directions of a control connection.
@@ -41,6 +42,10 @@ type conn struct {
 	holes []*expectation // pending pinholes, oldest first (cap = per-connection cap)
 
 	expires int64
+	idle    time.Duration
+	created int64
+	id      uint32
+	inspect bool // pinholes (CBAC); otherwise NAT payload fixup only
 	fin     [2]bool
 	text    [maxNumbersLen]byte // replacement text scratch
 }
@@ -261,6 +266,15 @@ func (c *conn) announce(dir int, a Announcement, held bool) (int, int, []byte, *
 			nat.UnmapData(m, global)
 		}
 		return 0, 0, nil, nil, false
+	}
+	if !c.inspect {
+		// NAT's payload fixup without inspection: rewritten, no pinhole
+		// (NAT's own mapping admits the data connection; ACLs decide).
+		if !rewrite {
+			return 0, 0, nil, nil, false
+		}
+		in.stats.Rewrites++
+		return a.Start, a.End, text, nil, true
 	}
 	x := in.newExpectation()
 	*x = expectation{

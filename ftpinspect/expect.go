@@ -59,6 +59,8 @@ type dataFlow struct {
 	expires int64
 	fin     uint8 // bit 0: FIN from the connecting side, bit 1: from the other
 	kind    Kind
+	created int64
+	id      uint32
 }
 
 // expectTable holds the pinholes and the data flows that used them. It is

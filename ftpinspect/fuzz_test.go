@@ -27,7 +27,7 @@ var replyLines = []struct{ in, out string }{
 	{"227 Logout.\r\n", "227 Logout.\r\n"},
 	{"425 Can't open data connection.\r\n", "425 Can't open data connection.\r\n"},
 	{"227-Entering (10,0,0,20,1,1)\r\n227 Passive (10,0,0,20,156,66)\r\n", "227-Entering (10,0,0,20,1,1)\r\n227 Passive (203,0,113,20,156,66)\r\n"},
-	{"227 Entering Passive Mode (10,0,0,99,156,64)\r\n", "227 Entering Passive Mode (10,0,0,99,156,64)\r\n"}, // third party
+	{"227 Entering Passive Mode (10,0,0,99,156,64)\r\n", "227 Entering Passive Mode (10,0,0,99,156,64)\r\n"},     // third party
 	{"229 Entering Extended Passive Mode (|||40000|)\r\n", "229 Entering Extended Passive Mode (|||40000|)\r\n"}, // unpaired
 }
 

@@ -58,7 +58,11 @@ func (in *Inspector) Process(p *router.Packet) router.Verdict {
 	}
 	n := len(p.Buf)
 	buf := p.Buf[:cap(p.Buf)]
-	r := in.process(buf, n, &p.P)
+	idx := -1
+	if p.In != nil {
+		idx = p.In.Index()
+	}
+	r := in.process(buf, n, &p.P, idx)
 	if r.Drop {
 		return router.Drop
 	}

@@ -127,6 +127,8 @@ type Inspector struct {
 	scratch []byte
 	active  atomic.Int32   // pinholes + data flows, for the lock-free fast path
 	free    []*expectation // recycled pinholes: the rewrite path allocates nothing
+	policy  Policy
+	nextID  uint32 // session numbers for show ip inspect sessions
 
 	debugCmdOn, debugTokOn atomic.Bool
 }
@@ -183,11 +185,12 @@ func (in *Inspector) ProcessIPv4(buf []byte, n int) Result {
 	if n > len(buf) || p.Decode(buf[:n]) != packet.OK {
 		return Result{Len: n}
 	}
-	return in.process(buf, n, &p)
+	return in.process(buf, n, &p, -1)
 }
 
-// process is ProcessIPv4 on a packet already decoded into p.
-func (in *Inspector) process(buf []byte, n int, p *packet.Parsed) Result {
+// process is ProcessIPv4 on a packet already decoded into p; inIdx is the
+// receiving interface's index (-1: unknown), for the Policy.
+func (in *Inspector) process(buf []byte, n int, p *packet.Parsed, inIdx int) Result {
 	if p.Frag == packet.LaterFragment {
 		return Result{Len: n}
 	}
@@ -215,7 +218,21 @@ func (in *Inspector) process(buf []byte, n int, p *packet.Parsed) Result {
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	return in.controlPacket(buf, n, p, ctrlDst)
+	return in.controlPacket(buf, n, p, ctrlDst, inIdx)
+}
+
+// Policy decides, when a control connection is first seen, whether its
+// announcements open pinholes (CBAC inspection applies to it) or only get
+// NAT's payload fixup, and how long it may idle. inIdx is the index of the
+// interface its first packet arrived on (-1 if unknown).
+type Policy func(client, server netip.AddrPort, inIdx int) (inspect bool, idle time.Duration)
+
+// SetPolicy installs p; nil (the default) inspects every control
+// connection with Config.ConnIdle.
+func (in *Inspector) SetPolicy(p Policy) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.policy = p
 }
 
 // SetNAT sets (or, with nil, removes) the Translator, for a router that
@@ -237,7 +254,7 @@ const (
 	flagACK     = 0x10
 )
 
-func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer bool) Result {
+func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer bool, inIdx int) Result {
 	now := in.now()
 	tcp := packet.TCP(buf[p.L4Off:p.TotalLen])
 	flags := p.TCPFlags
@@ -269,10 +286,17 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 				return Result{Len: n}
 			}
 		}
-		c = &conn{in: in, key: key, holes: make([]*expectation, 0, in.cfg.MaxPinholesPerConn)}
+		c = &conn{in: in, key: key, holes: make([]*expectation, 0, in.cfg.MaxPinholesPerConn),
+			inspect: true, idle: in.cfg.ConnIdle, created: now, id: in.newID()}
+		if in.policy != nil {
+			c.inspect, c.idle = in.policy(key.cli.addrPort(), key.srv.addrPort(), inIdx)
+			if c.idle <= 0 {
+				c.idle = in.cfg.ConnIdle
+			}
+		}
 		in.conns[key] = c
 	}
-	c.expires = now + int64(in.cfg.ConnIdle)
+	c.expires = now + int64(c.idle)
 	h, other := &c.h[dir], &c.h[1-dir]
 
 	payload := buf[p.PayloadOff:p.TotalLen]
@@ -474,12 +498,19 @@ func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
 		in.sweepLocked(now)
 	}
 	if in.exp.ndata < maxDataFlows(in.cfg.MaxPinholes) {
-		in.exp.addData(x, src, dst, now+int64(in.cfg.DataIdle))
+		d := in.exp.addData(x, src, dst, now+int64(in.cfg.DataIdle))
+		d.created, d.id = now, in.newID()
 		in.active.Add(1)
 	} else {
 		in.stats.TableFull++ // the SYN passes; later packets rely on the ACL
 	}
 	return Result{Len: n, Related: true}
+}
+
+// newID numbers sessions the way IOS prints its session block addresses.
+func (in *Inspector) newID() uint32 {
+	in.nextID++
+	return 0x66F96E00 + in.nextID*0x2B4
 }
 
 // maxDataFlows bounds the data connections tracked after their pinhole

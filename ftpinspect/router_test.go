@@ -89,6 +89,8 @@ func (l *routerLab) exchange(t *testing.T, from, to *port.MemHost, src, dst stri
 func (l *routerLab) refused(t *testing.T, from, to *port.MemHost, src, dst string) bool {
 	t.Helper()
 	p, _ := l.exchangeWait(t, from, to, src, dst, 77, 0, flagSYN, "", 150*time.Millisecond)
+	for from.TryRecv() != nil { // the ACL's admin-prohibited, if any
+	}
 	return p == nil
 }
 

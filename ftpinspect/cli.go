@@ -1,0 +1,427 @@
+package ftpinspect
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"natlab/acl"
+	"natlab/ios"
+	"natlab/nat"
+	"natlab/router"
+)
+
+// Feature is FTP inspection on a router: the engine, its hooks, and the
+// IOS commands that configure and show it (README.md).
+type Feature struct {
+	In *Inspector
+
+	e    *ios.Engine
+	r    *router.Router
+	acls *acl.ACLs
+	stop chan struct{}
+
+	mu    sync.Mutex
+	rules map[string]*rule // by name
+	order []string         // rule names in configuration order
+	iface map[string]*ifInspect
+}
+
+// rule is `ip inspect name NAME ftp ...`.
+type rule struct {
+	alert, audit bool
+	timeout      int // seconds
+}
+
+// ifInspect is `ip inspect NAME in|out` on one interface.
+type ifInspect struct{ in, out string }
+
+const defaultFTPTimeout = 3600
+
+const (
+	helpInspect     = "Context-based Access Control Engine"
+	helpIfInspect   = "Apply inspect name"
+	helpShowInspect = "CBAC (Context Based Access Control) information"
+	helpDbgInspect  = "Context-based access control"
+	helpName        = "Specify an inspection rule"
+	helpRuleName    = "Inspection rule name"
+	helpFTP         = "File Transfer Protocol"
+	helpAlert       = "Turn on/off alert"
+	helpAudit       = "Turn on/off audit trail"
+	helpOn          = "Turn on"
+	helpOff         = "Turn off"
+	helpTimeout     = "Specify the inactivity timeout time"
+	helpTimeoutSecs = "Inactivity timeout in seconds"
+	helpIn          = "Inbound inspection"
+	helpOut         = "Outbound inspection"
+	helpDebugIP     = "IP information" // as natlab/nat
+	helpUndebug     = "Disable debugging functions (see also 'debug')"
+	helpFTPCmd      = "FTP commands and responses"
+	helpFTPTokens   = "FTP tokens"
+)
+
+// Register builds FTP inspection for a router: the engine with NAT's
+// translator (n may be nil), its hooks, its commands and running-config
+// lines, and the expiry timer. acls (may be nil) names the interface ACLs
+// in `show ip inspect interfaces`. Interface lines (`ip inspect NAME
+// out`) reach the running-config through InterfaceConfigLines, which the
+// router CLI's AddInterfaceConfig takes (router.IfOrderInspect).
+func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feature {
+	cfg := Config{Debug: func(l string) { e.Log(l) }}
+	if e.Clock != nil {
+		cfg.Clock = e.Clock
+	}
+	f := &Feature{e: e, r: r, acls: acls, rules: map[string]*rule{}, iface: map[string]*ifInspect{}}
+	cfg.Log = f.log
+	if n != nil {
+		cfg.NAT = NATTranslator(n)
+	}
+	f.In = New(cfg)
+	f.In.SetPolicy(f.policy)
+	if r != nil {
+		f.In.Attach(r)
+	}
+	f.installCLI()
+	e.AddConfigSection(ios.OrderInspect, f.renderConfig)
+	f.stop = make(chan struct{})
+	go f.In.Run(time.Second, f.stop)
+	return f
+}
+
+// Close stops the expiry timer.
+func (f *Feature) Close() {
+	if f.stop != nil {
+		close(f.stop)
+		f.stop = nil
+	}
+}
+
+func (f *Feature) log(ev Event) {
+	f.mu.Lock()
+	alert := false
+	for _, r := range f.rules {
+		alert = alert || r.alert
+	}
+	f.mu.Unlock()
+	if alert || ev.Kind == EvTLS {
+		f.e.Log(ev.Message())
+	}
+}
+
+// policy applies inspection to a control connection whose first packet
+// arrived on an interface with an inbound ftp rule, or will leave through
+// one with an outbound ftp rule. Without any rule, NAT still fixes the
+// payload but no pinholes open (IOS: NAT's FTP fixup needs no CBAC).
+func (f *Feature) policy(client, server netip.AddrPort, inIdx int) (bool, time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.r == nil {
+		return false, 0
+	}
+	var inName, outName string
+	for _, i := range f.r.Interfaces() {
+		if i.Index() == inIdx {
+			inName = i.Name()
+		}
+	}
+	if rt, ok := f.r.Lookup(server.Addr()); ok {
+		outName = rt.Interface
+	}
+	check := func(name string) (bool, time.Duration) {
+		if r := f.rules[name]; r != nil {
+			return true, time.Duration(r.timeout) * time.Second
+		}
+		return false, 0
+	}
+	if b := f.iface[inName]; b != nil && b.in != "" {
+		if ok, d := check(b.in); ok {
+			return true, d
+		}
+	}
+	if b := f.iface[outName]; b != nil && b.out != "" {
+		if ok, d := check(b.out); ok {
+			return true, d
+		}
+	}
+	return false, 0
+}
+
+func (f *Feature) installCLI() {
+	h := func(s ...string) []string { return s }
+	ipInspect := h(ios.HelpConfigIP, helpInspect)
+	f.e.Install(
+		&ios.Command{Mode: ios.Config, Syntax: "ip inspect name WORD$name ftp [alert <on|off>$alert] [audit-trail <on|off>$audit] [timeout (5-43200)$secs]",
+			Help: append(ipInspect, helpName, helpRuleName, helpFTP, helpAlert, helpOn, helpOff, helpAudit, helpOn, helpOff, helpTimeout, helpTimeoutSecs), Run: f.cmdRule},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip inspect name WORD$name [ftp]",
+			Help: h(ios.HelpNo, ios.HelpConfigIP, helpInspect, helpName, helpRuleName, helpFTP), Run: f.cmdNoRule},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] ip inspect WORD$name <in|out>",
+			Help: h(ios.HelpIfIP, helpIfInspect, helpRuleName, helpIn, helpOut), Run: f.cmdInterface},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect <config|interfaces|sessions|all>",
+			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection configuration", "Inspection interfaces", "Inspection sessions", "Inspection all available information"), Run: f.cmdShow},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect name WORD$name",
+			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection name", helpRuleName), Run: f.cmdShowName},
+		&ios.Command{Mode: ios.Exec, Syntax: "[no] debug ip inspect <ftp-cmd|ftp-tokens>",
+			Help: h(ios.HelpDebug, helpDebugIP, helpDbgInspect, helpFTPCmd, helpFTPTokens), Run: f.cmdDebug},
+		&ios.Command{Mode: ios.Exec, Syntax: "undebug ip inspect <ftp-cmd|ftp-tokens>",
+			Help: h(helpUndebug, helpDebugIP, helpDbgInspect, helpFTPCmd, helpFTPTokens), Run: f.cmdUndebug},
+	)
+}
+
+func (f *Feature) cmdRule(c *ios.Context, a ios.Args) error {
+	r := &rule{alert: a.Str("alert") != "off", audit: a.Str("audit") == "on", timeout: defaultFTPTimeout}
+	if a.Has("secs") {
+		r.timeout = a.Int("secs")
+	}
+	name := a.Str("name")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.rules[name] == nil {
+		f.order = append(f.order, name)
+	}
+	f.rules[name] = r
+	return nil
+}
+
+func (f *Feature) cmdNoRule(c *ios.Context, a ios.Args) error {
+	name := a.Str("name")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.rules, name)
+	f.order = slices.DeleteFunc(f.order, func(s string) bool { return s == name })
+	return nil
+}
+
+func (f *Feature) cmdInterface(c *ios.Context, a ios.Args) error {
+	ifname, _ := c.ModeData().(string)
+	name := a.Str("name")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b := f.iface[ifname]
+	if b == nil {
+		b = &ifInspect{}
+		f.iface[ifname] = b
+	}
+	dir := &b.out
+	if a.Has("in") {
+		dir = &b.in
+	}
+	if a.No() {
+		if *dir == name {
+			*dir = ""
+		}
+	} else {
+		*dir = name
+	}
+	if b.in == "" && b.out == "" {
+		delete(f.iface, ifname)
+	}
+	return nil
+}
+
+func (f *Feature) cmdDebug(c *ios.Context, a ios.Args) error { return f.debug(c, a, !a.No()) }
+
+func (f *Feature) cmdUndebug(c *ios.Context, a ios.Args) error { return f.debug(c, a, false) }
+
+func (f *Feature) debug(c *ios.Context, a ios.Args, on bool) error {
+	cmd, tok := f.In.debugCmdOn.Load(), f.In.debugTokOn.Load()
+	what := "FTP command"
+	if a.Has("ftp-tokens") {
+		tok, what = on, "FTP token"
+	} else {
+		cmd = on
+	}
+	f.In.SetDebug(cmd, tok)
+	state := "off"
+	if on {
+		state = "on"
+	}
+	c.Printf("INSPECT %s debugging is %s\n", what, state)
+	return nil
+}
+
+// InterfaceConfigLines returns the interface sub-commands this feature
+// owns, without indentation: `ip inspect NAME in`, `ip inspect NAME out`.
+func (f *Feature) InterfaceConfigLines(ifname string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b := f.iface[ifname]
+	if b == nil {
+		return nil
+	}
+	var lines []string
+	if b.in != "" {
+		lines = append(lines, "ip inspect "+b.in+" in")
+	}
+	if b.out != "" {
+		lines = append(lines, "ip inspect "+b.out+" out")
+	}
+	return lines
+}
+
+// renderConfig writes the `ip inspect name` lines of the running-config.
+func (f *Feature) renderConfig(w io.Writer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, name := range f.order {
+		r := f.rules[name]
+		line := "ip inspect name " + name + " ftp"
+		if !r.alert {
+			line += " alert off"
+		}
+		if r.audit {
+			line += " audit-trail on"
+		}
+		if r.timeout != defaultFTPTimeout {
+			line += " timeout " + strconv.Itoa(r.timeout)
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func (r *rule) line() string {
+	return fmt.Sprintf("ftp alert is %s audit-trail is %s timeout %d", onOff(r.alert), onOff(r.audit), r.timeout)
+}
+
+func (f *Feature) cmdShow(c *ios.Context, a ios.Args) error {
+	switch {
+	case a.Has("config"):
+		f.showConfig(c)
+	case a.Has("interfaces"):
+		f.showInterfaces(c)
+	case a.Has("sessions"):
+		f.showSessions(c)
+	default:
+		f.showConfig(c)
+		f.showInterfaces(c)
+		f.showSessions(c)
+	}
+	return nil
+}
+
+func (f *Feature) cmdShowName(c *ios.Context, a ios.Args) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if r := f.rules[a.Str("name")]; r != nil {
+		c.Printf(" Inspection name %s\n    %s\n", a.Str("name"), r.line())
+	}
+	return nil
+}
+
+// showConfig is `show ip inspect config` (ios-cli.md §4.13, 12.4(11)T+
+// "unlimited" defaults).
+func (f *Feature) showConfig(c *ios.Context) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	audit := "disabled"
+	for _, r := range f.rules {
+		if r.audit {
+			audit = "enabled"
+		}
+	}
+	c.Printf("Session audit trail is %s\n", audit)
+	c.Printf("Session alert is enabled\n")
+	c.Printf("one-minute (sampling period) thresholds are [unlimited : unlimited] connections\n")
+	c.Printf("max-incomplete sessions thresholds are [unlimited : unlimited]\n")
+	c.Printf("max-incomplete tcp connections per host is unlimited. Block-time 0 minute.\n")
+	c.Printf("tcp synwait-time is 30 sec -- tcp finwait-time is 5 sec\n")
+	c.Printf("tcp idle-time is 3600 sec -- udp idle-time is 30 sec\n")
+	c.Printf("tcp reassembly queue length 16; timeout 5 sec; memory-limit 1024 kilo bytes\n")
+	c.Printf("dns-timeout is 5 sec\n")
+	if len(f.order) == 0 {
+		return
+	}
+	c.Printf("Inspection Rule Configuration\n")
+	for _, name := range f.order {
+		c.Printf(" Inspection name %s\n    %s\n", name, f.rules[name].line())
+	}
+}
+
+// showInterfaces is `show ip inspect interfaces`.
+func (f *Feature) showInterfaces(c *ios.Context) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.iface) == 0 {
+		return
+	}
+	c.Printf("Interface Configuration\n")
+	var names []string
+	if f.r != nil {
+		for _, i := range f.r.Interfaces() {
+			if f.iface[i.Name()] != nil {
+				names = append(names, i.Name())
+			}
+		}
+	} else {
+		for n := range f.iface {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+	}
+	for _, ifname := range names {
+		b := f.iface[ifname]
+		c.Printf(" Interface %s\n", ifname)
+		f.showRule(c, "Inbound", b.in)
+		f.showRule(c, "Outgoing", b.out)
+		aclIn, aclOut := "not set", "not set"
+		if f.acls != nil {
+			for _, l := range f.acls.InterfaceConfigLines(ifname) {
+				if w := strings.Fields(l); len(w) == 4 && w[1] == "access-group" {
+					if w[3] == "in" {
+						aclIn = w[2]
+					} else {
+						aclOut = w[2]
+					}
+				}
+			}
+		}
+		c.Printf("  Inbound access list is %s\n", aclIn)
+		c.Printf("  Outgoing access list is %s\n", aclOut)
+	}
+}
+
+func (f *Feature) showRule(c *ios.Context, dir, name string) {
+	if name == "" {
+		c.Printf("  %s inspection rule is not set\n", dir)
+		return
+	}
+	c.Printf("  %s inspection rule is %s\n", dir, name)
+	if r := f.rules[name]; r != nil {
+		c.Printf("    %s\n", r.line())
+	}
+}
+
+// showSessions is `show ip inspect sessions`.
+func (f *Feature) showSessions(c *ios.Context) {
+	var open, opening []Session
+	for _, s := range f.In.Sessions() {
+		if s.Established {
+			open = append(open, s)
+		} else {
+			opening = append(opening, s)
+		}
+	}
+	for _, sec := range []struct {
+		title, state string
+		list         []Session
+	}{{"Established Sessions", "SIS_OPEN", open}, {"Half-open Sessions", "SIS_OPENING", opening}} {
+		if len(sec.list) == 0 {
+			continue
+		}
+		c.Printf("%s\n", sec.title)
+		for _, s := range sec.list {
+			c.Printf(" Session %X (%s)=>(%s) %s %s\n", s.ID, s.Initiator, s.Responder, s.Protocol, sec.state)
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package ftpinspect
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"natlab/acl"
+	"natlab/ios"
+	"natlab/nat"
+	"natlab/port"
+	"natlab/router"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// cliLab is a whole router with its CLI (router, acl, nat, ftpinspect) and
+// mem ports, on a fixed clock.
+type cliLab struct {
+	e             *ios.Engine
+	r             *router.Router
+	f             *Feature
+	s             *ios.Session
+	out           bytes.Buffer
+	pc1, isp, srv *port.MemHost
+}
+
+func newCLILab(t *testing.T) *cliLab {
+	t.Helper()
+	now := time.Date(2026, 3, 1, 0, 12, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	l := &cliLab{e: ios.NewEngine()}
+	l.e.Clock = clock
+	l.r = router.New(router.Options{Interfaces: 3, Clock: clock})
+	t.Cleanup(func() { l.r.Close() })
+	cli := router.RegisterCLI(l.e, l.r, clock)
+	acls := acl.Register(l.e, l.r)
+	t.Cleanup(acls.Close)
+	n := nat.Register(l.e, l.r, acls)
+	t.Cleanup(n.Close)
+	l.f = Register(l.e, l.r, n, acls)
+	t.Cleanup(l.f.Close)
+	cli.AddInterfaceConfig(router.IfOrderAccessGroup, acls.InterfaceConfigLines)
+	cli.AddInterfaceConfig(router.IfOrderInspect, l.f.InterfaceConfigLines)
+	cli.AddInterfaceConfig(router.IfOrderNAT, n.InterfaceConfigLines)
+	hosts := []**port.MemHost{&l.pc1, &l.isp, &l.srv}
+	for i, name := range []string{"GigabitEthernet0/0", "GigabitEthernet0/1", "GigabitEthernet0/2"} {
+		m, h := port.NewMem("cli"+name[len(name)-1:], 1500)
+		*hosts[i] = h
+		if err := l.r.Bind(name, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.s = l.e.NewSession(&l.out)
+	l.s.SetMode(ios.Exec)
+	return l
+}
+
+func (l *cliLab) run(script string) {
+	l.s.RunScript(strings.NewReader(strings.TrimLeft(script, "\n")))
+}
+
+const e5Config = `
+configure terminal
+interface GigabitEthernet0/0
+ ip address 192.168.1.1 255.255.255.0
+ ip nat inside
+ no shutdown
+interface GigabitEthernet0/2
+ ip address 192.168.2.1 255.255.255.0
+ ip nat inside
+ no shutdown
+interface GigabitEthernet0/1
+ ip address 203.0.113.1 255.255.255.0
+ ip nat outside
+ ip access-group OUTSIDE_IN in
+ no shutdown
+ exit
+access-list 1 permit 192.168.1.0 0.0.0.255
+ip nat inside source list 1 interface GigabitEthernet0/1 overload
+ip nat inside source static 192.168.2.10 203.0.113.100
+ip access-list extended OUTSIDE_IN
+ permit tcp any host 203.0.113.100 eq ftp
+ permit tcp any any established
+ deny   ip any any
+end
+`
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// The commands, show output, running-config lines and debug output, as a
+// session transcript; then a passive transfer through the inspected
+// interface shows its sessions.
+func TestCLITranscript(t *testing.T) {
+	l := newCLILab(t)
+	l.run(e5Config)
+	l.out.Reset()
+	l.run(`
+configure terminal
+ip inspect name FW ftp
+ip inspect name SLOW ftp alert off audit-trail on timeout 600
+interface GigabitEthernet0/1
+ ip inspect FW out
+ ip inspect SLOW in
+ no ip inspect SLOW in
+ exit
+no ip inspect name SLOW
+ip inspect name FW ftp timeout 70000
+end
+show ip inspect config
+show ip inspect interfaces
+show ip inspect name FW
+show running-config | include inspect
+show ip inspect ?
+debug ip inspect ftp-cmd
+debug ip inspect ftp-tokens
+`)
+	// Passive FTP from the isp to the server: the control connection
+	// arrives on Gi0/1, where only the outbound rule applies, so no
+	// pinhole opens; NAT still fixes up the 227 (no CBAC needed for that).
+	lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
+	const cli, gsrv, srv = "203.0.113.10:45000", "203.0.113.100:21", "192.168.2.10:21"
+	lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, flagSYN, "")
+	lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, flagSYN|flagACK, "")
+	lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
+	p, b := lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+	if p == nil || !strings.Contains(string(b[p.PayloadOff:]), "203,0,113,100,156,64") {
+		t.Fatalf("227 not fixed up without inspection: %v", p)
+	}
+	if !lab.refused(t, l.isp, l.srv, "203.0.113.10:45001", "203.0.113.100:40000") {
+		t.Error("pinhole opened without an inspection rule on the path")
+	}
+	// Active FTP from pc1: the control connection leaves through Gi0/1,
+	// whose outbound rule inspects it.
+	const pc1, isp = "192.168.1.10:40000", "203.0.113.10:21"
+	lab.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, flagSYN, "")
+	lab.exchange(t, l.isp, l.pc1, isp, "203.0.113.1:40000", 4999, 1000, flagSYN|flagACK, "")
+	lab.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, flagACK|0x08, "PORT 192,168,1,10,11,185\r\n")
+	if p, _ := lab.exchange(t, l.isp, l.pc1, "203.0.113.10:20", "203.0.113.1:3001", 77, 0, flagSYN, ""); p == nil {
+		t.Fatalf("data connection refused through the inspected interface: %+v", l.f.In.Stats())
+	}
+	l.run(`
+show ip inspect sessions
+undebug ip inspect ftp-cmd
+no debug ip inspect ftp-tokens
+show logging | include CBAC
+`)
+	golden(t, "cli", l.out.String())
+}
