@@ -30,6 +30,13 @@ type Feature struct {
 	rules map[string]*rule // by name
 	order []string         // rule names in configuration order
 	iface map[string]*ifInspect
+	svc   []service // ip nat service ... ftp, in configuration order
+}
+
+// service is `ip nat service list ACL ftp tcp port N`.
+type service struct {
+	list string
+	port uint16
 }
 
 // rule is `ip inspect name NAME ftp ...`.
@@ -63,6 +70,15 @@ const (
 	helpUndebug     = "Disable debugging functions (see also 'debug')"
 	helpFTPCmd      = "FTP commands and responses"
 	helpFTPTokens   = "FTP tokens"
+	helpNAT         = "NAT configuration commands" // as natlab/nat
+	helpService     = "Special translation for application using non-standard port"
+	helpSvcList     = "Specify access list describing global matching addresses"
+	helpSvcListNum  = "Access list number for global matching addresses"
+	helpSvcListName = "Access list name for global matching addresses"
+	helpSvcFTP      = "FTP protocol"
+	helpSvcTCP      = "TCP protocol"
+	helpSvcPort     = "Port"
+	helpSvcPortNum  = "Port number"
 )
 
 // Register builds FTP inspection for a router: the engine with NAT's
@@ -83,11 +99,13 @@ func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feat
 	}
 	f.In = New(cfg)
 	f.In.SetPolicy(f.policy)
+	f.In.SetServiceFilter(f.isFTPService)
 	if r != nil {
 		f.In.Attach(r)
 	}
 	f.installCLI()
 	e.AddConfigSection(ios.OrderInspect, f.renderConfig)
+	e.AddConfigSection(ios.OrderNAT+5, f.renderServices)
 	f.stop = make(chan struct{})
 	go f.In.Run(time.Second, f.stop)
 	return f
@@ -165,11 +183,87 @@ func (f *Feature) installCLI() {
 			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection configuration", "Inspection interfaces", "Inspection sessions", "Inspection all available information"), Run: f.cmdShow},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect name WORD$name",
 			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection name", helpRuleName), Run: f.cmdShowName},
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat service list <(1-2699)$num|WORD$name> ftp tcp port (1-65535)$port",
+			Help: h(ios.HelpConfigIP, helpNAT, helpService, helpSvcList, helpSvcListNum, helpSvcListName, helpSvcFTP, helpSvcTCP, helpSvcPort, helpSvcPortNum), Run: f.cmdService},
 		&ios.Command{Mode: ios.Exec, Syntax: "[no] debug ip inspect <ftp-cmd|ftp-tokens>",
 			Help: h(ios.HelpDebug, helpDebugIP, helpDbgInspect, helpFTPCmd, helpFTPTokens), Run: f.cmdDebug},
 		&ios.Command{Mode: ios.Exec, Syntax: "undebug ip inspect <ftp-cmd|ftp-tokens>",
 			Help: h(helpUndebug, helpDebugIP, helpDbgInspect, helpFTPCmd, helpFTPTokens), Run: f.cmdUndebug},
 	)
+}
+
+// cmdService is `ip nat service list ACL ftp tcp port N` (Cisco doc
+// 13776-6): FTP on port N for the servers the list matches (their inside
+// local addresses); for those servers port 21 is FTP only if configured
+// too. One list per port.
+func (f *Feature) cmdService(c *ios.Context, a ios.Args) error {
+	list := a.Str("num")
+	if list == "" {
+		list = a.Str("name")
+	}
+	port := uint16(a.Int("port"))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, s := range f.svc {
+		if s.port != port {
+			continue
+		}
+		if a.No() {
+			if s.list == list {
+				f.svc = slices.Delete(f.svc, i, i+1)
+				f.applyServices()
+			}
+			return nil
+		}
+		if s.list != list {
+			return ios.Errorf("%% service \"ftp tcp port %d\" is already configured for access-list %s", port, s.list)
+		}
+		return nil
+	}
+	if !a.No() {
+		f.svc = append(f.svc, service{list, port})
+		f.applyServices()
+	}
+	return nil
+}
+
+// applyServices gives the engine the control ports: 21 and every service
+// port. Caller holds f.mu.
+func (f *Feature) applyServices() {
+	ports := []uint16{21}
+	for _, s := range f.svc {
+		ports = append(ports, s.port)
+	}
+	f.In.SetPorts(ports)
+}
+
+// isFTPService reports whether server (inside local address, control
+// port) is an FTP control endpoint under the `ip nat service` rules.
+func (f *Feature) isFTPService(server netip.AddrPort) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	matched := false
+	for _, s := range f.svc {
+		if f.acls == nil {
+			continue
+		}
+		fl := acl.Flow{Proto: protoTCP, Src: server.Addr(), SrcPort: server.Port()}
+		if permit, found := f.acls.Evaluate(s.list, &fl); found && permit {
+			if s.port == server.Port() {
+				return true
+			}
+			matched = true
+		}
+	}
+	return !matched && server.Port() == 21
+}
+
+func (f *Feature) renderServices(w io.Writer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.svc {
+		fmt.Fprintf(w, "ip nat service list %s ftp tcp port %d\n", s.list, s.port)
+	}
 }
 
 func (f *Feature) cmdRule(c *ios.Context, a ios.Args) error {

@@ -170,3 +170,44 @@ show logging | include CBAC
 `)
 	golden(t, "cli", l.out.String())
 }
+
+// §9 cases 51-53: `ip nat service list 10 ftp tcp port 2121` makes 2121 FTP
+// for the server list 10 matches, and 21 no longer for that server; a
+// second list for the same port is refused with the IOS message.
+func TestNATService(t *testing.T) {
+	l := newCLILab(t)
+	l.run(e5Config)
+	l.out.Reset()
+	l.run(`
+configure terminal
+ip access-list extended OUTSIDE_IN
+ 15 permit tcp any host 203.0.113.100 eq 2121
+ exit
+access-list 10 permit 192.168.2.10
+access-list 11 permit 192.168.2.11
+ip nat service list 10 ftp tcp port 2121
+ip nat service list 11 ftp tcp port 2121
+ip nat service list 10 ftp tcp port 2121
+end
+show running-config | include service
+`)
+	golden(t, "natservice", l.out.String())
+	lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
+	passive := func(ctrlPort string, clientPort string) string {
+		cli, gsrv, srv := "203.0.113.10:"+clientPort, "203.0.113.100:"+ctrlPort, "192.168.2.10:"+ctrlPort
+		lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, flagSYN, "")
+		lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, flagSYN|flagACK, "")
+		lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
+		p, b := lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+		if p == nil {
+			t.Fatalf("227 on port %s lost", ctrlPort)
+		}
+		return string(b[p.PayloadOff:])
+	}
+	if got := passive("2121", "45000"); !strings.Contains(got, "203,0,113,100") {
+		t.Errorf("port 2121 not inspected: %q", got)
+	}
+	if got := passive("21", "45001"); !strings.Contains(got, "192,168,2,10") {
+		t.Errorf("port 21 still inspected for a server with a service port: %q", got)
+	}
+}

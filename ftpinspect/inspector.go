@@ -118,7 +118,7 @@ type Stats struct {
 // pinhole or data flow exists.
 type Inspector struct {
 	cfg   Config
-	ports [65536 / 64]uint64 // control port bitmap
+	ports atomic.Pointer[portSet] // control ports, read lock-free
 
 	mu      sync.Mutex
 	conns   map[connKey]*conn
@@ -128,6 +128,7 @@ type Inspector struct {
 	active  atomic.Int32   // pinholes + data flows, for the lock-free fast path
 	free    []*expectation // recycled pinholes: the rewrite path allocates nothing
 	policy  Policy
+	service func(server netip.AddrPort) bool
 	nextID  uint32 // session numbers for show ip inspect sessions
 
 	debugCmdOn, debugTokOn atomic.Bool
@@ -137,9 +138,7 @@ type Inspector struct {
 func New(cfg Config) *Inspector {
 	cfg.setDefaults()
 	in := &Inspector{cfg: cfg, conns: make(map[connKey]*conn), scratch: make([]byte, 0, 65536)}
-	for _, p := range cfg.Ports {
-		in.ports[p>>6] |= 1 << (p & 63)
-	}
+	in.SetPorts(cfg.Ports)
 	in.exp.init()
 	return in
 }
@@ -150,7 +149,34 @@ func (in *Inspector) SetDebug(cmd, tokens bool) {
 	in.debugTokOn.Store(tokens)
 }
 
-func (in *Inspector) isControlPort(p uint16) bool { return in.ports[p>>6]&(1<<(p&63)) != 0 }
+// portSet is a bitmap of TCP ports.
+type portSet [65536 / 64]uint64
+
+func (in *Inspector) isControlPort(p uint16) bool {
+	return in.ports.Load()[p>>6]&(1<<(p&63)) != 0
+}
+
+// SetPorts replaces the control ports (at least one; none means 21).
+func (in *Inspector) SetPorts(ports []uint16) {
+	var ps portSet
+	if len(ports) == 0 {
+		ports = []uint16{21}
+	}
+	for _, p := range ports {
+		ps[p>>6] |= 1 << (p & 63)
+	}
+	in.ports.Store(&ps)
+}
+
+// SetServiceFilter installs f, asked when a connection to a control port
+// is first seen: false leaves it uninspected (IOS `ip nat service`: a
+// server given a non-standard FTP port is no longer FTP on 21). nil
+// inspects every control port for every server.
+func (in *Inspector) SetServiceFilter(f func(server netip.AddrPort) bool) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.service = f
+}
 
 // Stats returns a snapshot of the counters.
 func (in *Inspector) Stats() Stats {
@@ -277,6 +303,9 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 	}
 	if c == nil {
 		if flags&flagRST != 0 {
+			return Result{Len: n}
+		}
+		if in.service != nil && !in.service(key.srv.addrPort()) {
 			return Result{Len: n}
 		}
 		if len(in.conns) >= in.cfg.MaxConns {
