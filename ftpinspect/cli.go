@@ -94,6 +94,7 @@ func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feat
 	}
 	f := &Feature{e: e, r: r, acls: acls, rules: map[string]*rule{}, iface: map[string]*ifInspect{}}
 	cfg.Log = f.log
+	cfg.Audit = f.audit
 	if n != nil {
 		cfg.NAT = NATTranslator(n)
 	}
@@ -128,6 +129,19 @@ func (f *Feature) log(ev Event) {
 	f.mu.Unlock()
 	if alert || ev.Kind == EvTLS {
 		f.e.Log(ev.Message())
+	}
+}
+
+// audit logs session start and stop when a rule has audit-trail on.
+func (f *Feature) audit(ev SessionEvent) {
+	f.mu.Lock()
+	on := false
+	for _, r := range f.rules {
+		on = on || r.audit
+	}
+	f.mu.Unlock()
+	if on {
+		f.e.Log(ev.AuditMessage())
 	}
 }
 

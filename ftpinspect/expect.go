@@ -61,6 +61,7 @@ type dataFlow struct {
 	kind    Kind
 	created int64
 	id      uint32
+	bytes   [2]uint64 // payload bytes from the opener, from the other side
 }
 
 // expectTable holds the pinholes and the data flows that used them. It is

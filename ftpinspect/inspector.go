@@ -59,6 +59,9 @@ type Config struct {
 	// Debug receives `debug ip inspect ftp-cmd` / `ftp-tokens` lines (no
 	// timestamp); nil discards them. SetDebug turns the two kinds on.
 	Debug func(line string)
+	// Audit receives the start and end of inspected sessions (control
+	// connections with pinholes, and the data connections that used one).
+	Audit func(SessionEvent)
 }
 
 func (c *Config) setDefaults() {
@@ -324,6 +327,7 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 			}
 		}
 		in.conns[key] = c
+		in.auditConn(c, true)
 	}
 	c.expires = now + int64(c.idle)
 	h, other := &c.h[dir], &c.h[1-dir]
@@ -496,6 +500,11 @@ func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
 			in.removeData(d)
 		} else {
 			d.expires = now + int64(in.cfg.DataIdle)
+			if opener {
+				d.bytes[0] += uint64(p.TotalLen - p.PayloadOff)
+			} else {
+				d.bytes[1] += uint64(p.TotalLen - p.PayloadOff)
+			}
 			if p.TCPFlags&flagRST != 0 {
 				in.removeData(d)
 			} else if p.TCPFlags&flagFIN != 0 {
@@ -530,6 +539,7 @@ func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
 		d := in.exp.addData(x, src, dst, now+int64(in.cfg.DataIdle))
 		d.created, d.id = now, in.newID()
 		in.active.Add(1)
+		in.auditData(d, true)
 	} else {
 		in.stats.TableFull++ // the SYN passes; later packets rely on the ACL
 	}
@@ -642,6 +652,7 @@ func (in *Inspector) newExpectation() *expectation {
 func (in *Inspector) removeData(d *dataFlow) {
 	in.exp.removeData(d)
 	in.active.Add(-1)
+	in.auditData(d, false)
 }
 
 // closeHoles removes a control connection's pending pinholes (they die
@@ -656,6 +667,7 @@ func (in *Inspector) removeConn(c *conn) {
 	in.closeHoles(c)
 	if in.conns[c.key] == c {
 		delete(in.conns, c.key)
+		in.auditConn(c, false)
 	}
 }
 

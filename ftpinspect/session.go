@@ -3,6 +3,7 @@ package ftpinspect
 import (
 	"net/netip"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -46,4 +47,47 @@ func (in *Inspector) Sessions() []Session {
 	}
 	slices.SortFunc(out, func(a, b Session) int { return int(int64(a.ID) - int64(b.ID)) })
 	return out
+}
+
+// SessionEvent is the start or the end of an inspected session, for the
+// audit trail (`%FW-6-SESS_AUDIT_TRAIL_START`, `%FW-6-SESS_AUDIT_TRAIL`).
+type SessionEvent struct {
+	Start   bool
+	Session Session
+	// Bytes each side sent (at the end).
+	InitiatorBytes, ResponderBytes uint64
+}
+
+// AuditMessage renders the event as IOS 12.4T/15 prints it.
+func (e SessionEvent) AuditMessage() string {
+	s := e.Session
+	if e.Start {
+		return "%FW-6-SESS_AUDIT_TRAIL_START: Start " + s.Protocol + " session: initiator (" + s.Initiator.String() +
+			") -- responder (" + s.Responder.String() + ")"
+	}
+	return "%FW-6-SESS_AUDIT_TRAIL: Stop " + s.Protocol + " session: initiator (" + s.Initiator.String() + ") sent " +
+		strconv.FormatUint(e.InitiatorBytes, 10) + " bytes -- responder (" + s.Responder.String() + ") sent " +
+		strconv.FormatUint(e.ResponderBytes, 10) + " bytes"
+}
+
+func (in *Inspector) auditConn(c *conn, start bool) {
+	if in.cfg.Audit == nil || !c.inspect {
+		return
+	}
+	in.cfg.Audit(SessionEvent{Start: start,
+		Session:        Session{ID: c.id, Initiator: c.key.cli.addrPort(), Responder: c.key.srv.addrPort(), Protocol: "ftp", Established: true, Created: time.Unix(0, c.created)},
+		InitiatorBytes: c.h[dirClient].sent(), ResponderBytes: c.h[dirServer].sent()})
+}
+
+func (in *Inspector) auditData(d *dataFlow, start bool) {
+	if in.cfg.Audit == nil {
+		return
+	}
+	k := d.keys[0]
+	if d.nkeys > 1 {
+		k = d.keys[1]
+	}
+	in.cfg.Audit(SessionEvent{Start: start,
+		Session:        Session{ID: d.id, Initiator: k.src.addrPort(), Responder: k.dst.addrPort(), Protocol: "ftp-data", Established: true, Created: time.Unix(0, d.created)},
+		InitiatorBytes: d.bytes[0], ResponderBytes: d.bytes[1]})
 }

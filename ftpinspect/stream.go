@@ -39,6 +39,7 @@ const (
 // and belong to the current, incomplete line.
 type half struct {
 	synced  bool
+	first   uint32 // sequence number of the first byte tracked (byte counts)
 	emitted uint32
 	next    uint32
 
@@ -78,6 +79,7 @@ type tlsState struct {
 // line end seen when picking up a connection already in progress).
 func (h *half) sync(seq uint32) {
 	h.synced = true
+	h.first = seq
 	h.emitted, h.next = seq, seq
 	h.resetLine(seq)
 }
@@ -93,6 +95,14 @@ func (h *half) enterTLS() {
 		return
 	}
 	h.mode, h.tls = modeTLS, tlsState{}
+}
+
+// sent is how many stream bytes the sender has sent since tracking began.
+func (h *half) sent() uint64 {
+	if !h.synced {
+		return 0
+	}
+	return uint64(h.next - h.first)
 }
 
 // segResult is what segment decided for one TCP segment of this direction.

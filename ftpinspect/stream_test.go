@@ -780,3 +780,26 @@ func TestICMPErrorSeq(t *testing.T) {
 		t.Errorf("quoted seq %d, want 1023", got)
 	}
 }
+
+// The audit trail: start and stop of the control connection and of the
+// data connection that used its pinhole, with the bytes each side sent.
+func TestAuditTrail(t *testing.T) {
+	var got []string
+	h := newHarness(t, Config{Audit: func(e SessionEvent) { got = append(got, e.AuditMessage()) }}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
+	h.data(1, 0, "200 PORT command successful.\r\n")
+	h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000))
+	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000), 78, 1, flagRST|flagACK, []byte("xyz"), nil)
+	h.in.ProcessIPv4(b, n)
+	h.packet(0, 1023, h.acked(1), flagRST|flagACK, nil, nil)
+	want := []string{
+		"%FW-6-SESS_AUDIT_TRAIL_START: Start ftp session: initiator (10.0.0.10:40000) -- responder (198.51.100.50:21)",
+		"%FW-6-SESS_AUDIT_TRAIL_START: Start ftp-data session: initiator (198.51.100.50:20) -- responder (10.0.0.10:50000)",
+		"%FW-6-SESS_AUDIT_TRAIL: Stop ftp-data session: initiator (198.51.100.50:20) sent 3 bytes -- responder (10.0.0.10:50000) sent 0 bytes",
+		"%FW-6-SESS_AUDIT_TRAIL: Stop ftp session: initiator (10.0.0.10:40000) sent 23 bytes -- responder (198.51.100.50:21) sent 30 bytes",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit trail\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
