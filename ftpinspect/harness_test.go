@@ -11,13 +11,12 @@ import (
 )
 
 // The §9 topology: client C and server S inside, PAT address G, S's
-// static global address Sg, and remote host R outside.
+// static global address Sg (the remote host R is srvR/cliR below).
 var (
 	addrC  = netip.MustParseAddr("10.0.0.10")
 	addrS  = netip.MustParseAddr("10.0.0.20")
 	addrG  = netip.MustParseAddr("203.0.113.1")
 	addrSg = netip.MustParseAddr("203.0.113.20")
-	addrR  = netip.MustParseAddr("198.51.100.50")
 )
 
 // fakeNAT is a Translator with a static table of inside globals and a

@@ -118,9 +118,6 @@ func (s *seqAdj) prune(ack uint32) {
 	s.n -= k
 }
 
-// delta is the total length change so far (all edits).
-func (s *seqAdj) delta() int32 { return s.deltaBefore(s.n) }
-
 // image appends to dst the output bytes for original bytes p at seq
 // start, all of which have been emitted before (a retransmission): edits
 // are substituted, and a segment edge that cuts an edit is widened to the
