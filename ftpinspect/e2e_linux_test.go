@@ -1,0 +1,158 @@
+package ftpinspect
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"natlab/acl"
+	"natlab/internal/netnstest"
+	"natlab/ios"
+	"natlab/nat"
+	"natlab/port"
+	"natlab/router"
+)
+
+// TestE2ECurlVsftpd runs the lab E5 router in this process, its
+// interfaces as TUN devices in two namespaces (pc1 behind PAT, the isp
+// with a real vsftpd), and downloads a file with curl in active mode
+// (PORT: the rewrite and the pinhole are both needed, the inbound ACL
+// denies everything new: vsftpd refuses a PORT/EPRT that does not carry
+// the control peer's address, so success proves the rewrite), and in
+// passive mode with PASV and EPSV.
+func TestE2ECurlVsftpd(t *testing.T) {
+	netnstest.RequireRoot(t, "vsftpd", "curl")
+	pc1 := netnstest.Namespace(t, "t-ftpi-pc1")
+	isp := netnstest.Namespace(t, "t-ftpi-isp")
+
+	e := ios.NewEngine()
+	r := router.New(router.Options{Interfaces: 2})
+	t.Cleanup(func() { r.Close() })
+	cli := router.RegisterCLI(e, r, nil)
+	acls := acl.Register(e, r)
+	t.Cleanup(acls.Close)
+	n := nat.Register(e, r, acls)
+	t.Cleanup(n.Close)
+	f := Register(e, r, n, acls)
+	t.Cleanup(f.Close)
+	cli.AddInterfaceConfig(router.IfOrderInspect, f.InterfaceConfigLines)
+
+	for i, h := range []struct {
+		ns, addr, gw string
+	}{{pc1, "192.168.1.10/24", "192.168.1.1"}, {isp, "203.0.113.10/24", ""}} {
+		cfg := port.TUNConfig{Device: fmt.Sprintf("tftpi%d%d", os.Getpid()%10000, i), Netns: h.ns, HostName: "eth0",
+			HostAddr: netip.MustParsePrefix(h.addr)}
+		if h.gw != "" {
+			cfg.HostGateway = netip.MustParseAddr(h.gw)
+		}
+		p, err := port.OpenTUN(cfg)
+		if err != nil {
+			t.Skipf("TUN: %v", err)
+		}
+		if err := r.Bind(fmt.Sprintf("GigabitEthernet0/%d", i), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	s := e.NewSession(&out)
+	s.SetMode(ios.Exec)
+	if failed := s.RunScript(strings.NewReader(`configure terminal
+interface GigabitEthernet0/0
+ ip address 192.168.1.1 255.255.255.0
+ ip nat inside
+ no shutdown
+interface GigabitEthernet0/1
+ ip address 203.0.113.1 255.255.255.0
+ ip nat outside
+ ip access-group OUTSIDE_IN in
+ ip inspect FW out
+ no shutdown
+ exit
+ip inspect name FW ftp
+access-list 1 permit 192.168.1.0 0.0.0.255
+ip nat inside source list 1 interface GigabitEthernet0/1 overload
+ip access-list extended OUTSIDE_IN
+ permit tcp any any established
+ deny   ip any any
+end
+`)); failed != 0 {
+		t.Fatalf("configuration:\n%s", out.String())
+	}
+
+	// vsftpd in the isp namespace, anonymous, serving one file.
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	payload := strings.Repeat("natlab ftp inspection\n", 5000)
+	if err := os.WriteFile(filepath.Join(root, "file.txt"), []byte(payload), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(dir, "vsftpd.conf")
+	if err := os.WriteFile(conf, []byte(strings.Join([]string{
+		"listen=YES", "background=NO", "anonymous_enable=YES", "local_enable=NO", "write_enable=NO",
+		"anon_root=" + root, "secure_chroot_dir=" + empty, "connect_from_port_20=YES",
+		"pasv_enable=YES", "port_enable=YES", "seccomp_sandbox=NO", "xferlog_enable=NO",
+		"run_as_launching_user=YES", "ftp_username=nobody", "listen_address=203.0.113.10",
+	}, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("ip", "netns", "exec", isp, "vsftpd", conf)
+	var vlog bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &vlog, &vlog
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		_ = cmd.Wait()
+	})
+	time.Sleep(300 * time.Millisecond)
+
+	for _, mode := range []struct {
+		name string
+		args []string
+	}{
+		{"active EPRT", []string{"-P", "-"}},
+		{"active PORT", []string{"-P", "-", "--disable-eprt"}},
+		{"passive", []string{"--disable-epsv"}},
+		{"epsv", nil},
+	} {
+		args := append([]string{"-sS", "--max-time", "10", "-o", "-"}, mode.args...)
+		args = append(args, "ftp://203.0.113.10/file.txt")
+		got, err := netnstest.Try(pc1, append([]string{"curl"}, args...)...)
+		if err != nil || got != payload {
+			t.Errorf("%s: curl: %v, %d bytes (want %d)\n%s\nvsftpd: %s\nevents: %q", mode.name, err, len(got), len(payload),
+				got[:min(len(got), 300)], vlog.String(), e.LogBuffer())
+		}
+	}
+	st := f.In.Stats()
+	if st.Rewrites == 0 || st.PinholesUsed == 0 {
+		t.Errorf("stats %+v", st)
+	}
+	if st.PinholesUsed < 4 {
+		t.Errorf("%d pinholes used, want one per transfer", st.PinholesUsed)
+	}
+	// vsftpd refuses a PORT whose address is not the control peer's
+	// (port_promiscuous=NO), so the active transfer proves the rewrite; and
+	// without the inspection rule the data connection meets the deny-all
+	// ACL: NAT still fixes the PORT, but no pinhole opens.
+	s.RunScript(strings.NewReader("configure terminal\ninterface GigabitEthernet0/1\n no ip inspect FW out\nend\n"))
+	got, err := netnstest.Try(pc1, "curl", "-sS", "--max-time", "4", "-P", "-", "-o", "-", "ftp://203.0.113.10/file.txt")
+	if err == nil && got == payload {
+		t.Error("active transfer succeeded through a deny-all ACL without inspection")
+	}
+}
