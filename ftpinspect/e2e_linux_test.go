@@ -27,26 +27,31 @@ import (
 // denies everything new: vsftpd refuses a PORT/EPRT that does not carry
 // the control peer's address, so success proves the rewrite), and in
 // passive mode with PASV and EPSV.
-func TestE2ECurlVsftpd(t *testing.T) {
-	netnstest.RequireRoot(t, "vsftpd", "curl")
-	pc1 := netnstest.Namespace(t, "t-ftpi-pc1")
-	isp := netnstest.Namespace(t, "t-ftpi-isp")
+// e2eRouter is the router of an end-to-end test, in this process, with
+// its interfaces as TUN devices in namespaces.
+type e2eRouter struct {
+	e   *ios.Engine
+	f   *Feature
+	s   *ios.Session
+	out bytes.Buffer
+}
 
-	e := ios.NewEngine()
-	r := router.New(router.Options{Interfaces: 2})
+type e2eHost struct{ ns, addr, gw string }
+
+func newE2ERouter(t *testing.T, hosts []e2eHost, config string) *e2eRouter {
+	t.Helper()
+	x := &e2eRouter{e: ios.NewEngine()}
+	r := router.New(router.Options{Interfaces: len(hosts)})
 	t.Cleanup(func() { r.Close() })
-	cli := router.RegisterCLI(e, r, nil)
-	acls := acl.Register(e, r)
+	cli := router.RegisterCLI(x.e, r, nil)
+	acls := acl.Register(x.e, r)
 	t.Cleanup(acls.Close)
-	n := nat.Register(e, r, acls)
+	n := nat.Register(x.e, r, acls)
 	t.Cleanup(n.Close)
-	f := Register(e, r, n, acls)
-	t.Cleanup(f.Close)
-	cli.AddInterfaceConfig(router.IfOrderInspect, f.InterfaceConfigLines)
-
-	for i, h := range []struct {
-		ns, addr, gw string
-	}{{pc1, "192.168.1.10/24", "192.168.1.1"}, {isp, "203.0.113.10/24", ""}} {
+	x.f = Register(x.e, r, n, acls)
+	t.Cleanup(x.f.Close)
+	cli.AddInterfaceConfig(router.IfOrderInspect, x.f.InterfaceConfigLines)
+	for i, h := range hosts {
 		cfg := port.TUNConfig{Device: fmt.Sprintf("tftpi%d%d", os.Getpid()%10000, i), Netns: h.ns, HostName: "eth0",
 			HostAddr: netip.MustParsePrefix(h.addr)}
 		if h.gw != "" {
@@ -60,10 +65,59 @@ func TestE2ECurlVsftpd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var out bytes.Buffer
-	s := e.NewSession(&out)
-	s.SetMode(ios.Exec)
-	if failed := s.RunScript(strings.NewReader(`configure terminal
+	x.s = x.e.NewSession(&x.out)
+	x.s.SetMode(ios.Exec)
+	if failed := x.s.RunScript(strings.NewReader(config)); failed != 0 {
+		t.Fatalf("configuration:\n%s", x.out.String())
+	}
+	return x
+}
+
+// startVsftpd runs an anonymous vsftpd in ns on addr, serving payload as
+// file.txt; it is stopped by process group at cleanup.
+func startVsftpd(t *testing.T, ns, addr, payload string, extra ...string) *bytes.Buffer {
+	t.Helper()
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	empty := filepath.Join(dir, "empty")
+	for _, d := range []string{root, empty} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(root, "file.txt"), []byte(payload), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(dir, "vsftpd.conf")
+	lines := append([]string{
+		"listen=YES", "background=NO", "anonymous_enable=YES", "local_enable=NO", "write_enable=NO",
+		"anon_root=" + root, "secure_chroot_dir=" + empty, "connect_from_port_20=YES",
+		"pasv_enable=YES", "port_enable=YES", "seccomp_sandbox=NO", "xferlog_enable=NO",
+		"run_as_launching_user=YES", "ftp_username=nobody", "listen_address=" + addr,
+	}, extra...)
+	if err := os.WriteFile(conf, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("ip", "netns", "exec", ns, "vsftpd", conf)
+	var vlog bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &vlog, &vlog
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		_ = cmd.Wait()
+	})
+	time.Sleep(300 * time.Millisecond)
+	return &vlog
+}
+
+func TestE2ECurlVsftpd(t *testing.T) {
+	netnstest.RequireRoot(t, "vsftpd", "curl")
+	pc1 := netnstest.Namespace(t, "t-ftpi-pc1")
+	isp := netnstest.Namespace(t, "t-ftpi-isp")
+	x := newE2ERouter(t, []e2eHost{{pc1, "192.168.1.10/24", "192.168.1.1"}, {isp, "203.0.113.10/24", ""}}, `configure terminal
 interface GigabitEthernet0/0
  ip address 192.168.1.1 255.255.255.0
  ip nat inside
@@ -82,45 +136,9 @@ ip access-list extended OUTSIDE_IN
  permit tcp any any established
  deny   ip any any
 end
-`)); failed != 0 {
-		t.Fatalf("configuration:\n%s", out.String())
-	}
-
-	// vsftpd in the isp namespace, anonymous, serving one file.
-	dir := t.TempDir()
-	root := filepath.Join(dir, "root")
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
+`)
 	payload := strings.Repeat("natlab ftp inspection\n", 5000)
-	if err := os.WriteFile(filepath.Join(root, "file.txt"), []byte(payload), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	empty := filepath.Join(dir, "empty")
-	if err := os.MkdirAll(empty, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	conf := filepath.Join(dir, "vsftpd.conf")
-	if err := os.WriteFile(conf, []byte(strings.Join([]string{
-		"listen=YES", "background=NO", "anonymous_enable=YES", "local_enable=NO", "write_enable=NO",
-		"anon_root=" + root, "secure_chroot_dir=" + empty, "connect_from_port_20=YES",
-		"pasv_enable=YES", "port_enable=YES", "seccomp_sandbox=NO", "xferlog_enable=NO",
-		"run_as_launching_user=YES", "ftp_username=nobody", "listen_address=203.0.113.10",
-	}, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("ip", "netns", "exec", isp, "vsftpd", conf)
-	var vlog bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &vlog, &vlog
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		_ = cmd.Wait()
-	})
-	time.Sleep(300 * time.Millisecond)
+	vlog := startVsftpd(t, isp, "203.0.113.10", payload)
 
 	for _, mode := range []struct {
 		name string
@@ -135,24 +153,60 @@ end
 		args = append(args, "ftp://203.0.113.10/file.txt")
 		got, err := netnstest.Try(pc1, append([]string{"curl"}, args...)...)
 		if err != nil || got != payload {
-			t.Errorf("%s: curl: %v, %d bytes (want %d)\n%s\nvsftpd: %s\nevents: %q", mode.name, err, len(got), len(payload),
-				got[:min(len(got), 300)], vlog.String(), e.LogBuffer())
+			t.Errorf("%s: curl: %v, %d bytes (want %d)\n%s\nvsftpd: %s\nlog: %q", mode.name, err, len(got), len(payload),
+				got[:min(len(got), 300)], vlog.String(), x.e.LogBuffer())
 		}
 	}
-	st := f.In.Stats()
-	if st.Rewrites == 0 || st.PinholesUsed == 0 {
-		t.Errorf("stats %+v", st)
-	}
-	if st.PinholesUsed < 4 {
-		t.Errorf("%d pinholes used, want one per transfer", st.PinholesUsed)
+	st := x.f.In.Stats()
+	if st.Rewrites == 0 || st.PinholesUsed < 4 {
+		t.Errorf("stats %+v, want rewrites and one pinhole used per transfer", st)
 	}
 	// vsftpd refuses a PORT whose address is not the control peer's
 	// (port_promiscuous=NO), so the active transfer proves the rewrite; and
 	// without the inspection rule the data connection meets the deny-all
 	// ACL: NAT still fixes the PORT, but no pinhole opens.
-	s.RunScript(strings.NewReader("configure terminal\ninterface GigabitEthernet0/1\n no ip inspect FW out\nend\n"))
+	x.s.RunScript(strings.NewReader("configure terminal\ninterface GigabitEthernet0/1\n no ip inspect FW out\nend\n"))
 	got, err := netnstest.Try(pc1, "curl", "-sS", "--max-time", "4", "-P", "-", "-o", "-", "ftp://203.0.113.10/file.txt")
 	if err == nil && got == payload {
 		t.Error("active transfer succeeded through a deny-all ACL without inspection")
+	}
+}
+
+// TestE2EWgetStaticNAT: vsftpd behind static NAT (lab E5's server), wget
+// from the isp in passive mode. wget connects to the address in the 227,
+// so the transfer needs the rewrite to the global address, and the inbound
+// ACL admits only FTP control: the data connection needs the pinhole.
+func TestE2EWgetStaticNAT(t *testing.T) {
+	netnstest.RequireRoot(t, "vsftpd", "wget")
+	isp := netnstest.Namespace(t, "t-ftpi-isp2")
+	srv := netnstest.Namespace(t, "t-ftpi-srv")
+	x := newE2ERouter(t, []e2eHost{{isp, "203.0.113.10/24", ""}, {srv, "192.168.2.10/24", "192.168.2.1"}}, `configure terminal
+interface GigabitEthernet0/0
+ ip address 203.0.113.1 255.255.255.0
+ ip nat outside
+ ip access-group OUTSIDE_IN in
+ ip inspect FW in
+ no shutdown
+interface GigabitEthernet0/1
+ ip address 192.168.2.1 255.255.255.0
+ ip nat inside
+ no shutdown
+ exit
+ip inspect name FW ftp
+ip nat inside source static 192.168.2.10 203.0.113.100
+ip access-list extended OUTSIDE_IN
+ permit tcp any host 203.0.113.100 eq ftp
+ permit tcp any any established
+ deny   ip any any
+end
+`)
+	payload := strings.Repeat("behind static NAT\n", 4000)
+	vlog := startVsftpd(t, srv, "192.168.2.10", payload, "pasv_min_port=40000", "pasv_max_port=40010")
+	got, err := netnstest.Try(isp, "wget", "-q", "-O", "-", "--passive-ftp", "ftp://203.0.113.100/file.txt")
+	if err != nil || got != payload {
+		t.Errorf("wget: %v, %d bytes (want %d)\nvsftpd: %s\nlog: %q", err, len(got), len(payload), vlog.String(), x.e.LogBuffer())
+	}
+	if st := x.f.In.Stats(); st.Rewrites == 0 || st.PinholesUsed == 0 {
+		t.Errorf("stats %+v", st)
 	}
 }
