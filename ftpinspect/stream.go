@@ -48,8 +48,9 @@ type half struct {
 	line    [maxLine]byte
 	cls     uint8 // clsUnknown, clsPlain, clsCandidate for the current line
 	holding bool
-	holdOff int  // line offset where holding began
-	giveup  bool // current line is not parsed (too long, released)
+	holdOff int     // line offset where holding began
+	giveup  bool    // current line is not parsed (too long, released)
+	pre     [8]byte // scratch: the start of a line, for mayGrow
 
 	mode       streamMode
 	tlsPending bool // switch to TLS after the current line
@@ -207,19 +208,25 @@ func (h *half) feed(p []byte, out []byte, room int, lh lineHandler, dir int) ([]
 		if nl >= 0 {
 			chunk = rest[:nl+1]
 		}
+		// Room for this line's bytes, the held ones emitted with it, and
+		// the growth of a rewrite when the line completes and may have one.
 		held := 0
 		if h.holding {
 			held = h.lineLen - h.holdOff
 		}
-		need := len(chunk) + held + maxNumbersLen
+		need := len(chunk) + held
+		if nl >= 0 && h.mayGrow(chunk, lh, dir) {
+			need += maxNumbersLen
+		}
 		if len(out)+need > room {
 			if consumed > 0 {
 				break
 			}
-			// The first chunk alone does not fit: take a partial line.
-			k := room - len(out) - held - maxNumbersLen
+			// The first chunk alone does not fit: take part of the line
+			// (a partial line never grows now; its numbers stay held).
+			k := room - len(out)
 			if k <= 0 {
-				if h.holding || len(out) > 0 {
+				if len(out) > 0 {
 					break
 				}
 				k = 1
@@ -235,6 +242,21 @@ func (h *half) feed(p []byte, out []byte, room int, lh lineHandler, dir int) ([]
 		}
 	}
 	return out, consumed
+}
+
+// mayGrow reports whether the current line, completed by chunk, may be
+// rewritten (and so grow): it is held, or its start says it is a
+// candidate.
+func (h *half) mayGrow(chunk []byte, lh lineHandler, dir int) bool {
+	switch {
+	case h.giveup || h.cls == clsPlain:
+		return false
+	case h.holding || h.cls == clsCandidate:
+		return true
+	}
+	n := copy(h.pre[:], h.line[:min(h.lineLen, maxLine)])
+	n += copy(h.pre[n:], chunk)
+	return lh.candidate(dir, h.pre[:n])
 }
 
 // chunk takes bytes of the current line (a line end only as the last byte).

@@ -473,12 +473,12 @@ func TestOutOfOrderDropped(t *testing.T) {
 // §9 case 33: growth never makes a packet exceed MaxPacket; the segment
 // is cut at a line end and the rest is resent by the sender.
 func TestMaxPacket(t *testing.T) {
-	h := newHarness(t, Config{MaxPacket: 40 + 60}, cliC, srvR, newFakeNAT())
-	h.open()
 	stream := "PORT 10,0,0,10,195,80\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n"
+	h := newHarness(t, Config{MaxPacket: 40 + len(stream)}, cliC, srvR, newFakeNAT())
+	h.open()
 	out := h.data(0, 0, stream)
-	if 40+len(out.payload) > 100 {
-		t.Fatalf("packet of %d bytes", 40+len(out.payload))
+	if 40+len(out.payload) > 40+len(stream) || len(out.payload) == len(stream)+2 {
+		t.Fatalf("packet of %d bytes: not cut at a line end", 40+len(out.payload))
 	}
 	for off := 0; ; {
 		got := h.rx[0].stream()
@@ -801,5 +801,22 @@ func TestAuditTrail(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit trail\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A full-size segment of lines that cannot grow (a long multi-line reply)
+// is never cut short.
+func TestFullSegmentNotCut(t *testing.T) {
+	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
+	h.open()
+	h.data(0, 0, "STAT\r\n")
+	var b strings.Builder
+	b.WriteString("211-status\r\n")
+	for b.Len() < 1448 {
+		b.WriteString(" drwxr-xr-x 2 0 0 4096 Jan 01 00:00 dir\r\n")
+	}
+	reply := b.String()[:1448]
+	if out := h.data(1, 0, reply); len(out.payload) != len(reply) {
+		t.Errorf("a %d-byte segment left with %d bytes", len(reply), len(out.payload))
 	}
 }
