@@ -42,6 +42,7 @@ func FuzzStream(f *testing.F) {
 	f.Add([]byte{0, 0, 2, 6}, []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
 	f.Add([]byte{8, 0, 7, 2}, []byte{255, 3, 130, 7, 60, 2})
 	f.Add([]byte{0x80, 1, 4, 2, 5}, []byte{2, 9, 1, 1, 0, 3, 3, 200})
+	f.Add([]byte{0, 2, 1, 0, 8, 0}, []byte{3, 5, 4, 39, 4, 39, 1, 1, 4, 39, 0, 39})
 	f.Fuzz(func(t *testing.T, lines []byte, ops []byte) {
 		if len(lines) > 24 || len(ops) > 200 {
 			return
@@ -68,7 +69,13 @@ func FuzzStream(f *testing.F) {
 		if server {
 			cli, srv, dir = cliR, srvS, 1
 		}
-		h := newHarness(t, Config{MaxPinholesPerConn: 2, MaxPinholes: 8}, cli, srv, newFakeNAT())
+		cfg := Config{MaxPinholesPerConn: 2, MaxPinholes: 8}
+		if len(ops) > 1 && ops[0]%4 == 3 {
+			// A small MaxPacket: segments are cut at line ends, lines
+			// that can never fit with their growth are released.
+			cfg.MaxPacket = 40 + 20 + int(ops[1])%40
+		}
+		h := newHarness(t, cfg, cli, srv, newFakeNAT())
 		h.open()
 		otherSent := 0 // what the acknowledging side has sent itself
 		if server {

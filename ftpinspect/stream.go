@@ -51,6 +51,9 @@ type half struct {
 	holdOff int     // line offset where holding began
 	giveup  bool    // current line is not parsed (too long, released)
 	pre     [8]byte // scratch: the start of a line, for mayGrow
+	// released is set when held bytes were passed on unparsed; segment
+	// reports and clears it.
+	released bool
 
 	mode       streamMode
 	tlsPending bool // switch to TLS after the current line
@@ -164,19 +167,19 @@ func (h *half) segment(seq uint32, p []byte, fin bool, out []byte, room int, lh 
 			// and may never send the rest of the line. Pass the held bytes
 			// on unrewritten rather than stall the connection.
 			r.out = h.release(r.out)
-			r.released = true
 		}
 	} else {
 		var consumed int
 		r.out, consumed = h.feed(p[newOff:], r.out, room, lh, dir)
 		if newOff+consumed < len(p) {
+			r.released, h.released = h.released, false
 			return r // cut short: no FIN
 		}
 	}
 	if fin && h.holding {
 		r.out = h.release(r.out)
-		r.released = true
 	}
+	r.released, h.released = h.released, false
 	r.finOK = true
 	return r
 }
@@ -186,6 +189,7 @@ func (h *half) release(out []byte) []byte {
 	out = append(out, h.line[h.holdOff:min(h.lineLen, maxLine)]...)
 	h.emitted = h.next
 	h.holding, h.giveup = false, true
+	h.released = true
 	return out
 }
 
@@ -217,6 +221,12 @@ func (h *half) feed(p []byte, out []byte, room int, lh lineHandler, dir int) ([]
 		need := len(chunk) + held
 		if nl >= 0 && h.mayGrow(chunk, lh, dir) {
 			need += maxNumbersLen
+		}
+		if len(out)+need > room && consumed == 0 && h.holding && nl >= 0 && held+len(chunk)+maxNumbersLen > room {
+			// This line can never leave whole with its rewrite (a tiny
+			// MaxPacket): pass it on as it is rather than stall.
+			out = h.release(out)
+			held, need = 0, len(chunk)
 		}
 		if len(out)+need > room {
 			if consumed > 0 {
