@@ -1,0 +1,152 @@
+package ftpinspect
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"natlab/ios"
+)
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func (r *rule) line() string {
+	return fmt.Sprintf("ftp alert is %s audit-trail is %s timeout %d", onOff(r.alert), onOff(r.audit), r.timeout)
+}
+
+func (f *Feature) cmdShow(c *ios.Context, a ios.Args) error {
+	switch {
+	case a.Has("config"):
+		f.showConfig(c)
+	case a.Has("interfaces"):
+		f.showInterfaces(c)
+	case a.Has("sessions"):
+		f.showSessions(c)
+	default:
+		f.showConfig(c)
+		f.showInterfaces(c)
+		f.showSessions(c)
+	}
+	return nil
+}
+
+func (f *Feature) cmdShowName(c *ios.Context, a ios.Args) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if r := f.rules[a.Str("name")]; r != nil {
+		c.Printf(" Inspection name %s\n    %s\n", a.Str("name"), r.line())
+	}
+	return nil
+}
+
+// showConfig is `show ip inspect config` (ios-cli.md §4.13, 12.4(11)T+
+// "unlimited" defaults).
+func (f *Feature) showConfig(c *ios.Context) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	audit := "disabled"
+	for _, r := range f.rules {
+		if r.audit {
+			audit = "enabled"
+		}
+	}
+	c.Printf("Session audit trail is %s\n", audit)
+	c.Printf("Session alert is enabled\n")
+	c.Printf("one-minute (sampling period) thresholds are [unlimited : unlimited] connections\n")
+	c.Printf("max-incomplete sessions thresholds are [unlimited : unlimited]\n")
+	c.Printf("max-incomplete tcp connections per host is unlimited. Block-time 0 minute.\n")
+	c.Printf("tcp synwait-time is 30 sec -- tcp finwait-time is 5 sec\n")
+	c.Printf("tcp idle-time is 3600 sec -- udp idle-time is 30 sec\n")
+	c.Printf("tcp reassembly queue length 16; timeout 5 sec; memory-limit 1024 kilo bytes\n")
+	c.Printf("dns-timeout is 5 sec\n")
+	if len(f.order) == 0 {
+		return
+	}
+	c.Printf("Inspection Rule Configuration\n")
+	for _, name := range f.order {
+		c.Printf(" Inspection name %s\n    %s\n", name, f.rules[name].line())
+	}
+}
+
+// showInterfaces is `show ip inspect interfaces`.
+func (f *Feature) showInterfaces(c *ios.Context) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.iface) == 0 {
+		return
+	}
+	c.Printf("Interface Configuration\n")
+	var names []string
+	if f.r != nil {
+		for _, i := range f.r.Interfaces() {
+			if f.iface[i.Name()] != nil {
+				names = append(names, i.Name())
+			}
+		}
+	} else {
+		for n := range f.iface {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+	}
+	for _, ifname := range names {
+		b := f.iface[ifname]
+		c.Printf(" Interface %s\n", ifname)
+		f.showRule(c, "Inbound", b.in)
+		f.showRule(c, "Outgoing", b.out)
+		aclIn, aclOut := "not set", "not set"
+		if f.acls != nil {
+			for _, l := range f.acls.InterfaceConfigLines(ifname) {
+				if w := strings.Fields(l); len(w) == 4 && w[1] == "access-group" {
+					if w[3] == "in" {
+						aclIn = w[2]
+					} else {
+						aclOut = w[2]
+					}
+				}
+			}
+		}
+		c.Printf("  Inbound access list is %s\n", aclIn)
+		c.Printf("  Outgoing access list is %s\n", aclOut)
+	}
+}
+
+func (f *Feature) showRule(c *ios.Context, dir, name string) {
+	if name == "" {
+		c.Printf("  %s inspection rule is not set\n", dir)
+		return
+	}
+	c.Printf("  %s inspection rule is %s\n", dir, name)
+	if r := f.rules[name]; r != nil {
+		c.Printf("    %s\n", r.line())
+	}
+}
+
+// showSessions is `show ip inspect sessions`.
+func (f *Feature) showSessions(c *ios.Context) {
+	var open, opening []Session
+	for _, s := range f.In.Sessions() {
+		if s.Established {
+			open = append(open, s)
+		} else {
+			opening = append(opening, s)
+		}
+	}
+	for _, sec := range []struct {
+		title, state string
+		list         []Session
+	}{{"Established Sessions", "SIS_OPEN", open}, {"Half-open Sessions", "SIS_OPENING", opening}} {
+		if len(sec.list) == 0 {
+			continue
+		}
+		c.Printf("%s\n", sec.title)
+		for _, s := range sec.list {
+			c.Printf(" Session %X (%s)=>(%s) %s %s\n", s.ID, s.Initiator, s.Responder, s.Protocol, sec.state)
+		}
+	}
+}
