@@ -192,6 +192,8 @@ func (f *Feature) installCLI() {
 			Help: h(ios.HelpNo, ios.HelpConfigIP, helpInspect, helpName, helpRuleName, helpFTP), Run: f.cmdNoRule},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] ip inspect WORD$name <in|out>",
 			Help: h(ios.HelpIfIP, helpIfInspect, helpRuleName, helpIn, helpOut), Run: f.cmdInterface},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect sessions detail",
+			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection sessions", "Show detailed inspection session information"), Run: f.cmdShowDetail},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect <config|interfaces|sessions|all>",
 			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection configuration", "Inspection interfaces", "Inspection sessions", "Inspection all available information"), Run: f.cmdShow},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect name WORD$name",

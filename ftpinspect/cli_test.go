@@ -164,6 +164,7 @@ debug ip inspect ftp-tokens
 	}
 	l.run(`
 show ip inspect sessions
+show ip inspect sessions detail
 undebug ip inspect ftp-cmd
 no debug ip inspect ftp-tokens
 show logging | include CBAC

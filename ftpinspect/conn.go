@@ -41,13 +41,14 @@ type conn struct {
 
 	holes []*expectation // pending pinholes, oldest first (cap = per-connection cap)
 
-	expires int64
-	idle    time.Duration
-	created int64
-	id      uint32
-	inspect bool // pinholes (CBAC); otherwise NAT payload fixup only
-	fin     [2]bool
-	text    [maxNumbersLen]byte // replacement text scratch
+	expires   int64
+	idle      time.Duration
+	created   int64
+	lastHeard int64
+	id        uint32
+	inspect   bool // pinholes (CBAC); otherwise NAT payload fixup only
+	fin       [2]bool
+	text      [maxNumbersLen]byte // replacement text scratch
 }
 
 func (c *conn) flow(dir int) Flow {

@@ -66,6 +66,7 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 		in.auditConn(c, true)
 	}
 	c.expires = now + int64(c.idle)
+	c.lastHeard = now
 	h, other := &c.h[dir], &c.h[1-dir]
 
 	payload := buf[p.PayloadOff:p.TotalLen]

@@ -54,14 +54,15 @@ func (x *expectation) keys() (g, l holeKey, gl, lg holeKey) {
 // dataFlow is a data connection that used a pinhole: later packets of it
 // (both directions, both views) are related to the control connection.
 type dataFlow struct {
-	keys    [4]dataKey
-	nkeys   int
-	expires int64
-	fin     uint8 // bit 0: FIN from the connecting side, bit 1: from the other
-	kind    Kind
-	created int64
-	id      uint32
-	bytes   [2]uint64 // payload bytes from the opener, from the other side
+	keys      [4]dataKey
+	nkeys     int
+	expires   int64
+	fin       uint8 // bit 0: FIN from the connecting side, bit 1: from the other
+	kind      Kind
+	created   int64
+	lastHeard int64
+	id        uint32
+	bytes     [2]uint64 // payload bytes from the opener, from the other side
 }
 
 // expectTable holds the pinholes and the data flows that used them. It is

@@ -20,6 +20,7 @@ func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
 			in.removeData(d)
 		} else {
 			d.expires = now + int64(in.cfg.DataIdle)
+			d.lastHeard = now
 			if opener {
 				d.bytes[0] += uint64(p.TotalLen - p.PayloadOff)
 			} else {
@@ -57,7 +58,7 @@ func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
 	}
 	if in.exp.ndata < maxDataFlows(in.cfg.MaxPinholes) {
 		d := in.exp.addData(x, src, dst, now+int64(in.cfg.DataIdle))
-		d.created, d.id = now, in.newID()
+		d.created, d.lastHeard, d.id = now, now, in.newID()
 		in.active.Add(1)
 		in.auditData(d, true)
 	} else {

@@ -15,7 +15,9 @@ type Session struct {
 	Initiator, Responder netip.AddrPort
 	Protocol             string // "ftp" or "ftp-data"
 	Established          bool   // SIS_OPEN; else SIS_OPENING
-	Created              time.Time
+	Created, LastHeard   time.Time
+	// Bytes each side sent.
+	InitiatorBytes, ResponderBytes uint64
 }
 
 // Sessions returns the inspected connections (control connections that
@@ -30,7 +32,9 @@ func (in *Inspector) Sessions() []Session {
 			continue
 		}
 		out = append(out, Session{ID: c.id, Initiator: c.key.cli.addrPort(), Responder: c.key.srv.addrPort(),
-			Protocol: "ftp", Established: c.h[dirClient].synced && c.h[dirServer].synced, Created: time.Unix(0, c.created)})
+			Protocol: "ftp", Established: c.h[dirClient].synced && c.h[dirServer].synced,
+			Created: time.Unix(0, c.created), LastHeard: time.Unix(0, c.lastHeard),
+			InitiatorBytes: c.h[dirClient].sent(), ResponderBytes: c.h[dirServer].sent()})
 	}
 	seen := map[*dataFlow]bool{}
 	for _, d := range in.exp.data {
@@ -43,7 +47,8 @@ func (in *Inspector) Sessions() []Session {
 			k = d.keys[1] // the inside view, as IOS lists it
 		}
 		out = append(out, Session{ID: d.id, Initiator: k.src.addrPort(), Responder: k.dst.addrPort(),
-			Protocol: "ftp-data", Established: true, Created: time.Unix(0, d.created)})
+			Protocol: "ftp-data", Established: true, Created: time.Unix(0, d.created),
+			LastHeard: time.Unix(0, d.lastHeard), InitiatorBytes: d.bytes[0], ResponderBytes: d.bytes[1]})
 	}
 	slices.SortFunc(out, func(a, b Session) int { return int(int64(a.ID) - int64(b.ID)) })
 	return out

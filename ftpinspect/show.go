@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"natlab/ios"
 )
@@ -127,8 +128,24 @@ func (f *Feature) showRule(c *ios.Context, dir, name string) {
 	}
 }
 
+func (f *Feature) cmdShowDetail(c *ios.Context, a ios.Args) error {
+	f.showSessionsDetail(c, true)
+	return nil
+}
+
 // showSessions is `show ip inspect sessions`.
-func (f *Feature) showSessions(c *ios.Context) {
+func (f *Feature) showSessions(c *ios.Context) { f.showSessionsDetail(c, false) }
+
+// hms renders a duration as IOS uptime fields, hh:mm:ss.
+func hms(d time.Duration) string {
+	s := int(d.Seconds())
+	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+}
+
+// showSessionsDetail is `show ip inspect sessions [detail]`; detail adds
+// the ages and the bytes each side sent (ios-cli.md §4.13).
+func (f *Feature) showSessionsDetail(c *ios.Context, detail bool) {
+	now := f.In.cfg.Clock()
 	var open, opening []Session
 	for _, s := range f.In.Sessions() {
 		if s.Established {
@@ -147,6 +164,10 @@ func (f *Feature) showSessions(c *ios.Context) {
 		c.Printf("%s\n", sec.title)
 		for _, s := range sec.list {
 			c.Printf(" Session %X (%s)=>(%s) %s %s\n", s.ID, s.Initiator, s.Responder, s.Protocol, sec.state)
+			if detail {
+				c.Printf("  Created %s, Last heard %s\n", hms(now.Sub(s.Created)), hms(now.Sub(s.LastHeard)))
+				c.Printf("  Bytes sent (initiator:responder) [%d:%d]\n", s.InitiatorBytes, s.ResponderBytes)
+			}
 		}
 	}
 }
