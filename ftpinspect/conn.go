@@ -125,7 +125,7 @@ func (c *conn) candidate(dir int, prefix []byte) bool {
 
 // complete implements lineHandler: command/reply pairing, validation,
 // NAT mapping, pinholes and the rewrite.
-func (c *conn) complete(dir int, line []byte, seq uint32, held bool, holdOff int) (int, int, []byte, bool) {
+func (c *conn) complete(dir int, line []byte, seq uint32, held bool, holdOff int) (int, int, []byte, *expectation, bool) {
 	in := c.in
 	if dir == dirClient {
 		v := verbOf(line)
@@ -135,18 +135,18 @@ func (c *conn) complete(dir int, line []byte, seq uint32, held bool, holdOff int
 		}
 		switch v {
 		case verbNone:
-			return 0, 0, nil, false
+			return 0, 0, nil, nil, false
 		case verbPORT, verbEPRT:
 			a, err := Parse(line, true)
 			if err != nil {
 				in.stats.Malformed++
 				in.event(c, Event{Kind: EvMalformed, What: v.String(), Err: err})
 				c.push(v, nil)
-				return 0, 0, nil, false
+				return 0, 0, nil, nil, false
 			}
 			s, e, text, hole, ok := c.announce(dir, a, held)
 			c.push(v, hole)
-			return s, e, text, ok
+			return s, e, text, hole, ok
 		case verbREIN:
 			for c.ncmd > 0 {
 				c.pop()
@@ -155,27 +155,27 @@ func (c *conn) complete(dir int, line []byte, seq uint32, held bool, holdOff int
 			in.event(c, Event{Kind: EvUnsupported, What: v.String()})
 		}
 		c.push(v, nil)
-		return 0, 0, nil, false
+		return 0, 0, nil, nil, false
 	}
 
 	code, final := replyCode(line)
 	if c.multi != 0 {
 		if !final || code != c.multi {
-			return 0, 0, nil, false // inside a multi-line reply: text only
+			return 0, 0, nil, nil, false // inside a multi-line reply: text only
 		}
 		c.multi = 0
 	} else if code != 0 && !final {
 		c.multi = code
-		return 0, 0, nil, false
+		return 0, 0, nil, nil, false
 	}
 	if code == 0 {
 		if v := verbOf(line); v == verbPORT || v == verbEPRT {
 			in.event(c, Event{Kind: EvSpoofedCommand, What: v.String()})
 		}
-		return 0, 0, nil, false
+		return 0, 0, nil, nil, false
 	}
 	if code < 200 {
-		return 0, 0, nil, false // preliminary: the command is still pending
+		return 0, 0, nil, nil, false // preliminary: the command is still pending
 	}
 	cmd := c.pop()
 	switch {
@@ -188,16 +188,15 @@ func (c *conn) complete(dir int, line []byte, seq uint32, held bool, holdOff int
 		if cmd.v != want {
 			in.stats.Unpaired++
 			in.event(c, Event{Kind: EvUnpairedReply, What: string(line[:3])})
-			return 0, 0, nil, false
+			return 0, 0, nil, nil, false
 		}
 		a, err := Parse(line, false)
 		if err != nil {
 			in.stats.Malformed++
 			in.event(c, Event{Kind: EvMalformed, What: string(line[:3]), Err: err})
-			return 0, 0, nil, false
+			return 0, 0, nil, nil, false
 		}
-		s, e, text, _, ok := c.announce(dir, a, held)
-		return s, e, text, ok
+		return c.announce(dir, a, held)
 	case code == 234 && cmd.v == verbAUTH:
 		c.tls = true
 		c.h[dirServer].enterTLS()
@@ -208,7 +207,7 @@ func (c *conn) complete(dir int, line []byte, seq uint32, held bool, holdOff int
 		// nothing will connect, so close the pinhole now.
 		in.removeHole(cmd.hole)
 	}
-	return 0, 0, nil, false
+	return 0, 0, nil, nil, false
 }
 
 // announce validates a parsed endpoint, maps it through NAT, opens its
@@ -279,7 +278,7 @@ func (c *conn) announce(dir int, a Announcement, held bool) (int, int, []byte, *
 	}
 	x := in.newExpectation()
 	*x = expectation{
-		owner: c, kind: a.Kind,
+		owner: c, kind: a.Kind, gen: x.gen,
 		peerL: peer.As4(), peerG: peerG.As4(),
 		local: epOf(local), global: epOf(global),
 		mapped: translated, m: m,

@@ -83,6 +83,7 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 	room := min(len(buf), max(in.cfg.MaxPacket, n)) - p.PayloadOff
 	fin := flags&flagFIN != 0
 	r := h.segment(seq, payload, fin, in.scratch[:0], room, c, dir)
+	in.refreshTouched(&h.adj, now)
 	if r.drop {
 		in.stats.OutOfOrder++
 		return Result{Len: n, Drop: true}

@@ -41,6 +41,8 @@ type expectation struct {
 	created int64
 	mapped  bool        // NAT holds a mapping to give back if unused
 	m       DataMapping // the NAT request, for UnmapData
+	gen     uint32      // changes each time the struct is reused
+	live    bool        // in the table
 }
 
 func (x *expectation) keys() (g, l holeKey, gl, lg holeKey) {
@@ -96,6 +98,7 @@ func (t *expectTable) insert(x *expectation) {
 	for _, k := range [...]holeKey{g, l, gl, lg} {
 		t.holes[k] = x
 	}
+	x.live = true
 	t.n++
 }
 
@@ -110,6 +113,7 @@ func (t *expectTable) remove(x *expectation) {
 		}
 	}
 	if found {
+		x.live = false
 		t.n--
 		if x.owner != nil {
 			x.owner.dropHole(x)

@@ -129,6 +129,7 @@ type Inspector struct {
 	active  atomic.Int32   // pinholes + data flows, for the lock-free fast path
 	free    []*expectation // recycled pinholes: the rewrite path allocates nothing
 	policy  Policy
+	gen     uint32 // pinhole generations
 	service func(server netip.AddrPort) bool
 	nextID  uint32 // session numbers for show ip inspect sessions
 

@@ -158,16 +158,32 @@ func (in *Inspector) removeHole(x *expectation) {
 // maxFreeExpectations bounds the recycled pinholes kept for reuse.
 const maxFreeExpectations = 256
 
-// newExpectation returns a zeroed pinhole, recycled when possible.
+// newExpectation returns a zeroed pinhole, recycled when possible, with a
+// new generation.
 func (in *Inspector) newExpectation() *expectation {
+	in.gen++
 	if n := len(in.free); n > 0 {
 		x := in.free[n-1]
 		in.free[n-1] = nil
 		in.free = in.free[:n-1]
-		*x = expectation{}
+		*x = expectation{gen: in.gen}
 		return x
 	}
-	return &expectation{}
+	return &expectation{gen: in.gen}
+}
+
+// refreshTouched restarts the timers of the pinholes whose rewritten lines
+// the sender just retransmitted (nf_conntrack_expect refreshes a
+// re-registered expectation the same way).
+func (in *Inspector) refreshTouched(a *seqAdj, now int64) {
+	for i := 0; i < a.ntouched; i++ {
+		e := a.touched[i]
+		if x := e.hole; x != nil && x.gen == e.gen && x.live {
+			x.expires = now + int64(in.cfg.PinholeTimeout)
+		}
+		a.touched[i] = nil
+	}
+	a.ntouched = 0
 }
 
 func (in *Inspector) removeData(d *dataFlow) {

@@ -276,3 +276,21 @@ func TestAuditTrail(t *testing.T) {
 		t.Errorf("audit trail\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// §9 case 27: a retransmission of the rewritten line refreshes its
+// pinhole (without a second one).
+func TestRetransmissionRefreshesPinhole(t *testing.T) {
+	h := newHarness(t, Config{PinholeTimeout: 300 * time.Second}, cliC, srvR, newFakeNAT())
+	h.open()
+	line := "PORT 10,0,0,10,195,80\r\n"
+	h.data(0, 0, line)
+	h.now = h.now.Add(200 * time.Second)
+	h.data(0, 0, line)
+	h.now = h.now.Add(200 * time.Second)
+	if !h.in.Expected(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
+		t.Error("pinhole not refreshed by the retransmission")
+	}
+	if s := h.in.Stats(); s.PinholesOpened != 1 {
+		t.Errorf("stats %+v", s)
+	}
+}

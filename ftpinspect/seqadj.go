@@ -11,6 +11,10 @@ type edit struct {
 	nlen  uint8
 	text  [maxNumbersLen]byte
 	after int32 // cumulative length change for bytes after this edit
+	// hole is the pinhole the rewritten line opened, valid while its
+	// generation is still gen (pinholes are recycled).
+	hole *expectation
+	gen  uint32
 }
 
 func (e *edit) end() uint32 { return e.seq + uint32(e.olen) }
@@ -32,6 +36,10 @@ type seqAdj struct {
 	// base is the length change of the edits already pruned (acknowledged);
 	// it applies to every byte after them.
 	base int32
+	// touched lists the edits the last image rebuilt (retransmissions),
+	// whose pinholes the caller refreshes.
+	touched  [maxEdits]*edit
+	ntouched int
 }
 
 // Serial-number comparisons (RFC 1982) for 32-bit sequence numbers.
@@ -115,6 +123,9 @@ func (s *seqAdj) prune(ack uint32) {
 	}
 	s.base = s.edits[k-1].after
 	copy(s.edits[:], s.edits[k:s.n])
+	for i := s.n - k; i < s.n; i++ {
+		s.edits[i] = edit{} // no stale pinhole pointers
+	}
 	s.n -= k
 }
 
@@ -141,6 +152,10 @@ func (s *seqAdj) image(dst []byte, start uint32, p []byte) ([]byte, uint32) {
 			dst = append(dst, p[pos-start:e.seq-start]...)
 		}
 		dst = append(dst, e.text[:e.nlen]...)
+		if e.hole != nil && s.ntouched < len(s.touched) {
+			s.touched[s.ntouched] = e
+			s.ntouched++
+		}
 		pos = e.end()
 	}
 	if seqLT(pos, end) {

@@ -19,7 +19,9 @@ type lineHandler interface {
 	// at original sequence number seq. held says whether a rewrite is
 	// still possible: the line's numbers were held back (from
 	// line[holdOff]) and the edit list has room. It returns the replacement of line[start:end], or ok=false.
-	complete(dir int, line []byte, seq uint32, held bool, holdOff int) (start, end int, text []byte, ok bool)
+	// hole is the pinhole the line opened (a retransmission of the
+	// rewritten line refreshes it).
+	complete(dir int, line []byte, seq uint32, held bool, holdOff int) (start, end int, text []byte, hole *expectation, ok bool)
 }
 
 // streamMode says how a direction's bytes are read.
@@ -322,12 +324,16 @@ func (h *half) endLine(out []byte, lh lineHandler, dir int) []byte {
 		}
 		// A rewrite needs the numbers held back and a free edit slot.
 		rewritable := h.holding && h.adj.n < maxEdits
-		start, end, text, ok := lh.complete(dir, line, h.lineSeq, rewritable, h.holdOff)
+		start, end, text, hole, ok := lh.complete(dir, line, h.lineSeq, rewritable, h.holdOff)
 		if h.holding {
 			held := h.line[h.holdOff:h.lineLen]
 			if ok && rewritable && start >= h.holdOff && end >= start && end <= len(line) &&
 				!bytes.Equal(line[start:end], text) {
 				h.adj.add(h.lineSeq+uint32(start), end-start, text)
+				if hole != nil {
+					e := &h.adj.edits[h.adj.n-1]
+					e.hole, e.gen = hole, hole.gen
+				}
 				out = append(out, h.line[h.holdOff:start]...)
 				out = append(out, text...)
 				out = append(out, h.line[end:h.lineLen]...)
