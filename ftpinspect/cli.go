@@ -26,8 +26,9 @@ type Feature struct {
 	stop chan struct{}
 
 	mu    sync.Mutex
-	rules map[string]*rule // by name
-	order []string         // rule names in configuration order
+	rules map[string]*ruleSet // by name
+	order []string            // rule names in configuration order
+	cb    cbac
 	iface map[string]*ifInspect
 	svc   []service // ip nat service ... ftp, in configuration order
 }
@@ -38,16 +39,30 @@ type service struct {
 	port uint16
 }
 
-// rule is `ip inspect name NAME ftp ...`.
+// rule is one `ip inspect name NAME PROTOCOL ...` line.
 type rule struct {
+	proto        string // ftp, tcp, udp, icmp
 	alert, audit bool
 	timeout      int // seconds
 }
 
+// ruleSet is the rules of one inspection name, in configuration order.
+type ruleSet struct{ protos []*rule }
+
+func (s *ruleSet) get(proto string) *rule {
+	for _, r := range s.protos {
+		if r.proto == proto {
+			return r
+		}
+	}
+	return nil
+}
+
+// defaultTimeouts are the per-protocol idle timeouts IOS shows.
+var defaultTimeouts = map[string]int{"ftp": 3600, "tcp": 3600, "udp": 30, "icmp": 10}
+
 // ifInspect is `ip inspect NAME in|out` on one interface.
 type ifInspect struct{ in, out string }
-
-const defaultFTPTimeout = 3600
 
 const (
 	helpInspect     = "Context-based Access Control Engine"
@@ -57,6 +72,9 @@ const (
 	helpName        = "Specify an inspection rule"
 	helpRuleName    = "Inspection rule name"
 	helpFTP         = "File Transfer Protocol"
+	helpICMP        = "ICMP Protocol"
+	helpTCP         = "Transmission Control Protocol"
+	helpUDP         = "User Datagram Protocol"
 	helpAlert       = "Turn on/off alert"
 	helpAudit       = "Turn on/off audit trail"
 	helpOn          = "Turn on"
@@ -91,9 +109,10 @@ func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feat
 	if e.Clock != nil {
 		cfg.Clock = e.Clock
 	}
-	f := &Feature{e: e, r: r, acls: acls, rules: map[string]*rule{}, iface: map[string]*ifInspect{}}
+	f := &Feature{e: e, r: r, acls: acls, rules: map[string]*ruleSet{}, iface: map[string]*ifInspect{}}
+	f.cb.init()
 	cfg.Log = f.log
-	cfg.Audit = f.audit
+	cfg.Audit = f.engineAudit
 	if n != nil {
 		cfg.NAT = NATTranslator(n)
 	}
@@ -102,16 +121,20 @@ func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feat
 	f.In.SetServiceFilter(f.isFTPService)
 	if r != nil {
 		f.In.Attach(r)
+		f.attachCBAC(r)
 	}
 	f.installCLI()
 	e.AddConfigSection(ios.OrderInspect, f.renderConfig)
 	e.AddConfigSection(ios.OrderNAT+5, f.renderServices)
 	f.stop = make(chan struct{})
 	go f.In.Run(time.Second, f.stop)
+	go f.cb.run(time.Second, f.stop)
 	return f
 }
 
-// Close stops the expiry timer.
+func (f *Feature) cfgClock() func() time.Time { return f.In.cfg.Clock }
+
+// Close stops the expiry timers.
 func (f *Feature) Close() {
 	if f.stop != nil {
 		close(f.stop)
@@ -122,8 +145,10 @@ func (f *Feature) Close() {
 func (f *Feature) log(ev Event) {
 	f.mu.Lock()
 	alert := false
-	for _, r := range f.rules {
-		alert = alert || r.alert
+	for _, rs := range f.rules {
+		for _, r := range rs.protos {
+			alert = alert || r.alert
+		}
 	}
 	f.mu.Unlock()
 	if alert || ev.Kind == EvTLS {
@@ -131,12 +156,22 @@ func (f *Feature) log(ev Event) {
 	}
 }
 
+// engineAudit passes on the FTP engine's data sessions; its control
+// sessions are CBAC sessions too and are reported from there.
+func (f *Feature) engineAudit(ev SessionEvent) {
+	if ev.Session.Protocol != "ftp" {
+		f.audit(ev)
+	}
+}
+
 // audit logs session start and stop when a rule has audit-trail on.
 func (f *Feature) audit(ev SessionEvent) {
 	f.mu.Lock()
 	on := false
-	for _, r := range f.rules {
-		on = on || r.audit
+	for _, rs := range f.rules {
+		for _, r := range rs.protos {
+			on = on || r.audit
+		}
 	}
 	f.mu.Unlock()
 	if on {
@@ -164,8 +199,10 @@ func (f *Feature) policy(client, server netip.AddrPort, inIdx int) (bool, time.D
 		outName = rt.Interface
 	}
 	check := func(name string) (bool, time.Duration) {
-		if r := f.rules[name]; r != nil {
-			return true, time.Duration(r.timeout) * time.Second
+		if rs := f.rules[name]; rs != nil {
+			if r := rs.get("ftp"); r != nil {
+				return true, time.Duration(r.timeout) * time.Second
+			}
 		}
 		return false, 0
 	}
@@ -186,10 +223,10 @@ func (f *Feature) installCLI() {
 	h := func(s ...string) []string { return s }
 	ipInspect := h(ios.HelpConfigIP, helpInspect)
 	f.e.Install(
-		&ios.Command{Mode: ios.Config, Syntax: "ip inspect name WORD$name ftp [alert <on|off>$alert] [audit-trail <on|off>$audit] [timeout (5-43200)$secs]",
-			Help: append(ipInspect, helpName, helpRuleName, helpFTP, helpAlert, helpOn, helpOff, helpAudit, helpOn, helpOff, helpTimeout, helpTimeoutSecs), Run: f.cmdRule},
-		&ios.Command{Mode: ios.Config, Syntax: "no ip inspect name WORD$name [ftp]",
-			Help: h(ios.HelpNo, ios.HelpConfigIP, helpInspect, helpName, helpRuleName, helpFTP), Run: f.cmdNoRule},
+		&ios.Command{Mode: ios.Config, Syntax: "ip inspect name WORD$name <ftp|icmp|tcp|udp>$proto [alert <on|off>$alert] [audit-trail <on|off>$audit] [timeout (5-43200)$secs]",
+			Help: append(ipInspect, helpName, helpRuleName, helpFTP, helpICMP, helpTCP, helpUDP, helpAlert, helpOn, helpOff, helpAudit, helpOn, helpOff, helpTimeout, helpTimeoutSecs), Run: f.cmdRule},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip inspect name WORD$name [<ftp|icmp|tcp|udp>$proto]",
+			Help: h(ios.HelpNo, ios.HelpConfigIP, helpInspect, helpName, helpRuleName, helpFTP, helpICMP, helpTCP, helpUDP), Run: f.cmdNoRule},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] ip inspect WORD$name <in|out>",
 			Help: h(ios.HelpIfIP, helpIfInspect, helpRuleName, helpIn, helpOut), Run: f.cmdInterface},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect sessions detail",
@@ -282,17 +319,26 @@ func (f *Feature) renderServices(w io.Writer) {
 }
 
 func (f *Feature) cmdRule(c *ios.Context, a ios.Args) error {
-	r := &rule{alert: a.Str("alert") != "off", audit: a.Str("audit") == "on", timeout: defaultFTPTimeout}
+	proto := a.Str("proto")
+	r := &rule{proto: proto, alert: a.Str("alert") != "off", audit: a.Str("audit") == "on", timeout: defaultTimeouts[proto]}
 	if a.Has("secs") {
 		r.timeout = a.Int("secs")
 	}
 	name := a.Str("name")
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.rules[name] == nil {
+	rs := f.rules[name]
+	if rs == nil {
+		rs = &ruleSet{}
+		f.rules[name] = rs
 		f.order = append(f.order, name)
 	}
-	f.rules[name] = r
+	if old := rs.get(proto); old != nil {
+		*old = *r
+	} else {
+		rs.protos = append(rs.protos, r)
+	}
+	f.rebuildCBAC()
 	return nil
 }
 
@@ -300,8 +346,16 @@ func (f *Feature) cmdNoRule(c *ios.Context, a ios.Args) error {
 	name := a.Str("name")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if rs := f.rules[name]; rs != nil && a.Has("proto") {
+		rs.protos = slices.DeleteFunc(rs.protos, func(r *rule) bool { return r.proto == a.Str("proto") })
+		if len(rs.protos) > 0 {
+			f.rebuildCBAC()
+			return nil
+		}
+	}
 	delete(f.rules, name)
 	f.order = slices.DeleteFunc(f.order, func(s string) bool { return s == name })
+	f.rebuildCBAC()
 	return nil
 }
 
@@ -329,6 +383,7 @@ func (f *Feature) cmdInterface(c *ios.Context, a ios.Args) error {
 	if b.in == "" && b.out == "" {
 		delete(f.iface, ifname)
 	}
+	f.rebuildCBAC()
 	return nil
 }
 
@@ -377,17 +432,18 @@ func (f *Feature) renderConfig(w io.Writer) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, name := range f.order {
-		r := f.rules[name]
-		line := "ip inspect name " + name + " ftp"
-		if !r.alert {
-			line += " alert off"
+		for _, r := range f.rules[name].protos {
+			line := "ip inspect name " + name + " " + r.proto
+			if !r.alert {
+				line += " alert off"
+			}
+			if r.audit {
+				line += " audit-trail on"
+			}
+			if r.timeout != defaultTimeouts[r.proto] {
+				line += " timeout " + strconv.Itoa(r.timeout)
+			}
+			fmt.Fprintln(w, line)
 		}
-		if r.audit {
-			line += " audit-trail on"
-		}
-		if r.timeout != defaultFTPTimeout {
-			line += " timeout " + strconv.Itoa(r.timeout)
-		}
-		fmt.Fprintln(w, line)
 	}
 }

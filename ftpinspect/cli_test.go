@@ -3,6 +3,7 @@ package ftpinspect
 import (
 	"bytes"
 	"flag"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"natlab/acl"
 	"natlab/ios"
 	"natlab/nat"
+	"natlab/packet"
 	"natlab/port"
 	"natlab/router"
 )
@@ -211,4 +213,68 @@ show running-config | include service
 	if got := passive("21", "45001"); !strings.Contains(got, "192,168,2,10") {
 		t.Errorf("port 21 still inspected for a server with a service port: %q", got)
 	}
+}
+
+// Generic CBAC: `ip inspect name FW tcp|udp|icmp` out on the outside lets
+// the return traffic of inside-initiated sessions through an inbound ACL
+// that denies everything, and nothing else (ios-cli.md §8, T-KR-CBAC).
+func TestCBACSessions(t *testing.T) {
+	l := newCLILab(t)
+	l.run(strings.Replace(e5Config, " permit tcp any host 203.0.113.100 eq ftp\n permit tcp any any established\n", "", 1))
+	l.out.Reset()
+	l.run(`
+configure terminal
+ip inspect name FW tcp
+ip inspect name FW udp timeout 60
+ip inspect name FW icmp
+interface GigabitEthernet0/1
+ ip inspect FW out
+ end
+show ip inspect config
+show running-config | include inspect
+`)
+	lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
+	// TCP: the SYN-ACK returns, an unsolicited SYN does not.
+	lab.exchange(t, l.pc1, l.isp, "192.168.1.10:41000", "203.0.113.10:80", 1, 0, flagSYN, "")
+	if p, _ := lab.exchange(t, l.isp, l.pc1, "203.0.113.10:80", "203.0.113.1:41000", 9, 2, flagSYN|flagACK, ""); p == nil {
+		t.Fatal("TCP return traffic denied")
+	}
+	if !lab.refused(t, l.isp, l.pc1, "203.0.113.10:80", "203.0.113.1:41001") {
+		t.Error("unsolicited SYN passed")
+	}
+	if p, _ := lab.exchangeWait(t, l.isp, l.pc1, "203.0.113.10:80", "203.0.113.1:41002", 9, 2, flagACK, "", 150*time.Millisecond); p != nil {
+		t.Error("an ACK outside any session passed (the ACL has no established entry)")
+	}
+	for l.isp.TryRecv() != nil {
+	}
+	// UDP: the reply returns.
+	b := make([]byte, 256)
+	n := packet.BuildUDP(b, netip.MustParseAddr("192.168.1.10"), netip.MustParseAddr("203.0.113.10"), 5353, 53, 1, 64, 20, nil)
+	l.pc1.Inject(b[:n])
+	if l.isp.Recv(time.Second) == nil {
+		t.Fatal("UDP query lost")
+	}
+	n = packet.BuildUDP(b, netip.MustParseAddr("203.0.113.10"), netip.MustParseAddr("203.0.113.1"), 53, 5353, 2, 64, 40, nil)
+	l.isp.Inject(b[:n])
+	if l.pc1.Recv(time.Second) == nil {
+		t.Fatal("UDP reply denied")
+	}
+	// ICMP: the echo reply returns.
+	n = packet.BuildEcho(b, packet.ICMPEcho, netip.MustParseAddr("192.168.1.10"), netip.MustParseAddr("203.0.113.10"), 7, 1, 3, 64, 32, nil)
+	l.pc1.Inject(b[:n])
+	got := l.isp.Recv(time.Second)
+	if got == nil {
+		t.Fatal("echo request lost")
+	}
+	var p packet.Parsed
+	p.Decode(got)
+	n = packet.BuildEcho(b, packet.ICMPEchoReply, netip.MustParseAddr("203.0.113.10"), netip.MustParseAddr("203.0.113.1"), p.ICMPID, 1, 4, 64, 32, nil)
+	l.isp.Inject(b[:n])
+	if l.pc1.Recv(time.Second) == nil {
+		t.Fatal("echo reply denied")
+	}
+	l.run(`
+show ip inspect sessions
+`)
+	golden(t, "cbac", l.out.String())
 }

@@ -17,7 +17,14 @@ func onOff(b bool) string {
 }
 
 func (r *rule) line() string {
-	return fmt.Sprintf("ftp alert is %s audit-trail is %s timeout %d", onOff(r.alert), onOff(r.audit), r.timeout)
+	return fmt.Sprintf("%s alert is %s audit-trail is %s timeout %d", r.proto, onOff(r.alert), onOff(r.audit), r.timeout)
+}
+
+// printRules writes a rule set's protocol lines at indent.
+func (rs *ruleSet) print(c *ios.Context, indent string) {
+	for _, r := range rs.protos {
+		c.Printf("%s%s\n", indent, r.line())
+	}
 }
 
 func (f *Feature) cmdShow(c *ios.Context, a ios.Args) error {
@@ -39,8 +46,9 @@ func (f *Feature) cmdShow(c *ios.Context, a ios.Args) error {
 func (f *Feature) cmdShowName(c *ios.Context, a ios.Args) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if r := f.rules[a.Str("name")]; r != nil {
-		c.Printf(" Inspection name %s\n    %s\n", a.Str("name"), r.line())
+	if rs := f.rules[a.Str("name")]; rs != nil {
+		c.Printf(" Inspection name %s\n", a.Str("name"))
+		rs.print(c, "    ")
 	}
 	return nil
 }
@@ -51,9 +59,11 @@ func (f *Feature) showConfig(c *ios.Context) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	audit := "disabled"
-	for _, r := range f.rules {
-		if r.audit {
-			audit = "enabled"
+	for _, rs := range f.rules {
+		for _, r := range rs.protos {
+			if r.audit {
+				audit = "enabled"
+			}
 		}
 	}
 	c.Printf("Session audit trail is %s\n", audit)
@@ -70,7 +80,8 @@ func (f *Feature) showConfig(c *ios.Context) {
 	}
 	c.Printf("Inspection Rule Configuration\n")
 	for _, name := range f.order {
-		c.Printf(" Inspection name %s\n    %s\n", name, f.rules[name].line())
+		c.Printf(" Inspection name %s\n", name)
+		f.rules[name].print(c, "    ")
 	}
 }
 
@@ -123,8 +134,8 @@ func (f *Feature) showRule(c *ios.Context, dir, name string) {
 		return
 	}
 	c.Printf("  %s inspection rule is %s\n", dir, name)
-	if r := f.rules[name]; r != nil {
-		c.Printf("    %s\n", r.line())
+	if rs := f.rules[name]; rs != nil {
+		rs.print(c, "    ")
 	}
 }
 
@@ -147,7 +158,15 @@ func hms(d time.Duration) string {
 func (f *Feature) showSessionsDetail(c *ios.Context, detail bool) {
 	now := f.In.cfg.Clock()
 	var open, opening []Session
+	all := f.cb.list()
 	for _, s := range f.In.Sessions() {
+		// Control connections are listed from the CBAC sessions.
+		if s.Protocol != "ftp" || f.r == nil {
+			all = append(all, s)
+		}
+	}
+	slices.SortFunc(all, func(a, b Session) int { return a.Created.Compare(b.Created)*2 + cmpID(a.ID, b.ID) })
+	for _, s := range all {
 		if s.Established {
 			open = append(open, s)
 		} else {
@@ -170,4 +189,14 @@ func (f *Feature) showSessionsDetail(c *ios.Context, detail bool) {
 			}
 		}
 	}
+}
+
+func cmpID(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

@@ -1,0 +1,333 @@
+package ftpinspect
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"natlab/acl"
+	"natlab/packet"
+	"natlab/router"
+)
+
+// CBAC's generic session state: `ip inspect name NAME tcp|udp|icmp` (and
+// the control connection of an `ftp` rule) applied with `ip inspect NAME
+// in|out`. A session starts with a packet that enters an interface with an
+// inbound rule or leaves one with an outbound rule (a TCP SYN, any UDP
+// datagram, an ICMP echo or timestamp request); its return traffic is then
+// let through the interface ACLs, as IOS adds temporary entries at the top
+// of the inbound ACL.
+//
+// Sessions are created at HookInspect, after NAT, and keyed as the packet
+// is there; return traffic is matched at HookInput, before NAT and the
+// input ACL, where it appears as that key reversed (for a session from the
+// inside, the global view on both sides of the outside interface).
+
+// Hook orders of the generic session state.
+const (
+	HookOrderSessionCreate = 100 // HookInspect
+	HookOrderSessionReturn = 40  // HookInput, before the input ACL (100)
+)
+
+// synWait is how long a TCP session may stay half-open, finWait how long
+// it lingers after both FINs (IOS defaults: 30 s, 5 s).
+const (
+	synWait = 30 * time.Second
+	finWait = 5 * time.Second
+)
+
+type cbacKey struct {
+	src, dst     [4]byte
+	sport, dport uint16
+	proto        uint8
+}
+
+func (k cbacKey) reverse() cbacKey {
+	return cbacKey{src: k.dst, dst: k.src, sport: k.dport, dport: k.sport, proto: k.proto}
+}
+
+type cbacSession struct {
+	key      cbacKey
+	proto    string // ftp, tcp, udp, icmp
+	icmpType uint8
+	id       uint32
+	created  int64
+	last     int64
+	expires  int64
+	idle     time.Duration // the rule's timeout (TCP: once open)
+	open     bool          // the responder has answered (SIS_OPEN)
+	fin      uint8         // bit 0 initiator, bit 1 responder
+	bytes    [2]uint64
+}
+
+// cbacSnap is the compiled interface rules: by interface index, the rule
+// set applied inbound and outbound. Immutable once stored.
+type cbacSnap struct {
+	in, out map[int]*ruleSet
+}
+
+type cbac struct {
+	mu       sync.Mutex
+	sessions map[cbacKey]*cbacSession
+	count    atomic.Int32
+	snap     atomic.Pointer[cbacSnap]
+	nextID   uint32
+	clock    func() time.Time
+	audit    func(SessionEvent)
+	isFTP    func(port uint16) bool
+}
+
+func (cb *cbac) init() {
+	cb.sessions = map[cbacKey]*cbacSession{}
+	cb.snap.Store(&cbacSnap{})
+}
+
+// rebuildCBAC compiles the interface rules for the packet path. Caller
+// holds f.mu.
+func (f *Feature) rebuildCBAC() {
+	s := &cbacSnap{in: map[int]*ruleSet{}, out: map[int]*ruleSet{}}
+	if f.r != nil {
+		for name, b := range f.iface {
+			i := f.r.Interface(name)
+			if i == nil {
+				continue
+			}
+			for _, d := range []struct {
+				rule string
+				m    map[int]*ruleSet
+			}{{b.in, s.in}, {b.out, s.out}} {
+				if rs := f.rules[d.rule]; d.rule != "" && rs != nil {
+					cp := &ruleSet{}
+					for _, r := range rs.protos {
+						rc := *r
+						cp.protos = append(cp.protos, &rc)
+					}
+					d.m[i.Index()] = cp
+				}
+			}
+		}
+	}
+	f.cb.snap.Store(s)
+}
+
+func (f *Feature) attachCBAC(r *router.Router) {
+	f.cb.clock = f.cfgClock()
+	f.cb.isFTP = f.In.isControlPort
+	f.cb.audit = f.audit
+	r.AddHook(router.HookInspect, HookOrderSessionCreate, router.HookFunc(f.cb.create))
+	r.AddHook(router.HookInput, HookOrderSessionReturn, router.HookFunc(f.cb.ret))
+}
+
+// keyOf is a packet's session key and whether it can start a session.
+func keyOf(p *packet.Parsed) (k cbacKey, starts bool, ok bool) {
+	if p.Frag == packet.LaterFragment {
+		return k, false, false
+	}
+	k = cbacKey{src: p.Src.As4(), dst: p.Dst.As4(), proto: uint8(p.IPProto)}
+	switch p.IPProto {
+	case packet.ProtoTCP:
+		k.sport, k.dport = p.SrcPort, p.DstPort
+		return k, p.TCPFlags&(flagSYN|flagACK|flagRST) == flagSYN, true
+	case packet.ProtoUDP:
+		k.sport, k.dport = p.SrcPort, p.DstPort
+		return k, true, true
+	case packet.ProtoICMP:
+		switch p.ICMPType {
+		case packet.ICMPEcho, packet.ICMPTimestamp:
+			k.sport = p.ICMPID
+			return k, true, true
+		case packet.ICMPEchoReply, packet.ICMPTimestampReply:
+			k.dport = p.ICMPID
+			return k, false, true
+		}
+	}
+	return k, false, false
+}
+
+// protoFor is the rule protocol that inspects a starting packet, or "".
+func (cb *cbac) protoFor(rs *ruleSet, p *packet.Parsed) *rule {
+	if rs == nil {
+		return nil
+	}
+	switch p.IPProto {
+	case packet.ProtoTCP:
+		if cb.isFTP != nil && cb.isFTP(p.DstPort) {
+			if r := rs.get("ftp"); r != nil {
+				return r
+			}
+		}
+		return rs.get("tcp")
+	case packet.ProtoUDP:
+		return rs.get("udp")
+	case packet.ProtoICMP:
+		return rs.get("icmp")
+	}
+	return nil
+}
+
+// create runs at HookInspect: it starts sessions and counts the
+// initiator's bytes.
+func (cb *cbac) create(p *router.Packet) router.Verdict {
+	if p.In == nil || p.Out == nil {
+		return router.Accept
+	}
+	snap := cb.snap.Load()
+	if cb.count.Load() == 0 && len(snap.in) == 0 && len(snap.out) == 0 {
+		return router.Accept
+	}
+	k, starts, ok := keyOf(&p.P)
+	if !ok {
+		return router.Accept
+	}
+	now := cb.clock().UnixNano()
+	cb.mu.Lock()
+	defer cb.mu.Unlock()
+	if s := cb.live(k, now); s != nil {
+		cb.update(s, &p.P, 0, now)
+		return router.Accept
+	}
+	if !starts || cb.live(k.reverse(), now) != nil {
+		return router.Accept
+	}
+	r := cb.protoFor(snap.in[p.In.Index()], &p.P)
+	if r == nil {
+		r = cb.protoFor(snap.out[p.Out.Index()], &p.P)
+	}
+	if r == nil {
+		return router.Accept
+	}
+	cb.nextID++
+	s := &cbacSession{key: k, proto: r.proto, icmpType: p.P.ICMPType, id: 0x66F90000 + cb.nextID*0x2B4,
+		created: now, idle: time.Duration(r.timeout) * time.Second}
+	cb.sessions[k] = s
+	cb.count.Add(1)
+	cb.update(s, &p.P, 0, now)
+	if cb.audit != nil {
+		cb.audit(cb.event(s, true))
+	}
+	return router.Accept
+}
+
+// ret runs at HookInput: return traffic of a session passes the ACLs.
+func (cb *cbac) ret(p *router.Packet) router.Verdict {
+	if cb.count.Load() == 0 {
+		return router.Accept
+	}
+	k, _, ok := keyOf(&p.P)
+	if !ok {
+		return router.Accept
+	}
+	now := cb.clock().UnixNano()
+	cb.mu.Lock()
+	defer cb.mu.Unlock()
+	if s := cb.live(k.reverse(), now); s != nil {
+		p.Mark |= acl.MarkPermit
+		cb.update(s, &p.P, 1, now)
+	}
+	return router.Accept
+}
+
+// live returns the session under k unless it expired (then removes it).
+// Caller holds cb.mu.
+func (cb *cbac) live(k cbacKey, now int64) *cbacSession {
+	s := cb.sessions[k]
+	if s != nil && s.expires <= now {
+		cb.remove(s)
+		return nil
+	}
+	return s
+}
+
+func (cb *cbac) remove(s *cbacSession) {
+	if cb.sessions[s.key] == s {
+		delete(cb.sessions, s.key)
+		cb.count.Add(-1)
+		if cb.audit != nil {
+			cb.audit(cb.event(s, false))
+		}
+	}
+}
+
+// update counts a packet of s from side (0 initiator, 1 responder) and
+// advances its state and timer.
+func (cb *cbac) update(s *cbacSession, p *packet.Parsed, side int, now int64) {
+	s.last = now
+	s.bytes[side] += uint64(p.TotalLen - p.PayloadOff)
+	if side == 1 {
+		s.open = true
+	}
+	if p.IPProto == packet.ProtoTCP {
+		switch {
+		case p.TCPFlags&flagRST != 0:
+			cb.remove(s)
+			return
+		case p.TCPFlags&flagFIN != 0:
+			s.fin |= 1 << side
+		}
+		if s.fin == 3 {
+			s.expires = now + int64(finWait)
+			return
+		}
+		if !s.open {
+			s.expires = now + int64(synWait)
+			return
+		}
+	}
+	s.expires = now + int64(s.idle)
+}
+
+func (cb *cbac) event(s *cbacSession, start bool) SessionEvent {
+	return SessionEvent{Start: start, Session: s.session(), InitiatorBytes: s.bytes[0], ResponderBytes: s.bytes[1]}
+}
+
+// session renders s for show and the audit trail (ICMP shows the type as
+// the initiator's port and 0 for the responder, as IOS does).
+func (s *cbacSession) session() Session {
+	ip, rp := s.key.sport, s.key.dport
+	if s.key.proto == uint8(packet.ProtoICMP) {
+		ip, rp = uint16(s.icmpType), 0
+	}
+	return Session{ID: s.id, Initiator: ep{s.key.src, ip}.addrPort(), Responder: ep{s.key.dst, rp}.addrPort(),
+		Protocol: s.proto, Established: s.open, Created: time.Unix(0, s.created), LastHeard: time.Unix(0, s.last),
+		InitiatorBytes: s.bytes[0], ResponderBytes: s.bytes[1]}
+}
+
+// list returns the live sessions.
+func (cb *cbac) list() []Session {
+	cb.mu.Lock()
+	defer cb.mu.Unlock()
+	now := cb.clock().UnixNano()
+	var out []Session
+	for _, s := range cb.sessions {
+		if s.expires > now {
+			out = append(out, s.session())
+		}
+	}
+	return out
+}
+
+func (cb *cbac) sweep() {
+	cb.mu.Lock()
+	defer cb.mu.Unlock()
+	now := cb.clock().UnixNano()
+	for _, s := range cb.sessions {
+		if s.expires <= now {
+			cb.remove(s)
+		}
+	}
+}
+
+func (cb *cbac) run(interval time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if cb.clock != nil {
+				cb.sweep()
+			}
+		}
+	}
+}
