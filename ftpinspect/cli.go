@@ -31,6 +31,19 @@ type Feature struct {
 	cb    cbac
 	iface map[string]*ifInspect
 	svc   []service // ip nat service ... ftp, in configuration order
+	// natPinholes: NAT's FTP fixup opens pinholes even without an
+	// inspection rule (Linux nf_conntrack_ftp's RELATED), not IOS.
+	natPinholes bool
+}
+
+// SetNATPinholes makes NAT's FTP fixup open pinholes for connections no
+// inspection rule covers, as Linux's FTP helper makes the data connection
+// RELATED: lab E5's "passive FTP to the server works" then holds without
+// `ip inspect`. Real IOS does not do this (off by default).
+func (f *Feature) SetNATPinholes(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.natPinholes = on
 }
 
 // service is `ip nat service list ACL ftp tcp port N`.
@@ -187,7 +200,7 @@ func (f *Feature) policy(client, server netip.AddrPort, inIdx int) (bool, time.D
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.r == nil {
-		return false, 0
+		return f.natPinholes, 0
 	}
 	var inName, outName string
 	for _, i := range f.r.Interfaces() {
@@ -216,7 +229,7 @@ func (f *Feature) policy(client, server netip.AddrPort, inIdx int) (bool, time.D
 			return true, d
 		}
 	}
-	return false, 0
+	return f.natPinholes, 0
 }
 
 func (f *Feature) installCLI() {

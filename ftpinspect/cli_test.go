@@ -278,3 +278,22 @@ show ip inspect sessions
 `)
 	golden(t, "cbac", l.out.String())
 }
+
+// SetNATPinholes: lab E5 as written (no ip inspect) passes passive FTP to
+// the server, as the Linux anchor does; without it (IOS) the ACL denies it.
+func TestNATPinholes(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		l := newCLILab(t)
+		l.f.SetNATPinholes(on)
+		l.run(e5Config)
+		lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
+		const cli, gsrv, srv = "203.0.113.10:45000", "203.0.113.100:21", "192.168.2.10:21"
+		lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, flagSYN, "")
+		lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, flagSYN|flagACK, "")
+		lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
+		lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+		if refused := lab.refused(t, l.isp, l.srv, "203.0.113.10:45001", "203.0.113.100:40000"); refused == on {
+			t.Errorf("NAT pinholes %v: data connection refused %v", on, refused)
+		}
+	}
+}
