@@ -178,3 +178,31 @@ func TestRouterPassiveFTP(t *testing.T) {
 		t.Fatal("unexpected data connection passed the ACL")
 	}
 }
+
+// §9 case 38, hairpin: pc1 reaches the server by its global address. The
+// two directions are in different views after NAT's hairpin step, so the
+// 227 is passed as the server sent it; its inside address is reachable
+// from pc1 directly, so passive mode works (README: known limits).
+func TestRouterHairpinPassive(t *testing.T) {
+	l := newRouterLab(t)
+	const pc1, gsrv = "192.168.1.10:40000", "203.0.113.100:21"
+	p, _ := l.exchange(t, l.pc1, l.srv, pc1, gsrv, 999, 0, flagSYN, "")
+	if p == nil {
+		t.Fatal("hairpin SYN lost")
+	}
+	gcli := netip.AddrPortFrom(p.Src, p.SrcPort).String()
+	if p, _ := l.exchange(t, l.srv, l.pc1, "192.168.2.10:21", gcli, 4999, 1000, flagSYN|flagACK, ""); p == nil {
+		t.Fatal("hairpin SYN-ACK lost")
+	}
+	l.exchange(t, l.pc1, l.srv, pc1, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
+	p, b := l.exchange(t, l.srv, l.pc1, "192.168.2.10:21", gcli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+	if p == nil {
+		t.Fatal("227 lost")
+	}
+	if got := string(b[p.PayloadOff:]); got != "227 Entering Passive Mode (192,168,2,10,156,64)\r\n" {
+		t.Errorf("pc1 received %q (the hairpin 227 is passed as sent)", got)
+	}
+	if p, _ := l.exchange(t, l.pc1, l.srv, "192.168.1.10:40001", "192.168.2.10:40000", 1, 0, flagSYN, ""); p == nil {
+		t.Fatal("data connection to the server's inside address refused")
+	}
+}
