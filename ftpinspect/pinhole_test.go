@@ -3,6 +3,7 @@ package ftpinspect
 import (
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -292,5 +293,30 @@ func TestRetransmissionRefreshesPinhole(t *testing.T) {
 	}
 	if s := h.in.Stats(); s.PinholesOpened != 1 {
 		t.Errorf("stats %+v", s)
+	}
+}
+
+// More unacknowledged rewrites than the edit list holds: the extra line
+// passes unrewritten and is logged; the stream stays consistent.
+func TestEditListFull(t *testing.T) {
+	h := newHarness(t, Config{MaxPinholesPerConn: 16, MaxPinholes: 64}, cliC, srvR, newFakeNAT())
+	h.open()
+	off := 0
+	for i := 0; i <= maxEdits; i++ {
+		l := "PORT 10,0,0,10,195," + strconv.Itoa(80+i) + "\r\n"
+		h.data(0, off, l)
+		off += len(l)
+	}
+	if !h.hasEvent(EvNotRewritable) {
+		t.Errorf("events %v", h.eventKinds())
+	}
+	got := h.rx[0].stream()
+	if n := strings.Count(got, "203,0,113,1"); n != maxEdits {
+		t.Errorf("%d lines rewritten, want %d:\n%s", n, maxEdits, got)
+	}
+	// Once acknowledged, rewriting resumes.
+	h.packet(1, 5000, h.acked(0), flagACK, nil, nil)
+	if out := h.data(0, off, "PORT 10,0,0,10,196,1\r\n"); !strings.Contains(string(out.payload), "203,0,113,1") {
+		t.Errorf("after the ACK: %q", out.payload)
 	}
 }

@@ -20,8 +20,9 @@ type edit struct {
 func (e *edit) end() uint32 { return e.seq + uint32(e.olen) }
 
 // maxEdits bounds the unacknowledged rewrites kept per direction. More than
-// this many rewritten lines in flight is not FTP; a segment that would add
-// one more is dropped until acknowledgments free a slot.
+// this many rewritten lines in flight is not FTP: a further line that
+// needs a rewrite passes unrewritten, opens no pinhole and is logged
+// (EvNotRewritable) until acknowledgments free a slot.
 const maxEdits = 8
 
 // seqAdj is the per-direction list of edits (in stream order) and the
