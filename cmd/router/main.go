@@ -26,6 +26,7 @@ import (
 
 	"natlab/acl"
 	"natlab/console"
+	"natlab/ftpinspect"
 	"natlab/ios"
 	"natlab/nat"
 	"natlab/port"
@@ -127,6 +128,7 @@ type device struct {
 	cli    *router.CLI
 	acls   *acl.ACLs
 	nat    *nat.NAT
+	ftp    *ftpinspect.Feature
 }
 
 // newDevice builds a router; clock is nil for the wall clock (tests pass a fixed one).
@@ -140,7 +142,9 @@ func newDevice(ifaces int, clock func() time.Time) *device {
 	d.acls = acl.Register(e, r)
 	d.nat = nat.Register(e, r, d.acls)
 	d.cli.AddInterfaceConfig(router.IfOrderAccessGroup, d.acls.InterfaceConfigLines)
+	d.ftp = ftpinspect.Register(e, r, d.nat, d.acls)
 	d.cli.AddInterfaceConfig(router.IfOrderNAT, d.nat.InterfaceConfigLines)
+	d.cli.AddInterfaceConfig(router.IfOrderInspect, d.ftp.InterfaceConfigLines)
 	d.cli.OnInterfaceRemoved(d.acls.RemoveInterface)
 	return d
 }
