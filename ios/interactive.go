@@ -46,6 +46,7 @@ func (s *Session) RunInteractive() {
 			}},
 		),
 		prompt.OptionCompletionWordSeparator(" "),
+		prompt.OptionParser(newKeyReader()),
 	)
 	s.SetPagerInput(os.Stdin)
 	defer s.SetPagerInput(nil)
