@@ -320,3 +320,36 @@ func TestEditListFull(t *testing.T) {
 		t.Errorf("after the ACK: %q", out.payload)
 	}
 }
+
+// TestThousandConnectionsLeaveNothing: 1,000 control connections each announce a data endpoint; once
+// the pinholes and the idle control connections time out, a sweep leaves no state and gives every NAT
+// data mapping back.
+func TestThousandConnectionsLeaveNothing(t *testing.T) {
+	nat := newFakeNAT()
+	first := newHarness(t, Config{PinholeTimeout: 300 * time.Second, ConnIdle: time.Hour}, cliC, srvR, nat)
+	for c := 0; c < 1000; c++ {
+		h := first
+		if c > 0 {
+			h = &harness{t: t, nat: nat, in: first.in, now: first.now, cli: netip.AddrPortFrom(addrC, uint16(20000+c)), srv: srvR,
+				isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
+		}
+		h.open()
+		h.data(0, 0, "PORT 10,0,0,10,"+itoa(100+c/256)+","+itoa(c%256)+"\r\n")
+	}
+	if s := first.in.Stats(); s.Conns != 1000 || s.Pinholes != 1000 {
+		t.Fatalf("after 1,000 announcements: %+v", s)
+	}
+	first.now = first.now.Add(301 * time.Second)
+	first.in.Sweep()
+	if s := first.in.Stats(); s.Pinholes != 0 || s.PinholesExpired != 1000 {
+		t.Fatalf("after the pinhole timeout: %+v", s)
+	}
+	first.now = first.now.Add(time.Hour)
+	first.in.Sweep()
+	if s := first.in.Stats(); s.Conns != 0 || s.Pinholes != 0 || s.DataFlows != 0 {
+		t.Fatalf("after the idle timeout: %+v", s)
+	}
+	if len(nat.unmapped) != 1000 {
+		t.Errorf("NAT data mappings given back: %d, want 1000", len(nat.unmapped))
+	}
+}
