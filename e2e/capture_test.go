@@ -1,0 +1,305 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// capture is tcpdump writing the FTP control packets of one interface in a namespace to a pcap file.
+type capture struct {
+	path   string
+	cmd    *exec.Cmd
+	done   chan struct{}
+	stderr *bytes.Buffer
+}
+
+// startCapture starts tcpdump on ns's eth0 for TCP port 21 and waits until it is listening.
+func startCapture(t *testing.T, ns string) *capture {
+	t.Helper()
+	c := &capture{path: filepath.Join(t.TempDir(), "outside.pcap"), done: make(chan struct{})}
+	c.cmd = exec.Command("ip", "netns", "exec", ns, "tcpdump", "-i", "eth0", "-n", "-U", "--immediate-mode", "-s", "0", "-w", c.path, "tcp port 21")
+	pr, pw := io.Pipe()
+	c.cmd.Stderr = pw
+	c.stderr = &bytes.Buffer{}
+	if err := c.cmd.Start(); err != nil {
+		t.Fatalf("tcpdump: %v", err)
+	}
+	t.Cleanup(c.stopNow)
+	listening := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(pr)
+		once := false
+		for sc.Scan() {
+			c.stderr.WriteString(sc.Text() + "\n")
+			if !once && strings.Contains(sc.Text(), "listening on") {
+				once = true
+				close(listening)
+			}
+		}
+	}()
+	go func() { _ = c.cmd.Wait(); pw.Close(); close(c.done) }()
+	select {
+	case <-listening:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("tcpdump in %s did not start listening", ns)
+	}
+	return c
+}
+
+func (c *capture) stopNow() {
+	select {
+	case <-c.done:
+	default:
+		_ = c.cmd.Process.Signal(syscall.SIGKILL)
+		<-c.done
+	}
+}
+
+// stop ends the capture (tcpdump flushes on SIGINT) and parses what it wrote.
+func (c *capture) stop(t *testing.T) *wire {
+	t.Helper()
+	time.Sleep(200 * time.Millisecond) // let the last segments reach the interface
+	_ = c.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-c.done:
+	case <-time.After(5 * time.Second):
+		c.stopNow()
+	}
+	b, err := os.ReadFile(c.path)
+	if err != nil {
+		t.Fatalf("reading the capture: %v (tcpdump: %s)", err, c.stderr.String())
+	}
+	w, err := parsePcap(b)
+	if err != nil {
+		t.Fatalf("parsing the capture: %v", err)
+	}
+	return w
+}
+
+// segment is one captured TCP segment with payload.
+type segment struct {
+	src, dst string // a.b.c.d:port
+	seq      uint32
+	syn      bool
+	payload  []byte
+}
+
+// wire is what a capture holds: the TCP segments in capture order.
+type wire struct{ segs []segment }
+
+func parsePcap(b []byte) (*wire, error) {
+	if len(b) < 24 {
+		return &wire{}, nil // tcpdump stopped before writing its header: nothing captured
+	}
+	var order binary.ByteOrder
+	switch binary.LittleEndian.Uint32(b) {
+	case 0xa1b2c3d4, 0xa1b23c4d:
+		order = binary.LittleEndian
+	case 0xd4c3b2a1, 0x4d3cb2a1:
+		order = binary.BigEndian
+	default:
+		return nil, fmt.Errorf("not a pcap file")
+	}
+	link := order.Uint32(b[20:]) & 0xffff
+	var hdr int
+	switch link {
+	case 1:
+		hdr = 14
+	case 12, 101, 228:
+		hdr = 0
+	case 113:
+		hdr = 16
+	case 276:
+		hdr = 20
+	default:
+		return nil, fmt.Errorf("link type %d", link)
+	}
+	w := &wire{}
+	for off := 24; off+16 <= len(b); {
+		n := int(order.Uint32(b[off+8:]))
+		off += 16
+		if off+n > len(b) {
+			break
+		}
+		pkt := b[off : off+n]
+		off += n
+		if len(pkt) < hdr+20 {
+			continue
+		}
+		if link == 1 && binary.BigEndian.Uint16(pkt[12:]) != 0x0800 {
+			continue
+		}
+		ip := pkt[hdr:]
+		if ip[0]>>4 != 4 || ip[9] != 6 {
+			continue
+		}
+		ihl := int(ip[0]&15) * 4
+		total := int(binary.BigEndian.Uint16(ip[2:]))
+		if total > len(ip) || ihl+20 > total {
+			continue
+		}
+		tcp := ip[ihl:total]
+		doff := int(tcp[12]>>4) * 4
+		if doff < 20 || doff > len(tcp) {
+			continue
+		}
+		w.segs = append(w.segs, segment{
+			src:     fmt.Sprintf("%d.%d.%d.%d:%d", ip[12], ip[13], ip[14], ip[15], binary.BigEndian.Uint16(tcp[0:])),
+			dst:     fmt.Sprintf("%d.%d.%d.%d:%d", ip[16], ip[17], ip[18], ip[19], binary.BigEndian.Uint16(tcp[2:])),
+			seq:     binary.BigEndian.Uint32(tcp[4:]),
+			syn:     tcp[13]&0x02 != 0,
+			payload: append([]byte(nil), tcp[doff:]...),
+		})
+	}
+	return w, nil
+}
+
+// stream is one direction of a TCP connection put back together by sequence number.
+type stream struct {
+	from, to  string
+	data      []byte
+	conflicts int // retransmitted bytes that differ from the bytes first seen at that position
+}
+
+// streams reassembles every direction of every connection in the capture.
+func (w *wire) streams() []*stream {
+	type key struct{ src, dst string }
+	base := map[key]uint32{}
+	var order []key
+	bytesAt := map[key]map[uint32]byte{}
+	st := map[key]*stream{}
+	for _, s := range w.segs {
+		k := key{s.src, s.dst}
+		if _, ok := base[k]; !ok {
+			if s.syn {
+				base[k] = s.seq + 1
+			} else {
+				base[k] = s.seq
+			}
+			order = append(order, k)
+			bytesAt[k] = map[uint32]byte{}
+			st[k] = &stream{from: s.src, to: s.dst}
+		}
+		if s.syn && len(s.payload) == 0 {
+			base[k] = s.seq + 1
+			continue
+		}
+		for i, c := range s.payload {
+			pos := s.seq + uint32(i) - base[k]
+			if old, seen := bytesAt[k][pos]; seen {
+				if old != c {
+					st[k].conflicts++
+				}
+				continue
+			}
+			bytesAt[k][pos] = c
+		}
+	}
+	var out []*stream
+	for _, k := range order {
+		m := bytesAt[k]
+		pos := make([]uint32, 0, len(m))
+		for p := range m {
+			pos = append(pos, p)
+		}
+		sort.Slice(pos, func(i, j int) bool { return pos[i] < pos[j] })
+		s := st[k]
+		for _, p := range pos {
+			if p > 1<<30 { // before the base: a segment from before the capture began
+				continue
+			}
+			s.data = append(s.data, m[p])
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// announcement is one data-connection announcement seen on the control channel.
+type announcement struct {
+	verb string // PORT, EPRT, 227, 229
+	addr string // dotted quad, empty for 229
+	port int
+	line string
+}
+
+var (
+	reQuad   = `(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`
+	rePORT   = regexp.MustCompile(`(?i)^PORT ` + reQuad)
+	re227    = regexp.MustCompile(`^227 .*?` + reQuad)
+	reEPRT   = regexp.MustCompile(`(?i)^EPRT (.)1(.)([0-9.]+)(.)(\d+)(.)`)
+	re229    = regexp.MustCompile(`^229 .*\((.)(.)(.)(\d+)(.)\)`)
+	rePriv   = regexp.MustCompile(`192[.,]168[.,]`)
+	ctrlPort = ":21"
+)
+
+// controlLines returns the lines of the FTP control connections: commands (to port 21) and replies.
+func (w *wire) controlLines() (commands, replies []string, conflicts int) {
+	for _, s := range w.streams() {
+		conflicts += s.conflicts
+		lines := strings.Split(strings.ReplaceAll(string(s.data), "\r\n", "\n"), "\n")
+		if strings.HasSuffix(s.to, ctrlPort) {
+			commands = append(commands, lines...)
+		} else if strings.HasSuffix(s.from, ctrlPort) {
+			replies = append(replies, lines...)
+		}
+	}
+	return
+}
+
+// announcements parses the PORT/EPRT commands and 227/229 replies on the wire.
+func (w *wire) announcements() []announcement {
+	var out []announcement
+	cmds, reps, _ := w.controlLines()
+	quad := func(m []string) (string, int) {
+		var p1, p2 int
+		fmt.Sscan(m[5], &p1)
+		fmt.Sscan(m[6], &p2)
+		return strings.Join(m[1:5], "."), p1*256 + p2
+	}
+	for _, l := range cmds {
+		if m := rePORT.FindStringSubmatch(l); m != nil {
+			a, p := quad(m)
+			out = append(out, announcement{"PORT", a, p, l})
+		} else if m := reEPRT.FindStringSubmatch(l); m != nil {
+			var p int
+			fmt.Sscan(m[5], &p)
+			out = append(out, announcement{"EPRT", m[3], p, l})
+		}
+	}
+	for _, l := range reps {
+		if m := re227.FindStringSubmatch(l); m != nil {
+			a, p := quad(m)
+			out = append(out, announcement{"227", a, p, l})
+		} else if m := re229.FindStringSubmatch(l); m != nil {
+			var p int
+			fmt.Sscan(m[4], &p)
+			out = append(out, announcement{"229", "", p, l})
+		}
+	}
+	return out
+}
+
+// privateLeaks lists the control lines that carry a private address.
+func (w *wire) privateLeaks() []string {
+	var out []string
+	cmds, reps, _ := w.controlLines()
+	for _, l := range append(cmds, reps...) {
+		if rePriv.MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
