@@ -292,13 +292,19 @@ func (w *wire) announcements() []announcement {
 	return out
 }
 
-// privateLeaks lists the control lines that carry a private address.
+// privateLeaks lists the control lines that carry a private address, in the reassembled streams and in
+// any single segment (a retransmission that differs from the first transmission is only in the latter).
 func (w *wire) privateLeaks() []string {
 	var out []string
 	cmds, reps, _ := w.controlLines()
 	for _, l := range append(cmds, reps...) {
 		if rePriv.MatchString(l) {
 			out = append(out, l)
+		}
+	}
+	for _, s := range w.segs {
+		if rePriv.Match(s.payload) {
+			out = append(out, fmt.Sprintf("segment %s->%s seq %d: %q", s.src, s.dst, s.seq, s.payload))
 		}
 	}
 	return out

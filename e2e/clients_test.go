@@ -122,11 +122,12 @@ func runIn(ns string, cmds [][]string, timeout time.Duration) (string, error) {
 		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 		cmd.WaitDelay = 5 * time.Second
 		out, err := cmd.CombinedOutput()
+		timedOut := ctx.Err() != nil
 		cancel()
 		all.Write(out)
 		if err != nil {
-			if ctx.Err() != nil {
-				err = fmt.Errorf("%s timed out after %v", args[0], timeout)
+			if timedOut {
+				err = fmt.Errorf("timed out after %v", timeout)
 			}
 			return all.String(), fmt.Errorf("%s: %v", args[0], err)
 		}
