@@ -111,7 +111,11 @@ func TestFTPParserEdges(t *testing.T) {
 	netnstest.RequireRoot(t, "tcpdump", "nft")
 	serversAvailable(t)
 	var res results
-	t.Cleanup(func() { t.Logf("parser edge cases (ours vs kernel):\n%s", res.table()) })
+	t.Cleanup(func() {
+		table := res.table()
+		t.Logf("parser edge cases (ours vs kernel):\n%s", table)
+		writeReport("edges.txt", table)
+	})
 	for _, kind := range []string{"ours", "kernel"} {
 		t.Run(kind, func(t *testing.T) {
 			var l *lab

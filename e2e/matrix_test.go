@@ -71,6 +71,13 @@ func (r *results) table() string {
 	return b.String()
 }
 
+// writeReport saves a table under $FTP_MATRIX_REPORT (a directory) when it is set (bench/ftp-matrix.sh).
+func writeReport(name, table string) {
+	if dir := os.Getenv("FTP_MATRIX_REPORT"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, name), []byte(table), 0o644)
+	}
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -88,9 +95,7 @@ func TestFTPMatrix(t *testing.T) {
 	t.Cleanup(func() {
 		table := res.table()
 		t.Logf("FTP matrix (ours vs kernel):\n%s", table)
-		if path := os.Getenv("FTP_MATRIX_REPORT"); path != "" {
-			_ = os.WriteFile(path, []byte(table), 0o644)
-		}
+		writeReport("matrix.txt", table)
 	})
 	for _, kind := range []string{"ours", "kernel"} {
 		t.Run(kind, func(t *testing.T) {
