@@ -232,6 +232,10 @@ func (e *Engine) loadConfig(r io.Reader, locked bool) []LineError {
 	for sc.Scan() {
 		n++
 		raw := strings.TrimRight(sc.Text(), "\r")
+		if s.textIn != nil {
+			s.Execute(raw) // a banner's text, as written
+			continue
+		}
 		line := strings.TrimSpace(raw)
 		if line == "" || strings.HasPrefix(line, "!") || isConfigHeader(line) {
 			continue

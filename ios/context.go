@@ -61,6 +61,12 @@ func (c *Context) flushBuffered() {
 	}
 }
 
+// TakeLines hands the session's next input lines to f as typed, until f
+// returns true: no parsing, no prompt, no history; blank lines and lines
+// starting with "!" included (LoadConfig passes them too). IOS reads a
+// multi-line `banner motd #` this way.
+func (c *Context) TakeLines(f func(line string) (done bool)) { c.sess.textIn = f }
+
 // Ask prints a question such as "Destination filename [startup-config]? "
 // and returns the answer typed, without blanks. A script (no terminal)
 // answers with Return, i.e. "" (take the default), and the question is

@@ -15,8 +15,9 @@ type Engine struct {
 	ifTypes    []InterfaceType
 	installSeq int
 
-	hostMu   sync.RWMutex
-	hostname string
+	hostMu       sync.RWMutex
+	hostname     string
+	domainLookup bool // `ip domain lookup`: an unknown EXEC word is resolved first
 
 	secMu    sync.Mutex
 	sections []section
@@ -76,6 +77,23 @@ func (e *Engine) Hostname() string {
 	e.hostMu.RLock()
 	defer e.hostMu.RUnlock()
 	return e.hostname
+}
+
+// SetDomainLookup sets what an unknown word at EXEC level prints: with
+// lookup on (IOS's `ip domain lookup`) `Translating "foo"...domain server
+// (255.255.255.255)`, with it off (the engine's default, IOS's `no ip domain
+// lookup`) only `Translating "foo"`. The answer comes at once either way.
+func (e *Engine) SetDomainLookup(on bool) {
+	e.hostMu.Lock()
+	e.domainLookup = on
+	e.hostMu.Unlock()
+}
+
+// DomainLookup reports the SetDomainLookup setting.
+func (e *Engine) DomainLookup() bool {
+	e.hostMu.RLock()
+	defer e.hostMu.RUnlock()
+	return e.domainLookup
 }
 
 // SetHostname changes the name shown in prompts and the running-config.

@@ -55,7 +55,7 @@ func (s *Session) RunInteractive() {
 		s.inInput.Store(true)
 		line := p.Input()
 		s.inInput.Store(false)
-		if strings.TrimSpace(line) == "" {
+		if strings.TrimSpace(line) == "" && !s.ReadingText() {
 			continue
 		}
 		withRawKeys(func() { s.Execute(line) })

@@ -51,6 +51,9 @@ type Session struct {
 	// a saved "description Up?" must load as written.
 	literal bool
 	typed   atomic.Value // string: the text in the line editor
+	// textIn, when set, takes the next input lines as text (see
+	// Context.TakeLines); the prompt is empty meanwhile.
+	textIn func(line string) (done bool)
 }
 
 // NewSession opens a session that writes to out. It starts in user EXEC and
@@ -83,7 +86,17 @@ func (s *Session) Close() {
 func (s *Session) Closed() bool { return s.closed }
 
 // Prompt is the hostname followed by the mode suffix: "R1(config-if)#".
-func (s *Session) Prompt() string { return s.eng.Hostname() + s.Mode().Prompt }
+// While a command reads text lines (a banner) the prompt is empty.
+func (s *Session) Prompt() string {
+	if s.textIn != nil {
+		return ""
+	}
+	return s.eng.Hostname() + s.Mode().Prompt
+}
+
+// ReadingText reports whether a command is reading the session's input
+// lines as text (Context.TakeLines): line editors keep blank lines then.
+func (s *Session) ReadingText() bool { return s.textIn != nil }
 
 // Mode is the current mode.
 func (s *Session) Mode() *Mode { return s.stack[len(s.stack)-1].mode }
@@ -243,6 +256,10 @@ func (s *Session) addHistory(line string) {
 // returns false if the line produced an error.
 func (s *Session) Execute(line string) bool {
 	line = strings.TrimRight(line, "\r\n")
+	if s.textIn != nil {
+		s.takeText(line)
+		return true
+	}
 	ctrlZ := false
 	if i := strings.IndexByte(line, 0x1a); i >= 0 {
 		line, ctrlZ = line[:i], true
@@ -333,7 +350,28 @@ func (s *Session) telnetAttempt(host string) {
 		s.write("Trying " + host + " ... \n% Connection timed out; remote host not responding\n")
 		return
 	}
-	s.write("Translating \"" + host + "\"\n% Unknown command or computer name, or unable to find computer address\n")
+	lookup := ""
+	if s.eng.DomainLookup() {
+		lookup = "...domain server (255.255.255.255)"
+	}
+	s.write("Translating \"" + host + "\"" + lookup + "\n% Unknown command or computer name, or unable to find computer address\n")
+}
+
+// takeText gives one input line to the command reading text, under the
+// config lock as a handler runs.
+func (s *Session) takeText(line string) {
+	f := s.textIn
+	if !s.locked {
+		s.eng.mu.Lock()
+		s.locked = true
+		defer func() {
+			s.locked = false
+			s.eng.mu.Unlock()
+		}()
+	}
+	if f(line) {
+		s.textIn = nil
+	}
 }
 
 // caretError prints the caret line and the invalid-input message.
