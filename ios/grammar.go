@@ -297,7 +297,7 @@ func isCaps(s string) bool {
 		switch {
 		case c >= 'A' && c <= 'Z':
 			upper = true
-		case c >= '0' && c <= '9', c == '-', c == '_':
+		case c >= '0' && c <= '9', c == '-', c == '_', c == ':':
 		default:
 			return false
 		}

@@ -79,3 +79,12 @@ func TestDomainLookup(t *testing.T) {
 		t.Errorf("got %q want %q", out.String(), want)
 	}
 }
+
+// A value token may contain ':' (IOS's `clock set hh:mm:ss`).
+func TestColonValueToken(t *testing.T) {
+	n := parseSyntax("clock set HH:MM:SS")
+	toks := n.tokens(nil)
+	if len(toks) != 3 || toks[2].kind != wordTok || toks[2].display() != "HH:MM:SS" {
+		t.Fatalf("tokens %+v", toks)
+	}
+}
