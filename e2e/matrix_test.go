@@ -168,8 +168,13 @@ func runCell(t *testing.T, l *lab, p placement, srv *ftpServer, c client) string
 	if got, want := fileSHA(out), fileSHA(download); got != want {
 		fail("download: sha256 %.12s, want %.12s", got, want)
 	}
-	if got, want := fileSHA(filepath.Join(srv.root, "upload", name)), fileSHA(upload); got != want {
+	uploaded := filepath.Join(srv.root, "upload", name)
+	if got, want := fileSHA(uploaded), fileSHA(upload); got != want {
 		fail("upload: sha256 %.12s, want %.12s", got, want)
+	}
+	_ = os.Remove(uploaded) // 5 MB per cell adds up on a tmpfs
+	if _, _, conflicts := w.controlLines(); conflicts > 0 {
+		fail("outside wire: %d retransmitted control bytes differ from their first transmission", conflicts)
 	}
 	anns := w.announcements()
 	var seen []string
