@@ -1,0 +1,363 @@
+package system
+
+import (
+	"strconv"
+	"strings"
+
+	"natlab/ios"
+)
+
+// ConfigLine is the line configuration mode (`line con 0`, `line vty 0 4`).
+var ConfigLine = &ios.Mode{Name: "config-line", Prompt: "(config-line)#", Help: "Line configuration commands:", Parent: ios.Config}
+
+// Help texts used by more than one command.
+const (
+	helpEnable     = "Modify enable password parameters"
+	helpUsername   = "Establish User Name Authentication"
+	helpBanner     = "Define a login banner"
+	helpLine       = "Configure a terminal line"
+	helpDomain     = "IP DNS Resolver"
+	helpLookup     = "Enable IP Domain Name System hostname translation"
+	helpDomainName = "Define the default domain name"
+	helpDomainWord = "Default domain name"
+	helpHTTP       = "HTTP server configuration"
+	helpSSH        = "Configure ssh options"
+	helpCrypto     = "Encryption module"
+	helpCryptoKey  = "Long term key operations"
+	helpClock      = "Manage the system clock"
+	helpType0      = "Specifies an UNENCRYPTED password will follow"
+	helpType5      = "Specifies a MD5 HASHED secret will follow"
+	helpType8      = "Specifies a PBKDF2 HASHED secret will follow"
+	helpType9      = "Specifies a SCRYPT HASHED secret will follow"
+	helpType7      = "Specifies a HIDDEN password will follow"
+	helpAccess     = "Filter connections based on an IP access list"
+)
+
+func (s *System) install() {
+	e := s.e
+	e.Install(
+		// Privileged EXEC secret and password.
+		&ios.Command{Mode: ios.Config, Syntax: "enable secret [0|5|8|9]$type LINE",
+			Help: []string{helpEnable, "Assign the privileged level secret (MAX of 25 characters)", helpType0, helpType5, helpType8, helpType9, "The UNENCRYPTED (cleartext) 'enable' secret"},
+			Run:  s.setEnableSecret},
+		&ios.Command{Mode: ios.Config, Syntax: "no enable secret", Help: []string{ios.HelpNo, helpEnable, "Assign the privileged level secret (MAX of 25 characters)"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.enableSecret = secret{}; return nil })},
+		&ios.Command{Mode: ios.Config, Syntax: "enable password [0|7]$type LINE",
+			Help: []string{helpEnable, "Assign the privileged level password (MAX of 25 characters)", helpType0, helpType7, "The UNENCRYPTED (cleartext) 'enable' password"},
+			Run:  s.setEnablePassword},
+		&ios.Command{Mode: ios.Config, Syntax: "no enable password", Help: []string{ios.HelpNo, helpEnable, "Assign the privileged level password (MAX of 25 characters)"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.enablePassword = password{}; return nil })},
+
+		// Local users.
+		&ios.Command{Mode: ios.Config, Syntax: "username WORD [privilege (0-15)] <secret [0|5|8|9]$stype LINE$stext|password [0|7]$ptype LINE$ptext>",
+			Help: []string{helpUsername, "User name", "Set user privilege level", "User privilege level",
+				"Specify the secret for the user", helpType0, helpType5, helpType8, helpType9, "The UNENCRYPTED (cleartext) user secret",
+				"Specify the password for the user", helpType0, helpType7, "The UNENCRYPTED (cleartext) user password"},
+			Run: s.setUser},
+		&ios.Command{Mode: ios.Config, Syntax: "no username WORD", Help: []string{ios.HelpNo, helpUsername, "User name"}, Run: s.locked(s.removeUser)},
+
+		// Banners.
+		&ios.Command{Mode: ios.Config, Syntax: "banner <exec|login|motd>$kind LINE",
+			Help: []string{helpBanner, "Set EXEC process creation banner", "Set login banner", "Set Message of the Day banner", "c banner-text c, where 'c' is a delimiting character"},
+			Run:  s.setBanner},
+		&ios.Command{Mode: ios.Config, Syntax: "no banner <exec|login|motd>$kind",
+			Help: []string{ios.HelpNo, helpBanner, "Set EXEC process creation banner", "Set login banner", "Set Message of the Day banner"},
+			Run:  s.locked(func(c *ios.Context, a ios.Args) error { delete(s.banners, a.Str("kind")); return nil })},
+
+		// DNS resolver, CEF, HTTP server.
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip domain lookup", Help: []string{ios.HelpConfigIP, helpDomain, helpLookup}, Run: s.setLookup},
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip domain-lookup", Help: []string{ios.HelpConfigIP, helpLookup}, Run: s.setLookup},
+		&ios.Command{Mode: ios.Config, Syntax: "ip domain name WORD", Help: []string{ios.HelpConfigIP, helpDomain, helpDomainName, helpDomainWord}, Run: s.setDomainName},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip domain name [WORD]", Help: []string{ios.HelpNo, ios.HelpConfigIP, helpDomain, helpDomainName, helpDomainWord}, Run: s.setDomainName},
+		&ios.Command{Mode: ios.Config, Syntax: "ip domain-name WORD", Help: []string{ios.HelpConfigIP, helpDomainName, helpDomainWord}, Run: s.setDomainName},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip domain-name [WORD]", Help: []string{ios.HelpNo, ios.HelpConfigIP, helpDomainName, helpDomainWord}, Run: s.setDomainName},
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip cef", Help: []string{ios.HelpConfigIP, "Cisco Express Forwarding"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.cef = !a.No(); return nil })},
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip http server", Help: []string{ios.HelpConfigIP, helpHTTP, "Enable HTTP server"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.httpServer = !a.No(); return nil })},
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip http secure-server", Help: []string{ios.HelpConfigIP, helpHTTP, "Enable HTTP secure server"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.httpSecure = !a.No(); return nil })},
+
+		// SSH.
+		&ios.Command{Mode: ios.Config, Syntax: "ip ssh version (1-2)", Help: []string{ios.HelpConfigIP, helpSSH, "Specify protocol version supported", "Protocol version"}, Run: s.setSSHVersion},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip ssh version [(1-2)]", Help: []string{ios.HelpNo, ios.HelpConfigIP, helpSSH, "Specify protocol version supported", "Protocol version"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.sshVersion = 0; return nil })},
+		&ios.Command{Mode: ios.Config, Syntax: "ip ssh time-out (1-120)", Help: []string{ios.HelpConfigIP, helpSSH, "Specify SSH time-out interval", "SSH time-out interval (secs)"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.sshTimeout = a.Int("(1-120)"); return nil })},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip ssh time-out [(1-120)]", Help: []string{ios.HelpNo, ios.HelpConfigIP, helpSSH, "Specify SSH time-out interval", "SSH time-out interval (secs)"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.sshTimeout = 0; return nil })},
+		&ios.Command{Mode: ios.Config, Syntax: "ip ssh authentication-retries (0-5)", Help: []string{ios.HelpConfigIP, helpSSH, "Specify number of authentication retries", "Number of authentication retries"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.sshRetries = a.Int("(0-5)"); return nil })},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip ssh authentication-retries [(0-5)]", Help: []string{ios.HelpNo, ios.HelpConfigIP, helpSSH, "Specify number of authentication retries", "Number of authentication retries"},
+			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.sshRetries = -1; return nil })},
+		&ios.Command{Mode: ios.Config, Syntax: "crypto key generate rsa [general-keys] [modulus (360-4096)$bits]",
+			Help: []string{helpCrypto, helpCryptoKey, "Generate new keys", "Generate RSA keys", "Generate a general purpose RSA key pair for signing and encryption",
+				"Provide number of modulus bits on the command line", "size of the key modulus in the range of 360 to 4096"},
+			Run: s.generateRSA},
+		&ios.Command{Mode: ios.Config, Syntax: "crypto key zeroize rsa", Help: []string{helpCrypto, helpCryptoKey, "Remove keys", "Remove RSA keys"}, Run: s.zeroizeRSA},
+
+		// Lines.
+		&ios.Command{Mode: ios.Config, Syntax: "line <console (0-0)$con|aux (0-0)$aux|vty (0-15)$first [(1-15)$last]>",
+			Help: []string{helpLine, "Primary terminal line", "First Line number", "Auxiliary line", "First Line number", "Virtual terminal", "First Line number", "Last Line number"},
+			Run:  s.enterLine},
+	)
+	s.installLineCommands()
+	s.installExecCommands()
+}
+
+// locked runs a handler holding the state lock.
+func (s *System) locked(h ios.Handler) ios.Handler {
+	return func(c *ios.Context, a ios.Args) error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return h(c, a)
+	}
+}
+
+// badSecret is IOS's answer to a "secret 5 ..." that is not a type 5 hash.
+func badSecret(typ string) error {
+	return ios.Errorf("ERROR: The secret you entered is not a valid encrypted secret.\n"+
+		"To enter an UNENCRYPTED secret, do not specify type %s encryption.\n"+
+		"When you properly enter an UNENCRYPTED secret, it will be encrypted.", typ)
+}
+
+// makeSecret turns a typed secret into what the configuration keeps.
+func (s *System) makeSecret(typ, text string) (secret, error) {
+	switch typ {
+	case "5":
+		if !validMD5Crypt(text) {
+			return secret{}, badSecret(typ)
+		}
+		return secret{set: true, typ: 5, hash: text}, nil
+	case "8", "9":
+		if !strings.HasPrefix(text, "$"+typ+"$") || strings.ContainsAny(text, " \t") {
+			return secret{}, badSecret(typ)
+		}
+		n, _ := strconv.Atoi(typ)
+		return secret{set: true, typ: n, hash: text}, nil
+	}
+	return secret{set: true, typ: 5, hash: md5Crypt(text, s.salt())}, nil
+}
+
+// makePassword turns a typed password into what the configuration keeps.
+func (s *System) makePassword(typ, text string) (password, error) {
+	p, ok := newPassword(typ == "7", text, s.e.PasswordEncryption())
+	if !ok {
+		return password{}, ios.Errorf("%% Invalid encrypted password")
+	}
+	return p, nil
+}
+
+// typedText is a LINE argument as typed (blanks inside kept).
+func typedText(a ios.Args, name string) string { return strings.TrimSpace(a.Str(name)) }
+
+func (s *System) setEnableSecret(c *ios.Context, a ios.Args) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	text := typedText(a, "LINE")
+	sec, err := s.makeSecret(a.Str("type"), text)
+	if err != nil {
+		return err
+	}
+	if !a.Has("type") && s.enablePassword.set && s.enablePassword.clear == text {
+		c.Printf("The enable secret you have chosen is the same as your enable password.\nThis is not recommended.  Re-enter the enable secret.\n\n")
+	}
+	s.enableSecret = sec
+	return nil
+}
+
+func (s *System) setEnablePassword(c *ios.Context, a ios.Args) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.makePassword(a.Str("type"), typedText(a, "LINE"))
+	if err != nil {
+		return err
+	}
+	if s.enableSecret.matches(p.clear) {
+		c.Printf("The enable password you have chosen is the same as your enable secret.\nThis is not recommended.  Re-enter the enable password.\n\n")
+	}
+	s.enablePassword = p
+	return nil
+}
+
+func (s *System) setUser(c *ios.Context, a ios.Args) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := &user{name: a.Str("WORD"), privilege: 1}
+	if a.Has("privilege") {
+		u.privilege = a.Int("(0-15)")
+	}
+	var err error
+	if a.Has("secret") {
+		u.secret, err = s.makeSecret(a.Str("stype"), typedText(a, "stext"))
+	} else {
+		u.password, err = s.makePassword(a.Str("ptype"), typedText(a, "ptext"))
+	}
+	if err != nil {
+		return err
+	}
+	for i, old := range s.users {
+		if old.name == u.name {
+			s.users[i] = u
+			return nil
+		}
+	}
+	s.users = append(s.users, u)
+	return nil
+}
+
+func (s *System) removeUser(c *ios.Context, a ios.Args) error {
+	name := a.Str("WORD")
+	for i, u := range s.users {
+		if u.name == name {
+			s.users = append(s.users[:i], s.users[i+1:]...)
+			return nil
+		}
+	}
+	return nil
+}
+
+// setBanner reads `banner motd #text#`, on one line or on the lines that
+// follow up to the delimiter.
+func (s *System) setBanner(c *ios.Context, a ios.Args) error {
+	kind := a.Str("kind")
+	rest := c.Line()[a.Offset("LINE"):]
+	delim, text, done, _ := bannerStart(rest)
+	if done {
+		s.mu.Lock()
+		s.banners[kind] = text
+		s.mu.Unlock()
+		return nil
+	}
+	c.Printf("Enter TEXT message.  End with the character '%s'.\n", delim)
+	c.TakeLines(func(line string) bool {
+		var end bool
+		text, end = bannerLine(delim, text, line)
+		if end {
+			s.mu.Lock()
+			s.banners[kind] = text
+			s.mu.Unlock()
+		}
+		return end
+	})
+	return nil
+}
+
+func (s *System) setLookup(c *ios.Context, a ios.Args) error {
+	s.mu.Lock()
+	s.domainLookup = !a.No()
+	s.mu.Unlock()
+	s.e.SetDomainLookup(!a.No())
+	return nil
+}
+
+func (s *System) setDomainName(c *ios.Context, a ios.Args) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a.No() {
+		s.domainName = ""
+		return nil
+	}
+	s.domainName = a.Str("WORD")
+	return nil
+}
+
+// sshV2Warning is what IOS says when SSH version 2 cannot run yet.
+const sshV2Warning = "Please create RSA keys to enable SSH (and of atleast 768 bits for SSH v2).\n"
+
+func (s *System) setSSHVersion(c *ios.Context, a ios.Args) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sshVersion = a.Int("(1-2)")
+	if s.sshVersion == 2 && s.rsaModulus < 768 {
+		c.Printf(sshV2Warning)
+	}
+	return nil
+}
+
+// sshVersionText is the version %SSH-5-ENABLED names.
+func (s *System) sshVersionText() string {
+	if s.sshVersion == 2 {
+		return "2.0"
+	}
+	if s.sshVersion == 1 {
+		return "1.5"
+	}
+	return "1.99"
+}
+
+// generateRSA is `crypto key generate rsa`. No key is computed: nothing in
+// the emulator speaks SSH; the command records the size and says what IOS
+// says.
+func (s *System) generateRSA(c *ios.Context, a ios.Args) error {
+	host := s.e.Hostname()
+	if host == "Router" {
+		return ios.Errorf("%% Please define a hostname other than Router.")
+	}
+	s.mu.Lock()
+	domain, existing, oldName := s.domainName, s.rsaModulus, s.rsaName
+	s.mu.Unlock()
+	if domain == "" {
+		return ios.Errorf("%% Please define a domain-name first.")
+	}
+	if existing != 0 {
+		c.Printf("%% You already have RSA keys defined named %s.\n", oldName)
+		if !yes(c.Ask("% Do you really want to replace them? [yes/no]: ")) {
+			return nil
+		}
+	}
+	name := host + "." + domain
+	c.Printf("The name for the keys will be: %s\n", name)
+	bits := 512
+	if a.Has("bits") {
+		bits = a.Int("bits")
+		c.Printf("\n%% The key modulus size is %d bits\n", bits)
+	} else {
+		c.Printf("Choose the size of the key modulus in the range of 360 to 4096 for your\n" +
+			"  General Purpose Keys. Choosing a key modulus greater than 512 may take\n" +
+			"  a few minutes.\n\n")
+		answer := c.Ask("How many bits in the modulus [512]: ")
+		if answer != "" {
+			n, err := strconv.Atoi(answer)
+			if err != nil || n < 360 || n > 4096 {
+				return ios.Errorf("%% Invalid modulus size; the range is 360 to 4096")
+			}
+			bits = n
+		}
+	}
+	c.Printf("%% Generating %d bit RSA keys, keys will be non-exportable...\n[OK] (elapsed time was 0 seconds)\n", bits)
+	if a.Has("bits") {
+		c.Printf("\n")
+	}
+	s.mu.Lock()
+	s.rsaModulus, s.rsaName = bits, name
+	version := s.sshVersionText()
+	s.mu.Unlock()
+	s.e.Log("%SSH-5-ENABLED: SSH " + version + " has been enabled")
+	return nil
+}
+
+func (s *System) zeroizeRSA(c *ios.Context, a ios.Args) error {
+	s.mu.Lock()
+	had := s.rsaModulus != 0
+	s.mu.Unlock()
+	if !had {
+		return ios.Errorf("%% No Signature RSA Keys found in configuration.")
+	}
+	c.Printf("%% All keys will be removed.\n%% All router certs issued using these keys will also be removed.\n")
+	if !yes(c.Ask("Do you really want to remove these keys? [yes/no]: ")) {
+		return nil
+	}
+	s.mu.Lock()
+	s.rsaModulus, s.rsaName = 0, ""
+	version := s.sshVersionText()
+	s.mu.Unlock()
+	s.e.Log("%SSH-5-DISABLED: SSH " + version + " has been disabled")
+	return nil
+}
+
+// yes reads an answer to a [yes/no] question; Return (a script) is no.
+func yes(answer string) bool {
+	a := strings.ToLower(answer)
+	return a != "" && strings.HasPrefix("yes", a)
+}
