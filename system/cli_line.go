@@ -1,7 +1,6 @@
 package system
 
 import (
-	"fmt"
 	"strconv"
 
 	"natlab/ios"
@@ -152,12 +151,4 @@ func aclName(a ios.Args) string {
 		return strconv.Itoa(n)
 	}
 	return a.Str("acl")
-}
-
-// String names the range as `line` typed it ("vty 0 4").
-func (r lineRange) String() string {
-	if r.first == r.last {
-		return fmt.Sprintf("%s %d", r.kind, r.first)
-	}
-	return fmt.Sprintf("%s %d %d", r.kind, r.first, r.last)
 }
