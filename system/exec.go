@@ -72,7 +72,8 @@ func (s *System) clockSet(c *ios.Context, a ios.Args) error {
 	for i, m := range months {
 		if strings.HasPrefix(strings.ToLower(m), typed) {
 			if month != 0 {
-				return c.InvalidAt(a.Offset("MONTH")) // "Ju": ambiguous
+				// IOS's months are keywords: "Ju" is ambiguous.
+				return ios.Errorf("%% Ambiguous command:  \"%s\"", c.Line())
 			}
 			month = i + 1
 		}
