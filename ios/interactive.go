@@ -19,6 +19,10 @@ func (s *Session) RunInteractive() {
 		prompt.OptionLivePrefix(func() (string, bool) { return s.Prompt(), true }),
 		prompt.OptionPrefix(s.Prompt()),
 		prompt.OptionAddASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: []byte{'?'}, Fn: func(b *prompt.Buffer) {
+			if s.ReadingText() {
+				b.InsertText("?", false, true) // a banner's text: '?' is a character
+				return
+			}
 			text := b.Document().TextBeforeCursor()
 			// Clear the completion menu below the line, then answer as IOS
 			// does; the editor redraws the prompt and the text after it.
