@@ -12,7 +12,9 @@ func TestMD5Crypt(t *testing.T) {
 		{"cisco", "mERr", "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0"},
 		{"password", "saltsalt", "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/"},
 		{"", "salt", "$1$salt$UsdFqFVB.FsuinRDK5eE.."},
-		{"0123456789abcdef0123456789abcdef", "ab", ""}, // filled from openssl below
+		{"class", "mERr", "$1$mERr$9cTjUIEqNGurQiFU.ZeCi1"},          // the lab goldens' secret
+		{"0123456789abcdef0123456789abcdef", "ab", ""},               // filled from openssl below
+		{"cisco123 with blanks and a long tail....", "abcdefgh", ""}, // ditto
 	}
 	for _, tt := range tests {
 		want := tt.want
