@@ -134,7 +134,7 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 	if isLoopback(i.Name()) {
 		ctx.Printf("  Hardware is Loopback\n")
 	} else {
-		mac := fmt.Sprintf("5254.0012.%02x%02x", 0x34, i.Index()+1)
+		mac := HardwareAddress(i)
 		ctx.Printf("  Hardware is %s, address is %s (bia %s)\n", interfaceHardwareID, mac, mac)
 	}
 	if d := i.Description(); d != "" {
@@ -191,6 +191,12 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 		ctx.Printf("     0 lost carrier, 0 no carrier, 0 pause output\n")
 	}
 	ctx.Printf("     0 output buffer failures, 0 output buffers swapped out\n")
+}
+
+// HardwareAddress is the MAC address show commands give an interface. A TUN has none; IOSv's style
+// (5254.0012.34NN) with the interface's position keeps show interfaces and show ip arp consistent.
+func HardwareAddress(i *Interface) string {
+	return fmt.Sprintf("5254.0012.34%02x", i.Index()+1)
 }
 
 // rate is the average since boot or the last clear over at most five minutes, rounded as IOS rounds

@@ -31,6 +31,7 @@ import (
 	"natlab/nat"
 	"natlab/port"
 	"natlab/router"
+	"natlab/system"
 )
 
 type portFlags []portSpec
@@ -129,6 +130,7 @@ type device struct {
 	acls   *acl.ACLs
 	nat    *nat.NAT
 	ftp    *ftpinspect.Feature
+	sys    *system.System
 }
 
 // newDevice builds a router; clock is nil for the wall clock (tests pass a fixed one).
@@ -146,6 +148,9 @@ func newDevice(ifaces int, clock func() time.Time) *device {
 	d.cli.AddInterfaceConfig(router.IfOrderNAT, d.nat.InterfaceConfigLines)
 	d.cli.AddInterfaceConfig(router.IfOrderInspect, d.ftp.InterfaceConfigLines)
 	d.cli.OnInterfaceRemoved(d.acls.RemoveInterface)
+	// After e.Clock is set: system wraps the clock so that `clock set` moves syslog time too.
+	d.sys = system.Register(e)
+	d.sys.SetARPSource(func() []system.ARPEntry { return arpEntries(r) })
 	return d
 }
 
@@ -164,6 +169,19 @@ func (d *device) loadStartup(path string, errs io.Writer) error {
 		fmt.Fprintf(errs, "%s:%d: %s\n%s\n", path, le.Line, le.Text, strings.TrimRight(le.Message, "\n"))
 	}
 	return nil
+}
+
+// arpEntries is what show ip arp lists: TUN interfaces have no neighbours to resolve, so only the
+// router's own addresses on up interfaces, as IOS lists them (age "-").
+func arpEntries(r *router.Router) []system.ARPEntry {
+	var out []system.ARPEntry
+	for _, i := range r.Interfaces() {
+		if p := i.Address(); p.IsValid() && !i.IsLoopback() && i.LineUp() {
+			out = append(out, system.ARPEntry{Addr: p.Addr(), AgeMin: -1,
+				MAC: router.HardwareAddress(i), Interface: i.Name()})
+		}
+	}
+	return out
 }
 
 // applyStartup applies a configuration as the router does at boot.
