@@ -22,7 +22,7 @@ func FuzzServe(f *testing.F) {
 		srv, cli := net.Pipe()
 		done := make(chan struct{})
 		go func() {
-			serveConn(srv, e)
+			serveConn(srv, e, nil)
 			close(done)
 		}()
 		go io.Copy(io.Discard, cli)

@@ -41,7 +41,9 @@ func Listen(path string) (net.Listener, error) {
 
 // Serve accepts console connections on ln until ln is closed, each an IOS session on e. It returns nil
 // when the listener was closed and the accept error otherwise.
-func Serve(ln net.Listener, e *ios.Engine) error {
+func Serve(ln net.Listener, e *ios.Engine) error { return acceptLoop(ln, e, nil) }
+
+func acceptLoop(ln net.Listener, e *ios.Engine, login Login) error {
 	for {
 		c, err := ln.Accept()
 		if err != nil {
@@ -54,11 +56,11 @@ func Serve(ln net.Listener, e *ios.Engine) error {
 			}
 			return err
 		}
-		go serveConn(c, e)
+		go serveConn(c, e, login)
 	}
 }
 
-func serveConn(c net.Conn, e *ios.Engine) {
+func serveConn(c net.Conn, e *ios.Engine, login Login) {
 	defer c.Close()
 	r := bufio.NewReader(c)
 	line, err := r.ReadBytes('\n')
@@ -74,7 +76,7 @@ func serveConn(c net.Conn, e *ios.Engine) {
 	case ModeCLI:
 		serveCLI(c, r, e)
 	case ModeTerminal:
-		serveTerminal(c, r, e, h)
+		serveTerminal(c, r, e, h, login)
 	default:
 		writeJSON(c, Reply{End: true, Error: "console: unknown mode " + h.Mode + " (want terminal or cli)"})
 	}

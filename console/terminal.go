@@ -110,8 +110,11 @@ type editor struct {
 	saved   []byte
 }
 
-func serveTerminal(c net.Conn, r *bufio.Reader, e *ios.Engine, h Hello) {
+func serveTerminal(c net.Conn, r *bufio.Reader, e *ios.Engine, h Hello, login Login) {
 	t := &screen{c: c}
+	if login != nil && !login(lineAsker{t: t, in: r}) {
+		return
+	}
 	s := e.NewSession(t)
 	defer s.Close()
 	s.SetPagerInput(byteReader{r})

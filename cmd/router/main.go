@@ -97,7 +97,7 @@ func run(startup string, ifaces int, ports []portSpec, daemon bool, consolePath 
 			return fmt.Errorf("--console: %v", err)
 		}
 		defer ln.Close()
-		go console.Serve(ln, d.engine)
+		go console.ServeLogin(ln, d.engine, d.consoleLogin)
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
@@ -110,7 +110,9 @@ func run(startup string, ifaces int, ports []portSpec, daemon bool, consolePath 
 	go func() {
 		defer close(done)
 		if isTerminal(os.Stdin) {
-			s.RunInteractive()
+			if d.consoleLogin(stdinTerminal{}) {
+				s.RunInteractive()
+			}
 			return
 		}
 		s.RunScript(os.Stdin)
@@ -169,6 +171,12 @@ func (d *device) loadStartup(path string, errs io.Writer) error {
 		fmt.Fprintf(errs, "%s:%d: %s\n%s\n", path, le.Line, le.Text, strings.TrimRight(le.Message, "\n"))
 	}
 	return nil
+}
+
+// consoleLogin is the console line's login dialogue (`line con 0` / `login`), before the first prompt.
+func (d *device) consoleLogin(t console.Terminal) bool {
+	_, ok := d.sys.ConsoleLogin(t)
+	return ok
 }
 
 // arpEntries is what show ip arp lists: TUN interfaces have no neighbours to resolve, so only the
