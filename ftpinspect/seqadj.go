@@ -41,6 +41,11 @@ type seqAdj struct {
 	// whose pinholes the caller refreshes.
 	touched  [maxEdits]*edit
 	ntouched int
+	// acked is the highest acknowledgment from the receiver (original space), valid when hasAcked.
+	// Acknowledged edits are kept until their slot is needed: the receiver's ACK may still be lost on
+	// its way to the sender, whose retransmission of the rewritten line must come out rewritten again.
+	acked    uint32
+	hasAcked bool
 }
 
 // Serial-number comparisons (RFC 1982) for 32-bit sequence numbers.
@@ -99,8 +104,12 @@ func (s *seqAdj) inSeq(y uint32) uint32 {
 	return y - uint32(d)
 }
 
-// add records an edit after all existing ones; false when the list is full.
+// add records an edit after all existing ones; false when the list is full of edits the receiver has
+// not acknowledged.
 func (s *seqAdj) add(seq uint32, olen int, text []byte) bool {
+	if s.n == maxEdits {
+		s.dropAcked()
+	}
 	if s.n == maxEdits {
 		return false
 	}
@@ -112,11 +121,22 @@ func (s *seqAdj) add(seq uint32, olen int, text []byte) bool {
 	return true
 }
 
-// prune drops the edits that end at or before ack (original space): the
-// receiver has them, and the sender will not send those bytes again.
+// prune notes that the receiver has acknowledged up to ack (original space). The edits before it are
+// dropped only when their slots are needed (dropAcked): the sender retransmits them if this ACK is lost
+// on its way, however late.
 func (s *seqAdj) prune(ack uint32) {
+	if !s.hasAcked || seqGT(ack, s.acked) {
+		s.acked, s.hasAcked = ack, true
+	}
+}
+
+// dropAcked drops the edits that end at or before the receiver's acknowledgment.
+func (s *seqAdj) dropAcked() {
+	if !s.hasAcked {
+		return
+	}
 	k := 0
-	for k < s.n && seqLE(s.edits[k].end(), ack) {
+	for k < s.n && seqLE(s.edits[k].end(), s.acked) {
 		k++
 	}
 	if k == 0 {

@@ -322,7 +322,10 @@ func (h *half) endLine(out []byte, lh lineHandler, dir int) []byte {
 		if len(line) > 0 && line[len(line)-1] == '\r' {
 			line = line[:len(line)-1]
 		}
-		// A rewrite needs the numbers held back and a free edit slot.
+		// A rewrite needs the numbers held back and a free edit slot (acknowledged edits give theirs up).
+		if h.adj.n == maxEdits {
+			h.adj.dropAcked()
+		}
 		rewritable := h.holding && h.adj.n < maxEdits
 		start, end, text, hole, ok := lh.complete(dir, line, h.lineSeq, rewritable, h.holdOff)
 		if h.holding {
