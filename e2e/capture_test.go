@@ -25,11 +25,13 @@ type capture struct {
 	stderr *bytes.Buffer
 }
 
-// startCapture starts tcpdump on ns's eth0 for TCP port 21 and waits until it is listening.
+// startCapture starts tcpdump on ns's eth0 for TCP port 21 and waits until it is listening. The snapshot
+// length is small on purpose: in immediate mode libpcap sizes each ring slot for it, and with the default
+// (256 KB) a 2 MB ring holds eight packets, so a busy machine drops control segments.
 func startCapture(t *testing.T, ns string) *capture {
 	t.Helper()
 	c := &capture{path: filepath.Join(t.TempDir(), "outside.pcap"), done: make(chan struct{})}
-	c.cmd = exec.Command("ip", "netns", "exec", ns, "tcpdump", "-i", "eth0", "-n", "-U", "--immediate-mode", "-s", "0", "-w", c.path, "tcp port 21")
+	c.cmd = exec.Command("ip", "netns", "exec", ns, "tcpdump", "-i", "eth0", "-n", "-U", "--immediate-mode", "-s", "4096", "-B", "16384", "-w", c.path, "tcp port 21")
 	pr, pw := io.Pipe()
 	c.cmd.Stderr = pw
 	c.stderr = &bytes.Buffer{}
@@ -48,8 +50,9 @@ func startCapture(t *testing.T, ns string) *capture {
 				close(listening)
 			}
 		}
+		close(c.done) // tcpdump has exited and everything it printed is in c.stderr
 	}()
-	go func() { _ = c.cmd.Wait(); pw.Close(); close(c.done) }()
+	go func() { _ = c.cmd.Wait(); pw.Close() }()
 	select {
 	case <-listening:
 	case <-time.After(10 * time.Second):
@@ -85,6 +88,10 @@ func (c *capture) stop(t *testing.T) *wire {
 	if err != nil {
 		t.Fatalf("parsing the capture: %v", err)
 	}
+	w.tcpdump = c.stderr.String()
+	if m := regexp.MustCompile(`(\d+) packets? dropped by kernel`).FindStringSubmatch(w.tcpdump); m != nil {
+		fmt.Sscan(m[1], &w.dropped)
+	}
 	return w
 }
 
@@ -97,7 +104,11 @@ type segment struct {
 }
 
 // wire is what a capture holds: the TCP segments in capture order.
-type wire struct{ segs []segment }
+type wire struct {
+	segs    []segment
+	tcpdump string // tcpdump's own messages (packets captured, dropped)
+	dropped int    // packets tcpdump lost: then the capture proves nothing
+}
 
 func parsePcap(b []byte) (*wire, error) {
 	if len(b) < 24 {
@@ -173,58 +184,69 @@ type stream struct {
 	conflicts int // retransmitted bytes that differ from the bytes first seen at that position
 }
 
-// streams reassembles every direction of every connection in the capture.
+// streams reassembles every direction of every connection in the capture. A SYN with a new initial
+// sequence number starts a new connection even on the same addresses and ports (PAT may hand the same
+// global port to the client's next connection).
 func (w *wire) streams() []*stream {
 	type key struct{ src, dst string }
-	base := map[key]uint32{}
-	var order []key
-	bytesAt := map[key]map[uint32]byte{}
-	st := map[key]*stream{}
-	for _, s := range w.segs {
-		k := key{s.src, s.dst}
-		if _, ok := base[k]; !ok {
-			if s.syn {
-				base[k] = s.seq + 1
-			} else {
-				base[k] = s.seq
+	type building struct {
+		s     *stream
+		base  uint32
+		bytes map[uint32]byte
+	}
+	cur := map[key]*building{}
+	var all []*building
+	for _, sg := range w.segs {
+		k := key{sg.src, sg.dst}
+		b := cur[k]
+		if b == nil || (sg.syn && b.base != sg.seq+1) {
+			b = &building{s: &stream{from: sg.src, to: sg.dst}, base: sg.seq, bytes: map[uint32]byte{}}
+			if sg.syn {
+				b.base = sg.seq + 1
 			}
-			order = append(order, k)
-			bytesAt[k] = map[uint32]byte{}
-			st[k] = &stream{from: s.src, to: s.dst}
+			cur[k] = b
+			all = append(all, b)
 		}
-		if s.syn && len(s.payload) == 0 {
-			base[k] = s.seq + 1
-			continue
+		if sg.syn {
+			continue // a SYN carries no data here
 		}
-		for i, c := range s.payload {
-			pos := s.seq + uint32(i) - base[k]
-			if old, seen := bytesAt[k][pos]; seen {
+		for i, c := range sg.payload {
+			pos := sg.seq + uint32(i) - b.base
+			if old, seen := b.bytes[pos]; seen {
 				if old != c {
-					st[k].conflicts++
+					b.s.conflicts++
 				}
 				continue
 			}
-			bytesAt[k][pos] = c
+			b.bytes[pos] = c
 		}
 	}
 	var out []*stream
-	for _, k := range order {
-		m := bytesAt[k]
-		pos := make([]uint32, 0, len(m))
-		for p := range m {
-			pos = append(pos, p)
+	for _, b := range all {
+		pos := make([]uint32, 0, len(b.bytes))
+		for p := range b.bytes {
+			if p < 1<<30 { // not before the base: a segment from before the capture began
+				pos = append(pos, p)
+			}
 		}
 		sort.Slice(pos, func(i, j int) bool { return pos[i] < pos[j] })
-		s := st[k]
 		for _, p := range pos {
-			if p > 1<<30 { // before the base: a segment from before the capture began
-				continue
-			}
-			s.data = append(s.data, m[p])
+			b.s.data = append(b.s.data, b.bytes[p])
 		}
-		out = append(out, s)
+		out = append(out, b.s)
 	}
 	return out
+}
+
+// dump renders the segments that carry data, for a failure's log.
+func (w *wire) dump() string {
+	var b strings.Builder
+	for _, s := range w.segs {
+		if len(s.payload) > 0 || s.syn {
+			fmt.Fprintf(&b, "%s -> %s seq %d syn=%v %q\n", s.src, s.dst, s.seq, s.syn, s.payload)
+		}
+	}
+	return b.String()
 }
 
 // announcement is one data-connection announcement seen on the control channel.

@@ -156,6 +156,9 @@ func runEdge(t *testing.T, l *lab, srv *ftpServer, mode string) string {
 	output, err := runIn(l.pc1, [][]string{{"/usr/bin/python3", "-c", edgeScript, ispAddr, mode, out}}, 90*time.Second)
 	elapsed := time.Since(start)
 	w := capt.stop(t)
+	if w.dropped > 0 {
+		t.Fatalf("tcpdump lost packets, the capture proves nothing:\n%s", w.tcpdump)
+	}
 	t.Logf("%s client:\n%s", l.kind, output)
 	bug := knownRouterBugs[mode]
 	// Linux retransmits no sooner than 200 ms (TCP_RTO_MIN): a 50 ms pause that a loaded machine

@@ -157,11 +157,27 @@ func runCell(t *testing.T, l *lab, p placement, srv *ftpServer, c client) string
 			t.Log("kernel: " + msg)
 		}
 	}
-	capt := startCapture(t, l.isp)
-	start := time.Now()
-	output, err := runIn(p.client(l), c.cmds(p.dial, out, upload, name), 100*time.Second)
-	elapsed := time.Since(start)
-	w := capt.stop(t)
+	var (
+		w       *wire
+		output  string
+		err     error
+		elapsed time.Duration
+	)
+	for attempt := 1; ; attempt++ {
+		capt := startCapture(t, l.isp)
+		start := time.Now()
+		output, err = runIn(p.client(l), c.cmds(p.dial, out, upload, name), 100*time.Second)
+		elapsed = time.Since(start)
+		w = capt.stop(t)
+		if w.dropped == 0 {
+			break
+		}
+		if attempt == 2 {
+			t.Fatalf("tcpdump lost packets twice, the capture proves nothing:\n%s", w.tcpdump)
+		}
+		t.Logf("tcpdump lost packets, running the cell again:\n%s", w.tcpdump)
+		_ = os.Remove(filepath.Join(srv.root, "upload", name))
+	}
 	if err != nil {
 		fail("client: %v\n%s", err, tail(output))
 	}
@@ -208,6 +224,8 @@ func runCell(t *testing.T, l *lab, p placement, srv *ftpServer, c client) string
 	}
 	if len(problems) > 0 && l.kind == "ours" {
 		t.Logf("%s log:\n%s", srv.name, tail(srv.log.String()))
+		t.Logf("client output:\n%s", tail(output))
+		t.Logf("outside wire, FTP control segments (tcpdump: %s):\n%s", strings.TrimSpace(w.tcpdump), w.dump())
 	}
 	wireNote := strings.Join(slices.Compact(seen), ",")
 	if len(problems) > 0 {
