@@ -100,9 +100,6 @@ var knownRouterBugs = map[string]string{
 	"split-slow": "ftpinspect releases held bytes unrewritten when the sender retransmits them " +
 		"(TestHeldRetransmissionReleased), so a PORT split with a pause longer than the sender's RTO " +
 		"leaves with the private address and the server refuses it",
-	"late": "ftpinspect drops an edit as soon as the server's ACK passes the router; when that ACK is lost " +
-		"between the router and the client, the client's retransmission of the PORT leaves unrewritten " +
-		"(private address on the outside wire, sequence number shifted by the edit's delta)",
 }
 
 // TestFTPParserEdges runs the three shapes through both routers, pc1 behind PAT to vsftpd on the isp, and
