@@ -97,9 +97,11 @@ print("QUIT:", cmd("QUIT\r\n"))
 // knownRouterBugs are the edge cases our router is known to get wrong: they are reported (XFAIL in the
 // table, the wire bytes in the log), not failed, until the router is fixed.
 var knownRouterBugs = map[string]string{
-	"split-slow": "ftpinspect releases held bytes unrewritten when the sender retransmits them " +
-		"(TestHeldRetransmissionReleased), so a PORT split with a pause longer than the sender's RTO " +
-		"leaves with the private address and the server refuses it",
+	"split-slow": "ftpinspect holds the address bytes of an incomplete PORT line and passes them on unrewritten " +
+		"when the sender retransmits them (TestHeldRetransmissionReleased). Holding on does not help: after " +
+		"its retransmission timeout the sender's congestion window is one segment, so it sends the rest of " +
+		"the line only once the held bytes are acknowledged. Fixing this needs the router to acknowledge held " +
+		"bytes itself (proxy-style) or to commit to the rewrite of the sender's own address early",
 }
 
 // TestFTPParserEdges runs the three shapes through both routers, pc1 behind PAT to vsftpd on the isp, and
