@@ -29,13 +29,6 @@ const (
 	HookOrderSessionReturn = 40  // HookInput, before the input ACL (100)
 )
 
-// synWait is how long a TCP session may stay half-open, finWait how long
-// it lingers after both FINs (IOS defaults: 30 s, 5 s).
-const (
-	synWait = 30 * time.Second
-	finWait = 5 * time.Second
-)
-
 type cbacKey struct {
 	src, dst     [4]byte
 	sport, dport uint16
@@ -75,10 +68,15 @@ type cbac struct {
 	clock    func() time.Time
 	audit    func(SessionEvent)
 	isFTP    func(port uint16) bool
+	// synWait is how long a TCP session may stay half-open, finWait how long it lingers after both FINs
+	// (ns; ip inspect tcp synwait-time / finwait-time, IOS defaults 30 s and 5 s).
+	synWait, finWait atomic.Int64
 }
 
 func (cb *cbac) init() {
 	cb.sessions = map[cbacKey]*cbacSession{}
+	cb.synWait.Store(int64(time.Duration(defaultGlobals.synWait) * time.Second))
+	cb.finWait.Store(int64(time.Duration(defaultGlobals.finWait) * time.Second))
 	cb.snap.Store(&cbacSnap{})
 }
 
@@ -265,11 +263,11 @@ func (cb *cbac) update(s *cbacSession, p *packet.Parsed, side int, now int64) {
 			s.fin |= 1 << side
 		}
 		if s.fin == 3 {
-			s.expires = now + int64(finWait)
+			s.expires = now + cb.finWait.Load()
 			return
 		}
 		if !s.open {
-			s.expires = now + int64(synWait)
+			s.expires = now + cb.synWait.Load()
 			return
 		}
 	}

@@ -31,6 +31,7 @@ type Feature struct {
 	cb    cbac
 	iface map[string]*ifInspect
 	svc   []service // ip nat service ... ftp, in configuration order
+	glob  globals
 	// natPinholes: NAT's FTP fixup opens pinholes even without an
 	// inspection rule (Linux nf_conntrack_ftp's RELATED), not IOS.
 	natPinholes bool
@@ -56,7 +57,9 @@ type service struct {
 type rule struct {
 	proto        string // ftp, tcp, udp, icmp
 	alert, audit bool
-	timeout      int // seconds
+	alertSet     bool // alert given on the line (else it follows ip inspect alert-off)
+	timeout      int  // seconds, in effect
+	timeoutSet   bool // given on the line (else it follows the global idle time)
 }
 
 // ruleSet is the rules of one inspection name, in configuration order.
@@ -122,7 +125,7 @@ func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feat
 	if e.Clock != nil {
 		cfg.Clock = e.Clock
 	}
-	f := &Feature{e: e, r: r, acls: acls, rules: map[string]*ruleSet{}, iface: map[string]*ifInspect{}}
+	f := &Feature{e: e, r: r, acls: acls, rules: map[string]*ruleSet{}, iface: map[string]*ifInspect{}, glob: defaultGlobals}
 	f.cb.init()
 	cfg.Log = f.log
 	cfg.Audit = f.engineAudit
@@ -137,6 +140,7 @@ func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feat
 		f.attachCBAC(r)
 	}
 	f.installCLI()
+	f.installGlobals()
 	e.AddConfigSection(ios.OrderInspect, f.renderConfig)
 	e.AddConfigSection(ios.OrderNAT+5, f.renderServices)
 	f.stop = make(chan struct{})
@@ -180,7 +184,7 @@ func (f *Feature) engineAudit(ev SessionEvent) {
 // audit logs session start and stop when a rule has audit-trail on.
 func (f *Feature) audit(ev SessionEvent) {
 	f.mu.Lock()
-	on := false
+	on := f.glob.auditTrail
 	for _, rs := range f.rules {
 		for _, r := range rs.protos {
 			on = on || r.audit
@@ -333,13 +337,17 @@ func (f *Feature) renderServices(w io.Writer) {
 
 func (f *Feature) cmdRule(c *ios.Context, a ios.Args) error {
 	proto := a.Str("proto")
-	r := &rule{proto: proto, alert: a.Str("alert") != "off", audit: a.Str("audit") == "on", timeout: defaultTimeouts[proto]}
-	if a.Has("secs") {
-		r.timeout = a.Int("secs")
-	}
+	r := &rule{proto: proto, alert: a.Str("alert") != "off", alertSet: a.Has("alert"), audit: a.Str("audit") == "on"}
 	name := a.Str("name")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if !r.alertSet {
+		r.alert = !f.glob.alertOff // ip inspect alert-off: the rules that do not say otherwise
+	}
+	r.timeout = f.defaultTimeout(proto)
+	if a.Has("secs") {
+		r.timeout, r.timeoutSet = a.Int("secs"), true
+	}
 	rs := f.rules[name]
 	if rs == nil {
 		rs = &ruleSet{}
@@ -444,16 +452,19 @@ func (f *Feature) InterfaceConfigLines(ifname string) []string {
 func (f *Feature) renderConfig(w io.Writer) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.renderGlobals(w)
 	for _, name := range f.order {
 		for _, r := range f.rules[name].protos {
 			line := "ip inspect name " + name + " " + r.proto
-			if !r.alert {
+			if r.alertSet && !r.alert {
 				line += " alert off"
+			} else if r.alertSet {
+				line += " alert on"
 			}
 			if r.audit {
 				line += " audit-trail on"
 			}
-			if r.timeout != defaultTimeouts[r.proto] {
+			if r.timeoutSet {
 				line += " timeout " + strconv.Itoa(r.timeout)
 			}
 			fmt.Fprintln(w, line)

@@ -58,23 +58,22 @@ func (f *Feature) cmdShowName(c *ios.Context, a ios.Args) error {
 func (f *Feature) showConfig(c *ios.Context) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	audit := "disabled"
-	for _, rs := range f.rules {
-		for _, r := range rs.protos {
-			if r.audit {
-				audit = "enabled"
-			}
+	enabled := func(on bool) string {
+		if on {
+			return "enabled"
 		}
+		return "disabled"
 	}
-	c.Printf("Session audit trail is %s\n", audit)
-	c.Printf("Session alert is enabled\n")
+	g := f.glob
+	c.Printf("Session audit trail is %s\n", enabled(g.auditTrail))
+	c.Printf("Session alert is %s\n", enabled(!g.alertOff))
 	c.Printf("one-minute (sampling period) thresholds are [unlimited : unlimited] connections\n")
 	c.Printf("max-incomplete sessions thresholds are [unlimited : unlimited]\n")
 	c.Printf("max-incomplete tcp connections per host is unlimited. Block-time 0 minute.\n")
-	c.Printf("tcp synwait-time is 30 sec -- tcp finwait-time is 5 sec\n")
-	c.Printf("tcp idle-time is 3600 sec -- udp idle-time is 30 sec\n")
+	c.Printf("tcp synwait-time is %d sec -- tcp finwait-time is %d sec\n", g.synWait, g.finWait)
+	c.Printf("tcp idle-time is %d sec -- udp idle-time is %d sec\n", g.tcpIdle, g.udpIdle)
 	c.Printf("tcp reassembly queue length 16; timeout 5 sec; memory-limit 1024 kilo bytes\n")
-	c.Printf("dns-timeout is 5 sec\n")
+	c.Printf("dns-timeout is %d sec\n", g.dnsTimeout)
 	if len(f.order) == 0 {
 		return
 	}
