@@ -143,8 +143,14 @@ func TestHandlerPanic(t *testing.T) {
 	if s.Execute("crash") || !strings.Contains(out.String(), "boom") {
 		t.Errorf("panic: %q", out.String())
 	}
-	e.Lock()
-	e.Unlock()
+	// The lock was released despite the panic: taking it again must not block.
+	locked := make(chan struct{})
+	go func() { e.Lock(); close(locked); e.Unlock() }()
+	select {
+	case <-locked:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the config lock is still held after a panicking handler")
+	}
 	if !s.Execute("terminal length 0") {
 		t.Error("session broken after a panic")
 	}

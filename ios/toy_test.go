@@ -16,7 +16,6 @@ type toy struct {
 	ifaces map[string]*toyIf
 	routes []string
 	acls   map[string][]string
-	pings  []string
 }
 
 type toyIf struct {
