@@ -37,7 +37,7 @@ func ParseEntry(kind Kind, words []string) (Entry, error) {
 		return e, p.fail("expected permit or deny")
 	}
 	if kind == Standard {
-		if err := p.standardAddress(&e.Src); err != nil {
+		if err := p.address(&e.Src, true); err != nil {
 			return e, err
 		}
 		if p.more() {
@@ -55,7 +55,7 @@ func ParseEntry(kind Kind, words []string) (Entry, error) {
 		return e, err
 	}
 	ported := !e.AnyProto && (e.Proto == protoTCP || e.Proto == protoUDP)
-	if err := p.address(&e.Src); err != nil {
+	if err := p.address(&e.Src, false); err != nil {
 		return e, err
 	}
 	if ported {
@@ -63,7 +63,7 @@ func ParseEntry(kind Kind, words []string) (Entry, error) {
 			return e, err
 		}
 	}
-	if err := p.address(&e.Dst); err != nil {
+	if err := p.address(&e.Dst, false); err != nil {
 		return e, err
 	}
 	if ported {
@@ -188,8 +188,9 @@ func (p *parser) number(lo, hi int) (int, bool) {
 	return n, true
 }
 
-// standardAddress: A.B.C.D [WILDCARD] | host A.B.C.D | any.
-func (p *parser) standardAddress(a *Address) error {
+// address parses A.B.C.D WILDCARD | host A.B.C.D | any. In a standard entry the wildcard is optional
+// (a bare address is a host), so it is read only when more than a trailing `log` follows.
+func (p *parser) address(a *Address, wildcardOptional bool) error {
 	switch p.take("any", "host") {
 	case "any":
 		*a = AnyAddress
@@ -207,36 +208,10 @@ func (p *parser) standardAddress(a *Address) error {
 		return p.fail("invalid address")
 	}
 	wild := uint32(0)
-	if p.more() && p.keyword("log") == "" {
+	if !wildcardOptional || p.more() && p.keyword("log") == "" {
 		if wild, ok = p.ipv4(); !ok {
 			return p.fail("invalid wildcard")
 		}
-	}
-	*a = NewAddress(ip, wild)
-	return nil
-}
-
-// address: A.B.C.D WILDCARD | host A.B.C.D | any.
-func (p *parser) address(a *Address) error {
-	switch p.take("any", "host") {
-	case "any":
-		*a = AnyAddress
-		return nil
-	case "host":
-		ip, ok := p.ipv4()
-		if !ok {
-			return p.fail("invalid address")
-		}
-		*a = Address{ip, 0}
-		return nil
-	}
-	ip, ok := p.ipv4()
-	if !ok {
-		return p.fail("invalid address")
-	}
-	wild, ok := p.ipv4()
-	if !ok {
-		return p.fail("invalid wildcard")
 	}
 	*a = NewAddress(ip, wild)
 	return nil
