@@ -19,15 +19,14 @@ type CLI struct {
 	boot  time.Time
 	clock func() time.Time
 
-	mu         sync.Mutex
-	method     map[string]string // show ip interface brief "Method": NVRAM or manual
-	loading    bool
-	loaded     map[string]bool // interfaces entered while loading the startup-config
-	providers  []ifaceLines
-	onRemove   []func(ifname string)
-	inHandler  atomic.Bool // link changes made by a handler are logged by the handler
-	cleared    map[string]time.Time
-	lastChange map[string]time.Time
+	mu        sync.Mutex
+	method    map[string]string // show ip interface brief "Method": NVRAM or manual
+	loading   bool
+	loaded    map[string]bool // interfaces entered while loading the startup-config
+	providers []ifaceLines
+	onRemove  []func(ifname string)
+	inHandler atomic.Bool // link changes made by a handler are logged by the handler
+	cleared   map[string]time.Time
 }
 
 type ifaceLines struct {
@@ -63,7 +62,7 @@ func RegisterCLI(e *ios.Engine, r *Router, clock func() time.Time) *CLI {
 		clock = time.Now
 	}
 	c := &CLI{e: e, r: r, boot: clock(), clock: clock,
-		method: map[string]string{}, cleared: map[string]time.Time{}, lastChange: map[string]time.Time{}}
+		method: map[string]string{}, cleared: map[string]time.Time{}}
 	e.AddInterfaceType(ios.InterfaceType{Name: "GigabitEthernet", Help: "GigabitEthernet IEEE 802.3z",
 		Slotted: true, NumHelp: "GigabitEthernet interface number"})
 	e.AddInterfaceType(ios.InterfaceType{Name: "Loopback", Help: "Loopback interface",

@@ -183,9 +183,6 @@ func (c *CLI) setShutdown(i *Interface, shut bool) {
 	c.inHandler.Store(true)
 	i.SetShutdown(shut)
 	c.inHandler.Store(false)
-	c.mu.Lock()
-	c.lastChange[i.Name()] = c.clock()
-	c.mu.Unlock()
 	name := i.Name()
 	switch {
 	case shut:

@@ -199,8 +199,8 @@ func HardwareAddress(i *Interface) string {
 	return fmt.Sprintf("5254.0012.34%02x", i.Index()+1)
 }
 
-// rate is the average since boot or the last clear over at most five minutes, rounded as IOS rounds
-// bits/sec (to the nearest 1000).
+// rate is the average since boot or the last clear (not IOS's decaying five-minute average), with
+// bits/sec rounded to the nearest 1000 as IOS prints them.
 func rate(bytes, packets uint64, window time.Duration) (bps, pps uint64) {
 	secs := uint64(window / time.Second)
 	if secs == 0 {
