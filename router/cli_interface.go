@@ -48,7 +48,8 @@ func (c *CLI) installInterfaceCommands() {
 func (c *CLI) cmdNoop(*ios.Context, ios.Args) error { return nil }
 
 // chassisInterface resolves a canonical name to an interface, creating loopbacks on demand.
-func (c *CLI) chassisInterface(ctx *ios.Context, name string, create bool) (*Interface, error) {
+func (c *CLI) chassisInterface(ctx *ios.Context, a ios.Args, create bool) (*Interface, error) {
+	name := a.Str("if")
 	if i := c.r.Interface(name); i != nil {
 		return i, nil
 	}
@@ -63,23 +64,22 @@ func (c *CLI) chassisInterface(ctx *ios.Context, name string, create bool) (*Int
 			return i, nil
 		}
 	}
-	return nil, invalidAtNumber(ctx)
+	return nil, invalidAtNumber(ctx, a)
 }
 
 // invalidAtNumber is IOS's caret error for an interface number the chassis does not have: the caret
-// sits under the first digit of the interface number.
-func invalidAtNumber(ctx *ios.Context) error {
+// sits under the first digit of the number of the IFNAME$if token.
+func invalidAtNumber(ctx *ios.Context, a ios.Args) error {
+	off := max(a.Offset("if"), 0)
 	line := ctx.Line()
-	col := strings.IndexAny(line, "0123456789")
-	if col < 0 {
-		col = len(line)
+	if d := strings.IndexAny(line[min(off, len(line)):], "0123456789"); d >= 0 {
+		off += d
 	}
-	return ios.Errorf("%s^\n%% Invalid input detected at '^' marker.\n\n",
-		strings.Repeat(" ", len(ctx.Session().Prompt())+col))
+	return ctx.InvalidAt(off)
 }
 
 func (c *CLI) cmdInterface(ctx *ios.Context, a ios.Args) error {
-	i, err := c.chassisInterface(ctx, a.Str("if"), true)
+	i, err := c.chassisInterface(ctx, a, true)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (c *CLI) cmdNoInterface(ctx *ios.Context, a ios.Args) error {
 		return ios.Errorf("%% Removal of physical interfaces is not permitted")
 	}
 	if c.r.Interface(name) == nil {
-		return invalidAtNumber(ctx)
+		return invalidAtNumber(ctx, a)
 	}
 	if err := c.r.RemoveInterface(name); err != nil {
 		return err

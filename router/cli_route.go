@@ -50,7 +50,7 @@ func (c *CLI) cmdIPRoute(ctx *ios.Context, a ios.Args) error {
 		return err
 	}
 	if s.Interface != "" && c.r.Interface(s.Interface) == nil {
-		return invalidAtNumber(ctx)
+		return invalidAtNumber(ctx, a)
 	}
 	if s.NextHop.IsValid() {
 		if !validHostAddress(s.NextHop) {

@@ -118,7 +118,7 @@ func (c *CLI) showInterfaces(ctx *ios.Context, a ios.Args) error {
 	if a.Has("if") {
 		i := c.r.Interface(a.Str("if"))
 		if i == nil {
-			return invalidAtNumber(ctx)
+			return invalidAtNumber(ctx, a)
 		}
 		list = []*Interface{i}
 	}
@@ -230,7 +230,7 @@ func (c *CLI) clearCounters(ctx *ios.Context, a ios.Args) error {
 	if a.Has("if") {
 		i := c.r.Interface(a.Str("if"))
 		if i == nil {
-			return invalidAtNumber(ctx)
+			return invalidAtNumber(ctx, a)
 		}
 		list = []*Interface{i}
 	}
