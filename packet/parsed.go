@@ -40,6 +40,9 @@ type Parsed struct {
 	Frag FragKind
 	// TTL is the time to live as received.
 	TTL uint8
+	// ID is the IPv4 identification (`debug ip nat` shows it; fragments of
+	// one datagram share it).
+	ID uint16
 }
 
 // DecodeResult says why Decode rejected a packet, or OK.
@@ -127,6 +130,7 @@ func (p *Parsed) decode(b []byte, quoted bool) DecodeResult {
 	p.L4Off = hl
 	p.PayloadOff = hl
 	p.TTL = ip.TTL()
+	p.ID = ip.ID()
 
 	fo := binary.BigEndian.Uint16(b[ipv4FlagsFO:])
 	switch {
@@ -182,6 +186,26 @@ func (p *Parsed) decode(b []byte, quoted bool) DecodeResult {
 		p.PayloadOff = hl + ICMPv4MinimumSize
 	}
 	return OK
+}
+
+// IsICMPError reports whether the packet is an ICMP error that quotes an
+// offending datagram (valid only when HasICMP).
+func (p *Parsed) IsICMPError() bool {
+	return p.HasICMP() && ICMPIsError(p.ICMPType)
+}
+
+// Quoted returns the bytes of the datagram quoted by the ICMP error that p
+// was decoded from b, and decodes them into q (with DecodeQuoted: the
+// quoted datagram is usually truncated). The setters of q take the
+// returned slice; a change to it changes the ICMP message, so the caller
+// fixes the outer ICMP checksum afterwards (SetTransportChecksum on p).
+func (p *Parsed) Quoted(b []byte, q *Parsed) ([]byte, DecodeResult) {
+	if !p.IsICMPError() || p.PayloadOff > p.TotalLen || p.TotalLen > len(b) {
+		*q = Parsed{}
+		return nil, ErrShortL4
+	}
+	in := b[p.PayloadOff:p.TotalLen]
+	return in, q.DecodeQuoted(in)
 }
 
 // HasPorts reports whether SrcPort and DstPort are valid.

@@ -66,6 +66,95 @@ const (
 	Stolen
 )
 
+// Stage is a feature's step in the IOS order of operations. The table
+// orderOfOperations is the one place that says at which hook point each
+// step runs and what runs before it; features Attach to a Stage and never
+// name a number.
+type Stage uint8
+
+const (
+	// StageInspectReturn: return traffic of a CBAC (`ip inspect`) session
+	// is marked MarkPermit before the input ACL sees it.
+	StageInspectReturn Stage = iota
+	// StageFTPData: a data connection that an FTP pinhole admits is marked
+	// MarkPermit before the input ACL sees it.
+	StageFTPData
+	// StageInputACL: `ip access-group NAME in` of the receiving interface;
+	// it sees the addresses on the wire (global ones on the outside).
+	StageInputACL
+	// StageNATOutsideToInside: NAT of packets from an outside interface
+	// (and hairpinned inside ones), before routing, so routing sees the
+	// inside local destination.
+	StageNATOutsideToInside
+	// StageFTPControl: FTP control inspection; after outside-to-inside NAT
+	// and before inside-to-outside NAT, it sees inside local addresses
+	// (where Linux runs its helpers too).
+	StageFTPControl
+	// StageNATInsideToOutside: NAT of packets leaving through an outside
+	// interface, after routing.
+	StageNATInsideToOutside
+	// StageOutputACL: `ip access-group NAME out` of the sending interface;
+	// it sees translated (global) source addresses.
+	StageOutputACL
+	// StageInspect: CBAC opens sessions for packets that leave through an
+	// interface with `ip inspect NAME out` (or came in through `in`).
+	StageInspect
+	numStages
+)
+
+// orderOfOperations places every Stage at its hook point, in IOS order
+// (Cisco, "NAT Order of Operation"):
+//
+//	inside->outside:  input ACL -> routing -> NAT inside-to-outside -> output ACL -> inspect
+//	outside->inside:  input ACL -> NAT outside-to-inside -> routing -> output ACL -> inspect
+//
+// Rows run in table order within a hook point.
+var orderOfOperations = [numStages]struct {
+	point HookPoint
+	name  string
+}{
+	StageInspectReturn:      {HookInput, "inspect return traffic"},
+	StageFTPData:            {HookInput, "ftp data pinholes"},
+	StageInputACL:           {HookInput, "input access-list"},
+	StageNATOutsideToInside: {HookPreRouting, "nat outside-to-inside"},
+	StageFTPControl:         {HookPreRouting, "ftp control inspection"},
+	StageNATInsideToOutside: {HookPostRouting, "nat inside-to-outside"},
+	StageOutputACL:          {HookOutput, "output access-list"},
+	StageInspect:            {HookInspect, "inspect sessions"},
+}
+
+func (s Stage) String() string {
+	if s < numStages {
+		return orderOfOperations[s].name
+	}
+	return "unknown"
+}
+
+// Point is the hook point the stage runs at.
+func (s Stage) Point() HookPoint {
+	if s < numStages {
+		return orderOfOperations[s].point
+	}
+	return numHookPoints
+}
+
+// order is the stage's rank in AddHook terms: stages are 100 apart, so a
+// hook added with AddHook at another number runs between them.
+func (s Stage) order() int { return 100 * (int(s) + 1) }
+
+// Attach installs h at its stage of the order of operations.
+func (r *Router) Attach(s Stage, h Hook) {
+	if s >= numStages {
+		return
+	}
+	r.AddHook(s.Point(), s.order(), h)
+}
+
+// MarkPermit is the Packet.Mark bit with which a stage that runs before the
+// access-lists (an inspection session's return traffic, an FTP pinhole)
+// lets a packet pass them.
+const MarkPermit uint32 = 1 << 0
+
 // Packet is a packet on its way through the router, as hooks see it.
 type Packet struct {
 	// Buf is the IP packet. Hooks may rewrite it in place and may grow it
@@ -111,8 +200,9 @@ type hookEntry struct {
 	h          Hook
 }
 
-// AddHook installs h at point; lower order runs first (e.g. ACL input 100,
-// NAT 200), equal orders in the order added.
+// AddHook installs h at point; lower order runs first, equal orders in the
+// order added. Features use Attach; AddHook is for hooks that have no
+// Stage (tests that record what each point sees).
 func (r *Router) AddHook(point HookPoint, order int, h Hook) {
 	if point < 0 || point >= numHookPoints || h == nil {
 		return

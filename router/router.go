@@ -3,6 +3,7 @@ package router
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"sort"
 	"strconv"
 	"sync"
@@ -93,6 +94,18 @@ func (r *Router) SetICMPRateLimit(d time.Duration) { r.icmpLimit.Store(int64(d))
 
 // ICMPRateLimit returns the unreachable rate limit.
 func (r *Router) ICMPRateLimit() time.Duration { return time.Duration(r.icmpLimit.Load()) }
+
+// AddressOf returns the address of the interface with the given index as
+// the packet path sees it (the published snapshot), or the zero Prefix. It
+// takes no lock, so features may call it for every packet (NAT's
+// `interface IF overload`).
+func (r *Router) AddressOf(index int) netip.Prefix {
+	s := r.snap.Load()
+	if index < 0 || index >= len(s.ifaces) {
+		return netip.Prefix{}
+	}
+	return s.ifaces[index].addr
+}
 
 // Interfaces returns the interfaces in chassis order, then loopbacks by
 // number.
