@@ -1,4 +1,4 @@
-package main
+package device
 
 import (
 	"bytes"
@@ -20,16 +20,16 @@ func fixedClock() time.Time { return fixedTime }
 
 // testDevice is a whole router in the test process; Gi0/0 and Gi0/1 are bound to in-memory ports so their
 // line protocol is up, Gi0/2 and Gi0/3 have no port (no carrier).
-func testDevice(t *testing.T) *device {
+func testDevice(t *testing.T) *Device {
 	t.Helper()
-	d := newDevice(4, fixedClock)
+	d := New(Options{Interfaces: 4, Clock: fixedClock})
 	for _, name := range []string{"GigabitEthernet0/0", "GigabitEthernet0/1"} {
 		p, _ := port.NewMem(name, 1500)
-		if err := d.router.Bind(name, p); err != nil {
+		if err := d.Router.Bind(name, p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	t.Cleanup(func() { d.router.Close() })
+	t.Cleanup(func() { d.Close() })
 	return d
 }
 
@@ -49,7 +49,7 @@ func TestTranscripts(t *testing.T) {
 			}
 			d := testDevice(t)
 			var out bytes.Buffer
-			s := d.engine.NewSession(&out)
+			s := d.Engine.NewSession(&out)
 			s.SetTerminalLength(0)
 			s.RunScript(bytes.NewReader(in))
 			golden := strings.TrimSuffix(script, ".txt") + ".golden"
@@ -143,15 +143,15 @@ end
 // running-config.
 func TestRunningConfigRoundTrip(t *testing.T) {
 	first := testDevice(t)
-	if errs := first.applyStartup(strings.NewReader(fullConfig)); len(errs) > 0 {
+	if errs := first.ApplyStartup(strings.NewReader(fullConfig)); len(errs) > 0 {
 		t.Fatalf("loading the full config: %+v", errs)
 	}
-	text := first.engine.RunningConfig()
+	text := first.Engine.RunningConfig()
 	second := testDevice(t)
-	if errs := second.applyStartup(strings.NewReader(text)); len(errs) > 0 {
+	if errs := second.ApplyStartup(strings.NewReader(text)); len(errs) > 0 {
 		t.Fatalf("loading the rendered config: %+v\n%s", errs, text)
 	}
-	if again := second.engine.RunningConfig(); again != text {
+	if again := second.Engine.RunningConfig(); again != text {
 		t.Errorf("round trip changed the config:\n%s", diffLines(text, again))
 	}
 	for _, want := range []string{"interface Loopback0\n ip address 10.255.255.1 255.255.255.255\n!",
@@ -173,7 +173,7 @@ func TestStartupConfigBadLines(t *testing.T) {
 	}
 	d := testDevice(t)
 	var errs bytes.Buffer
-	if err := d.loadStartup(path, &errs); err != nil {
+	if err := d.LoadStartup(path, &errs); err != nil {
 		t.Fatal(err)
 	}
 	report := errs.String()
@@ -187,7 +187,7 @@ func TestStartupConfigBadLines(t *testing.T) {
 			t.Errorf("error report lacks %q:\n%s", want, report)
 		}
 	}
-	run := d.engine.RunningConfig()
+	run := d.Engine.RunningConfig()
 	for _, want := range []string{"hostname R9", " ip address 10.0.0.1 255.255.255.0", " ip address 10.1.0.1 255.255.255.0",
 		"ip route 10.9.0.0 255.255.0.0 10.1.0.2"} {
 		if !strings.Contains(run, want) {
@@ -195,7 +195,7 @@ func TestStartupConfigBadLines(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	s := d.engine.NewSession(&out)
+	s := d.Engine.NewSession(&out)
 	s.RunScript(strings.NewReader("enable\nsh ip int br | i 0/1\nwrite memory\n"))
 	if !strings.Contains(out.String(), "GigabitEthernet0/1         10.1.0.1        YES NVRAM  up") {
 		t.Errorf("address from startup-config should have Method NVRAM:\n%s", out.String())

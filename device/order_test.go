@@ -1,4 +1,4 @@
-package main
+package device
 
 import (
 	"net/netip"
@@ -50,12 +50,12 @@ func TestACLPlacementAndNATOrder(t *testing.T) {
 				name += " (not the other form)"
 			}
 			t.Run(name, func(t *testing.T) {
-				d := newDevice(4, fixedClock)
-				defer d.router.Close()
+				d := New(Options{Interfaces: 4, Clock: fixedClock})
+				defer d.Close()
 				hosts := map[string]*port.MemHost{}
 				for _, ifname := range []string{"GigabitEthernet0/1", "GigabitEthernet0/2"} {
 					p, h := port.NewMem(ifname, 1500)
-					if err := d.router.Bind(ifname, p); err != nil {
+					if err := d.Router.Bind(ifname, p); err != nil {
 						t.Fatal(err)
 					}
 					hosts[ifname] = h
@@ -73,7 +73,7 @@ interface ` + tt.iface + `
  ip access-group PLACED ` + tt.dir + `
 end
 `
-				if errs := d.applyStartup(strings.NewReader(cfg)); len(errs) > 0 {
+				if errs := d.ApplyStartup(strings.NewReader(cfg)); len(errs) > 0 {
 					t.Fatalf("config: %+v", errs)
 				}
 				var pkt []byte
