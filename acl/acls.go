@@ -1,6 +1,7 @@
 package acl
 
 import (
+	"natlab/packet"
 	"slices"
 	"strings"
 	"sync"
@@ -163,12 +164,13 @@ func (a *ACLs) buildOne() bool {
 // match, implicit deny. found is false when no such list exists. It
 // counts the match and allocates nothing; it does not log (NAT selects
 // sources with it, it does not filter).
-func (a *ACLs) Evaluate(name string, f *Flow) (permit, found bool) {
+func (a *ACLs) Evaluate(name string, p *packet.Parsed) (permit, found bool) {
 	c := a.snap.Load().lists[name]
 	if c == nil {
 		return false, false
 	}
-	return c.eval(f, a.log, ""), true
+	f := FlowFromParsed(p)
+	return c.eval(&f, a.log, ""), true
 }
 
 // eval returns the verdict of the list for f and counts/logs the match;

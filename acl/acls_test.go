@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"testing"
+
+	"natlab/packet"
 )
 
 // benchList builds n entries of a few realistic shapes (hosts, subnets,
@@ -38,7 +40,7 @@ func benchList(t testing.TB, a *ACLs, name string, n int) {
 	a.Sync()
 }
 
-var probe = Flow{Proto: protoTCP, Src: netip.MustParseAddr("198.51.100.7"), Dst: netip.MustParseAddr("203.0.113.5"), SrcPort: 40000, DstPort: 80, TCPFlags: 0x02}
+var probe = packet.Parsed{IPProto: packet.ProtoTCP, Src: netip.MustParseAddr("198.51.100.7"), Dst: netip.MustParseAddr("203.0.113.5"), SrcPort: 40000, DstPort: 80, TCPFlags: packet.TCPSyn}
 
 func TestEvaluateAllocatesNothing(t *testing.T) {
 	for _, n := range []int{10, 1000, 10000} {
@@ -125,7 +127,7 @@ func BenchmarkEvaluateLinear(b *testing.B) {
 			defer a.Close()
 			benchList(b, a, "BIG", n)
 			c := a.snap.Load().lists["BIG"]
-			f := probe
+			f := FlowFromParsed(&probe)
 			b.ResetTimer()
 			for b.Loop() {
 				c.cls.slowLookup(&f)

@@ -12,6 +12,7 @@ import (
 	"natlab/acl"
 	"natlab/ios"
 	"natlab/nat"
+	"natlab/packet"
 	"natlab/router"
 )
 
@@ -316,7 +317,7 @@ func (f *Feature) isFTPService(server netip.AddrPort) bool {
 		if f.acls == nil {
 			continue
 		}
-		fl := acl.Flow{Proto: protoTCP, Src: server.Addr(), SrcPort: server.Port()}
+		fl := packet.Parsed{IPProto: packet.ProtoTCP, Src: server.Addr(), SrcPort: server.Port()}
 		if permit, found := f.acls.Evaluate(s.list, &fl); found && permit {
 			if s.port == server.Port() {
 				return true

@@ -6,6 +6,7 @@ import (
 
 	"natlab/acl"
 	"natlab/ios"
+	"natlab/packet"
 	"natlab/router"
 )
 
@@ -20,9 +21,12 @@ const (
 type aclLists struct{ a *acl.ACLs }
 
 func (l aclLists) Evaluate(list string, f *Flow) (bool, bool) {
-	af := acl.Flow{Proto: f.Proto, Src: f.Src, Dst: f.Dst, SrcPort: f.SrcPort, DstPort: f.DstPort,
-		ICMPType: f.ICMPType, TCPFlags: f.TCPFlags, Fragment: f.Fragment}
-	return l.a.Evaluate(list, &af)
+	p := packet.Parsed{IPProto: packet.Proto(f.Proto), Src: f.Src, Dst: f.Dst, SrcPort: f.SrcPort, DstPort: f.DstPort,
+		ICMPType: f.ICMPType, TCPFlags: f.TCPFlags}
+	if f.Fragment {
+		p.Frag = packet.LaterFragment
+	}
+	return l.a.Evaluate(list, &p)
 }
 
 // Register builds the NAT of a router: its hooks at the IOS order of
