@@ -14,9 +14,9 @@ const (
 	HookOrderOutput = 100
 )
 
-// MarkPermit is the Packet.Mark bit with which a feature that runs before
-// the ACL hooks (an inspection pinhole) lets a packet pass them.
-const MarkPermit uint32 = 1 << 0
+// MarkPermit is router.MarkPermit, the Packet.Mark bit with which a
+// stage that runs before the access-lists lets a packet pass them.
+const MarkPermit = router.MarkPermit
 
 // FlowFromParsed takes the fields access-lists compare from a decoded
 // packet; layer-4 fields stay zero when the packet does not carry them.

@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"natlab/acl"
 	"natlab/packet"
 	"natlab/router"
 )
@@ -219,7 +218,7 @@ func (cb *cbac) ret(p *router.Packet) router.Verdict {
 	cb.mu.Lock()
 	defer cb.mu.Unlock()
 	if s := cb.live(k.reverse(), now); s != nil {
-		p.Mark |= acl.MarkPermit
+		p.Mark |= router.MarkPermit
 		cb.update(s, &p.P, 1, now)
 	}
 	return router.Accept

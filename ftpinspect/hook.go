@@ -3,7 +3,6 @@ package ftpinspect
 import (
 	"time"
 
-	"natlab/acl"
 	"natlab/packet"
 	"natlab/router"
 )
@@ -17,7 +16,7 @@ import (
 //     helpers between DNAT and SNAT;
 //   - data connections at HookInput before the input ACL (order 100): a
 //     SYN that a pinhole expects, and later packets of that connection,
-//     get acl.MarkPermit so the input and output ACLs let them pass, as
+//     get router.MarkPermit so the input and output ACLs let them pass, as
 //     CBAC's temporary entries sit at the top of the interface ACL.
 const (
 	HookOrderControl = 250
@@ -83,7 +82,7 @@ func (h dataHook) Process(p *router.Packet) router.Verdict {
 		return router.Accept
 	}
 	if in.dataPacket(p.Buf, &p.P).Related {
-		p.Mark |= acl.MarkPermit
+		p.Mark |= router.MarkPermit
 	}
 	return router.Accept
 }

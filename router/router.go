@@ -107,6 +107,15 @@ func (r *Router) AddressOf(index int) netip.Prefix {
 	return s.ifaces[index].addr
 }
 
+// HoldConfig takes the configuration lock and returns its release. While
+// it is held no configuration can change; the packet path, which reads only
+// the published snapshot, must go on forwarding. Tests use it to prove that
+// (a packet that needed the lock would wait until the release).
+func (r *Router) HoldConfig() (release func()) {
+	r.mu.Lock()
+	return r.mu.Unlock
+}
+
 // Interfaces returns the interfaces in chassis order, then loopbacks by
 // number.
 func (r *Router) Interfaces() []*Interface {
