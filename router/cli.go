@@ -108,12 +108,21 @@ func (c *CLI) OnInterfaceRemoved(f func(ifname string)) {
 
 // SetLoading marks that the startup-config is being applied. Addresses then show Method "NVRAM", and an
 // interface block without a `shutdown` line brings the interface up, as at IOS boot: the running-config
-// renders `no shutdown` as nothing, so a saved config must mean "up" where it says nothing.
+// renders `no shutdown` as nothing, so a saved config must mean "up" where it says nothing. While loading,
+// the routing table is compiled once, when SetLoading(false) ends the load (Router.BeginUpdate), not once
+// per line.
 func (c *CLI) SetLoading(loading bool) {
 	c.mu.Lock()
+	was := c.loading
 	c.loading = loading
 	c.loaded = map[string]bool{}
 	c.mu.Unlock()
+	switch {
+	case loading && !was:
+		c.r.BeginUpdate()
+	case !loading && was:
+		c.r.EndUpdate()
+	}
 }
 
 // bootDefaults applies the boot-time default (no shutdown) the first time a startup-config enters an

@@ -78,13 +78,7 @@ func (c *CLI) cmdNoIPRoute(ctx *ios.Context, a ios.Args) error {
 		return nil
 	}
 	// "no ip route P M" removes every static route for the prefix, as IOS does.
-	removed := false
-	for _, r := range c.r.StaticRoutes() {
-		if r.Prefix == s.Prefix {
-			removed = c.r.RemoveStaticRoute(r) || removed
-		}
-	}
-	if !removed {
+	if c.r.RemoveStaticRoutesTo(s.Prefix) == 0 {
 		return ios.Errorf("%%No matching route to delete")
 	}
 	return nil

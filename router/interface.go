@@ -256,12 +256,20 @@ func (i *Interface) ClearCounters() {
 	c.cleared.Store(i.r.clock().UnixNano())
 }
 
-// configure runs a config change under the lock, rebuilds the snapshot and
-// reports link changes.
+// configure runs a config change under the lock, makes it take effect
+// (commitLocked) and reports link changes.
 func (r *Router) configure(f func()) {
+	r.configureIf(func() bool { f(); return true })
+}
+
+// configureIf is configure for a change that may turn out to change
+// nothing: f reports whether it did.
+func (r *Router) configureIf(f func() bool) {
 	r.mu.Lock()
-	f()
-	changes := r.rebuildLocked()
+	var changes []linkChange
+	if f() {
+		changes = r.commitLocked()
+	}
 	r.mu.Unlock()
 	r.notify(changes)
 }

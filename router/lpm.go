@@ -58,6 +58,12 @@ func maskBits(n uint8) uint32 {
 	return ^uint32(0) << (32 - n)
 }
 
+// reserve makes room for n more inserts.
+func (t *lpm) reserve(n int) {
+	t.pending = slices.Grow(t.pending, n)
+	t.ents = slices.Grow(t.ents, n)
+}
+
 // insert adds e for p unless p already has an entry: callers insert the
 // preferred route first. compile must run before lookup.
 func (t *lpm) insert(p netip.Prefix, e fibEntry) {

@@ -14,21 +14,34 @@ type StaticRoute struct {
 	Distance  uint8        // administrative distance; 0 means the default, 1
 }
 
-func (s StaticRoute) sameRoute(o StaticRoute) bool {
-	return s.Prefix == o.Prefix && s.NextHop == o.NextHop && s.Interface == o.Interface
+// distance is the administrative distance the route is installed with.
+func (s StaticRoute) distance() int {
+	if s.Distance == 0 {
+		return 1
+	}
+	return int(s.Distance)
 }
+
+// staticKey is what makes two static routes the same route: IOS replaces
+// the distance of an `ip route` line that repeats one.
+type staticKey struct {
+	prefix  netip.Prefix
+	nextHop netip.Addr
+	iface   string
+}
+
+func (s StaticRoute) key() staticKey { return staticKey{s.Prefix, s.NextHop, s.Interface} }
 
 // AddStaticRoute adds a static route, or replaces the distance of an
 // identical (prefix, next hop, interface) one, as IOS does.
 func (r *Router) AddStaticRoute(s StaticRoute) {
 	s.Prefix = s.Prefix.Masked()
 	r.configure(func() {
-		for k := range r.statics {
-			if r.statics[k].sameRoute(s) {
-				r.statics[k].Distance = s.Distance
-				return
-			}
+		if k, ok := r.staticIndex[s.key()]; ok {
+			r.statics[k].Distance = s.Distance
+			return
 		}
+		r.staticIndex[s.key()] = len(r.statics)
 		r.statics = append(r.statics, s)
 	})
 }
@@ -37,13 +50,38 @@ func (r *Router) AddStaticRoute(s StaticRoute) {
 // interface (distance ignored) and reports whether there was one.
 func (r *Router) RemoveStaticRoute(s StaticRoute) bool {
 	s.Prefix = s.Prefix.Masked()
-	found := false
-	r.configure(func() {
-		n := len(r.statics)
-		r.statics = slices.DeleteFunc(r.statics, func(x StaticRoute) bool { return x.sameRoute(s) })
-		found = len(r.statics) != n
+	return r.removeStatics(func(x StaticRoute) bool { return x.key() == s.key() }) > 0
+}
+
+// RemoveStaticRoutesTo removes every static route to prefix (`no ip route
+// PREFIX MASK`) and reports how many there were.
+func (r *Router) RemoveStaticRoutesTo(prefix netip.Prefix) int {
+	prefix = prefix.Masked()
+	return r.removeStatics(func(x StaticRoute) bool { return x.Prefix == prefix })
+}
+
+// removeStatics removes the statics match selects, in one configuration
+// change, and returns how many it removed.
+func (r *Router) removeStatics(match func(StaticRoute) bool) int {
+	removed := 0
+	r.configureIf(func() bool {
+		kept := r.statics[:0]
+		for _, x := range r.statics {
+			switch {
+			case match(x):
+				delete(r.staticIndex, x.key())
+				removed++
+				continue
+			case removed > 0:
+				r.staticIndex[x.key()] = len(kept)
+			}
+			kept = append(kept, x)
+		}
+		clear(r.statics[len(kept):])
+		r.statics = kept
+		return removed > 0
 	})
-	return found
+	return removed
 }
 
 // StaticRoutes returns the configured static routes in config order.

@@ -37,13 +37,18 @@ type Router struct {
 
 	// mu guards the configuration below and serializes snapshot rebuilds.
 	// Packet goroutines never take it.
-	mu      sync.Mutex
-	ifaces  []*Interface // by Index; nil for removed loopbacks
-	statics []StaticRoute
-	hooks   [numHookPoints][]hookEntry
-	hookSeq int
-	onLink  func(i *Interface, up bool)
-	closed  bool
+	mu          sync.Mutex
+	ifaces      []*Interface // by Index; nil for removed loopbacks
+	statics     []StaticRoute
+	staticIndex map[staticKey]int // position in statics
+	hooks       [numHookPoints][]hookEntry
+	hookSeq     int
+	onLink      func(i *Interface, up bool)
+	closed      bool
+	// updating counts open BeginUpdate calls; stale says a change since the
+	// last published snapshot waits for EndUpdate.
+	updating int
+	stale    bool
 
 	snap atomic.Pointer[snapshot]
 
@@ -67,9 +72,10 @@ func New(opts Options) *Router {
 		n = 4
 	}
 	r := &Router{
-		clock:   opts.Clock,
-		chassis: n,
-		waiters: make(map[waitKey]chan localEvent),
+		clock:       opts.Clock,
+		chassis:     n,
+		staticIndex: make(map[staticKey]int),
+		waiters:     make(map[waitKey]chan localEvent),
 	}
 	if r.clock == nil {
 		r.clock = time.Now
@@ -114,6 +120,37 @@ func (r *Router) AddressOf(index int) netip.Prefix {
 func (r *Router) HoldConfig() (release func()) {
 	r.mu.Lock()
 	return r.mu.Unlock
+}
+
+// BeginUpdate starts a run of configuration changes that the packet path
+// sees only when the run ends (EndUpdate): each change still takes effect
+// in the configuration at once (Interfaces, StaticRoutes, Address and so
+// on, and link-change notices), but the routing table is compiled and
+// published once, at the end, instead of once per change. Loading a
+// startup-config of thousands of lines so costs one compile, not thousands.
+// Until then the packet path, Routes and Lookup see the configuration as it
+// was. Runs nest; the outermost EndUpdate publishes.
+func (r *Router) BeginUpdate() {
+	r.mu.Lock()
+	r.updating++
+	r.mu.Unlock()
+}
+
+// EndUpdate ends a BeginUpdate run and, at the outermost one, publishes
+// the configuration to the packet path if it changed.
+func (r *Router) EndUpdate() {
+	r.mu.Lock()
+	if r.updating == 0 {
+		r.mu.Unlock()
+		return
+	}
+	r.updating--
+	var changes []linkChange
+	if r.updating == 0 && r.stale {
+		changes = r.rebuildLocked()
+	}
+	r.mu.Unlock()
+	r.notify(changes)
 }
 
 // Interfaces returns the interfaces in chassis order, then loopbacks by
@@ -183,7 +220,7 @@ func (r *Router) Loopback(n int) *Interface {
 	} else {
 		r.ifaces[idx] = i
 	}
-	changes := r.rebuildLocked()
+	changes := r.commitLocked()
 	r.mu.Unlock()
 	r.notify(changes)
 	return i
@@ -203,7 +240,7 @@ func (r *Router) RemoveInterface(name string) error {
 		return fmt.Errorf("%s is a physical interface and cannot be removed", name)
 	}
 	r.ifaces[i.index] = nil
-	changes := r.rebuildLocked()
+	changes := r.commitLocked()
 	r.mu.Unlock()
 	r.notify(changes)
 	return nil
@@ -236,7 +273,7 @@ func (r *Router) Bind(name string, p port.Port) error {
 		i.linker = l
 		l.SetLinkUp(!i.shutdown)
 	}
-	changes := r.rebuildLocked()
+	changes := r.commitLocked()
 	w := newWorker(r, i, p)
 	r.wg.Add(1)
 	go w.run()
@@ -266,7 +303,7 @@ func (r *Router) watchLink(ev <-chan port.Event, done <-chan struct{}) {
 				r.mu.Unlock()
 				return
 			}
-			changes := r.rebuildLocked()
+			changes := r.commitLocked()
 			r.mu.Unlock()
 			r.notify(changes)
 		case <-done:

@@ -1,70 +1,42 @@
 package router
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
-
-	"natlab/port"
 )
 
-// snapshot is everything the packet path reads, compiled from the
-// configuration and swapped atomically; it is never modified after
-// publication.
-type snapshot struct {
-	ifaces []ifaceState // by Interface.Index; iface nil for a free slot
-	fib    lpm
-	rib    []RouteEntry // sorted for show ip route
-	hooks  [numHookPoints][]Hook
-}
-
-// ifaceState is an interface as the packet path sees it.
-type ifaceState struct {
-	iface *Interface
-	addr  netip.Prefix
-	up    bool // LineUp
-	mtu   int
-	port  port.Port
-	// noUnreach: `no ip unreachables` - send no unreachables about
-	// packets received here.
-	noUnreach bool
-}
-
-// rebuildLocked compiles a new snapshot from the configuration, publishes
-// it, and returns the interfaces whose LineUp changed. r.mu is held.
-func (r *Router) rebuildLocked() []linkChange {
-	s := &snapshot{ifaces: make([]ifaceState, len(r.ifaces))}
-	var changes []linkChange
-	for k, i := range r.ifaces {
-		if i == nil {
-			continue
-		}
-		up := i.computeLineUp()
-		if up != i.lineUp {
-			i.lineUp = up
-			changes = append(changes, linkChange{i, up})
-		}
-		s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: up, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach}
-	}
-	r.compileRoutes(s)
-	for p := range r.hooks {
-		for _, h := range r.hooks[p] {
-			s.hooks[p] = append(s.hooks[p], h.h)
-		}
-	}
-	r.snap.Store(s)
-	return changes
+// ribRoute is a route on its way into the RIB: the line show ip route
+// prints and what the FIB does with it.
+type ribRoute struct {
+	entry RouteEntry
+	fwd   fibEntry
 }
 
 // compileRoutes builds the RIB (connected, local, installed statics) and the
 // FIB from it.
 func (r *Router) compileRoutes(s *snapshot) {
-	type cand struct {
-		re  RouteEntry
-		fib fibEntry
+	connected := connectedRoutes(s.ifaces)
+	resolved := r.resolveStatics(s.ifaces, connected)
+	routes := make([]ribRoute, 0, 2*len(connected)+len(r.statics))
+	routes = append(routes, connected...)
+	routes = appendStatics(routes, s.ifaces, r.statics, resolved)
+	routes = appendLocals(routes, s.ifaces, connected)
+	order := selectRoutes(routes, sortRoutes(routes))
+	s.rib = make([]RouteEntry, len(order))
+	fwd := make([]fibEntry, len(order))
+	for k, at := range order {
+		s.rib[k], fwd[k] = routes[at].entry, routes[at].fwd
 	}
-	var connected []cand
-	for k := range s.ifaces {
-		st := &s.ifaces[k]
+	buildFIB(&s.fib, s.ifaces, connected, s.rib, fwd)
+}
+
+// connectedRoutes are the subnets of the up interfaces with an address, in
+// interface order. A loopback's subnet leads nowhere (fibNull).
+func connectedRoutes(ifaces []ifaceState) []ribRoute {
+	var out []ribRoute
+	for k := range ifaces {
+		st := &ifaces[k]
 		if st.iface == nil || !st.up || !st.addr.IsValid() {
 			continue
 		}
@@ -72,172 +44,139 @@ func (r *Router) compileRoutes(s *snapshot) {
 		if st.iface.loopback {
 			kind = fibNull
 		}
-		connected = append(connected, cand{
+		out = append(out, ribRoute{
 			RouteEntry{Code: 'C', Prefix: st.addr.Masked(), Interface: st.iface.name},
 			fibEntry{kind: kind, out: int32(k)},
 		})
 	}
+	return out
+}
 
-	// Statics are installed in rounds: a route whose next hop resolves
-	// through what is installed so far joins, until nothing changes, so a
-	// next hop may resolve through another static (IOS recursive lookup).
-	type staticCand struct {
-		sr        StaticRoute
-		installed bool
-		out       int32
-		hop       netip.Addr
-	}
-	statics := make([]staticCand, len(r.statics))
-	for k, sr := range r.statics {
-		statics[k].sr = sr
-	}
-	// resolve finds the longest installed route (other than self) covering
-	// a; it returns the outgoing interface and the on-link next hop. A
-	// static found here was itself resolved in an earlier round, so its
-	// out/hop already point at a connected subnet.
-	resolve := func(a netip.Addr, self int) (int32, netip.Addr, bool) {
-		best, bestBits, bestIsStatic := -1, -1, false
-		for k, c := range connected {
-			if c.re.Prefix.Contains(a) && c.re.Prefix.Bits() > bestBits {
-				best, bestBits = k, c.re.Prefix.Bits()
-			}
-		}
-		for k, c := range statics {
-			if k != self && c.installed && c.sr.Prefix.Contains(a) && c.sr.Prefix.Bits() > bestBits {
-				best, bestBits, bestIsStatic = k, c.sr.Prefix.Bits(), true
-			}
-		}
-		switch {
-		case best < 0:
-			return 0, netip.Addr{}, false
-		case !bestIsStatic:
-			if connected[best].fib.kind != fibForward {
-				return 0, netip.Addr{}, false
-			}
-			return connected[best].fib.out, a, true
-		}
-		c := statics[best]
-		return c.out, c.hop, true
-	}
-	for changed := true; changed; {
-		changed = false
-		for k := range statics {
-			c := &statics[k]
-			if c.installed {
-				continue
-			}
-			sr := c.sr
-			if sr.Distance == 255 {
-				continue // distance 255: configured but never installed, as IOS
-			}
-			if sr.Interface != "" {
-				i := r.ifaceLocked(sr.Interface)
-				if i == nil || !s.ifaces[i.index].up {
-					continue
-				}
-				c.out, c.hop = int32(i.index), sr.NextHop
-				c.installed = true
-				changed = true
-				continue
-			}
-			if out, hop, ok := resolve(sr.NextHop, k); ok {
-				c.out, c.hop = out, hop
-				c.installed = true
-				changed = true
-			}
-		}
-	}
-
-	// Per prefix, the lowest distance wins (connected 0 beats any static);
-	// equal-distance statics are all shown, the first configured forwards.
-	var rib []cand
-	best := map[netip.Prefix]int{}
-	add := func(c cand) {
-		d, ok := best[c.re.Prefix]
-		switch {
-		case !ok || c.re.Distance < d:
-			best[c.re.Prefix] = c.re.Distance
-			rib = slices.DeleteFunc(rib, func(x cand) bool { return x.re.Prefix == c.re.Prefix })
-			rib = append(rib, c)
-		case c.re.Distance == d:
-			rib = append(rib, c)
-		}
-	}
-	for _, c := range connected {
-		add(c)
-	}
-	for _, c := range statics {
-		if !c.installed {
+// appendStatics appends the installed statics as routes, in configuration
+// order. One that leaves by a loopback leads nowhere (fibNull).
+func appendStatics(routes []ribRoute, ifaces []ifaceState, statics []StaticRoute, resolved []staticState) []ribRoute {
+	for k := range statics {
+		st := &resolved[k]
+		if !st.installed {
 			continue
 		}
-		d := int(c.sr.Distance)
-		if d == 0 {
-			d = 1
-		}
-		re := RouteEntry{Code: 'S', Prefix: c.sr.Prefix, Distance: d, NextHop: c.sr.NextHop, Interface: c.sr.Interface}
+		sr := &statics[k]
 		kind := fibForward
-		if out := &s.ifaces[c.out]; out.iface != nil && out.iface.loopback {
+		if out := &ifaces[st.out]; out.iface != nil && out.iface.loopback {
 			kind = fibNull
 		}
-		add(cand{re, fibEntry{kind: kind, out: c.out, nextHop: c.hop}})
+		routes = append(routes, ribRoute{
+			RouteEntry{Code: 'S', Prefix: sr.Prefix, Distance: sr.distance(), NextHop: sr.NextHop, Interface: sr.Interface},
+			fibEntry{kind: kind, out: st.out, nextHop: st.hop},
+		})
 	}
-	// Local /32s: IOS 15 shows an L route per interface address (none for
-	// a /32 address, whose C route says the same).
-	var locals []cand
+	return routes
+}
+
+// appendLocals appends the L /32s IOS 15 shows per interface address (none
+// for a /32 address, whose C route says the same).
+func appendLocals(routes []ribRoute, ifaces []ifaceState, connected []ribRoute) []ribRoute {
 	for _, c := range connected {
-		st := &s.ifaces[c.fib.out]
-		a := st.addr.Addr()
+		st := &ifaces[c.fwd.out]
 		if st.addr.Bits() < 32 {
-			locals = append(locals, cand{
-				RouteEntry{Code: 'L', Prefix: netip.PrefixFrom(a, 32), Interface: st.iface.name},
-				fibEntry{kind: fibLocal, out: c.fib.out},
+			routes = append(routes, ribRoute{
+				RouteEntry{Code: 'L', Prefix: netip.PrefixFrom(st.addr.Addr(), 32), Interface: st.iface.name},
+				fibEntry{kind: fibLocal, out: c.fwd.out},
 			})
 		}
 	}
-	rib = append(rib, locals...)
-	slices.SortStableFunc(rib, func(a, b cand) int {
-		if c := a.re.Prefix.Addr().Compare(b.re.Prefix.Addr()); c != 0 {
-			return c
-		}
-		return a.re.Prefix.Bits() - b.re.Prefix.Bits()
-	})
-	s.rib = make([]RouteEntry, len(rib))
-	for k := range rib {
-		s.rib[k] = rib[k].re
-	}
+	return routes
+}
 
-	// The FIB: router addresses first (they win over any route), then
-	// directed broadcasts, then routes by prefix in RIB order (the first
-	// entry of a prefix is the preferred one).
-	ribIndex := func(p netip.Prefix) int32 {
-		for k := range s.rib {
-			if s.rib[k].Prefix == p {
-				return int32(k)
+// sortRoutes returns the positions of routes in the order show ip route
+// lists them: by address, then prefix length; routes to one prefix keep
+// their order.
+func sortRoutes(routes []ribRoute) []int32 {
+	type ranked struct {
+		key prefixKey
+		at  int32
+	}
+	ranks := make([]ranked, len(routes))
+	for k := range routes {
+		ranks[k] = ranked{prefixKeyOf(routes[k].entry.Prefix), int32(k)}
+	}
+	slices.SortFunc(ranks, func(a, b ranked) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		return cmp.Compare(a.at, b.at)
+	})
+	order := make([]int32, len(routes))
+	for k, r := range ranks {
+		order[k] = r.at
+	}
+	return order
+}
+
+// selectRoutes keeps, of the routes to each prefix (order lists them
+// sorted), those of the lowest distance (connected, 0, beats any static;
+// equal-distance statics all stay, the first configured forwards) and the
+// local ones. It returns the positions of the routes kept, in order.
+func selectRoutes(routes []ribRoute, order []int32) []int32 {
+	kept := order[:0]
+	for len(order) > 0 {
+		prefix := routes[order[0]].entry.Prefix
+		n := 1
+		for n < len(order) && routes[order[n]].entry.Prefix == prefix {
+			n++
+		}
+		best := -1
+		for _, at := range order[:n] {
+			if e := &routes[at].entry; e.Code != 'L' && (best < 0 || e.Distance < best) {
+				best = e.Distance
 			}
 		}
-		return -1
+		for _, at := range order[:n] {
+			if e := &routes[at].entry; e.Code == 'L' || e.Distance == best {
+				kept = append(kept, at)
+			}
+		}
+		order = order[n:]
+	}
+	return kept
+}
+
+// buildFIB compiles the forwarding table: router addresses first (they win
+// over any route), then directed broadcasts, then the routes in RIB order
+// (the first route to a prefix is the one that forwards). fwd[k] is what
+// rib[k] does; every entry points back at the first RIB line of its prefix.
+func buildFIB(fib *lpm, ifaces []ifaceState, connected []ribRoute, rib []RouteEntry, fwd []fibEntry) {
+	ribIndex := func(p netip.Prefix) int32 {
+		key := prefixKeyOf(p)
+		k, found := slices.BinarySearchFunc(rib, key, func(e RouteEntry, key prefixKey) int {
+			return cmp.Compare(prefixKeyOf(e.Prefix), key)
+		})
+		if !found {
+			return -1
+		}
+		return int32(k)
+	}
+	fib.reserve(2*len(connected) + len(rib))
+	for _, c := range connected {
+		host := netip.PrefixFrom(ifaces[c.fwd.out].addr.Addr(), 32)
+		fib.insert(host, fibEntry{kind: fibLocal, out: c.fwd.out, rib: ribIndex(host)})
 	}
 	for _, c := range connected {
-		st := &s.ifaces[c.fib.out]
-		a := st.addr.Addr()
-		s.fib.insert(netip.PrefixFrom(a, 32), fibEntry{kind: fibLocal, out: c.fib.out, rib: ribIndex(netip.PrefixFrom(a, 32))})
-	}
-	for _, c := range connected {
-		st := &s.ifaces[c.fib.out]
+		st := &ifaces[c.fwd.out]
 		if b := st.addr.Bits(); b <= 30 && !st.iface.loopback {
 			bc := addrBits(st.addr.Addr()) | ^maskBits(uint8(b))
-			s.fib.insert(netip.PrefixFrom(addrFromBits(bc), 32), fibEntry{kind: fibBroadcast, out: c.fib.out, rib: ribIndex(c.re.Prefix)})
+			fib.insert(netip.PrefixFrom(addrFromBits(bc), 32), fibEntry{kind: fibBroadcast, out: c.fwd.out, rib: ribIndex(c.entry.Prefix)})
 		}
 	}
-	for k, c := range rib {
-		if c.re.Code == 'L' {
+	for k := range rib {
+		if rib[k].Code == 'L' {
 			continue
 		}
-		e := c.fib
+		e := fwd[k]
 		e.rib = int32(k)
-		s.fib.insert(c.re.Prefix, e)
+		fib.insert(rib[k].Prefix, e)
 	}
-	s.fib.compile()
+	fib.compile()
 }
 
 func addrFromBits(x uint32) netip.Addr {

@@ -1,0 +1,78 @@
+package router
+
+import (
+	"net/netip"
+
+	"natlab/port"
+)
+
+// snapshot is everything the packet path reads, compiled from the
+// configuration and swapped atomically; it is never modified after
+// publication.
+type snapshot struct {
+	ifaces []ifaceState // by Interface.Index; iface nil for a free slot
+	fib    lpm
+	rib    []RouteEntry // sorted for show ip route
+	hooks  [numHookPoints][]Hook
+}
+
+// ifaceState is an interface as the packet path sees it.
+type ifaceState struct {
+	iface *Interface
+	addr  netip.Prefix
+	up    bool // LineUp
+	mtu   int
+	port  port.Port
+	// noUnreach: `no ip unreachables` - send no unreachables about
+	// packets received here.
+	noUnreach bool
+}
+
+// commitLocked makes a configuration change take effect: it compiles and
+// publishes a new snapshot, or, between BeginUpdate and EndUpdate, only
+// notes the LineUp changes and leaves the compiling to EndUpdate. It
+// returns the interfaces whose LineUp changed. r.mu is held.
+func (r *Router) commitLocked() []linkChange {
+	if r.updating > 0 {
+		r.stale = true
+		return r.lineChangesLocked()
+	}
+	return r.rebuildLocked()
+}
+
+// lineChangesLocked records every interface's LineUp and returns those that
+// changed since the last call. r.mu is held.
+func (r *Router) lineChangesLocked() []linkChange {
+	var changes []linkChange
+	for _, i := range r.ifaces {
+		if i == nil {
+			continue
+		}
+		if up := i.computeLineUp(); up != i.lineUp {
+			i.lineUp = up
+			changes = append(changes, linkChange{i, up})
+		}
+	}
+	return changes
+}
+
+// rebuildLocked compiles a new snapshot from the configuration, publishes
+// it, and returns the interfaces whose LineUp changed. r.mu is held.
+func (r *Router) rebuildLocked() []linkChange {
+	changes := r.lineChangesLocked()
+	s := &snapshot{ifaces: make([]ifaceState, len(r.ifaces))}
+	for k, i := range r.ifaces {
+		if i != nil {
+			s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: i.lineUp, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach}
+		}
+	}
+	r.compileRoutes(s)
+	for p := range r.hooks {
+		for _, h := range r.hooks[p] {
+			s.hooks[p] = append(s.hooks[p], h.h)
+		}
+	}
+	r.stale = false
+	r.snap.Store(s)
+	return changes
+}
