@@ -2,6 +2,7 @@ package router
 
 import (
 	"encoding/binary"
+	"maps"
 	"net/netip"
 	"sync"
 	"time"
@@ -24,25 +25,32 @@ type localEvent struct {
 	at        time.Time
 }
 
+// listeners maps the probes in flight to their Ping or Traceroute. It is
+// replaced, never changed, so that dispatch reads it without a lock; probes
+// start and end far less often than answers arrive.
+type listeners map[waitKey]chan localEvent
+
 func (r *Router) listen(k waitKey) chan localEvent {
 	ch := make(chan localEvent, 16)
-	r.waitMu.Lock()
-	r.waiters[k] = ch
-	r.waitMu.Unlock()
+	r.editListeners(func(m listeners) { m[k] = ch })
 	return ch
 }
 
 func (r *Router) unlisten(k waitKey) {
+	r.editListeners(func(m listeners) { delete(m, k) })
+}
+
+// editListeners publishes a changed copy of the listeners.
+func (r *Router) editListeners(edit func(listeners)) {
 	r.waitMu.Lock()
-	delete(r.waiters, k)
-	r.waitMu.Unlock()
+	defer r.waitMu.Unlock()
+	m := maps.Clone(*r.waiters.Load())
+	edit(m)
+	r.waiters.Store(&m)
 }
 
 func (r *Router) dispatch(k waitKey, ev localEvent) {
-	r.waitMu.Lock()
-	ch := r.waiters[k]
-	r.waitMu.Unlock()
-	if ch != nil {
+	if ch := (*r.waiters.Load())[k]; ch != nil {
 		ev.at = r.clock()
 		select {
 		case ch <- ev:

@@ -56,10 +56,10 @@ type Router struct {
 	ipID      atomic.Uint32
 	echoID    atomic.Uint32
 	tracePort atomic.Uint32
-	waitMu    sync.Mutex
-	waiters   map[waitKey]chan localEvent
-	localICMP atomic.Int64 // rate limit slot for errors about router-originated packets
-	frags     reassembler  // datagrams to the router arriving in fragments
+	waitMu    sync.Mutex                // serializes changes to waiters
+	waiters   atomic.Pointer[listeners] // read lock-free by the packet path
+	localICMP atomic.Int64              // rate limit slot for errors about router-originated packets
+	frags     reassembler               // datagrams to the router arriving in fragments
 
 	wg sync.WaitGroup
 }
@@ -75,7 +75,6 @@ func New(opts Options) *Router {
 		clock:       opts.Clock,
 		chassis:     n,
 		staticIndex: make(map[staticKey]int),
-		waiters:     make(map[waitKey]chan localEvent),
 	}
 	if r.clock == nil {
 		r.clock = time.Now
@@ -85,6 +84,7 @@ func New(opts Options) *Router {
 		lim = DefaultICMPRateLimit
 	}
 	r.icmpLimit.Store(int64(lim))
+	r.waiters.Store(&listeners{})
 	r.echoID.Store(uint32(time.Now().UnixNano()))
 	r.tracePort.Store(uint32(time.Now().UnixNano()))
 	for i := 0; i < n; i++ {
