@@ -55,46 +55,36 @@ func loadStartup(c *CLI, e *ios.Engine, cfg string) []ios.LineError {
 
 // BenchmarkLoadRoutes loads a startup-config of N `ip route` lines and
 // reports the cost per line, which must not grow with N.
-func BenchmarkLoadRoutes(b *testing.B) {
-	for _, n := range []int{500, 5000} {
-		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
-			cfg := routeConfig(n)
-			for b.Loop() {
-				b.StopTimer()
-				r, c, e := loadingRouter(b)
-				b.StartTimer()
-				if errs := loadStartup(c, e, cfg); len(errs) > 0 {
-					b.Fatal(errs[0])
-				}
-				b.StopTimer()
-				// n statics, two connected and two local routes.
-				if got := len(r.Routes()); got != n+4 {
-					b.Fatalf("%d routes installed, want %d", got, n+4)
-				}
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/line")
-		})
-	}
-}
+func BenchmarkLoadRoutes(b *testing.B) { benchmarkRouteLines(b, true) }
 
-// BenchmarkPasteRoutes is BenchmarkLoadRoutes without SetLoading: every
-// line is published to the packet path as it is entered, as when routes
-// are pasted into `configure terminal`.
-func BenchmarkPasteRoutes(b *testing.B) {
+// BenchmarkPasteRoutes enters the same lines outside a startup-config:
+// every line is published to the packet path as it is entered, as when
+// routes are pasted into `configure terminal`.
+func BenchmarkPasteRoutes(b *testing.B) { benchmarkRouteLines(b, false) }
+
+func benchmarkRouteLines(b *testing.B, startup bool) {
 	for _, n := range []int{500, 5000} {
 		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
 			cfg := routeConfig(n)
 			for b.Loop() {
 				b.StopTimer()
 				r, c, e := loadingRouter(b)
-				// The interfaces come up as a startup-config would bring them.
-				loadStartup(c, e, routeConfig(0))
+				if !startup {
+					// The interfaces come up as a startup-config brings them.
+					loadStartup(c, e, routeConfig(0))
+				}
+				var errs []ios.LineError
 				b.StartTimer()
-				if errs := e.LoadConfig(strings.NewReader(cfg)); len(errs) > 0 {
-					b.Fatal(errs[0])
+				if startup {
+					errs = loadStartup(c, e, cfg)
+				} else {
+					errs = e.LoadConfig(strings.NewReader(cfg))
 				}
 				b.StopTimer()
+				if len(errs) > 0 {
+					b.Fatal(errs[0])
+				}
+				// n statics, two connected and two local routes.
 				if got := len(r.Routes()); got != n+4 {
 					b.Fatalf("%d routes installed, want %d", got, n+4)
 				}
