@@ -16,17 +16,17 @@ func (c *CLI) installInterfaceCommands() {
 			Help: []string{ios.HelpNo, ios.HelpInterface, "Interface name"}, Run: c.cmdNoInterface},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "ip address A.B.C.D$addr A.B.C.D$mask",
 			Help: []string{ios.HelpIfIP, "Set the IP address of an interface",
-				"IP address", "IP subnet mask"}, Run: c.cmdIPAddress},
+				"IP address", "IP subnet mask"}, Run: c.onInterface(c.cmdIPAddress)},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "no ip address [A.B.C.D$addr A.B.C.D$mask]",
 			Help: []string{ios.HelpNo, ios.HelpIfIP, "Set the IP address of an interface",
-				"IP address", "IP subnet mask"}, Run: c.cmdNoIPAddress},
+				"IP address", "IP subnet mask"}, Run: c.onInterface(c.cmdNoIPAddress)},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] shutdown",
-			Help: []string{"Shutdown the selected interface"}, Run: c.cmdShutdown},
+			Help: []string{"Shutdown the selected interface"}, Run: c.onInterface(c.cmdShutdown)},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "description LINE$text",
 			Help: []string{"Interface specific description", "Up to 240 characters describing this interface"},
-			Run:  c.cmdDescription},
+			Run:  c.onInterface(c.cmdDescription)},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "no description",
-			Help: []string{ios.HelpNo, "Interface specific description"}, Run: c.cmdDescription},
+			Help: []string{ios.HelpNo, "Interface specific description"}, Run: c.onInterface(c.cmdDescription)},
 		// Ethernet settings a running-config always shows; a TUN has no duplex or speed to set, so they
 		// are accepted (and so round-trip) without effect.
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] duplex <auto|full|half>",
@@ -46,6 +46,19 @@ func (c *CLI) installInterfaceCommands() {
 }
 
 func (c *CLI) cmdNoop(*ios.Context, ios.Args) error { return nil }
+
+// onInterface runs a config-if command on the interface the session is on.
+// There is none when another session removed the loopback under this one;
+// the command then does nothing.
+func (c *CLI) onInterface(run func(ctx *ios.Context, a ios.Args, i *Interface) error) ios.Handler {
+	return func(ctx *ios.Context, a ios.Args) error {
+		i := c.r.Interface(ifname(ctx))
+		if i == nil {
+			return nil
+		}
+		return run(ctx, a, i)
+	}
+}
 
 // chassisInterface resolves a canonical name to an interface, creating loopbacks on demand.
 func (c *CLI) chassisInterface(ctx *ios.Context, a ios.Args, create bool) (*Interface, error) {
@@ -109,11 +122,7 @@ func (c *CLI) cmdNoInterface(ctx *ios.Context, a ios.Args) error {
 	return nil
 }
 
-func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args) error {
-	i := c.r.Interface(ifname(ctx))
-	if i == nil {
-		return nil
-	}
+func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args, i *Interface) error {
 	addr, mask := a.Addr("addr"), a.Addr("mask")
 	bits, ok := maskLen(mask)
 	if !ok {
@@ -147,11 +156,7 @@ func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args) error {
 	return nil
 }
 
-func (c *CLI) cmdNoIPAddress(ctx *ios.Context, a ios.Args) error {
-	i := c.r.Interface(ifname(ctx))
-	if i == nil {
-		return nil
-	}
+func (c *CLI) cmdNoIPAddress(ctx *ios.Context, a ios.Args, i *Interface) error {
 	if a.Has("addr") {
 		bits, ok := maskLen(a.Addr("mask"))
 		if !ok || netip.PrefixFrom(a.Addr("addr"), bits) != i.Address() {
@@ -165,11 +170,7 @@ func (c *CLI) cmdNoIPAddress(ctx *ios.Context, a ios.Args) error {
 	return nil
 }
 
-func (c *CLI) cmdShutdown(ctx *ios.Context, a ios.Args) error {
-	i := c.r.Interface(ifname(ctx))
-	if i == nil {
-		return nil
-	}
+func (c *CLI) cmdShutdown(ctx *ios.Context, a ios.Args, i *Interface) error {
 	c.setShutdown(i, !a.No())
 	return nil
 }
@@ -201,11 +202,7 @@ func (c *CLI) setShutdown(i *Interface, shut bool) {
 	}
 }
 
-func (c *CLI) cmdDescription(ctx *ios.Context, a ios.Args) error {
-	i := c.r.Interface(ifname(ctx))
-	if i == nil {
-		return nil
-	}
+func (c *CLI) cmdDescription(ctx *ios.Context, a ios.Args, i *Interface) error {
 	if a.No() || !a.Has("text") {
 		i.SetDescription("")
 		return nil

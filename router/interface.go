@@ -69,11 +69,7 @@ func (i *Interface) SetAddress(p netip.Prefix) {
 }
 
 // Address returns the configured address, or the zero Prefix.
-func (i *Interface) Address() netip.Prefix {
-	i.r.mu.Lock()
-	defer i.r.mu.Unlock()
-	return i.addr
-}
+func (i *Interface) Address() netip.Prefix { return locked(i, func() netip.Prefix { return i.addr }) }
 
 // SetShutdown sets the administrative state (`shutdown`/`no shutdown`) and
 // pushes it to the port's link (a shut TUN loses carrier).
@@ -87,11 +83,7 @@ func (i *Interface) SetShutdown(down bool) {
 }
 
 // Shutdown reports the administrative state.
-func (i *Interface) Shutdown() bool {
-	i.r.mu.Lock()
-	defer i.r.mu.Unlock()
-	return i.shutdown
-}
+func (i *Interface) Shutdown() bool { return locked(i, func() bool { return i.shutdown }) }
 
 // SetDescription sets the `description` line.
 func (i *Interface) SetDescription(s string) {
@@ -101,33 +93,19 @@ func (i *Interface) SetDescription(s string) {
 }
 
 // Description returns the `description` line.
-func (i *Interface) Description() string {
-	i.r.mu.Lock()
-	defer i.r.mu.Unlock()
-	return i.desc
-}
+func (i *Interface) Description() string { return locked(i, func() string { return i.desc }) }
 
 // Bound reports whether a port is attached. Loopbacks are always bound.
 func (i *Interface) Bound() bool {
-	i.r.mu.Lock()
-	defer i.r.mu.Unlock()
-	return i.loopback || i.port != nil
+	return locked(i, func() bool { return i.loopback || i.port != nil })
 }
 
 // Port returns the attached port, or nil.
-func (i *Interface) Port() port.Port {
-	i.r.mu.Lock()
-	defer i.r.mu.Unlock()
-	return i.port
-}
+func (i *Interface) Port() port.Port { return locked(i, func() port.Port { return i.port }) }
 
 // LineUp reports whether the interface passes packets: not shut down, bound,
 // and its port's link up. A loopback is up unless shut down.
-func (i *Interface) LineUp() bool {
-	i.r.mu.Lock()
-	defer i.r.mu.Unlock()
-	return i.computeLineUp()
-}
+func (i *Interface) LineUp() bool { return locked(i, i.computeLineUp) }
 
 func (i *Interface) computeLineUp() bool {
 	if i.shutdown {
@@ -150,11 +128,7 @@ func (i *Interface) SetUnreachables(on bool) {
 }
 
 // Unreachables reports the `ip unreachables` setting.
-func (i *Interface) Unreachables() bool {
-	i.r.mu.Lock()
-	defer i.r.mu.Unlock()
-	return !i.noUnreach
-}
+func (i *Interface) Unreachables() bool { return locked(i, func() bool { return !i.noUnreach }) }
 
 // SetMTU sets the IP MTU (`ip mtu N`); 0 restores the default (the port's
 // MTU, or 1500).
@@ -163,11 +137,7 @@ func (i *Interface) SetMTU(n int) {
 }
 
 // MTU is the IP MTU: configured, else the port's, else 1500.
-func (i *Interface) MTU() int {
-	i.r.mu.Lock()
-	defer i.r.mu.Unlock()
-	return i.mtuLocked()
-}
+func (i *Interface) MTU() int { return locked(i, i.mtuLocked) }
 
 func (i *Interface) mtuLocked() int {
 	switch {
@@ -254,6 +224,13 @@ func (i *Interface) ClearCounters() {
 	c.inBcast.Store(0)
 	c.inUnknown.Store(0)
 	c.cleared.Store(i.r.clock().UnixNano())
+}
+
+// locked returns read's result under the router's configuration lock.
+func locked[T any](i *Interface, read func() T) T {
+	i.r.mu.Lock()
+	defer i.r.mu.Unlock()
+	return read()
 }
 
 // configure runs a config change under the lock, makes it take effect

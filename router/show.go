@@ -113,14 +113,23 @@ func (c *CLI) showIPInterfaceBrief(ctx *ios.Context, _ ios.Args) error {
 	return nil
 }
 
+// interfacesArg is the interface an optional IFNAME$if names, or every
+// interface when there is none.
+func (c *CLI) interfacesArg(ctx *ios.Context, a ios.Args) ([]*Interface, error) {
+	if !a.Has("if") {
+		return c.r.Interfaces(), nil
+	}
+	i := c.r.Interface(a.Str("if"))
+	if i == nil {
+		return nil, invalidAtNumber(ctx, a)
+	}
+	return []*Interface{i}, nil
+}
+
 func (c *CLI) showInterfaces(ctx *ios.Context, a ios.Args) error {
-	list := c.r.Interfaces()
-	if a.Has("if") {
-		i := c.r.Interface(a.Str("if"))
-		if i == nil {
-			return invalidAtNumber(ctx, a)
-		}
-		list = []*Interface{i}
+	list, err := c.interfacesArg(ctx, a)
+	if err != nil {
+		return err
 	}
 	for _, i := range list {
 		c.showInterface(ctx, i)
@@ -226,13 +235,9 @@ func hms(d time.Duration) string {
 }
 
 func (c *CLI) clearCounters(ctx *ios.Context, a ios.Args) error {
-	list := c.r.Interfaces()
-	if a.Has("if") {
-		i := c.r.Interface(a.Str("if"))
-		if i == nil {
-			return invalidAtNumber(ctx, a)
-		}
-		list = []*Interface{i}
+	list, err := c.interfacesArg(ctx, a)
+	if err != nil {
+		return err
 	}
 	// IOS asks "Clear "show interface" counters on all interfaces [confirm]"; scripts answer with Enter,
 	// so the confirmation is printed and taken as given.
