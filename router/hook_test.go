@@ -3,6 +3,7 @@ package router
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +54,8 @@ func (n *toyNAT) post(p *Packet) Verdict {
 	return Accept
 }
 
+// TestHookOrder records what hooks before (order 100) and after (300) a
+// toy NAT (200) see at every point, for the three kinds of packets.
 func TestHookOrder(t *testing.T) {
 	l := newLab(t)
 	global := mustAddr("203.0.113.100")
@@ -60,7 +63,6 @@ func TestHookOrder(t *testing.T) {
 	var mu sync.Mutex
 	var log []string
 	rec := func(name string) Hook { return recorder{&mu, &log, name} }
-	// Recorders before (order 100) and after (300) the NAT (200).
 	for _, pt := range []HookPoint{HookInput, HookPreRouting, HookPostRouting, HookOutput, HookInspect} {
 		l.r.AddHook(pt, 300, rec(pt.String()+"-after"))
 		l.r.AddHook(pt, 100, rec(pt.String()+"-before"))
@@ -68,79 +70,73 @@ func TestHookOrder(t *testing.T) {
 	l.r.AddHook(HookPreRouting, 200, HookFunc(nat.pre))
 	l.r.AddHook(HookPostRouting, 200, HookFunc(nat.post))
 
-	check := func(want []string) {
-		t.Helper()
-		mu.Lock()
-		got := log
-		log = nil
-		mu.Unlock()
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("hooks saw:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-	}
-
-	// inside -> outside: NAT after routing, output ACL sees the global source.
-	l.inside.Inject(tcpPkt(pc1, isp, 64, nil))
-	_, p := expect(t, l.outside)
-	if p.Src != global {
-		t.Fatalf("not translated: %v", p.String())
-	}
-	settle()
 	g0, g1 := "GigabitEthernet0/0", "GigabitEthernet0/1"
-	check([]string{
-		"input-before 192.168.1.10>203.0.113.10 in=" + g0 + " out=-",
-		"input-after 192.168.1.10>203.0.113.10 in=" + g0 + " out=-",
-		"prerouting-before 192.168.1.10>203.0.113.10 in=" + g0 + " out=-",
-		"prerouting-after 192.168.1.10>203.0.113.10 in=" + g0 + " out=-",
-		"postrouting-before 192.168.1.10>203.0.113.10 in=" + g0 + " out=" + g1,
-		"postrouting-after 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
-		"output-before 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
-		"output-after 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
-		"inspect-before 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
-		"inspect-after 203.0.113.100>203.0.113.10 in=" + g0 + " out=" + g1,
-	})
-
-	// outside -> inside: the input ACL sees the global destination, NAT
-	// runs before routing, so routing sends it inside.
-	l.outside.Inject(tcpPkt(isp, global, 64, nil))
-	_, p = expect(t, l.inside)
-	if p.Dst != pc1 {
-		t.Fatalf("not translated: %v", p.String())
+	inbound := []HookPoint{HookInput, HookPreRouting}
+	outbound := []HookPoint{HookPostRouting, HookOutput, HookInspect}
+	all := append(slices.Clone(inbound), outbound...)
+	cases := []struct {
+		name     string
+		from, to *port.MemHost
+		pkt      []byte
+		arrived  func(p *packet.Parsed) bool
+		want     []string
+	}{
+		{"inside to outside: NAT after routing, the output ACL sees the global source",
+			l.inside, l.outside, tcpPkt(pc1, isp, 64, nil),
+			func(p *packet.Parsed) bool { return p.Src == global },
+			hookTrail(all, g0, g1, HookPostRouting, "192.168.1.10>203.0.113.10", "203.0.113.100>203.0.113.10")},
+		{"outside to inside: the input ACL sees the global destination, NAT runs before routing",
+			l.outside, l.inside, tcpPkt(isp, global, 64, nil),
+			func(p *packet.Parsed) bool { return p.Dst == pc1 },
+			hookTrail(all, g1, g0, HookPreRouting, "203.0.113.10>203.0.113.100", "203.0.113.10>192.168.1.10")},
+		{"to the router: the inbound points, then the echo reply, router-originated, passes the outbound ones",
+			l.inside, l.inside, echoPkt(pc1, r1Outside.Addr(), 1, 1, 64),
+			func(p *packet.Parsed) bool { return p.ICMPType == packet.ICMPEchoReply && p.Src == r1Outside.Addr() },
+			append(hookTrail(inbound, g0, "-", numHookPoints, "192.168.1.10>203.0.113.1", ""),
+				hookTrail(outbound, "-", g0, numHookPoints, "203.0.113.1>192.168.1.10", "")...)},
 	}
-	settle()
-	check([]string{
-		"input-before 203.0.113.10>203.0.113.100 in=" + g1 + " out=-",
-		"input-after 203.0.113.10>203.0.113.100 in=" + g1 + " out=-",
-		"prerouting-before 203.0.113.10>203.0.113.100 in=" + g1 + " out=-",
-		"prerouting-after 203.0.113.10>192.168.1.10 in=" + g1 + " out=-",
-		"postrouting-before 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
-		"postrouting-after 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
-		"output-before 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
-		"output-after 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
-		"inspect-before 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
-		"inspect-after 203.0.113.10>192.168.1.10 in=" + g1 + " out=" + g0,
-	})
-
-	// To the router: inbound points, then local delivery; the echo reply
-	// is router-originated (in=-) and passes the outbound points.
-	l.inside.Inject(echoPkt(pc1, r1Outside.Addr(), 1, 1, 64))
-	_, p = expect(t, l.inside)
-	if p.ICMPType != packet.ICMPEchoReply || p.Src != r1Outside.Addr() {
-		t.Fatalf("got %v", p.String())
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.from.Inject(c.pkt)
+			if _, p := expect(t, c.to); !c.arrived(&p) {
+				t.Fatalf("got %v", p.String())
+			}
+			settle()
+			mu.Lock()
+			got := log
+			log = nil
+			mu.Unlock()
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("hooks saw:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
 	}
-	settle()
-	check([]string{
-		"input-before 192.168.1.10>203.0.113.1 in=" + g0 + " out=-",
-		"input-after 192.168.1.10>203.0.113.1 in=" + g0 + " out=-",
-		"prerouting-before 192.168.1.10>203.0.113.1 in=" + g0 + " out=-",
-		"prerouting-after 192.168.1.10>203.0.113.1 in=" + g0 + " out=-",
-		"postrouting-before 203.0.113.1>192.168.1.10 in=- out=" + g0,
-		"postrouting-after 203.0.113.1>192.168.1.10 in=- out=" + g0,
-		"output-before 203.0.113.1>192.168.1.10 in=- out=" + g0,
-		"output-after 203.0.113.1>192.168.1.10 in=- out=" + g0,
-		"inspect-before 203.0.113.1>192.168.1.10 in=- out=" + g0,
-		"inspect-after 203.0.113.1>192.168.1.10 in=- out=" + g0,
-	})
+}
+
+// hookTrail is what TestHookOrder's recorders log as a packet from in to
+// out passes points: at each, the recorder before the NAT, then the one
+// after it; the sending interface shows from post-routing on. At point nat
+// the toy NAT turns the addresses addrs into natted, which the recorder
+// after it and every later point see.
+func hookTrail(points []HookPoint, in, out string, nat HookPoint, addrs, natted string) []string {
+	var lines []string
+	for _, pt := range points {
+		o := "-"
+		if pt >= HookPostRouting {
+			o = out
+		}
+		before, after := addrs, addrs
+		switch {
+		case pt == nat:
+			after = natted
+		case pt > nat:
+			before, after = natted, natted
+		}
+		lines = append(lines,
+			fmt.Sprintf("%s-before %s in=%s out=%s", pt, before, in, o),
+			fmt.Sprintf("%s-after %s in=%s out=%s", pt, after, in, o))
+	}
+	return lines
 }
 
 func TestHookVerdicts(t *testing.T) {

@@ -10,17 +10,23 @@ import (
 	"natlab/port"
 )
 
-func TestRoutes(t *testing.T) {
+// staticLab is the lab with a /32 loopback and a static route for each
+// way a static is installed or not.
+func staticLab(t *testing.T) *lab {
 	l := newLab(t)
 	r := l.r
 	r.Loopback(0).SetAddress(mustPrefix("10.255.0.1/32"))
 	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("0.0.0.0/0"), NextHop: isp})
 	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("10.1.0.0/16"), Interface: "GigabitEthernet0/0"})
-	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("10.2.0.0/16"), NextHop: mustAddr("10.99.0.1")})             // next hop unreachable: not installed
+	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("10.2.0.0/16"), NextHop: mustAddr("10.99.0.1")})             // resolves only through the default route
 	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("10.3.0.0/16"), NextHop: mustAddr("10.1.2.3"), Distance: 5}) // recursive via the 10.1/16 static
 	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("10.4.0.0/16"), Interface: "GigabitEthernet0/2"})            // interface down
 	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("192.168.1.0/24"), NextHop: isp})                            // loses to connected
+	return l
+}
 
+func TestRoutes(t *testing.T) {
+	r := staticLab(t).r
 	want := []RouteEntry{
 		{Code: 'S', Prefix: mustPrefix("0.0.0.0/0"), Distance: 1, NextHop: isp},
 		{Code: 'S', Prefix: mustPrefix("10.1.0.0/16"), Distance: 1, Interface: "GigabitEthernet0/0"},
@@ -54,7 +60,12 @@ func TestRoutes(t *testing.T) {
 			t.Errorf("Lookup(%s) = %+v %v", c.dst, e, ok)
 		}
 	}
-	// Traffic follows: 10.3/16 leaves by Gi0/0 with TTL decremented.
+}
+
+func TestStaticRoutesCarryTraffic(t *testing.T) {
+	l := staticLab(t)
+	// 10.3/16 (recursive, via the 10.1/16 static) leaves by Gi0/0 with TTL
+	// decremented.
 	l.outside.Inject(udpPkt(isp, mustAddr("10.3.4.5"), 1, 2, 9, nil))
 	_, p := expect(t, l.inside)
 	if p.Dst != mustAddr("10.3.4.5") || p.TTL != 8 {
@@ -65,7 +76,10 @@ func TestRoutes(t *testing.T) {
 	if _, p := expect(t, l.outside); p.Dst != unroutable {
 		t.Errorf("got %v", p.String())
 	}
+}
 
+func TestStaticRouteChanges(t *testing.T) {
+	r := staticLab(t).r
 	// Distance replaced in place; removal ignores distance.
 	r.AddStaticRoute(StaticRoute{Prefix: mustPrefix("0.0.0.0/0"), NextHop: isp, Distance: 7})
 	if s := r.StaticRoutes(); len(s) != 6 || s[0].Distance != 7 {
