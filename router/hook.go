@@ -20,6 +20,9 @@ import (
 // delivered locally. Router-originated packets (In == nil: echo replies,
 // ICMP errors, ping, traceroute) pass HookPostRouting, HookOutput and
 // HookInspect.
+//
+// Features do not name hook points or orders: they Attach to a Stage, and
+// the Stage table below places each at its point.
 type HookPoint int
 
 const (
