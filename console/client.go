@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"natlab/internal/tty"
 )
 
 // Client is a CLI-mode connection: one IOS session in privileged EXEC that runs lines for a program.
@@ -119,15 +119,14 @@ func Attach(path string, in *os.File, out io.Writer) error {
 	}
 	defer c.Close()
 	h := Hello{Mode: ModeTerminal}
-	fd := int(in.Fd())
-	if ws, err := unix.IoctlGetWinsize(fd, unix.TIOCGWINSZ); err == nil {
-		h.Rows, h.Cols = int(ws.Row), int(ws.Col)
+	if rows, cols, ok := tty.Size(in); ok {
+		h.Rows, h.Cols = rows, cols
 	}
 	if err := writeJSON(c, h); err != nil {
 		return err
 	}
-	if old, err := makeRaw(fd); err == nil {
-		defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
+	if restore, err := tty.Raw(in); err == nil {
+		defer restore()
 	}
 	var once sync.Once
 	done := make(chan struct{})
@@ -164,24 +163,4 @@ func Attach(path string, in *os.File, out io.Writer) error {
 	}()
 	<-done
 	return nil
-}
-
-// makeRaw puts a terminal in raw mode (cfmakeraw) and returns the settings to restore.
-func makeRaw(fd int) (*unix.Termios, error) {
-	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	if err != nil {
-		return nil, err
-	}
-	raw := *old
-	raw.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-	raw.Oflag &^= unix.OPOST
-	raw.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	raw.Cflag &^= unix.CSIZE | unix.PARENB
-	raw.Cflag |= unix.CS8
-	raw.Cc[unix.VMIN] = 1
-	raw.Cc[unix.VTIME] = 0
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &raw); err != nil {
-		return nil, err
-	}
-	return old, nil
 }

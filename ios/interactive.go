@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	prompt "github.com/c-bata/go-prompt"
+
+	"natlab/internal/tty"
 )
 
 // RunInteractive runs the line editor on the terminal (standard input and
@@ -62,7 +64,7 @@ func (s *Session) RunInteractive() {
 		if strings.TrimSpace(line) == "" && !s.ReadingText() {
 			continue
 		}
-		withRawKeys(func() { s.Execute(line) })
+		tty.WithKeys(os.Stdin, func() { s.Execute(line) })
 	}
 }
 

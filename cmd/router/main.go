@@ -19,10 +19,9 @@ import (
 	"os/signal"
 	"syscall"
 
-	"golang.org/x/sys/unix"
-
 	"natlab/console"
 	"natlab/device"
+	"natlab/internal/tty"
 	"natlab/port"
 )
 
@@ -101,7 +100,7 @@ func run(startup string, ifaces int, ports []portSpec, daemon bool, consolePath 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if isTerminal(os.Stdin) {
+		if tty.IsTerminal(os.Stdin) {
 			if d.ConsoleLogin(stdinTerminal{}) {
 				s.RunInteractive()
 			}
@@ -114,9 +113,4 @@ func run(startup string, ifaces int, ports []portSpec, daemon bool, consolePath 
 	case <-sigs:
 	}
 	return nil
-}
-
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }

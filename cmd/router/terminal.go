@@ -3,7 +3,7 @@ package main
 import (
 	"os"
 
-	"golang.org/x/sys/unix"
+	"natlab/internal/tty"
 )
 
 // stdinTerminal is the router's own terminal for the console login dialogue, before the line editor
@@ -15,23 +15,19 @@ func (stdinTerminal) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
 
 func (stdinTerminal) Ask(prompt string, echo bool) (string, error) {
 	os.Stdout.WriteString(prompt)
-	fd := int(os.Stdin.Fd())
 	if !echo {
-		if t, err := unix.IoctlGetTermios(fd, unix.TCGETS); err == nil {
-			quiet := *t
-			quiet.Lflag &^= unix.ECHO
-			if unix.IoctlSetTermios(fd, unix.TCSETS, &quiet) == nil {
-				defer func() {
-					unix.IoctlSetTermios(fd, unix.TCSETS, t)
-					os.Stdout.WriteString("\n")
-				}()
-			}
-		}
+		defer os.Stdout.WriteString("\n") // the Return typed was not echoed
+		return tty.ReadHidden(os.Stdin)
 	}
+	return readLine(os.Stdin)
+}
+
+// readLine reads up to the end of the line, a byte at a time.
+func readLine(f *os.File) (string, error) {
 	var line []byte
 	b := make([]byte, 1)
 	for {
-		n, err := os.Stdin.Read(b)
+		n, err := f.Read(b)
 		if err != nil {
 			return string(line), err
 		}
