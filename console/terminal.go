@@ -2,111 +2,20 @@ package console
 
 import (
 	"bufio"
-	"fmt"
-	"io"
 	"net"
+	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"natlab/ios"
 )
-
-// Control keys the line editor understands (IOS uses the Emacs set).
-const (
-	keyCtrlA     = 0x01
-	keyCtrlB     = 0x02
-	keyCtrlC     = 0x03
-	keyCtrlD     = 0x04
-	keyCtrlE     = 0x05
-	keyCtrlF     = 0x06
-	keyBackspace = 0x08
-	keyTab       = 0x09
-	keyLF        = 0x0a
-	keyCtrlK     = 0x0b
-	keyCtrlL     = 0x0c
-	keyCR        = 0x0d
-	keyCtrlN     = 0x0e
-	keyCtrlP     = 0x10
-	keyCtrlU     = 0x15
-	keyCtrlW     = 0x17
-	keyCtrlZ     = 0x1a
-	keyEsc       = 0x1b
-	keyDelete    = 0x7f
-)
-
-// screen is the terminal side of a session: everything the session prints goes through Write, which
-// turns newlines into CR LF (the client's terminal is raw) and, when the editor is waiting for a key,
-// prints the text above the line being typed and redraws that line (a syslog message arriving while
-// someone types, as on an IOS console).
-type screen struct {
-	mu      sync.Mutex
-	c       net.Conn
-	idle    bool   // the editor waits for a key; prompt+line are on the screen
-	prompt  string // what is on the screen while idle
-	line    []byte
-	pos     int
-	swallow string // one exact write to drop (the session re-printing prompt and line after '?')
-}
-
-func (t *screen) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.swallow != "" && string(p) == t.swallow {
-		t.swallow = ""
-		return len(p), nil
-	}
-	text := crlf(string(p))
-	if t.idle {
-		text = "\r\x1b[K" + text + t.lineText()
-	}
-	return len(p), t.send(text)
-}
-
-// send writes to the client; the caller holds mu.
-func (t *screen) send(s string) error {
-	t.c.SetWriteDeadline(time.Now().Add(writeTimeout))
-	_, err := io.WriteString(t.c, s)
-	return err
-}
-
-// lineText draws prompt and line and puts the cursor at pos; the caller holds mu.
-func (t *screen) lineText() string {
-	s := t.prompt + string(t.line)
-	if back := len(t.line) - t.pos; back > 0 {
-		s += fmt.Sprintf("\x1b[%dD", back)
-	}
-	return s
-}
-
-func crlf(s string) string {
-	if !strings.Contains(s, "\n") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
-}
-
-// byteReader hands the pager one key at a time, so keys typed ahead stay with the editor.
-type byteReader struct{ r *bufio.Reader }
-
-func (b byteReader) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	c, err := b.r.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	p[0] = c
-	return 1, nil
-}
 
 // editor is the line editor of one terminal connection.
 type editor struct {
 	s       *ios.Session
 	t       *screen
 	in      *bufio.Reader
-	histPos int // index into the session history while browsing with the arrows; -1 = not browsing
+	lastCR  bool // the last key read was CR: a LF or NUL right after it is part of the same Return
+	histPos int  // index into the session history while browsing with the arrows; -1 = not browsing
 	saved   []byte
 }
 
@@ -122,13 +31,72 @@ func serveTerminal(c net.Conn, r *bufio.Reader, e *ios.Engine, h Hello, login Lo
 	ed.run()
 }
 
+// run shows the first prompt and handles keys until the session ends or the client goes away.
+func (ed *editor) run() {
+	ed.t.mu.Lock()
+	ed.t.send("\r\n")
+	ed.t.mu.Unlock()
+	ed.showPrompt()
+	for {
+		k, err := ed.readKey()
+		if err != nil || !ed.handle(k) {
+			return
+		}
+	}
+}
+
+// readKey reads the next key; CR LF and CR NUL (what telnet-style clients send for Return) come back
+// as one CR.
+func (ed *editor) readKey() (byte, error) {
+	for {
+		k, err := ed.in.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		afterCR := ed.lastCR
+		ed.lastCR = k == keyCR
+		if !afterCR || (k != keyLF && k != 0) {
+			return k, nil
+		}
+	}
+}
+
+// handle acts on one key; it returns false when the session has ended.
+func (ed *editor) handle(k byte) bool {
+	if edit, ok := lineEdits[k]; ok {
+		ed.update(edit)
+		return true
+	}
+	switch {
+	case k == keyCR || k == keyLF:
+		return ed.enter()
+	case k == keyCtrlD:
+		return ed.deleteOrEnd()
+	case k == '?':
+		ed.help()
+	case k == keyTab:
+		ed.complete()
+	case k == keyCtrlZ || k == keyCtrlC:
+		ed.leaveConfig(k)
+	case k == keyCtrlP:
+		ed.history(-1)
+	case k == keyCtrlN:
+		ed.history(+1)
+	case k == keyEsc:
+		ed.escape()
+	case isPrintable(k):
+		ed.typed(k)
+	}
+	return true
+}
+
 // update changes the line under the screen lock and redraws it.
 func (ed *editor) update(f func(t *screen)) {
 	t := ed.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f(t)
-	t.send("\r\x1b[K" + t.lineText())
+	t.redraw()
 }
 
 func (ed *editor) showPrompt() {
@@ -152,108 +120,43 @@ func (ed *editor) busy(echo string) string {
 	return line
 }
 
-func (ed *editor) run() {
-	ed.t.mu.Lock()
-	ed.t.send("\r\n")
-	ed.t.mu.Unlock()
+// typed puts a printable key into the line at the cursor. At the end of the line echoing the key is
+// all the screen needs; inside it the rest of the line moves, so the line is redrawn.
+func (ed *editor) typed(k byte) {
+	t := ed.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	atEnd := t.pos == len(t.line)
+	insert(t, k)
+	if atEnd {
+		t.send(string(k))
+		return
+	}
+	t.redraw()
+}
+
+// enter runs the line typed (Return); it returns false when the line ended the session.
+func (ed *editor) enter() bool {
+	ed.s.Execute(ed.busy("\r\n"))
+	if ed.s.Closed() {
+		return false
+	}
 	ed.showPrompt()
-	lastCR := false
-	for {
-		k, err := ed.in.ReadByte()
-		if err != nil {
-			return
-		}
-		if k == keyLF && lastCR || k == 0 && lastCR {
-			lastCR = false
-			continue
-		}
-		lastCR = k == keyCR
-		switch {
-		case k == keyCR || k == keyLF:
-			line := ed.busy("\r\n")
-			ed.s.Execute(line)
-			if ed.s.Closed() {
-				return
-			}
-			ed.showPrompt()
-		case k == '?':
-			ed.help()
-		case k == keyTab:
-			ed.complete()
-		case k == keyCtrlZ || k == keyCtrlC:
-			ed.leaveConfig(k)
-		case k == keyCtrlD:
-			if len(ed.t.line) == 0 {
-				ed.busy("\r\n")
-				return
-			}
-			ed.update(func(t *screen) { deleteAt(t, t.pos) })
-		case k == keyBackspace || k == keyDelete:
-			ed.update(func(t *screen) {
-				if t.pos > 0 {
-					t.pos--
-					deleteAt(t, t.pos)
-				}
-			})
-		case k == keyCtrlA:
-			ed.update(func(t *screen) { t.pos = 0 })
-		case k == keyCtrlE:
-			ed.update(func(t *screen) { t.pos = len(t.line) })
-		case k == keyCtrlB:
-			ed.update(func(t *screen) { t.pos = max(t.pos-1, 0) })
-		case k == keyCtrlF:
-			ed.update(func(t *screen) { t.pos = min(t.pos+1, len(t.line)) })
-		case k == keyCtrlK:
-			ed.update(func(t *screen) { t.line = t.line[:t.pos] })
-		case k == keyCtrlU:
-			ed.update(func(t *screen) { t.line = append(t.line[:0], t.line[t.pos:]...); t.pos = 0 })
-		case k == keyCtrlW:
-			ed.update(deleteWord)
-		case k == keyCtrlL:
-			ed.update(func(t *screen) {})
-		case k == keyCtrlP:
-			ed.history(-1)
-		case k == keyCtrlN:
-			ed.history(+1)
-		case k == keyEsc:
-			ed.escape()
-		case k >= 0x20 && k < 0x7f && ed.atEnd():
-			ed.t.mu.Lock()
-			ed.t.line = append(ed.t.line, k)
-			ed.t.pos++
-			ed.t.send(string(k)) // plain typing at the end of the line: just echo
-			ed.t.mu.Unlock()
-		case k >= 0x20 && k < 0x7f:
-			ed.update(func(t *screen) {
-				t.line = append(t.line[:t.pos], append([]byte{k}, t.line[t.pos:]...)...)
-				t.pos++
-			})
-		}
-	}
+	return true
 }
 
-func (ed *editor) atEnd() bool {
+// deleteOrEnd is Ctrl-D: it deletes the character under the cursor, and on an empty line ends the
+// session; it returns false when it did.
+func (ed *editor) deleteOrEnd() bool {
 	ed.t.mu.Lock()
-	defer ed.t.mu.Unlock()
-	return ed.t.pos == len(ed.t.line)
-}
-
-func deleteAt(t *screen, i int) {
-	if i < len(t.line) {
-		t.line = append(t.line[:i], t.line[i+1:]...)
+	empty := len(ed.t.line) == 0
+	ed.t.mu.Unlock()
+	if empty {
+		ed.busy("\r\n")
+		return false
 	}
-}
-
-func deleteWord(t *screen) {
-	i := t.pos
-	for i > 0 && t.line[i-1] == ' ' {
-		i--
-	}
-	for i > 0 && t.line[i-1] != ' ' {
-		i--
-	}
-	t.line = append(t.line[:i], t.line[t.pos:]...)
-	t.pos = i
+	ed.update(deleteUnder)
+	return true
 }
 
 // help answers '?' at the cursor as IOS does: the help is printed below and the line is redrawn.
@@ -287,10 +190,9 @@ func (ed *editor) complete() {
 		return
 	}
 	start := strings.LastIndexByte(text, ' ') + 1
+	word := cands[0] + " "
 	ed.update(func(t *screen) {
-		word := cands[0] + " "
-		rest := append([]byte(nil), t.line[t.pos:]...)
-		t.line = append(append(t.line[:start], word...), rest...)
+		t.line = slices.Replace(t.line, start, t.pos, []byte(word)...)
 		t.pos = start + len(word)
 	})
 }
@@ -346,37 +248,37 @@ func (ed *editor) history(dir int) {
 	})
 }
 
-// escape reads the rest of an ANSI escape sequence (arrows, Home, End, Delete).
+// escape handles an ANSI escape sequence (arrows, Home, End, Delete); others are dropped.
 func (ed *editor) escape() {
+	switch seq := ed.readEscape(); seq {
+	case "A":
+		ed.history(-1)
+	case "B":
+		ed.history(+1)
+	default:
+		if edit, ok := escapeEdits[seq]; ok {
+			ed.update(edit)
+		}
+	}
+}
+
+// readEscape reads the rest of an escape sequence after ESC: what follows ESC [ or ESC O up to its
+// final byte (at most nine bytes). Anything else reads as "", and so does the byte after a lone ESC,
+// which is dropped with it.
+func (ed *editor) readEscape() string {
 	b, err := ed.in.ReadByte()
 	if err != nil || (b != '[' && b != 'O') {
-		return
+		return ""
 	}
 	var seq []byte
 	for {
 		c, err := ed.in.ReadByte()
 		if err != nil {
-			return
+			return ""
 		}
 		seq = append(seq, c)
 		if c >= 0x40 && c <= 0x7e || len(seq) > 8 {
-			break
+			return string(seq)
 		}
-	}
-	switch string(seq) {
-	case "A":
-		ed.history(-1)
-	case "B":
-		ed.history(+1)
-	case "C":
-		ed.update(func(t *screen) { t.pos = min(t.pos+1, len(t.line)) })
-	case "D":
-		ed.update(func(t *screen) { t.pos = max(t.pos-1, 0) })
-	case "H", "1~":
-		ed.update(func(t *screen) { t.pos = 0 })
-	case "F", "4~":
-		ed.update(func(t *screen) { t.pos = len(t.line) })
-	case "3~":
-		ed.update(func(t *screen) { deleteAt(t, t.pos) })
 	}
 }
