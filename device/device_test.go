@@ -2,17 +2,15 @@ package device
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"natlab/internal/golden"
 	"natlab/port"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 var fixedTime = time.Date(2026, 3, 1, 10, 15, 0, 0, time.UTC)
 
@@ -36,68 +34,13 @@ func testDevice(t *testing.T) *Device {
 // TestTranscripts types each testdata/*.txt script into a fresh router, as a student would (with
 // abbreviations), and compares the session transcript with its .golden file.
 func TestTranscripts(t *testing.T) {
-	scripts, _ := filepath.Glob("testdata/*.txt")
-	if len(scripts) == 0 {
-		t.Fatal("no testdata/*.txt scripts")
-	}
-	for _, script := range scripts {
-		name := strings.TrimSuffix(filepath.Base(script), ".txt")
-		t.Run(name, func(t *testing.T) {
-			in, err := os.ReadFile(script)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := testDevice(t)
-			var out bytes.Buffer
-			s := d.Engine.NewSession(&out)
-			s.SetTerminalLength(0)
-			s.RunScript(bytes.NewReader(in))
-			golden := strings.TrimSuffix(script, ".txt") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got := out.String(); got != string(want) {
-				t.Errorf("transcript differs from %s (run with -update to accept):\n%s", golden, diffLines(string(want), got))
-			}
-		})
-	}
-}
-
-// diffLines shows the first differing lines of two texts.
-func diffLines(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return "line " + itoa(i+1) + ":\nwant: " + wl + "\ngot:  " + gl
-		}
-	}
-	return "(texts equal line by line)"
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for n >= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	i--
-	b[i] = byte('0' + n)
-	return string(b[i:])
+	golden.Transcripts(t, "testdata", func(t *testing.T, script []byte) string {
+		var out bytes.Buffer
+		s := testDevice(t).Engine.NewSession(&out)
+		s.SetTerminalLength(0)
+		s.RunScript(bytes.NewReader(script))
+		return out.String()
+	})
 }
 
 // fullConfig exercises every configuration command of the router, the ACLs and NAT.
@@ -152,7 +95,7 @@ func TestRunningConfigRoundTrip(t *testing.T) {
 		t.Fatalf("loading the rendered config: %+v\n%s", errs, text)
 	}
 	if again := second.Engine.RunningConfig(); again != text {
-		t.Errorf("round trip changed the config:\n%s", diffLines(text, again))
+		t.Errorf("round trip changed the config:\n%s", golden.Diff(text, again))
 	}
 	for _, want := range []string{"interface Loopback0\n ip address 10.255.255.1 255.255.255.255\n!",
 		"ip route 172.16.0.0 255.255.0.0 GigabitEthernet0/0 5\n", " ip access-group OUTSIDE-IN in\n no ip unreachables\n ip nat outside\n"} {

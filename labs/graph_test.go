@@ -2,31 +2,10 @@ package labs
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"natlab/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\n%s\nwant:\n%s", name, got, want)
-	}
-}
 
 func TestGraphs(t *testing.T) {
 	top, err := LoadShipped(DefaultLab)
@@ -36,8 +15,8 @@ func TestGraphs(t *testing.T) {
 	var m, d bytes.Buffer
 	top.Mermaid(&m)
 	top.Dot(&d)
-	golden(t, "ftp-nat.mermaid.golden", m.Bytes())
-	golden(t, "ftp-nat.dot.golden", d.Bytes())
+	golden.Compare(t, "testdata/ftp-nat.mermaid.golden", m.String())
+	golden.Compare(t, "testdata/ftp-nat.dot.golden", d.String())
 }
 
 func TestSelectTasks(t *testing.T) {

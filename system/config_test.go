@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"natlab/internal/golden"
 	"natlab/ios"
 )
 
@@ -65,7 +66,7 @@ func TestRunningConfigRoundTrip(t *testing.T) {
 			t.Fatalf("reload: %v", errs)
 		}
 		if second := e2.RunningConfig(); second != first {
-			t.Errorf("encrypt=%v: round trip differs:\n%s\n--- first:\n%s", encrypt, diffLines(first, second), first)
+			t.Errorf("encrypt=%v: round trip differs:\n%s\n--- first:\n%s", encrypt, golden.Diff(first, second), first)
 		}
 		for _, want := range []string{"enable secret 5 $1$mERr$9cTjUIEqNGurQiFU.ZeCi1\n", "banner motd ^C\nAuthorized access only!\n!\n  end\n^C\n", "line vty 5 15\n"} {
 			if !strings.Contains(first, want) {

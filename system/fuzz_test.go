@@ -3,6 +3,8 @@ package system
 import (
 	"strings"
 	"testing"
+
+	"natlab/internal/golden"
 )
 
 // FuzzBanner types a banner (the rest of the `banner motd` line and the
@@ -65,7 +67,7 @@ func FuzzLineConfig(f *testing.F) {
 		e2, _ := newTestSystem()
 		e2.LoadConfig(strings.NewReader(first))
 		if second := e2.RunningConfig(); second != first {
-			t.Fatalf("round trip of %q differs:\n%s", cfg, diffLines(first, second))
+			t.Fatalf("round trip of %q differs:\n%s", cfg, golden.Diff(first, second))
 		}
 	})
 }
