@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -283,35 +284,53 @@ func (w *wire) controlLines() (commands, replies []string, conflicts int) {
 
 // announcements parses the PORT/EPRT commands and 227/229 replies on the wire.
 func (w *wire) announcements() []announcement {
-	var out []announcement
 	cmds, reps, _ := w.controlLines()
-	quad := func(m []string) (string, int) {
-		var p1, p2 int
-		fmt.Sscan(m[5], &p1)
-		fmt.Sscan(m[6], &p2)
-		return strings.Join(m[1:5], "."), p1*256 + p2
+	return append(announced(cmds, commandForms), announced(reps, replyForms)...)
+}
+
+// announcementForm is one way a control line announces a data connection: its pattern, and where in
+// a match the address and the port are.
+type announcementForm struct {
+	verb     string
+	re       *regexp.Regexp
+	addrPort func(m []string) (addr string, port int)
+}
+
+var (
+	commandForms = []announcementForm{
+		{"PORT", rePORT, quadAddrPort},
+		{"EPRT", reEPRT, func(m []string) (string, int) { return m[3], number(m[5]) }},
 	}
-	for _, l := range cmds {
-		if m := rePORT.FindStringSubmatch(l); m != nil {
-			a, p := quad(m)
-			out = append(out, announcement{"PORT", a, p, l})
-		} else if m := reEPRT.FindStringSubmatch(l); m != nil {
-			var p int
-			fmt.Sscan(m[5], &p)
-			out = append(out, announcement{"EPRT", m[3], p, l})
-		}
+	replyForms = []announcementForm{
+		{"227", re227, quadAddrPort},
+		{"229", re229, func(m []string) (string, int) { return "", number(m[4]) }},
 	}
-	for _, l := range reps {
-		if m := re227.FindStringSubmatch(l); m != nil {
-			a, p := quad(m)
-			out = append(out, announcement{"227", a, p, l})
-		} else if m := re229.FindStringSubmatch(l); m != nil {
-			var p int
-			fmt.Sscan(m[4], &p)
-			out = append(out, announcement{"229", "", p, l})
+)
+
+// announced lists the lines that announce a data connection in one of forms (the first that matches).
+func announced(lines []string, forms []announcementForm) []announcement {
+	var out []announcement
+	for _, l := range lines {
+		for _, f := range forms {
+			if m := f.re.FindStringSubmatch(l); m != nil {
+				addr, port := f.addrPort(m)
+				out = append(out, announcement{f.verb, addr, port, l})
+				break
+			}
 		}
 	}
 	return out
+}
+
+// quadAddrPort reads the h1,h2,h3,h4,p1,p2 of PORT and 227.
+func quadAddrPort(m []string) (string, int) {
+	return strings.Join(m[1:5], "."), number(m[5])*256 + number(m[6])
+}
+
+func number(s string) int {
+	var n int
+	fmt.Sscan(s, &n)
+	return n
 }
 
 // privateLeaks lists the control lines that carry a private address, in the reassembled streams and in
@@ -330,4 +349,21 @@ func (w *wire) privateLeaks() []string {
 		}
 	}
 	return out
+}
+
+// TestAnnounced reads the four announcement forms (no root needed: it checks the parser the matrix
+// relies on).
+func TestAnnounced(t *testing.T) {
+	cmds := []string{"TYPE I", "PORT 203,0,113,1,19,137", "eprt |1|203.0.113.1|5001|", "EPRT |2|::1|5001|"}
+	reps := []string{"200 ok", "227 Entering Passive Mode (203,0,113,100,4,1).", "229 Entering Extended Passive Mode (|||40001|)"}
+	want := []announcement{
+		{"PORT", "203.0.113.1", 19*256 + 137, cmds[1]},
+		{"EPRT", "203.0.113.1", 5001, cmds[2]},
+		{"227", "203.0.113.100", 4*256 + 1, reps[1]},
+		{"229", "", 40001, reps[2]},
+	}
+	got := append(announced(cmds, commandForms), announced(reps, replyForms)...)
+	if !slices.Equal(got, want) {
+		t.Errorf("announced:\n got %+v\nwant %+v", got, want)
+	}
 }

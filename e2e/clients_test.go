@@ -31,16 +31,12 @@ func curlClient(name string, active bool, verbs []string, mode ...string) client
 }
 
 func lftpClient(name string, active bool, verbs []string) client {
-	passive := "on"
-	if active {
-		passive = "off"
-	}
 	return client{name: name, program: "lftp", active: active, verbs: verbs,
 		cmds: func(host, out, up, name string) [][]string {
 			script := strings.Join([]string{
 				"set cmd:fail-exit yes", "set ftp:ssl-allow no", "set net:timeout 30", "set net:max-retries 2",
 				"set net:reconnect-interval-base 2", "set xfer:clobber on",
-				"set ftp:passive-mode " + passive, "set ftp:fix-pasv-address off", "set ftp:prefer-epsv no",
+				"set ftp:passive-mode " + passiveSetting(active), "set ftp:fix-pasv-address off", "set ftp:prefer-epsv no",
 				"open -u anonymous,natlab@ ftp://" + host,
 				"get file.bin -o " + out,
 				"put " + up + " -o upload/" + name,
@@ -80,16 +76,20 @@ func ftplibClient(name string, active bool, verbs []string) client {
 // tnftpClient runs the BSD ftp client with its defaults for the mode (EPSV, EPRT on IPv4), scripted on
 // its standard input through sh.
 func tnftpClient(name string, active bool, verbs []string) client {
-	passive := "on"
-	if active {
-		passive = "off"
-	}
 	return client{name: name, program: "tnftp", active: active, verbs: verbs,
 		cmds: func(host, out, up, name string) [][]string {
 			script := fmt.Sprintf("user anonymous natlab@\nbinary\npassive %s\nget file.bin %s\nput %s upload/%s\nquit\n",
-				passive, out, up, name)
+				passiveSetting(active), out, up, name)
 			return [][]string{{"sh", "-c", fmt.Sprintf("printf '%%s' \"$1\" | tnftp -n -v %s", host), "sh", script}}
 		}}
+}
+
+// passiveSetting is how lftp and tnftp spell the mode: passive on, or off for active.
+func passiveSetting(active bool) string {
+	if active {
+		return "off"
+	}
+	return "on"
 }
 
 // clients is the matrix's client axis.

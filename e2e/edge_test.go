@@ -111,26 +111,12 @@ var knownRouterBugs = map[string]string{
 func TestFTPParserEdges(t *testing.T) {
 	netnstest.RequireRoot(t, "tcpdump", "nft")
 	serversAvailable(t)
-	var res results
-	t.Cleanup(func() {
-		table := res.table()
-		t.Logf("parser edge cases (ours vs kernel):\n%s", table)
-		writeReport("edges.txt", table)
+	againstKernel(t, "parser edge cases", "edges.txt", func(t *testing.T, l *lab, res *results) {
+		srv := startServer(t, "vsftpd", l.isp, ispAddr)
+		for _, mode := range []string{"split", "split-slow", "pipelined", "late"} {
+			t.Run(mode, func(t *testing.T) { res.put(mode, l.kind, runEdge(t, l, srv, mode)) })
+		}
 	})
-	for _, kind := range []string{"ours", "kernel"} {
-		t.Run(kind, func(t *testing.T) {
-			var l *lab
-			if kind == "ours" {
-				l = newOurLab(t)
-			} else {
-				l = newKernelLab(t)
-			}
-			srv := startServer(t, "vsftpd", l.isp, ispAddr)
-			for _, mode := range []string{"split", "split-slow", "pipelined", "late"} {
-				t.Run(mode, func(t *testing.T) { res.put(mode, kind, runEdge(t, l, srv, mode)) })
-			}
-		})
-	}
 }
 
 func runEdge(t *testing.T, l *lab, srv *ftpServer, mode string) string {

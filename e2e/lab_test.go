@@ -11,7 +11,7 @@ import (
 	"natlab/internal/netnstest"
 )
 
-// The reference topology's addresses (DESIGN.md).
+// The reference topology's addresses (the drawing in README.md).
 const (
 	pc1Addr    = "192.168.1.10"
 	srvAddr    = "192.168.2.10"
@@ -27,8 +27,7 @@ type lab struct {
 	router        *netnstest.Router
 }
 
-// routerConfig is R1 of the reference topology with the outside ACL of the issue: inbound on Gi0/1 only
-// FTP control to the static-NAT server is permitted; everything else must come through inspection.
+// routerConfig is R1 of the reference topology with its outside ACL: inbound on Gi0/1 only FTP control to the static-NAT server is permitted; everything else must come through inspection.
 // Inspection is applied where the sessions start, as on IOS CBAC: inbound on the inside interfaces for
 // pc1's and srv's sessions, inbound on Gi0/1 for the ISP's sessions to the server.
 var routerConfig = []string{
@@ -49,14 +48,30 @@ var routerConfig = []string{
 	"end",
 }
 
+// newLab builds the lab with the router kind ("ours" or "kernel") in the middle.
+func newLab(t *testing.T, kind string) *lab {
+	t.Helper()
+	if kind == "ours" {
+		return newOurLab(t)
+	}
+	return newKernelLab(t)
+}
+
+// newHosts makes the lab's three host namespaces, named with prefix so that the two routers' labs
+// never share one.
+func newHosts(t *testing.T, kind, prefix string) *lab {
+	t.Helper()
+	return &lab{kind: kind,
+		pc1: netnstest.Namespace(t, prefix+"pc1"),
+		srv: netnstest.Namespace(t, prefix+"srv"),
+		isp: netnstest.Namespace(t, prefix+"isp"),
+	}
+}
+
 // newOurLab runs the router binary with the three hosts on TUN devices in their namespaces.
 func newOurLab(t *testing.T) *lab {
 	t.Helper()
-	l := &lab{kind: "ours",
-		pc1: netnstest.Namespace(t, "t-ftp-pc1"),
-		srv: netnstest.Namespace(t, "t-ftp-srv"),
-		isp: netnstest.Namespace(t, "t-ftp-isp"),
-	}
+	l := newHosts(t, "ours", "t-ftp-")
 	sfx := fmt.Sprint(os.Getpid() % 100000)
 	l.router = netnstest.StartRouter(t,
 		"--port", "g0/0=tun:fta"+sfx+",netns="+l.pc1+",name=eth0,addr="+pc1Addr+"/24,gw=192.168.1.1",
@@ -69,7 +84,7 @@ func newOurLab(t *testing.T) *lab {
 	return l
 }
 
-// kernelRules is shared/anchors/kernel-nat-lab.sh's ruleset: nftables NAT with the nf_conntrack_ftp helper
+// kernelRules is the kernel router's ruleset: nftables NAT with the nf_conntrack_ftp helper
 // on port 21, and a forward policy that admits from outside only FTP control to the server and what
 // conntrack calls established or related (the helper's expectations).
 const kernelRules = `table ip nat {
@@ -104,11 +119,8 @@ table ip filter {
 // anchor's nftables rules. It skips when the kernel lacks nftables or the FTP helper.
 func newKernelLab(t *testing.T) *lab {
 	t.Helper()
-	l := &lab{kind: "kernel",
-		pc1: netnstest.Namespace(t, "t-ftp-kpc1"),
-		srv: netnstest.Namespace(t, "t-ftp-ksrv"),
-		isp: netnstest.Namespace(t, "t-ftp-kisp"),
-	}
+	netnstest.RequireRoot(t, "nft")
+	l := newHosts(t, "kernel", "t-ftp-k")
 	rtr := netnstest.Namespace(t, "t-ftp-krtr")
 	for _, h := range []struct{ ns, peer, addr, gw string }{
 		{l.pc1, "r0", pc1Addr + "/24", "192.168.1.1"},

@@ -71,6 +71,21 @@ func (r *results) table() string {
 	return b.String()
 }
 
+// againstKernel runs run as the subtest "ours" on a lab through our router and as "kernel" on one
+// through the kernel, and when the test ends logs the table of both routers' results, titled title,
+// and saves it as report.
+func againstKernel(t *testing.T, title, report string, run func(t *testing.T, l *lab, res *results)) {
+	var res results
+	t.Cleanup(func() {
+		table := res.table()
+		t.Logf("%s (ours vs kernel):\n%s", title, table)
+		writeReport(report, table)
+	})
+	for _, kind := range []string{"ours", "kernel"} {
+		t.Run(kind, func(t *testing.T) { run(t, newLab(t, kind), &res) })
+	}
+}
+
 // writeReport saves a table under $FTP_MATRIX_REPORT (a directory) when it is set (bench/ftp-matrix.sh).
 func writeReport(name, table string) {
 	if dir := os.Getenv("FTP_MATRIX_REPORT"); dir != "" {
@@ -91,45 +106,30 @@ func orDash(s string) string {
 func TestFTPMatrix(t *testing.T) {
 	netnstest.RequireRoot(t, "tcpdump")
 	serversAvailable(t)
-	var res results
-	t.Cleanup(func() {
-		table := res.table()
-		t.Logf("FTP matrix (ours vs kernel):\n%s", table)
-		writeReport("matrix.txt", table)
-	})
-	for _, kind := range []string{"ours", "kernel"} {
-		t.Run(kind, func(t *testing.T) {
-			var l *lab
-			if kind == "ours" {
-				l = newOurLab(t)
-			} else {
-				netnstest.RequireRoot(t, "nft")
-				l = newKernelLab(t)
-			}
-			for _, round := range rounds {
-				onSrv := startServer(t, round[0], l.srv, srvAddr)
-				onISP := startServer(t, round[1], l.isp, ispAddr)
-				for _, p := range placements {
-					srv := onSrv
-					if p.server(l) == l.isp {
-						srv = onISP
-					}
-					for _, c := range clients {
-						cell := fmt.Sprintf("%s %s / %s", p.name, srv.name, c.name)
-						t.Run(cell, func(t *testing.T) {
-							if !c.installed() {
-								res.put(cell, kind, "skipped: no "+c.program)
-								t.Skipf("%s is not installed", c.program)
-							}
-							res.put(cell, kind, runCell(t, l, p, srv, c))
-						})
-					}
+	againstKernel(t, "FTP matrix", "matrix.txt", func(t *testing.T, l *lab, res *results) {
+		for _, round := range rounds {
+			onSrv := startServer(t, round[0], l.srv, srvAddr)
+			onISP := startServer(t, round[1], l.isp, ispAddr)
+			for _, p := range placements {
+				srv := onSrv
+				if p.server(l) == l.isp {
+					srv = onISP
 				}
-				onSrv.stop()
-				onISP.stop()
+				for _, c := range clients {
+					cell := fmt.Sprintf("%s %s / %s", p.name, srv.name, c.name)
+					t.Run(cell, func(t *testing.T) {
+						if !c.installed() {
+							res.put(cell, l.kind, "skipped: no "+c.program)
+							t.Skipf("%s is not installed", c.program)
+						}
+						res.put(cell, l.kind, runCell(t, l, p, srv, c))
+					})
+				}
 			}
-		})
-	}
+			onSrv.stop()
+			onISP.stop()
+		}
+	})
 }
 
 var cellSeq struct {
