@@ -37,8 +37,8 @@ func rewriteLoop(tb testing.TB, iterations int) *Inspector {
 	h := &harness{t: tb, in: in, cli: cliC, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
 	h.open()
 	line := "PORT 10,0,0,10,195,80\r\n"
-	port := newTemplate(cliC, srvR, 1000, 5000, flagACK, line)
-	ack := newTemplate(srvR, cliC, 5000, 1000, flagACK, "")
+	port := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, line)
+	ack := newTemplate(srvR, cliC, 5000, 1000, packet.TCPAck, "")
 	seq, out := uint32(1000), uint32(1000)
 	for i := 0; i < iterations; i++ {
 		b, n := port.at(seq, 5000)
@@ -65,8 +65,8 @@ func TestRewriteAllocs(t *testing.T) {
 	in := New(Config{NAT: newFakeNAT()})
 	h := &harness{t: t, in: in, cli: cliC, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
 	h.open()
-	noop := newTemplate(cliC, srvR, 1000, 5000, flagACK, "NOOP\r\n")
-	ack := newTemplate(srvR, cliC, 5000, 1000, flagACK, "")
+	noop := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, "NOOP\r\n")
+	ack := newTemplate(srvR, cliC, 5000, 1000, packet.TCPAck, "")
 	seq := uint32(1000)
 	allocs := testing.AllocsPerRun(200, func() {
 		b, n := noop.at(seq, 5000)
@@ -84,7 +84,7 @@ func TestRewriteAllocs(t *testing.T) {
 	h = &harness{t: t, in: in, cli: cliC, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
 	h.open()
 	line := "PORT 10,0,0,10,195,80\r\n"
-	port := newTemplate(cliC, srvR, 1000, 5000, flagACK, line)
+	port := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, line)
 	seq, out := uint32(1000), uint32(1000)
 	step := func() {
 		b, n := port.at(seq, 5000)
@@ -110,7 +110,7 @@ func BenchmarkPlainLine(b *testing.B) {
 	in := New(Config{})
 	h := &harness{t: b, in: in, cli: cliC, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
 	h.open()
-	noop := newTemplate(cliC, srvR, 1000, 5000, flagACK, "NOOP\r\n")
+	noop := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, "NOOP\r\n")
 	seq := uint32(1000)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -125,7 +125,7 @@ func BenchmarkPlainLine(b *testing.B) {
 func BenchmarkNonFTP(b *testing.B) {
 	b.ReportAllocs()
 	in := New(Config{})
-	t := newTemplate(netip.MustParseAddrPort("10.0.0.10:40000"), netip.MustParseAddrPort("198.51.100.50:443"), 1, 1, flagACK, "x")
+	t := newTemplate(netip.MustParseAddrPort("10.0.0.10:40000"), netip.MustParseAddrPort("198.51.100.50:443"), 1, 1, packet.TCPAck, "x")
 	for i := 0; i < b.N; i++ {
 		buf, n := t.at(uint32(i), 1)
 		in.ProcessIPv4(buf, n)
@@ -144,7 +144,7 @@ func BenchmarkPinholeMemory(b *testing.B) {
 			cli := netip.AddrPortFrom(addrC, uint16(20000+c))
 			h := &harness{t: b, in: in, cli: cli, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
 			h.open()
-			tpl := newTemplate(cli, srvR, 1000, 5000, flagACK, "PORT 10,0,0,10,"+itoa(100+c/256)+","+itoa(c%256)+"\r\n")
+			tpl := newTemplate(cli, srvR, 1000, 5000, packet.TCPAck, "PORT 10,0,0,10,"+itoa(100+c/256)+","+itoa(c%256)+"\r\n")
 			buf, n := tpl.at(1000, 5000)
 			in.ProcessIPv4(buf, n)
 		}

@@ -16,8 +16,7 @@ func cbacBench(tb testing.TB) (*cbac, *router.Packet, *router.Packet) {
 	tb.Cleanup(func() { r.Close() })
 	in0, in1 := r.Interface("GigabitEthernet0/0"), r.Interface("GigabitEthernet0/1")
 	cb := &cbac{}
-	cb.init()
-	cb.clock = time.Now
+	cb.init(time.Now)
 	cb.snap.Store(&cbacSnap{in: map[int]*ruleSet{}, out: map[int]*ruleSet{in1.Index(): {protos: []*rule{{proto: "tcp", timeout: 3600}}}}})
 	mk := func(src, dst string, flags uint8, in, out *router.Interface) *router.Packet {
 		b, n := buildSeg(netip.MustParseAddrPort(src), netip.MustParseAddrPort(dst), 1, 1, flags, []byte("x"), nil)
@@ -27,10 +26,10 @@ func cbacBench(tb testing.TB) (*cbac, *router.Packet, *router.Packet) {
 		}
 		return p
 	}
-	syn := mk("203.0.113.1:41000", "203.0.113.10:80", flagSYN, in0, in1)
+	syn := mk("203.0.113.1:41000", "203.0.113.10:80", packet.TCPSyn, in0, in1)
 	cb.create(syn)
-	out := mk("203.0.113.1:41000", "203.0.113.10:80", flagACK, in0, in1)
-	back := mk("203.0.113.10:80", "203.0.113.1:41000", flagACK, in1, in0)
+	out := mk("203.0.113.1:41000", "203.0.113.10:80", packet.TCPAck, in0, in1)
+	back := mk("203.0.113.10:80", "203.0.113.1:41000", packet.TCPAck, in1, in0)
 	return cb, out, back
 }
 

@@ -127,13 +127,13 @@ func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feat
 		cfg.Clock = e.Clock
 	}
 	f := &Feature{e: e, r: r, acls: acls, rules: map[string]*ruleSet{}, iface: map[string]*ifInspect{}, glob: defaultGlobals}
-	f.cb.init()
 	cfg.Log = f.log
 	cfg.Audit = f.engineAudit
 	if n != nil {
 		cfg.NAT = NATTranslator(n)
 	}
 	f.In = New(cfg)
+	f.cb.init(f.In.cfg.Clock)
 	f.In.SetPolicy(f.policy)
 	f.In.SetServiceFilter(f.isFTPService)
 	if r != nil {
@@ -145,12 +145,16 @@ func Register(e *ios.Engine, r *router.Router, n *nat.NAT, acls *acl.ACLs) *Feat
 	e.AddConfigSection(ios.OrderInspect, f.renderConfig)
 	e.AddConfigSection(ios.OrderNAT+5, f.renderServices)
 	f.stop = make(chan struct{})
-	go f.In.Run(time.Second, f.stop)
-	go f.cb.run(time.Second, f.stop)
+	go every(time.Second, f.stop, f.sweep)
 	return f
 }
 
-func (f *Feature) cfgClock() func() time.Time { return f.In.cfg.Clock }
+// sweep gives back the memory of expired connections, pinholes and
+// sessions (lookups ignore expired entries on their own).
+func (f *Feature) sweep() {
+	f.In.Sweep()
+	f.cb.sweep()
+}
 
 // Close stops the expiry timers.
 func (f *Feature) Close() {

@@ -145,10 +145,10 @@ debug ip inspect ftp-tokens
 	// pinhole opens; NAT still fixes up the 227 (no CBAC needed for that).
 	lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
 	const cli, gsrv, srv = "203.0.113.10:45000", "203.0.113.100:21", "192.168.2.10:21"
-	lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, flagSYN, "")
-	lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, flagSYN|flagACK, "")
-	lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
-	p, b := lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+	lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, packet.TCPSyn, "")
+	lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
+	lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PASV\r\n")
+	p, b := lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, packet.TCPAck|packet.TCPPsh, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
 	if p == nil || !strings.Contains(string(b[p.PayloadOff:]), "203,0,113,100,156,64") {
 		t.Fatalf("227 not fixed up without inspection: %v", p)
 	}
@@ -158,10 +158,10 @@ debug ip inspect ftp-tokens
 	// Active FTP from pc1: the control connection leaves through Gi0/1,
 	// whose outbound rule inspects it.
 	const pc1, isp = "192.168.1.10:40000", "203.0.113.10:21"
-	lab.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, flagSYN, "")
-	lab.exchange(t, l.isp, l.pc1, isp, "203.0.113.1:40000", 4999, 1000, flagSYN|flagACK, "")
-	lab.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, flagACK|0x08, "PORT 192,168,1,10,11,185\r\n")
-	if p, _ := lab.exchange(t, l.isp, l.pc1, "203.0.113.10:20", "203.0.113.1:3001", 77, 0, flagSYN, ""); p == nil {
+	lab.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, packet.TCPSyn, "")
+	lab.exchange(t, l.isp, l.pc1, isp, "203.0.113.1:40000", 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
+	lab.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PORT 192,168,1,10,11,185\r\n")
+	if p, _ := lab.exchange(t, l.isp, l.pc1, "203.0.113.10:20", "203.0.113.1:3001", 77, 0, packet.TCPSyn, ""); p == nil {
 		t.Fatalf("data connection refused through the inspected interface: %+v", l.f.In.Stats())
 	}
 	l.run(`
@@ -198,10 +198,10 @@ show running-config | include service
 	lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
 	passive := func(ctrlPort string, clientPort string) string {
 		cli, gsrv, srv := "203.0.113.10:"+clientPort, "203.0.113.100:"+ctrlPort, "192.168.2.10:"+ctrlPort
-		lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, flagSYN, "")
-		lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, flagSYN|flagACK, "")
-		lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
-		p, b := lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+		lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, packet.TCPSyn, "")
+		lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
+		lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PASV\r\n")
+		p, b := lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, packet.TCPAck|packet.TCPPsh, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
 		if p == nil {
 			t.Fatalf("227 on port %s lost", ctrlPort)
 		}
@@ -235,14 +235,14 @@ show running-config | include inspect
 `)
 	lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
 	// TCP: the SYN-ACK returns, an unsolicited SYN does not.
-	lab.exchange(t, l.pc1, l.isp, "192.168.1.10:41000", "203.0.113.10:80", 1, 0, flagSYN, "")
-	if p, _ := lab.exchange(t, l.isp, l.pc1, "203.0.113.10:80", "203.0.113.1:41000", 9, 2, flagSYN|flagACK, ""); p == nil {
+	lab.exchange(t, l.pc1, l.isp, "192.168.1.10:41000", "203.0.113.10:80", 1, 0, packet.TCPSyn, "")
+	if p, _ := lab.exchange(t, l.isp, l.pc1, "203.0.113.10:80", "203.0.113.1:41000", 9, 2, packet.TCPSyn|packet.TCPAck, ""); p == nil {
 		t.Fatal("TCP return traffic denied")
 	}
 	if !lab.refused(t, l.isp, l.pc1, "203.0.113.10:80", "203.0.113.1:41001") {
 		t.Error("unsolicited SYN passed")
 	}
-	if p, _ := lab.exchangeWait(t, l.isp, l.pc1, "203.0.113.10:80", "203.0.113.1:41002", 9, 2, flagACK, "", 150*time.Millisecond); p != nil {
+	if p, _ := lab.exchangeWait(t, l.isp, l.pc1, "203.0.113.10:80", "203.0.113.1:41002", 9, 2, packet.TCPAck, "", 150*time.Millisecond); p != nil {
 		t.Error("an ACK outside any session passed (the ACL has no established entry)")
 	}
 	for l.isp.TryRecv() != nil {
@@ -288,10 +288,10 @@ func TestNATPinholes(t *testing.T) {
 		l.run(e5Config)
 		lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
 		const cli, gsrv, srv = "203.0.113.10:45000", "203.0.113.100:21", "192.168.2.10:21"
-		lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, flagSYN, "")
-		lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, flagSYN|flagACK, "")
-		lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
-		lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+		lab.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, packet.TCPSyn, "")
+		lab.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
+		lab.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PASV\r\n")
+		lab.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, packet.TCPAck|packet.TCPPsh, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
 		if refused := lab.refused(t, l.isp, l.srv, "203.0.113.10:45001", "203.0.113.100:40000"); refused == on {
 			t.Errorf("NAT pinholes %v: data connection refused %v", on, refused)
 		}

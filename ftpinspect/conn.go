@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/netip"
 	"time"
+
+	"natlab/packet"
 )
 
 // Directions of a control connection.
@@ -11,12 +13,6 @@ const (
 	dirClient = 0 // client to server: commands
 	dirServer = 1 // server to client: replies
 )
-
-// connKey identifies a control connection in the local view, oriented
-// client to server. Fixed size, pointer-free.
-type connKey struct {
-	cli, srv ep
-}
 
 // maxPending bounds the queue of commands awaiting their reply (clients
 // may pipeline a few; a longer queue only loses pairing, which fails safe:
@@ -31,7 +27,7 @@ type pendingCmd struct {
 // conn is one inspected FTP control connection.
 type conn struct {
 	in  *Inspector
-	key connKey
+	key packet.Tuple // client to server, in the inside (local) view
 	h   [2]half
 
 	cmds  [maxPending]pendingCmd
@@ -51,12 +47,13 @@ type conn struct {
 	text      [maxNumbersLen]byte // replacement text scratch
 }
 
-func (c *conn) flow(dir int) Flow {
-	cli, srv := c.key.cli.addrPort(), c.key.srv.addrPort()
+// flow is the connection as the sender in direction dir sees it: the
+// sender is Src.
+func (c *conn) flow(dir int) packet.Tuple {
 	if dir == dirClient {
-		return Flow{Src: cli, Dst: srv}
+		return c.key
 	}
-	return Flow{Src: srv, Dst: cli}
+	return c.key.Reverse()
 }
 
 func (c *conn) push(v verb, hole *expectation) {
@@ -215,7 +212,7 @@ func (c *conn) complete(dir int, line []byte, seq uint32, held bool, holdOff int
 func (c *conn) announce(dir int, a Announcement, held bool) (int, int, []byte, *expectation, bool) {
 	in := c.in
 	f := c.flow(dir)
-	sender, peer := f.Src.Addr(), f.Dst.Addr()
+	sender, peer := f.SrcAddr(), f.DstAddr()
 	what := a.Kind.String()
 	if a.Kind == Kind229 {
 		a.Addr = sender
@@ -279,8 +276,7 @@ func (c *conn) announce(dir int, a Announcement, held bool) (int, int, []byte, *
 	x := in.newExpectation()
 	*x = expectation{
 		owner: c, kind: a.Kind, gen: x.gen,
-		peerL: peer.As4(), peerG: peerG.As4(),
-		local: epOf(local), global: epOf(global),
+		keys:   holeKeys(holeTuple(peer, local), holeTuple(peerG, global)),
 		mapped: translated, m: m,
 	}
 	if !in.addHole(c, x) {

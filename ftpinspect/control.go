@@ -7,82 +7,102 @@ import (
 	"natlab/packet"
 )
 
-// TCP header offsets used here (packet.TCP has the accessors).
-const (
-	tcpFlagsOff = 13
-	flagFIN     = 0x01
-	flagSYN     = 0x02
-	flagRST     = 0x04
-	flagACK     = 0x10
-)
+// tcpFlagsOffset is where the flags byte sits in a TCP header (RFC 793
+// §3.1); packet.TCP reads it but has no setter, and a FIN is cleared here.
+const tcpFlagsOffset = 13
 
 // controlPacket runs one segment of an FTP control connection through its
-// direction's stream and rewrites the packet: payload, length, sequence
-// number, acknowledgment and SACK blocks, checksums. Caller holds in.mu.
+// direction's stream and rewrites the packet. toServer tells the direction
+// (the destination is on a control port). Caller holds in.mu.
 func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer bool, inIdx int) Result {
 	now := in.now()
-	tcp := packet.TCP(buf[p.L4Off:p.TotalLen])
-	flags := p.TCPFlags
-	src := ep{p.Src.As4(), p.SrcPort}
-	dst := ep{p.Dst.As4(), p.DstPort}
-	dir, key := dirClient, connKey{cli: src, srv: dst}
+	dir, key := dirClient, tupleOf(p)
 	if !toServer {
-		dir, key = dirServer, connKey{cli: dst, srv: src}
+		dir, key = dirServer, key.Reverse()
 	}
+	c := in.connFor(key, dir, p.TCPFlags, inIdx, now)
+	if c == nil {
+		return Result{Len: n}
+	}
+	if p.TCPFlags&packet.TCPSyn != 0 {
+		// The stream starts after the SYN. A SYN carrying data is passed as
+		// it is (no edits can exist yet).
+		if h := &c.h[dir]; p.PayloadOff == p.TotalLen && !h.synced {
+			h.sync(packet.TCP(buf[p.L4Off:]).Seq() + 1)
+		}
+		return Result{Len: n}
+	}
+	return in.rewriteSegment(c, dir, buf, n, p, now)
+}
+
+// connFor returns the live connection under key (client to server) and
+// restarts its idle timer. It starts tracking a connection it does not
+// know, or one whose tuple a client reuses after a close; nil means the
+// packet is left alone (a RST, a server the service filter excludes, a
+// full table).
+func (in *Inspector) connFor(key packet.Tuple, dir int, flags uint8, inIdx int, now int64) *conn {
 	c := in.conns[key]
-	if c != nil && c.expires <= now {
-		in.removeConn(c)
-		c = nil
-	}
-	seq := tcp.Seq()
-	if c != nil && dir == dirClient && flags&(flagSYN|flagACK) == flagSYN && c.fin[0] && c.fin[1] {
-		// A new connection reusing the tuple after a close.
+	if c != nil && (c.expires <= now || c.reopenedBy(dir, flags)) {
 		in.removeConn(c)
 		c = nil
 	}
 	if c == nil {
-		if flags&flagRST != 0 {
-			return Result{Len: n}
+		if flags&packet.TCPRst != 0 {
+			return nil
 		}
-		if in.service != nil && !in.service(key.srv.addrPort()) {
-			return Result{Len: n}
+		if c = in.newConn(key, inIdx, now); c == nil {
+			return nil
 		}
-		if len(in.conns) >= in.cfg.MaxConns {
-			in.sweepLocked(now)
-			if len(in.conns) >= in.cfg.MaxConns {
-				in.stats.ConnTableFull++
-				return Result{Len: n}
-			}
-		}
-		c = &conn{in: in, key: key, holes: make([]*expectation, 0, in.cfg.MaxPinholesPerConn),
-			inspect: true, idle: in.cfg.ConnIdle, created: now, id: in.newID()}
-		if in.policy != nil {
-			c.inspect, c.idle = in.policy(key.cli.addrPort(), key.srv.addrPort(), inIdx)
-			if c.idle <= 0 {
-				c.idle = in.cfg.ConnIdle
-			}
-		}
-		in.conns[key] = c
-		in.auditConn(c, true)
 	}
 	c.expires = now + int64(c.idle)
 	c.lastHeard = now
-	h, other := &c.h[dir], &c.h[1-dir]
+	return c
+}
 
-	payload := buf[p.PayloadOff:p.TotalLen]
-	if flags&flagSYN != 0 {
-		if len(payload) == 0 && !h.synced {
-			h.sync(seq + 1)
-		}
-		// A SYN carrying data is passed as it is (no edits can exist yet).
-		return Result{Len: n}
+// reopenedBy reports whether a packet in direction dir with flags is a
+// client's SYN that reuses the tuple of this closed connection.
+func (c *conn) reopenedBy(dir int, flags uint8) bool {
+	return dir == dirClient && flags&(packet.TCPSyn|packet.TCPAck) == packet.TCPSyn && c.fin[0] && c.fin[1]
+}
+
+// newConn starts tracking the control connection key (client to server),
+// inspected as the Policy says; nil when the service filter says the
+// server is not an FTP server or the connection table is full.
+func (in *Inspector) newConn(key packet.Tuple, inIdx int, now int64) *conn {
+	if in.service != nil && !in.service(key.DstAddrPort()) {
+		return nil
 	}
+	if len(in.conns) >= in.cfg.MaxConns {
+		in.sweepLocked(now)
+		if len(in.conns) >= in.cfg.MaxConns {
+			in.stats.ConnTableFull++
+			return nil
+		}
+	}
+	c := &conn{in: in, key: key, holes: make([]*expectation, 0, in.cfg.MaxPinholesPerConn),
+		inspect: true, idle: in.cfg.ConnIdle, created: now, id: in.newID()}
+	if in.policy != nil {
+		c.inspect, c.idle = in.policy(key.SrcAddrPort(), key.DstAddrPort(), inIdx)
+		if c.idle <= 0 {
+			c.idle = in.cfg.ConnIdle
+		}
+	}
+	in.conns[key] = c
+	in.auditConn(c, true)
+	return c
+}
 
+// rewriteSegment passes a segment's payload through its direction's
+// stream and makes the packet carry what the stream decided: payload,
+// length, FIN, sequence number, acknowledgment and SACK blocks, checksums.
+func (in *Inspector) rewriteSegment(c *conn, dir int, buf []byte, n int, p *packet.Parsed, now int64) Result {
+	h := &c.h[dir]
+	seq := packet.TCP(buf[p.L4Off:]).Seq()
+	fin := p.TCPFlags&packet.TCPFin != 0
 	// Never grow past MaxPacket; a packet that is already larger (a
 	// coalesced super-packet) may keep its size but not grow.
 	room := min(len(buf), max(in.cfg.MaxPacket, n)) - p.PayloadOff
-	fin := flags&flagFIN != 0
-	r := h.segment(seq, payload, fin, in.scratch[:0], room, c, dir)
+	r := h.segment(seq, buf[p.PayloadOff:p.TotalLen], fin, in.scratch[:0], room, c, dir)
 	in.refreshTouched(&h.adj, now)
 	if r.drop {
 		in.stats.OutOfOrder++
@@ -92,80 +112,109 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 		in.stats.Released++
 		in.event(c, Event{Kind: EvReleased})
 	}
-	full := false // the TCP checksum must be recomputed
-	newLen := n
-	if !bytes.Equal(r.out, payload) {
-		newLen = p.PayloadOff + len(r.out)
-		if newLen > len(buf) || newLen > 0xffff {
-			in.stats.OutOfOrder++
-			return Result{Len: n, Drop: true} // cannot happen with room honoured
-		}
-		copy(buf[p.PayloadOff:newLen], r.out)
-		ip := packet.IPv4(buf)
-		ip.SetTotalLength(uint16(newLen))
-		ip.UpdateChecksum()
-		tcp = packet.TCP(buf[p.L4Off:newLen])
-		full = true
+	newLen, changed, ok := replacePayload(buf, n, p, r.out)
+	if !ok {
+		in.stats.OutOfOrder++
+		return Result{Len: n, Drop: true} // cannot happen with room honoured
 	}
+	tcp := packet.TCP(buf[p.L4Off:newLen])
+	full := changed // the TCP checksum must be recomputed
 	if fin && !r.finOK {
-		tcp[tcpFlagsOff] &^= flagFIN
+		// Bytes of the segment are held back: its FIN waits for them.
+		tcp[tcpFlagsOffset] &^= packet.TCPFin
+		full, fin = true, false
+	}
+	if c.mapNumbers(tcp, dir, seq, r.from, p.TCPFlags) {
 		full = true
-		fin = false
-	}
-	if h.synced {
-		if s := h.adj.outSeq(r.from); s != seq {
-			tcp.SetSeq(s)
-		}
-	}
-	if flags&flagACK != 0 && other.synced {
-		ack := tcp.Ack()
-		orig := other.adj.inSeq(ack)
-		if orig != ack {
-			tcp.SetAck(orig)
-		}
-		other.adj.prune(orig)
-		if mapSACK(tcp, &other.adj) {
-			full = true
-		}
 	}
 	if full {
 		tcp.SetChecksum(0)
 		tcp.SetChecksum(^packet.Checksum(tcp, packet.PseudoHeaderChecksum(packet.ProtoTCP, p.Src, p.Dst, uint16(len(tcp)))))
 	}
-	if flags&flagRST != 0 {
-		in.removeConn(c)
-	} else if fin {
-		c.fin[dir] = true
-		if c.fin[0] && c.fin[1] {
-			c.expires = now + int64(in.cfg.CloseLinger)
-			in.closeHoles(c)
+	in.closeState(c, dir, p.TCPFlags, fin, now)
+	return Result{Len: newLen}
+}
+
+// replacePayload writes out over the segment's payload when they differ
+// and fixes the IP total length and header checksum. It returns the
+// packet's length and whether the payload changed; ok is false when out
+// does not fit in buf.
+func replacePayload(buf []byte, n int, p *packet.Parsed, out []byte) (newLen int, changed, ok bool) {
+	if bytes.Equal(out, buf[p.PayloadOff:p.TotalLen]) {
+		return n, false, true
+	}
+	newLen = p.PayloadOff + len(out)
+	if newLen > len(buf) || newLen > 0xffff {
+		return n, false, false
+	}
+	copy(buf[p.PayloadOff:newLen], out)
+	ip := packet.IPv4(buf)
+	ip.SetTotalLength(uint16(newLen))
+	ip.UpdateChecksum()
+	return newLen, true, true
+}
+
+// mapNumbers moves a segment of direction dir into the receiver's
+// sequence space: its sequence number (the output starts at original
+// number from; seq is the one on the wire) through this direction's
+// edits, its acknowledgment and SACK blocks back through the other
+// direction's. Sequence and acknowledgment numbers update the checksum
+// incrementally; it reports whether SACK blocks changed, which needs a
+// full recomputation.
+func (c *conn) mapNumbers(tcp packet.TCP, dir int, seq, from uint32, flags uint8) (sackChanged bool) {
+	h, other := &c.h[dir], &c.h[1-dir]
+	if h.synced {
+		if s := h.adj.outSeq(from); s != seq {
+			tcp.SetSeq(s)
 		}
 	}
-	return Result{Len: newLen}
+	if flags&packet.TCPAck == 0 || !other.synced {
+		return false
+	}
+	ack := tcp.Ack()
+	orig := other.adj.inSeq(ack)
+	if orig != ack {
+		tcp.SetAck(orig)
+	}
+	other.adj.prune(orig)
+	return mapSACK(tcp, &other.adj)
+}
+
+// closeState follows the connection's end: a RST removes it; after both
+// FINs it lingers for late retransmissions and its pending pinholes close.
+func (in *Inspector) closeState(c *conn, dir int, flags uint8, fin bool, now int64) {
+	if flags&packet.TCPRst != 0 {
+		in.removeConn(c)
+		return
+	}
+	if !fin {
+		return
+	}
+	c.fin[dir] = true
+	if c.fin[0] && c.fin[1] {
+		c.expires = now + int64(in.cfg.CloseLinger)
+		in.closeHoles(c)
+	}
 }
 
 // icmpError maps the TCP sequence number quoted in an ICMP error about a
 // control segment back to the sender's space (§9 case 60): the quoted
 // segment is what the receiver's side saw, with the rewritten numbering,
 // and the sender checks that the number is in its window. The quoted
-// packet is in the local view here (NAT translated it before this hook).
+// packet is in the local view here (NAT translated it before this stage).
 func (in *Inspector) icmpError(b []byte, p *packet.Parsed) {
-	if p.PayloadOff >= len(b) {
-		return
-	}
-	q := b[p.PayloadOff:]
 	var qp packet.Parsed
-	if qp.DecodeQuoted(q) != packet.OK || qp.IPProto != packet.ProtoTCP || !qp.HasPorts() || len(q) < qp.L4Off+8 {
+	q, res := p.Quoted(b, &qp)
+	if res != packet.OK || qp.IPProto != packet.ProtoTCP || !qp.HasPorts() || len(q) < qp.L4Off+8 {
 		return
 	}
 	toServer := in.isControlPort(qp.DstPort)
 	if !toServer && !in.isControlPort(qp.SrcPort) {
 		return
 	}
-	src, dst := ep{qp.Src.As4(), qp.SrcPort}, ep{qp.Dst.As4(), qp.DstPort}
-	dir, key := dirClient, connKey{cli: src, srv: dst}
+	dir, key := dirClient, qp.Tuple()
 	if !toServer {
-		dir, key = dirServer, connKey{cli: dst, srv: src}
+		dir, key = dirServer, key.Reverse()
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()

@@ -3,6 +3,8 @@ package ftpinspect
 import (
 	"fmt"
 	"strconv"
+
+	"natlab/packet"
 )
 
 // CommandLine formats a `debug ip inspect ftp-cmd` line for a control line
@@ -11,12 +13,14 @@ import (
 //
 //	CBAC FTP: cmd 10.0.0.10:49732 => 198.51.100.50:21 "PORT 10,0,0,10,195,80"
 //	CBAC FTP: reply 198.51.100.50:21 => 10.0.0.10:49732 "227 Entering Passive Mode (198,51,100,50,11,185)"
-func CommandLine(f Flow, fromClient bool, line []byte) string {
+//
+// f is the control connection with the line's sender as Src.
+func CommandLine(f packet.Tuple, fromClient bool, line []byte) string {
 	what := "reply"
 	if fromClient {
 		what = "cmd"
 	}
-	return fmt.Sprintf("CBAC FTP: %s %s => %s %q", what, f.Src, f.Dst, line)
+	return fmt.Sprintf("CBAC FTP: %s %s => %s %q", what, f.SrcAddrPort(), f.DstAddrPort(), line)
 }
 
 // TokenLines formats the `debug ip inspect ftp-tokens` lines for a parsed

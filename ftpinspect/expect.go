@@ -2,42 +2,46 @@ package ftpinspect
 
 import (
 	"net/netip"
+
+	"natlab/packet"
 )
 
-// ep is an IPv4 endpoint as a fixed-size, pointer-free value.
-type ep struct {
-	addr [4]byte
-	port uint16
+// A pinhole admits one TCP connection from the control peer, from any
+// source port, to the endpoint an announcement named. The router's stages
+// see that connection in the outside view (the peer's global address to the
+// global endpoint), in the inside view (local addresses on both sides) and,
+// on either side of NAT, in the two mixed ones; the table indexes a pinhole
+// under all four. Keys are packet.Tuple values whose source port is zero,
+// the wildcard (nf_conntrack_expect's mask).
+
+// holeTuple is the key of a pinhole for a connection from peer to dst.
+func holeTuple(peer netip.Addr, dst netip.AddrPort) packet.Tuple {
+	return packet.TupleOf(packet.ProtoTCP, netip.AddrPortFrom(peer, 0), dst)
 }
 
-func epOf(a netip.AddrPort) ep { return ep{a.Addr().As4(), a.Port()} }
-
-func (e ep) addrPort() netip.AddrPort {
-	return netip.AddrPortFrom(netip.AddrFrom4(e.addr), e.port)
+// crossed is the connection from src's source to dst's destination.
+func crossed(src, dst packet.Tuple) packet.Tuple {
+	return packet.Tuple{Src: src.Src, SrcPort: src.SrcPort, Dst: dst.Dst, DstPort: dst.DstPort, Proto: packet.ProtoTCP}
 }
 
-// holeKey finds a pinhole: the connecting host and the endpoint it
-// connects to (any source port, as nf_conntrack_expect's mask).
-type holeKey struct {
-	peer [4]byte
-	dst  ep
-}
-
-// dataKey is a data connection opened through a pinhole, one orientation.
-type dataKey struct {
-	src, dst ep
+// fromPort is t with its source port set.
+func fromPort(t packet.Tuple, port uint16) packet.Tuple {
+	t.SrcPort = port
+	return t
 }
 
 // expectation is one pinhole: a single TCP connection from the control
 // peer to the announced endpoint, within a deadline.
 type expectation struct {
-	owner   *conn
-	kind    Kind
-	peerL   [4]byte // the peer as seen inside (local view)
-	peerG   [4]byte // and outside (global view); equal when untranslated
-	local   ep      // the announced endpoint, inside local
-	global  ep      // what the peer connects to (== local without NAT)
-	expires int64   // unix nanoseconds
+	owner *conn
+	kind  Kind
+	// keys are the expected connection in the four views, computed once:
+	// outside (the peer's global address to what it connects to, the
+	// global endpoint), inside (the peer's local address to the announced
+	// endpoint, inside local), and the two mixed ones. Outside and inside
+	// are equal without NAT.
+	keys    [4]packet.Tuple
+	expires int64 // unix nanoseconds
 	created int64
 	mapped  bool        // NAT holds a mapping to give back if unused
 	m       DataMapping // the NAT request, for UnmapData
@@ -45,18 +49,29 @@ type expectation struct {
 	live    bool        // in the table
 }
 
-func (x *expectation) keys() (g, l holeKey, gl, lg holeKey) {
-	g = holeKey{x.peerG, x.global}
-	l = holeKey{x.peerL, x.local}
-	gl = holeKey{x.peerG, x.local}
-	lg = holeKey{x.peerL, x.global}
-	return
+// holeKeys are the keys of a pinhole expected in the inside and outside
+// views.
+func holeKeys(inside, outside packet.Tuple) [4]packet.Tuple {
+	return [4]packet.Tuple{outside, inside, crossed(outside, inside), crossed(inside, outside)}
+}
+
+func (x *expectation) outside() packet.Tuple { return x.keys[0] }
+func (x *expectation) inside() packet.Tuple  { return x.keys[1] }
+
+// global is the endpoint the peer connects to.
+func (x *expectation) global() netip.AddrPort { return x.outside().DstAddrPort() }
+
+// sameMapping reports whether x and y announce the same endpoint with the
+// same global endpoint: they share one NAT mapping.
+func (x *expectation) sameMapping(y *expectation) bool {
+	xi, xo, yi, yo := x.inside(), x.outside(), y.inside(), y.outside()
+	return xi.Dst == yi.Dst && xi.DstPort == yi.DstPort && xo.Dst == yo.Dst && xo.DstPort == yo.DstPort
 }
 
 // dataFlow is a data connection that used a pinhole: later packets of it
 // (both directions, both views) are related to the control connection.
 type dataFlow struct {
-	keys      [4]dataKey
+	keys      [4]packet.Tuple
 	nkeys     int
 	expires   int64
 	fin       uint8 // bit 0: FIN from the connecting side, bit 1: from the other
@@ -67,24 +82,32 @@ type dataFlow struct {
 	bytes     [2]uint64 // payload bytes from the opener, from the other side
 }
 
+// view is the flow as IOS lists it: the inside view when there is one,
+// else as the opening SYN was seen.
+func (d *dataFlow) view() packet.Tuple {
+	if d.nkeys > 1 {
+		return d.keys[1]
+	}
+	return d.keys[0]
+}
+
 // expectTable holds the pinholes and the data flows that used them. It is
 // guarded by the Inspector's mutex.
 type expectTable struct {
-	holes map[holeKey]*expectation
+	holes map[packet.Tuple]*expectation
 	n     int // expectations (each is indexed under up to four keys)
-	data  map[dataKey]*dataFlow
+	data  map[packet.Tuple]*dataFlow
 	ndata int
 }
 
 func (t *expectTable) init() {
-	t.holes = make(map[holeKey]*expectation)
-	t.data = make(map[dataKey]*dataFlow)
+	t.holes = make(map[packet.Tuple]*expectation)
+	t.data = make(map[packet.Tuple]*dataFlow)
 }
 
 // clash returns a pinhole indexed under one of x's keys, or nil.
 func (t *expectTable) clash(x *expectation) *expectation {
-	g, l, gl, lg := x.keys()
-	for _, k := range [...]holeKey{g, l, gl, lg} {
+	for _, k := range x.keys {
 		if old := t.holes[k]; old != nil && old != x {
 			return old
 		}
@@ -94,8 +117,7 @@ func (t *expectTable) clash(x *expectation) *expectation {
 
 // insert indexes x; the caller has removed clashing pinholes.
 func (t *expectTable) insert(x *expectation) {
-	g, l, gl, lg := x.keys()
-	for _, k := range [...]holeKey{g, l, gl, lg} {
+	for _, k := range x.keys {
 		t.holes[k] = x
 	}
 	x.live = true
@@ -104,9 +126,8 @@ func (t *expectTable) insert(x *expectation) {
 
 // remove unlinks x from the table (not from its owner).
 func (t *expectTable) remove(x *expectation) {
-	g, l, gl, lg := x.keys()
 	found := false
-	for _, k := range [...]holeKey{g, l, gl, lg} {
+	for _, k := range x.keys {
 		if t.holes[k] == x {
 			delete(t.holes, k)
 			found = true
@@ -121,25 +142,26 @@ func (t *expectTable) remove(x *expectation) {
 	}
 }
 
-// lookup finds a live pinhole for a connection from src to dst.
-func (t *expectTable) lookup(src [4]byte, dst ep, now int64) *expectation {
-	x := t.holes[holeKey{src, dst}]
+// lookup finds a live pinhole for the connection c.
+func (t *expectTable) lookup(c packet.Tuple, now int64) *expectation {
+	x := t.holes[fromPort(c, 0)]
 	if x == nil || x.expires <= now {
 		return nil
 	}
 	return x
 }
 
-func (t *expectTable) addData(x *expectation, src ep, dst ep, expires int64) *dataFlow {
+// addData tracks the connection c that used pinhole x.
+func (t *expectTable) addData(x *expectation, c packet.Tuple, expires int64) *dataFlow {
 	d := &dataFlow{expires: expires, kind: x.kind}
-	// The flow as seen from each view the router's hooks may look from:
+	// The flow as seen from each view the router's stages may look from:
 	// as claimed, all-inside (after NAT of packets from the outside) and
 	// all-outside (before it). The source port is the one the opener used.
-	for _, k := range [...]dataKey{
-		{src, dst},
-		{ep{x.peerL, src.port}, x.local},
-		{ep{x.peerG, src.port}, x.global},
-		{ep{x.peerG, src.port}, x.local},
+	for _, k := range [...]packet.Tuple{
+		c,
+		fromPort(x.inside(), c.SrcPort),
+		fromPort(x.outside(), c.SrcPort),
+		fromPort(x.keys[2], c.SrcPort),
 	} {
 		dup := false
 		for i := 0; i < d.nkeys; i++ {
@@ -166,13 +188,13 @@ func (t *expectTable) removeData(d *dataFlow) {
 	t.ndata--
 }
 
-// findData returns the data flow a packet from src to dst belongs to, in
+// findData returns the data flow a packet with tuple c belongs to, in
 // either direction; fromOpener tells which side sent it.
-func (t *expectTable) findData(src, dst ep) (d *dataFlow, fromOpener bool) {
-	if d = t.data[dataKey{src, dst}]; d != nil {
+func (t *expectTable) findData(c packet.Tuple) (d *dataFlow, fromOpener bool) {
+	if d = t.data[c]; d != nil {
 		return d, true
 	}
-	if d = t.data[dataKey{dst, src}]; d != nil {
+	if d = t.data[c.Reverse()]; d != nil {
 		return d, false
 	}
 	return nil, false

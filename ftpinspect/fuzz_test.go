@@ -3,6 +3,8 @@ package ftpinspect
 import (
 	"strings"
 	"testing"
+
+	"natlab/packet"
 )
 
 // streamLines are the lines a fuzzed client stream is made of, with what
@@ -87,7 +89,7 @@ func FuzzStream(f *testing.F) {
 		sent, una := 0, 0
 		base := [2]int{1000, 5000}
 		ack := func() {
-			out := h.packet(1-dir, uint32(base[1-dir]+otherSent), h.acked(dir), flagACK, nil, nil)
+			out := h.packet(1-dir, uint32(base[1-dir]+otherSent), h.acked(dir), packet.TCPAck, nil, nil)
 			una = int(out.ack) - base[dir]
 			if una < 0 || una > len(stream) {
 				t.Fatalf("server ack maps to %d, outside [0,%d]", una, len(stream))
@@ -153,7 +155,7 @@ func FuzzStream(f *testing.F) {
 // control connection: nothing may panic, and an accepted packet must still
 // decode with a correct length.
 func FuzzProcessIPv4(f *testing.F) {
-	b, n := buildSeg(cliC, srvR, 1000, 5000, flagACK, []byte("PORT 10,0,0,10,195,80\r\n"), [][2]uint32{{1, 2}})
+	b, n := buildSeg(cliC, srvR, 1000, 5000, packet.TCPAck, []byte("PORT 10,0,0,10,195,80\r\n"), [][2]uint32{{1, 2}})
 	f.Add(b[:n])
 	f.Fuzz(func(t *testing.T, pkt []byte) {
 		h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())

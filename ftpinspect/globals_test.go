@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"natlab/packet"
 )
 
 // TestInspectGlobals: the global CBAC commands set what show ip inspect config reports, render in the
@@ -36,7 +38,7 @@ show running-config | include inspect
 		t.Errorf("session table synwait = %v, want 10s", got)
 	}
 	lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
-	lab.exchange(t, l.pc1, l.isp, "192.168.1.10:41000", "203.0.113.10:80", 1, 0, flagSYN, "")
+	lab.exchange(t, l.pc1, l.isp, "192.168.1.10:41000", "203.0.113.10:80", 1, 0, packet.TCPSyn, "")
 	found := false
 	for _, line := range l.e.LogBuffer() {
 		found = found || strings.Contains(line, "%FW-6-SESS_AUDIT_TRAIL_START")

@@ -42,8 +42,8 @@ func newFakeNAT() *fakeNAT {
 	}
 }
 
-func (n *fakeNAT) Global(f Flow) (netip.Addr, bool) {
-	g, ok := n.globals[f.Src.Addr()]
+func (n *fakeNAT) Global(f packet.Tuple) (netip.Addr, bool) {
+	g, ok := n.globals[f.SrcAddr()]
 	return g, ok
 }
 
@@ -179,9 +179,9 @@ func newHarness(t testing.TB, cfg Config, cli, srv netip.AddrPort, nat *fakeNAT)
 
 // open runs the three-way handshake.
 func (h *harness) open() {
-	h.packet(0, h.isn[0], 0, flagSYN, nil, nil)
-	h.packet(1, h.isn[1], h.isn[0]+1, flagSYN|flagACK, nil, nil)
-	h.packet(0, h.isn[0]+1, h.isn[1]+1, flagACK, nil, nil)
+	h.packet(0, h.isn[0], 0, packet.TCPSyn, nil, nil)
+	h.packet(1, h.isn[1], h.isn[0]+1, packet.TCPSyn|packet.TCPAck, nil, nil)
+	h.packet(0, h.isn[0]+1, h.isn[1]+1, packet.TCPAck, nil, nil)
 }
 
 // packet sends one segment from dir (0 client, 1 server) and returns the
@@ -199,7 +199,7 @@ func (h *harness) packet(dir int, seq, ack uint32, flags uint8, payload []byte, 
 	}
 	s := decodeSeg(h.t, b[:r.Len])
 	s.related = r.Related
-	if flags&flagSYN == 0 {
+	if flags&packet.TCPSyn == 0 {
 		h.rx[dir].add(h.t, s.seq, s.payload)
 	}
 	return s
@@ -209,7 +209,7 @@ func (h *harness) packet(dir int, seq, ack uint32, flags uint8, payload []byte, 
 // byte + off), acknowledging everything the other side sent.
 func (h *harness) data(dir int, off int, payload string) seg {
 	h.t.Helper()
-	return h.packet(dir, h.isn[dir]+1+uint32(off), h.acked(1-dir), flagACK|0x08, []byte(payload), nil)
+	return h.packet(dir, h.isn[dir]+1+uint32(off), h.acked(1-dir), packet.TCPAck|packet.TCPPsh, []byte(payload), nil)
 }
 
 // acked is the acknowledgment the receiver of dir's stream sends: the end
@@ -274,7 +274,7 @@ func (h *harness) hasEvent(k EventKind) bool {
 // dataSYN sends a data-connection SYN from src to dst and reports whether
 // a pinhole (or an opened data flow) covered it.
 func (h *harness) dataSYN(src, dst netip.AddrPort) bool {
-	b, n := buildSeg(src, dst, 77, 0, flagSYN, nil, nil)
+	b, n := buildSeg(src, dst, 77, 0, packet.TCPSyn, nil, nil)
 	return h.in.ProcessIPv4(b, n).Related
 }
 

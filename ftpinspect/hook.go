@@ -32,6 +32,11 @@ func (in *Inspector) Attach(r *router.Router) {
 // Run sweeps expired state every interval until stop is closed (lookups
 // ignore expired entries on their own; the sweep gives the memory back).
 func (in *Inspector) Run(interval time.Duration, stop <-chan struct{}) {
+	every(interval, stop, in.Sweep)
+}
+
+// every calls f every interval until stop is closed.
+func every(interval time.Duration, stop <-chan struct{}, f func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -39,7 +44,7 @@ func (in *Inspector) Run(interval time.Duration, stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
-			in.Sweep()
+			f()
 		}
 	}
 }
@@ -47,7 +52,7 @@ func (in *Inspector) Run(interval time.Duration, stop <-chan struct{}) {
 // Process implements router.Hook for control connections: it rewrites
 // the packet in place (growing it up to cap(p.Buf)) and decodes it again.
 func (in *Inspector) Process(p *router.Packet) router.Verdict {
-	if p.P.IPProto == packet.ProtoICMP && packet.ICMPIsError(p.P.ICMPType) && p.P.Frag == packet.NotFragment {
+	if p.P.IsICMPError() && p.P.Frag == packet.NotFragment {
 		in.icmpError(p.Buf, &p.P) // locks only for a quoted control segment
 		return router.Accept
 	}

@@ -122,7 +122,7 @@ type Inspector struct {
 	ports atomic.Pointer[portSet] // control ports, read lock-free
 
 	mu      sync.Mutex
-	conns   map[connKey]*conn
+	conns   map[packet.Tuple]*conn // by client-to-server tuple
 	exp     expectTable
 	stats   Stats
 	scratch []byte
@@ -139,7 +139,7 @@ type Inspector struct {
 // New returns an inspector with cfg (defaults filled in).
 func New(cfg Config) *Inspector {
 	cfg.setDefaults()
-	in := &Inspector{cfg: cfg, conns: make(map[connKey]*conn), scratch: make([]byte, 0, 65536)}
+	in := &Inspector{cfg: cfg, conns: make(map[packet.Tuple]*conn), scratch: make([]byte, 0, 65536)}
 	in.SetPorts(cfg.Ports)
 	in.exp.init()
 	return in
@@ -201,8 +201,8 @@ type Result struct {
 	Related bool
 }
 
-// ProcessIPv4 inspects one IPv4 packet, buf[:n], in the local view (see
-// Flow). A control segment is rewritten in place: payload, sequence and
+// ProcessIPv4 inspects one IPv4 packet, buf[:n], in the inside (local)
+// view (see Translator). A control segment is rewritten in place: payload, sequence and
 // acknowledgment numbers, SACK blocks, TCP checksum, IP total length and
 // header checksum; it may grow up to len(buf) and Config.MaxPacket.
 // The direction comes from the connection (the side on a control port is
@@ -222,7 +222,7 @@ func (in *Inspector) process(buf []byte, n int, p *packet.Parsed, inIdx int) Res
 	if p.Frag == packet.LaterFragment {
 		return Result{Len: n}
 	}
-	if p.IPProto == packet.ProtoICMP && packet.ICMPIsError(p.ICMPType) {
+	if p.IsICMPError() {
 		in.icmpError(buf[:n], p)
 		return Result{Len: n}
 	}

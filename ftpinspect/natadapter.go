@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"natlab/nat"
+	"natlab/packet"
 )
 
 const protoTCP = 6
@@ -21,8 +22,8 @@ func NATTranslator(n *nat.NAT) Translator { return natAdapter{n} }
 
 type natAdapter struct{ n *nat.NAT }
 
-func (a natAdapter) Global(ctrl Flow) (netip.Addr, bool) {
-	t, ok := a.n.LookupFlow(protoTCP, ctrl.Src, ctrl.Dst, true)
+func (a natAdapter) Global(ctrl packet.Tuple) (netip.Addr, bool) {
+	t, ok := a.n.LookupFlow(protoTCP, ctrl.SrcAddrPort(), ctrl.DstAddrPort(), true)
 	if !ok || !t.InsideGlobal.IsValid() || t.InsideGlobal.Addr() == t.InsideLocal.Addr() {
 		return netip.Addr{}, false
 	}

@@ -123,15 +123,9 @@ func Parse(line []byte, fromClient bool) (Announcement, error) {
 // (as ASA's strict mode does: text after the numbers is an injection
 // vector).
 func ParsePORT(line []byte) (Announcement, error) {
-	if verbOf(line) != verbPORT {
-		return Announcement{}, ErrNotAnnouncement
-	}
-	i := 4
-	for i < len(line) && line[i] == ' ' {
-		i++
-	}
-	if i == len(line) {
-		return Announcement{}, ErrNoNumbers
+	i, err := argument(line, verbPORT)
+	if err != nil {
+		return Announcement{}, err
 	}
 	a, end, err := commaFields(line, i)
 	if err != nil {
@@ -142,6 +136,22 @@ func ParsePORT(line []byte) (Announcement, error) {
 	}
 	a.Kind = KindPORT
 	return a, nil
+}
+
+// argument returns where the argument of a command line with the
+// four-letter verb v starts (after the verb and its spaces).
+func argument(line []byte, v verb) (int, error) {
+	if verbOf(line) != v {
+		return 0, ErrNotAnnouncement
+	}
+	i := 4
+	for i < len(line) && line[i] == ' ' {
+		i++
+	}
+	if i == len(line) {
+		return 0, ErrNoNumbers
+	}
+	return i, nil
 }
 
 // Parse227 parses a 227 reply the RFC 1123 §4.1.2.6 way: scan for the first
@@ -222,15 +232,9 @@ func commaFields(line []byte, i int) (Announcement, int, error) {
 // the same at all four places; only network protocol 1 is accepted on an
 // IPv4 control connection.
 func ParseEPRT(line []byte) (Announcement, error) {
-	if verbOf(line) != verbEPRT {
-		return Announcement{}, ErrNotAnnouncement
-	}
-	i := 4
-	for i < len(line) && line[i] == ' ' {
-		i++
-	}
-	if i == len(line) {
-		return Announcement{}, ErrNoNumbers
+	i, err := argument(line, verbEPRT)
+	if err != nil {
+		return Announcement{}, err
 	}
 	d := line[i]
 	if !isDelim(d) {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
+
+	"natlab/packet"
 )
 
 func TestParse(t *testing.T) {
@@ -205,7 +207,7 @@ func TestTokenLines(t *testing.T) {
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("TokenLines = %q, want %q", got, want)
 	}
-	f := Flow{netip.MustParseAddrPort("10.0.0.10:49732"), netip.MustParseAddrPort("198.51.100.50:21")}
+	f := packet.TupleOf(packet.ProtoTCP, netip.MustParseAddrPort("10.0.0.10:49732"), netip.MustParseAddrPort("198.51.100.50:21"))
 	if l := CommandLine(f, true, []byte("PORT 10,0,0,10,195,80")); l != `CBAC FTP: cmd 10.0.0.10:49732 => 198.51.100.50:21 "PORT 10,0,0,10,195,80"` {
 		t.Errorf("CommandLine = %s", l)
 	}

@@ -10,61 +10,67 @@ import (
 // claim a pinhole; later packets of a claimed connection are related.
 func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
 	n := len(buf)
-	src := ep{p.Src.As4(), p.SrcPort}
-	dst := ep{p.Dst.As4(), p.DstPort}
+	c := tupleOf(p)
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	now := in.now()
-	if d, opener := in.exp.findData(src, dst); d != nil {
-		if d.expires <= now {
-			in.removeData(d)
-		} else {
-			d.expires = now + int64(in.cfg.DataIdle)
-			d.lastHeard = now
-			if opener {
-				d.bytes[0] += uint64(p.TotalLen - p.PayloadOff)
-			} else {
-				d.bytes[1] += uint64(p.TotalLen - p.PayloadOff)
-			}
-			if p.TCPFlags&flagRST != 0 {
-				in.removeData(d)
-			} else if p.TCPFlags&flagFIN != 0 {
-				if opener {
-					d.fin |= 1
-				} else {
-					d.fin |= 2
-				}
-				if d.fin == 3 {
-					d.expires = now + int64(in.cfg.CloseLinger)
-				}
-			}
+	if d, opener := in.exp.findData(c); d != nil {
+		if d.expires > now {
+			in.dataSeen(d, p, opener, now)
 			return Result{Len: n, Related: true}
 		}
+		in.removeData(d)
 	}
-	if p.TCPFlags&(flagSYN|flagACK|flagRST) != flagSYN {
+	if p.TCPFlags&(packet.TCPSyn|packet.TCPAck|packet.TCPRst) != packet.TCPSyn {
 		return Result{Len: n}
 	}
-	x := in.exp.lookup(src.addr, dst, now)
+	x := in.exp.lookup(c, now)
 	if x == nil {
 		return Result{Len: n}
 	}
-	// One connection per pinhole: it is used up now; the connection's
-	// later packets (a retransmitted SYN too) match the data flow.
+	in.claim(x, c, now)
+	return Result{Len: n, Related: true}
+}
+
+// dataSeen counts a packet of an opened data connection and follows its
+// close: a RST ends it, both FINs start the linger.
+func (in *Inspector) dataSeen(d *dataFlow, p *packet.Parsed, opener bool, now int64) {
+	side := 0
+	if !opener {
+		side = 1
+	}
+	d.expires = now + int64(in.cfg.DataIdle)
+	d.lastHeard = now
+	d.bytes[side] += uint64(p.TotalLen - p.PayloadOff)
+	switch {
+	case p.TCPFlags&packet.TCPRst != 0:
+		in.removeData(d)
+	case p.TCPFlags&packet.TCPFin != 0:
+		d.fin |= 1 << side
+		if d.fin == 3 {
+			d.expires = now + int64(in.cfg.CloseLinger)
+		}
+	}
+}
+
+// claim uses pinhole x up for the connection c: one connection per
+// pinhole; the connection's later packets (a retransmitted SYN too) match
+// the data flow.
+func (in *Inspector) claim(x *expectation, c packet.Tuple, now int64) {
 	in.stats.PinholesUsed++
 	x.mapped = false // NAT keeps its mapping for the session it now carries
 	in.removeHole(x)
 	if in.exp.ndata >= maxDataFlows(in.cfg.MaxPinholes) {
 		in.sweepLocked(now)
 	}
-	if in.exp.ndata < maxDataFlows(in.cfg.MaxPinholes) {
-		d := in.exp.addData(x, src, dst, now+int64(in.cfg.DataIdle))
-		d.created, d.lastHeard, d.id = now, now, in.newID()
-		in.active.Add(1)
-		in.auditData(d, true)
-	} else {
+	if in.exp.ndata >= maxDataFlows(in.cfg.MaxPinholes) {
 		in.stats.TableFull++ // the SYN passes; later packets rely on the ACL
+		return
 	}
-	return Result{Len: n, Related: true}
+	d := in.exp.addData(x, c, now+int64(in.cfg.DataIdle))
+	d.created, d.lastHeard, d.id = now, now, in.newID()
+	in.active.Add(1)
+	in.auditData(d, true)
 }
 
 // newID numbers sessions the way IOS prints its session block addresses.
@@ -84,33 +90,26 @@ func (in *Inspector) Expected(src, dst netip.AddrPort) bool {
 	if in.active.Load() == 0 || !src.Addr().Is4() || !dst.Addr().Is4() {
 		return false
 	}
+	c := packet.TupleOf(packet.ProtoTCP, src, dst)
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	s, d := epOf(src), epOf(dst)
-	if x, _ := in.exp.findData(s, d); x != nil {
+	if x, _ := in.exp.findData(c); x != nil {
 		return true
 	}
-	return in.exp.lookup(s.addr, d, in.now()) != nil
+	return in.exp.lookup(c, in.now()) != nil
 }
 
 // addHole registers x for c, evicting c's oldest pinhole at the
 // per-connection cap; false when the global cap is reached.
 func (in *Inspector) addHole(c *conn, x *expectation) bool {
 	now := in.now()
-	for i := 0; i < len(c.holes); {
-		if old := c.holes[i]; old.expires <= now {
-			in.stats.PinholesExpired++
-			in.removeHole(old)
-			continue
-		}
-		i++
-	}
+	in.expireHoles(c, now)
 	// Same peer and endpoint announced again (a server reusing a passive
 	// port, a client repeating PORT): the newer pinhole replaces the older,
 	// as nf_conntrack_expect replaces a matching expectation. A NAT
 	// mapping they share stays.
 	for old := in.exp.clash(x); old != nil; old = in.exp.clash(x) {
-		if old.global == x.global && old.local == x.local {
+		if old.sameMapping(x) {
 			old.mapped = false
 		}
 		in.removeHole(old)
@@ -118,7 +117,8 @@ func (in *Inspector) addHole(c *conn, x *expectation) bool {
 	if len(c.holes) >= in.cfg.MaxPinholesPerConn {
 		old := c.holes[0]
 		in.stats.Evictions++
-		in.event(c, Event{Kind: EvEvicted, Addr: netip.AddrFrom4(old.global.addr), Port: old.global.port})
+		g := old.global()
+		in.event(c, Event{Kind: EvEvicted, Addr: g.Addr(), Port: g.Port()})
 		in.removeHole(old)
 	}
 	if in.exp.n >= in.cfg.MaxPinholes {
@@ -137,6 +137,18 @@ func (in *Inspector) addHole(c *conn, x *expectation) bool {
 	return true
 }
 
+// expireHoles removes c's pinholes whose time is up.
+func (in *Inspector) expireHoles(c *conn, now int64) {
+	for i := 0; i < len(c.holes); {
+		if x := c.holes[i]; x.expires <= now {
+			in.stats.PinholesExpired++
+			in.removeHole(x) // drops it from c.holes
+			continue
+		}
+		i++
+	}
+}
+
 // removeHole closes a pinhole and gives its NAT mapping back if unused.
 func (in *Inspector) removeHole(x *expectation) {
 	before := in.exp.n
@@ -147,7 +159,7 @@ func (in *Inspector) removeHole(x *expectation) {
 	in.active.Add(-1)
 	if x.mapped && in.cfg.NAT != nil {
 		x.mapped = false
-		in.cfg.NAT.UnmapData(x.m, x.global.addrPort())
+		in.cfg.NAT.UnmapData(x.m, x.global())
 	}
 	// Recycled, not cleared: a caller may still read x until it returns.
 	if len(in.free) < maxFreeExpectations {
@@ -222,14 +234,7 @@ func (in *Inspector) sweepLocked(now int64) {
 			in.removeConn(c)
 			continue
 		}
-		for i := 0; i < len(c.holes); {
-			if x := c.holes[i]; x.expires <= now {
-				in.stats.PinholesExpired++
-				in.removeHole(x)
-				continue
-			}
-			i++
-		}
+		in.expireHoles(c, now)
 	}
 	for _, d := range in.exp.data {
 		if d.expires <= now {
@@ -242,6 +247,6 @@ func (in *Inspector) event(c *conn, e Event) {
 	if in.cfg.Log == nil {
 		return
 	}
-	e.Client, e.Server = c.key.cli.addrPort(), c.key.srv.addrPort()
+	e.Client, e.Server = c.key.SrcAddrPort(), c.key.DstAddrPort()
 	in.cfg.Log(e)
 }

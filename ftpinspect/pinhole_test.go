@@ -20,7 +20,7 @@ func TestPinholeSourcePort20(t *testing.T) {
 		t.Fatal("pinhole refused source port 20")
 	}
 	// The local view (after NAT's DNAT) is related too.
-	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrC, 50000), 78, 1, flagACK, []byte("data"), nil)
+	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrC, 50000), 78, 1, packet.TCPAck, []byte("data"), nil)
 	if !h.in.ProcessIPv4(b, n).Related {
 		t.Error("data packet in the local view not related")
 	}
@@ -30,7 +30,7 @@ func TestPinholeSourcePort20(t *testing.T) {
 func TestFragmentDropped(t *testing.T) {
 	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.open()
-	b, n := buildSeg(cliC, srvR, 1000, 5000, flagACK, []byte("PORT 10,0,0,10,195,80\r\n"), nil)
+	b, n := buildSeg(cliC, srvR, 1000, 5000, packet.TCPAck, []byte("PORT 10,0,0,10,195,80\r\n"), nil)
 	b[6] |= 0x20 // more fragments
 	b[10], b[11] = 0, 0
 	sum := checksumIP(b[:20])
@@ -191,12 +191,12 @@ func TestControlRST(t *testing.T) {
 	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
 		t.Fatal("no pinhole")
 	}
-	h.packet(0, 1048, h.acked(1), flagRST|flagACK, nil, nil)
+	h.packet(0, 1048, h.acked(1), packet.TCPRst|packet.TCPAck, nil, nil)
 	s := h.in.Stats()
 	if s.Pinholes != 0 || s.Conns != 0 || s.DataFlows != 1 {
 		t.Errorf("after RST: %+v", s)
 	}
-	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000), 78, 1, flagACK, []byte("x"), nil)
+	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000), 78, 1, packet.TCPAck, []byte("x"), nil)
 	if !h.in.ProcessIPv4(b, n).Related {
 		t.Error("data connection lost with its control connection")
 	}
@@ -242,7 +242,7 @@ func TestICMPErrorSeq(t *testing.T) {
 	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.open()
 	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
-	b, n := buildSeg(cliC, srvR, 1025, 5000, flagACK, []byte("NOOP\r\n"), nil) // as the server saw it
+	b, n := buildSeg(cliC, srvR, 1025, 5000, packet.TCPAck, []byte("NOOP\r\n"), nil) // as the server saw it
 	e := make([]byte, 2048)
 	en := packet.BuildICMPError(e, packet.ICMPDestUnreachable, packet.ICMPFragNeeded, netip.MustParseAddr("198.51.100.1"), b[:n], 576, 9)
 	h.in.ProcessIPv4(e, en)
@@ -264,9 +264,9 @@ func TestAuditTrail(t *testing.T) {
 	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
 	h.data(1, 0, "200 PORT command successful.\r\n")
 	h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000))
-	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000), 78, 1, flagRST|flagACK, []byte("xyz"), nil)
+	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000), 78, 1, packet.TCPRst|packet.TCPAck, []byte("xyz"), nil)
 	h.in.ProcessIPv4(b, n)
-	h.packet(0, 1023, h.acked(1), flagRST|flagACK, nil, nil)
+	h.packet(0, 1023, h.acked(1), packet.TCPRst|packet.TCPAck, nil, nil)
 	want := []string{
 		"%FW-6-SESS_AUDIT_TRAIL_START: Start ftp session: initiator (10.0.0.10:40000) -- responder (198.51.100.50:21)",
 		"%FW-6-SESS_AUDIT_TRAIL_START: Start ftp-data session: initiator (198.51.100.50:20) -- responder (10.0.0.10:50000)",
@@ -315,7 +315,7 @@ func TestEditListFull(t *testing.T) {
 		t.Errorf("%d lines rewritten, want %d:\n%s", n, maxEdits, got)
 	}
 	// Once acknowledged, rewriting resumes.
-	h.packet(1, 5000, h.acked(0), flagACK, nil, nil)
+	h.packet(1, 5000, h.acked(0), packet.TCPAck, nil, nil)
 	if out := h.data(0, off, "PORT 10,0,0,10,196,1\r\n"); !strings.Contains(string(out.payload), "203,0,113,1") {
 		t.Errorf("after the ACK: %q", out.payload)
 	}

@@ -88,7 +88,7 @@ func (l *routerLab) exchange(t *testing.T, from, to *port.MemHost, src, dst stri
 // come out at to.
 func (l *routerLab) refused(t *testing.T, from, to *port.MemHost, src, dst string) bool {
 	t.Helper()
-	p, _ := l.exchangeWait(t, from, to, src, dst, 77, 0, flagSYN, "", 150*time.Millisecond)
+	p, _ := l.exchangeWait(t, from, to, src, dst, 77, 0, packet.TCPSyn, "", 150*time.Millisecond)
 	for from.TryRecv() != nil { // the ACL's admin-prohibited, if any
 	}
 	return p == nil
@@ -117,15 +117,15 @@ func (l *routerLab) exchangeWait(t *testing.T, from, to *port.MemHost, src, dst 
 func TestRouterActiveFTP(t *testing.T) {
 	l := newRouterLab(t)
 	const pc1, isp = "192.168.1.10:40000", "203.0.113.10:21"
-	if p, _ := l.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, flagSYN, ""); p == nil || p.Src != netip.MustParseAddr("203.0.113.1") {
+	if p, _ := l.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, packet.TCPSyn, ""); p == nil || p.Src != netip.MustParseAddr("203.0.113.1") {
 		t.Fatalf("SYN not translated: %v", p)
 	}
 	gcli := "203.0.113.1:40000"
-	if p, _ := l.exchange(t, l.isp, l.pc1, isp, gcli, 4999, 1000, flagSYN|flagACK, ""); p == nil {
+	if p, _ := l.exchange(t, l.isp, l.pc1, isp, gcli, 4999, 1000, packet.TCPSyn|packet.TCPAck, ""); p == nil {
 		t.Fatal("SYN-ACK lost")
 	}
-	l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, flagACK, "")
-	p, b := l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, flagACK|0x08, "PORT 192,168,1,10,195,80\r\n")
+	l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck, "")
+	p, b := l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PORT 192,168,1,10,195,80\r\n")
 	if p == nil {
 		t.Fatal("PORT lost")
 	}
@@ -133,17 +133,17 @@ func TestRouterActiveFTP(t *testing.T) {
 		t.Fatalf("isp received %q", got)
 	}
 	// The isp's ACK of the line (one byte shorter now) maps back for pc1.
-	p, b = l.exchange(t, l.isp, l.pc1, isp, gcli, 5000, 1025, flagACK, "")
+	p, b = l.exchange(t, l.isp, l.pc1, isp, gcli, 5000, 1025, packet.TCPAck, "")
 	if p == nil || packet.TCP(b[p.L4Off:]).Ack() != 1026 {
 		t.Fatalf("ACK not mapped: %v", p)
 	}
 	// The data connection from the isp's port 20.
-	p, _ = l.exchange(t, l.isp, l.pc1, "203.0.113.10:20", "203.0.113.1:50000", 77, 0, flagSYN, "")
+	p, _ = l.exchange(t, l.isp, l.pc1, "203.0.113.10:20", "203.0.113.1:50000", 77, 0, packet.TCPSyn, "")
 	if p == nil || p.Dst != netip.MustParseAddr("192.168.1.10") || p.DstPort != 50000 {
 		t.Fatalf("data SYN not passed to pc1: %v", p)
 	}
 	// Its reply goes out translated, and a second connection is refused.
-	if p, _ := l.exchange(t, l.pc1, l.isp, "192.168.1.10:50000", "203.0.113.10:20", 1, 78, flagSYN|flagACK, ""); p == nil {
+	if p, _ := l.exchange(t, l.pc1, l.isp, "192.168.1.10:50000", "203.0.113.10:20", 1, 78, packet.TCPSyn|packet.TCPAck, ""); p == nil {
 		t.Fatal("data SYN-ACK lost")
 	}
 	if !l.refused(t, l.isp, l.pc1, "203.0.113.10:21000", "203.0.113.1:50000") {
@@ -156,20 +156,20 @@ func TestRouterActiveFTP(t *testing.T) {
 func TestRouterPassiveFTP(t *testing.T) {
 	l := newRouterLab(t)
 	const cli, gsrv, srv = "203.0.113.10:45000", "203.0.113.100:21", "192.168.2.10:21"
-	if p, _ := l.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, flagSYN, ""); p == nil {
+	if p, _ := l.exchange(t, l.isp, l.srv, cli, gsrv, 999, 0, packet.TCPSyn, ""); p == nil {
 		t.Fatal("control SYN refused")
 	}
-	l.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, flagSYN|flagACK, "")
-	l.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, flagACK, "")
-	l.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
-	p, b := l.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+	l.exchange(t, l.srv, l.isp, srv, cli, 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
+	l.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, packet.TCPAck, "")
+	l.exchange(t, l.isp, l.srv, cli, gsrv, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PASV\r\n")
+	p, b := l.exchange(t, l.srv, l.isp, srv, cli, 5000, 1006, packet.TCPAck|packet.TCPPsh, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
 	if p == nil {
 		t.Fatal("227 lost")
 	}
 	if got := string(b[p.PayloadOff:]); got != "227 Entering Passive Mode (203,0,113,100,156,64)\r\n" {
 		t.Fatalf("client received %q", got)
 	}
-	p, _ = l.exchange(t, l.isp, l.srv, "203.0.113.10:45001", "203.0.113.100:40000", 77, 0, flagSYN, "")
+	p, _ = l.exchange(t, l.isp, l.srv, "203.0.113.10:45001", "203.0.113.100:40000", 77, 0, packet.TCPSyn, "")
 	if p == nil || p.Dst != netip.MustParseAddr("192.168.2.10") || p.DstPort != 40000 {
 		t.Fatalf("data SYN not passed to the server: %v", p)
 	}
@@ -186,23 +186,23 @@ func TestRouterPassiveFTP(t *testing.T) {
 func TestRouterHairpinPassive(t *testing.T) {
 	l := newRouterLab(t)
 	const pc1, gsrv = "192.168.1.10:40000", "203.0.113.100:21"
-	p, _ := l.exchange(t, l.pc1, l.srv, pc1, gsrv, 999, 0, flagSYN, "")
+	p, _ := l.exchange(t, l.pc1, l.srv, pc1, gsrv, 999, 0, packet.TCPSyn, "")
 	if p == nil {
 		t.Fatal("hairpin SYN lost")
 	}
 	gcli := netip.AddrPortFrom(p.Src, p.SrcPort).String()
-	if p, _ := l.exchange(t, l.srv, l.pc1, "192.168.2.10:21", gcli, 4999, 1000, flagSYN|flagACK, ""); p == nil {
+	if p, _ := l.exchange(t, l.srv, l.pc1, "192.168.2.10:21", gcli, 4999, 1000, packet.TCPSyn|packet.TCPAck, ""); p == nil {
 		t.Fatal("hairpin SYN-ACK lost")
 	}
-	l.exchange(t, l.pc1, l.srv, pc1, gsrv, 1000, 5000, flagACK|0x08, "PASV\r\n")
-	p, b := l.exchange(t, l.srv, l.pc1, "192.168.2.10:21", gcli, 5000, 1006, flagACK|0x08, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
+	l.exchange(t, l.pc1, l.srv, pc1, gsrv, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PASV\r\n")
+	p, b := l.exchange(t, l.srv, l.pc1, "192.168.2.10:21", gcli, 5000, 1006, packet.TCPAck|packet.TCPPsh, "227 Entering Passive Mode (192,168,2,10,156,64)\r\n")
 	if p == nil {
 		t.Fatal("227 lost")
 	}
 	if got := string(b[p.PayloadOff:]); got != "227 Entering Passive Mode (192,168,2,10,156,64)\r\n" {
 		t.Errorf("pc1 received %q (the hairpin 227 is passed as sent)", got)
 	}
-	if p, _ := l.exchange(t, l.pc1, l.srv, "192.168.1.10:40001", "192.168.2.10:40000", 1, 0, flagSYN, ""); p == nil {
+	if p, _ := l.exchange(t, l.pc1, l.srv, "192.168.1.10:40001", "192.168.2.10:40000", 1, 0, packet.TCPSyn, ""); p == nil {
 		t.Fatal("data connection to the server's inside address refused")
 	}
 }

@@ -28,30 +28,35 @@ func (in *Inspector) Sessions() []Session {
 	now := in.now()
 	var out []Session
 	for _, c := range in.conns {
-		if !c.inspect || c.expires <= now {
-			continue
+		if c.inspect && c.expires > now {
+			out = append(out, c.session())
 		}
-		out = append(out, Session{ID: c.id, Initiator: c.key.cli.addrPort(), Responder: c.key.srv.addrPort(),
-			Protocol: "ftp", Established: c.h[dirClient].synced && c.h[dirServer].synced,
-			Created: time.Unix(0, c.created), LastHeard: time.Unix(0, c.lastHeard),
-			InitiatorBytes: c.h[dirClient].sent(), ResponderBytes: c.h[dirServer].sent()})
 	}
 	seen := map[*dataFlow]bool{}
 	for _, d := range in.exp.data {
-		if seen[d] || d.expires <= now {
-			continue
+		if !seen[d] && d.expires > now {
+			seen[d] = true
+			out = append(out, d.session())
 		}
-		seen[d] = true
-		k := d.keys[0] // as the opening SYN was seen
-		if d.nkeys > 1 {
-			k = d.keys[1] // the inside view, as IOS lists it
-		}
-		out = append(out, Session{ID: d.id, Initiator: k.src.addrPort(), Responder: k.dst.addrPort(),
-			Protocol: "ftp-data", Established: true, Created: time.Unix(0, d.created),
-			LastHeard: time.Unix(0, d.lastHeard), InitiatorBytes: d.bytes[0], ResponderBytes: d.bytes[1]})
 	}
 	slices.SortFunc(out, func(a, b Session) int { return int(int64(a.ID) - int64(b.ID)) })
 	return out
+}
+
+// session is the control connection as show and the audit trail list it.
+func (c *conn) session() Session {
+	return Session{ID: c.id, Initiator: c.key.SrcAddrPort(), Responder: c.key.DstAddrPort(),
+		Protocol: "ftp", Established: c.h[dirClient].synced && c.h[dirServer].synced,
+		Created: time.Unix(0, c.created), LastHeard: time.Unix(0, c.lastHeard),
+		InitiatorBytes: c.h[dirClient].sent(), ResponderBytes: c.h[dirServer].sent()}
+}
+
+// session is the data connection as show and the audit trail list it.
+func (d *dataFlow) session() Session {
+	k := d.view()
+	return Session{ID: d.id, Initiator: k.SrcAddrPort(), Responder: k.DstAddrPort(),
+		Protocol: "ftp-data", Established: true, Created: time.Unix(0, d.created),
+		LastHeard: time.Unix(0, d.lastHeard), InitiatorBytes: d.bytes[0], ResponderBytes: d.bytes[1]}
 }
 
 // SessionEvent is the start or the end of an inspected session, for the
@@ -79,20 +84,15 @@ func (in *Inspector) auditConn(c *conn, start bool) {
 	if in.cfg.Audit == nil || !c.inspect {
 		return
 	}
-	in.cfg.Audit(SessionEvent{Start: start,
-		Session:        Session{ID: c.id, Initiator: c.key.cli.addrPort(), Responder: c.key.srv.addrPort(), Protocol: "ftp", Established: true, Created: time.Unix(0, c.created)},
-		InitiatorBytes: c.h[dirClient].sent(), ResponderBytes: c.h[dirServer].sent()})
+	s := c.session()
+	s.Established = true
+	in.cfg.Audit(SessionEvent{Start: start, Session: s, InitiatorBytes: s.InitiatorBytes, ResponderBytes: s.ResponderBytes})
 }
 
 func (in *Inspector) auditData(d *dataFlow, start bool) {
 	if in.cfg.Audit == nil {
 		return
 	}
-	k := d.keys[0]
-	if d.nkeys > 1 {
-		k = d.keys[1]
-	}
-	in.cfg.Audit(SessionEvent{Start: start,
-		Session:        Session{ID: d.id, Initiator: k.src.addrPort(), Responder: k.dst.addrPort(), Protocol: "ftp-data", Established: true, Created: time.Unix(0, d.created)},
-		InitiatorBytes: d.bytes[0], ResponderBytes: d.bytes[1]})
+	s := d.session()
+	in.cfg.Audit(SessionEvent{Start: start, Session: s, InitiatorBytes: s.InitiatorBytes, ResponderBytes: s.ResponderBytes})
 }

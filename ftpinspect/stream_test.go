@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"natlab/packet"
 )
 
 // §9 case 1 and §1.7: PORT from C behind PAT grows by 2 bytes, a pinhole
@@ -50,13 +52,13 @@ func TestSeqAckSACKAdjust(t *testing.T) {
 	if out := h.data(0, 23, "NOOP\r\nX\n"); out.seq != 1025 {
 		t.Errorf("next client seq %d, want 1025", out.seq)
 	}
-	out := h.packet(1, 5000, 1000, flagACK, nil, [][2]uint32{{1025, 1033}, {900, 950}})
+	out := h.packet(1, 5000, 1000, packet.TCPAck, nil, [][2]uint32{{1025, 1033}, {900, 950}})
 	if want := [][2]uint32{{1023, 1031}, {900, 950}}; !slices.Equal(out.sack, want) {
 		t.Errorf("SACK %v, want %v", out.sack, want)
 	}
 	// Acknowledgments before, inside and after the rewritten text.
 	for _, tc := range []struct{ in, want uint32 }{{1000, 1000}, {1005, 1005}, {1010, 1005}, {1025, 1023}, {1033, 1031}} {
-		out := h.packet(1, 5000, tc.in, flagACK, nil, nil)
+		out := h.packet(1, 5000, tc.in, packet.TCPAck, nil, nil)
 		if out.ack != tc.want {
 			t.Errorf("server ack %d -> %d, want %d", tc.in, out.ack, tc.want)
 		}
@@ -75,7 +77,7 @@ func TestShrinkingRewrite(t *testing.T) {
 	if out := h.data(0, 29, "NOOP\r\n"); out.seq != 1029-8 {
 		t.Errorf("seq %d, want %d", out.seq, 1029-8)
 	}
-	if out := h.packet(1, 5000, 1021+6, flagACK, nil, nil); out.ack != 1035 {
+	if out := h.packet(1, 5000, 1021+6, packet.TCPAck, nil, nil); out.ack != 1035 {
 		t.Errorf("ack %d, want 1035", out.ack)
 	}
 }
@@ -135,8 +137,8 @@ func Test227NoNumbers(t *testing.T) {
 	if out.drop || string(out.payload) != "227 Logout.\r\n" || !h.hasEvent(EvMalformed) {
 		t.Errorf("out %+v events %v", out, h.eventKinds())
 	}
-	fin := h.packet(1, 5013, h.acked(0), flagFIN|flagACK, nil, nil)
-	if fin.drop || fin.flags&flagFIN == 0 {
+	fin := h.packet(1, 5013, h.acked(0), packet.TCPFin|packet.TCPAck, nil, nil)
+	if fin.drop || fin.flags&packet.TCPFin == 0 {
 		t.Errorf("FIN after 227 Logout: %+v", fin)
 	}
 }
@@ -164,7 +166,7 @@ func Test229(t *testing.T) {
 	if got, want := string(out.payload), "229 Entering Extended Passive Mode (!!!1024!).\r\n"; got != want {
 		t.Errorf("collision: %q, want %q", got, want)
 	}
-	if next := h2.packet(1, 5000+uint32(len("229 Entering Extended Passive Mode (!!!40000!).\r\n")), h2.acked(0), flagACK, nil, nil); next.seq != 5000+48 {
+	if next := h2.packet(1, 5000+uint32(len("229 Entering Extended Passive Mode (!!!40000!).\r\n")), h2.acked(0), packet.TCPAck, nil, nil); next.seq != 5000+48 {
 		t.Errorf("seq after -1 byte rewrite %d", next.seq)
 	}
 }
@@ -326,7 +328,7 @@ func TestOneByteSegments(t *testing.T) {
 		t.Errorf("server received %q, want %q", got, want)
 	}
 	// The server's ack of everything maps back to the end of the input.
-	if out := h.packet(1, 5000, h.acked(0), flagACK, nil, nil); out.ack != 1000+uint32(len(stream)) {
+	if out := h.packet(1, 5000, h.acked(0), packet.TCPAck, nil, nil); out.ack != 1000+uint32(len(stream)) {
 		t.Errorf("final ack %d, want %d", out.ack, 1000+len(stream))
 	}
 }
@@ -390,14 +392,14 @@ func TestLateRetransmission(t *testing.T) {
 	}
 	// A retransmission cut differently: from the middle of the first line
 	// to the middle of the second. It is widened to whole edits.
-	cut := h.packet(0, 1010, h.acked(1), flagACK, []byte((l1 + l2)[10:35]), nil)
+	cut := h.packet(0, 1010, h.acked(1), packet.TCPAck, []byte((l1 + l2)[10:35]), nil)
 	if cut.seq != 1005 || string(cut.payload) != "203,0,113,1,195,80\r\nEPRT |1|203.0.113.1|50001" {
 		t.Errorf("cut retransmission %d %q", cut.seq, cut.payload)
 	}
 	// Acknowledged edits stay until their slots are needed: the server's ACK may be lost on its way to
 	// the client, whose retransmission after it must still come out rewritten (byte-identical).
-	h.packet(1, 5000, h.acked(0), flagACK, nil, nil)
-	if n := h.in.conns[connKey{epOf(cliC), epOf(srvR)}].h[0].adj.n; n != 2 {
+	h.packet(1, 5000, h.acked(0), packet.TCPAck, nil, nil)
+	if n := h.in.conns[packet.TupleOf(packet.ProtoTCP, cliC, srvR)].h[0].adj.n; n != 2 {
 		t.Errorf("%d edits kept after the full ack, want 2", n)
 	}
 	afterAck := h.data(0, 0, l1)
@@ -430,8 +432,8 @@ func TestFINMidLine(t *testing.T) {
 	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.open()
 	h.data(0, 0, "PORT 10,0,")
-	fin := h.packet(0, 1010, h.acked(1), flagFIN|flagACK, nil, nil)
-	if fin.flags&flagFIN == 0 || string(fin.payload) != "10,0," || fin.seq != 1005 {
+	fin := h.packet(0, 1010, h.acked(1), packet.TCPFin|packet.TCPAck, nil, nil)
+	if fin.flags&packet.TCPFin == 0 || string(fin.payload) != "10,0," || fin.seq != 1005 {
 		t.Errorf("FIN segment %d %q flags %#x", fin.seq, fin.payload, fin.flags)
 	}
 }
@@ -444,7 +446,7 @@ func TestOutOfOrderDropped(t *testing.T) {
 		t.Fatal("segment beyond a gap passed")
 	}
 	// A pure ACK beyond the gap still passes (the other direction needs it).
-	if out := h.packet(0, 1023, h.acked(1), flagACK, nil, nil); out.drop {
+	if out := h.packet(0, 1023, h.acked(1), packet.TCPAck, nil, nil); out.drop {
 		t.Error("pure ACK dropped")
 	}
 	h.data(0, 0, "PORT 10,0,")
@@ -470,7 +472,7 @@ func TestMaxPacket(t *testing.T) {
 	for off := 0; ; {
 		got := h.rx[0].stream()
 		_ = got
-		sent := int(h.packet(1, 5000, h.acked(0), flagACK, nil, nil).ack - 1000)
+		sent := int(h.packet(1, 5000, h.acked(0), packet.TCPAck, nil, nil).ack - 1000)
 		if sent >= len(stream) {
 			break
 		}
@@ -530,10 +532,10 @@ func TestPickup(t *testing.T) {
 	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.rx[0].base = 1000
 	line := "ORT 10,0,0,10,195,80\r\n" // the tail of a line: not parsed
-	if out := h.packet(0, 1000, 5000, flagACK, []byte(line), nil); string(out.payload) != line {
+	if out := h.packet(0, 1000, 5000, packet.TCPAck, []byte(line), nil); string(out.payload) != line {
 		t.Errorf("mid-line data changed: %q", out.payload)
 	}
-	out := h.packet(0, 1000+uint32(len(line)), 5000, flagACK, []byte("PORT 10,0,0,10,195,80\r\n"), nil)
+	out := h.packet(0, 1000+uint32(len(line)), 5000, packet.TCPAck, []byte("PORT 10,0,0,10,195,80\r\n"), nil)
 	if string(out.payload) != "PORT 203,0,113,1,195,80\r\n" {
 		t.Errorf("after pickup: %q", out.payload)
 	}
