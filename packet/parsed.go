@@ -194,6 +194,13 @@ func (p *Parsed) IsICMPError() bool {
 	return p.HasICMP() && ICMPIsError(p.ICMPType)
 }
 
+// IsICMPQuery reports whether the packet is an ICMP query or its reply
+// (echo, timestamp, information, address mask), whose identifier ICMPID is
+// valid: NAT and inspection treat the identifier as the flow's port.
+func (p *Parsed) IsICMPQuery() bool {
+	return p.HasICMP() && ICMPIsQuery(p.ICMPType)
+}
+
 // Quoted returns the bytes of the datagram quoted by the ICMP error that p
 // was decoded from b, and decodes them into q (with DecodeQuoted: the
 // quoted datagram is usually truncated). The setters of q take the

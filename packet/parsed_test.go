@@ -130,6 +130,35 @@ func TestDecodeQuoted(t *testing.T) {
 	}
 }
 
+func TestICMPKinds(t *testing.T) {
+	echo := make([]byte, 64)
+	echo = echo[:BuildEcho(echo, ICMPEcho, addrA, addrB, 7, 1, 9, 64, 8, nil)]
+	errb := make([]byte, 128)
+	errb = errb[:BuildICMPError(errb, ICMPTimeExceeded, 0, addrB, echo, 0, 10)]
+	later := append([]byte(nil), echo...)
+	binary.BigEndian.PutUint16(later[6:], 1) // fragment offset 8
+	IPv4(later).UpdateChecksum()
+	tests := []struct {
+		name         string
+		b            []byte
+		query, error bool
+	}{
+		{"echo", echo, true, false},
+		{"time exceeded", errb, false, true},
+		{"later fragment of an echo", later, false, false},
+		{"tcp", tcpPacket(t), false, false},
+	}
+	for _, tt := range tests {
+		var p Parsed
+		if r := p.Decode(tt.b); r != OK {
+			t.Fatalf("%s: %v", tt.name, r)
+		}
+		if p.IsICMPQuery() != tt.query || p.IsICMPError() != tt.error {
+			t.Errorf("%s: IsICMPQuery %v, IsICMPError %v; want %v, %v", tt.name, p.IsICMPQuery(), p.IsICMPError(), tt.query, tt.error)
+		}
+	}
+}
+
 func TestDecodeNoAllocs(t *testing.T) {
 	b := tcpPacket(t)
 	var p Parsed
