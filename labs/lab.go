@@ -41,23 +41,23 @@ func Open(name string) (*Lab, error) {
 
 // router returns the state of a router node.
 func (l *Lab) router(name string) (*NodeState, error) {
-	n, ok := l.Node(name)
-	switch {
-	case !ok:
-		return nil, fmt.Errorf("lab %s has no node %q (it has %s)", l.Lab, name, l.nodeNames())
-	case n.Kind != Router:
-		return nil, fmt.Errorf("%s is a host: use labs exec %s -- COMMAND", name, name)
-	}
-	return n, nil
+	return l.nodeOfKind(name, Router, "%[1]s is a host: use labs exec %[1]s -- COMMAND")
 }
 
+// host returns the state of a host node.
 func (l *Lab) host(name string) (*NodeState, error) {
+	return l.nodeOfKind(name, Host, "%[1]s is a router: use labs cli %[1]s COMMAND or labs console %[1]s")
+}
+
+// nodeOfKind returns the state of the node name, which must be of kind; otherwise the error is
+// otherKind (a format of the name) saying what to use instead.
+func (l *Lab) nodeOfKind(name string, kind Kind, otherKind string) (*NodeState, error) {
 	n, ok := l.Node(name)
 	switch {
 	case !ok:
 		return nil, fmt.Errorf("lab %s has no node %q (it has %s)", l.Lab, name, l.nodeNames())
-	case n.Kind != Host:
-		return nil, fmt.Errorf("%s is a router: use labs cli %s COMMAND or labs console %s", name, name, name)
+	case n.Kind != kind:
+		return nil, fmt.Errorf(otherKind, name)
 	}
 	return n, nil
 }

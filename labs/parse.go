@@ -1,12 +1,9 @@
 package labs
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
-	"net/netip"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -289,157 +286,6 @@ func (p *parser) topology(n *yaml.Node) {
 	}
 }
 
-func (p *parser) kind(v *yaml.Node, f string) (Kind, bool) {
-	s, ok := p.str(v, f)
-	if !ok {
-		return "", false
-	}
-	switch Kind(s) {
-	case Router, Host:
-		return Kind(s), true
-	}
-	p.errorf(v, f, "%q: want router or host", s)
-	return "", false
-}
-
-// nodeSrc keeps the YAML nodes of fields checked after the links are known.
-type nodeSrc struct {
-	node, ip, gw *yaml.Node
-	interfaces   *yaml.Node
-}
-
-func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
-	nd := &Node{Name: name, Kind: kind, Line: n.Line}
-	src := nodeSrc{node: n}
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "kind" {
-				if k, ok := p.kind(n.Content[i+1], field+".kind"); ok {
-					nd.Kind = k
-				}
-			}
-		}
-	}
-	var cfgNode *yaml.Node
-	routerOnly := func(v *yaml.Node, f string) bool {
-		if nd.Kind != Router {
-			p.errorf(v, f, "only router nodes have this field (%s is a %s)", name, nd.Kind)
-			return false
-		}
-		return true
-	}
-	hostOnly := func(v *yaml.Node, f string) bool {
-		if nd.Kind != Host {
-			p.errorf(v, f, "only host nodes have this field (%s is a %s; configure it in its startup-config)", name, nd.Kind)
-			return false
-		}
-		return true
-	}
-	p.fields(n, field, map[string]func(*yaml.Node, string){
-		"kind": func(*yaml.Node, string) {},
-		"startup-config": func(v *yaml.Node, f string) {
-			if routerOnly(v, f) {
-				nd.StartupConfig, _ = p.str(v, f)
-				cfgNode = v
-			}
-		},
-		"config": func(v *yaml.Node, f string) {
-			if routerOnly(v, f) {
-				nd.StartupConfigText, _ = p.str(v, f)
-			}
-		},
-		"interfaces": func(v *yaml.Node, f string) {
-			if routerOnly(v, f) {
-				nd.Interfaces, _ = p.integer(v, f, 1, MaxInterfaces)
-				src.interfaces = v
-			}
-		},
-		"ip": func(v *yaml.Node, f string) {
-			if !hostOnly(v, f) {
-				return
-			}
-			src.ip = v
-			if s, ok := p.str(v, f); ok {
-				pfx, err := netip.ParsePrefix(s)
-				if err != nil || !pfx.Addr().Is4() || pfx.Bits() < 1 || pfx.Bits() > 32 {
-					p.errorf(v, f, "%q is not an IPv4 address with a prefix length such as 192.168.1.10/24", s)
-					return
-				}
-				nd.Addr = pfx
-			}
-		},
-		"gw": func(v *yaml.Node, f string) {
-			if !hostOnly(v, f) {
-				return
-			}
-			src.gw = v
-			if s, ok := p.str(v, f); ok {
-				a, err := netip.ParseAddr(s)
-				if err != nil || !a.Is4() {
-					p.errorf(v, f, "%q is not an IPv4 address such as 192.168.1.1", s)
-					return
-				}
-				nd.Gateway = a
-			}
-		},
-		"routes": func(v *yaml.Node, f string) {
-			if !hostOnly(v, f) {
-				return
-			}
-			for i, s := range p.strings(v, f) {
-				r, err := parseRoute(s)
-				if err != nil {
-					node := v
-					if v.Kind == yaml.SequenceNode && i < len(v.Content) {
-						node = v.Content[i]
-					}
-					p.errorf(node, fmt.Sprintf("%s[%d]", f, i), "%v", err)
-					continue
-				}
-				nd.Routes = append(nd.Routes, r)
-			}
-		},
-		"exec": func(v *yaml.Node, f string) {
-			if hostOnly(v, f) {
-				nd.Exec = p.strings(v, f)
-			}
-		},
-	})
-	if nd.Kind == Router && nd.StartupConfig != "" && p.fsys != nil {
-		if nd.StartupConfigText != "" {
-			p.errorf(cfgNode, field+".startup-config", "give startup-config or config, not both")
-		} else {
-			b, err := fs.ReadFile(p.fsys, path.Join(p.dir, nd.StartupConfig))
-			if err != nil {
-				p.errorf(cfgNode, field+".startup-config", "cannot read %s: %v", nd.StartupConfig, errors.Unwrap(err))
-			}
-			nd.StartupConfigText = string(b)
-		}
-	}
-	p.t.Nodes = append(p.t.Nodes, nd)
-	p.src = append(p.src, src)
-}
-
-// parseRoute reads "PREFIX via ADDR" or "default via ADDR".
-func parseRoute(s string) (Route, error) {
-	f := strings.Fields(s)
-	if len(f) != 3 || f[1] != "via" {
-		return Route{}, fmt.Errorf("%q: want PREFIX via ADDRESS, such as 203.0.113.100/32 via 203.0.113.1", s)
-	}
-	if f[0] == "default" {
-		f[0] = "0.0.0.0/0"
-	}
-	pfx, err := netip.ParsePrefix(f[0])
-	if err != nil || !pfx.Addr().Is4() {
-		return Route{}, fmt.Errorf("%q: %q is not an IPv4 prefix such as 203.0.113.0/24", s, f[0])
-	}
-	via, err := netip.ParseAddr(f[2])
-	if err != nil || !via.Is4() {
-		return Route{}, fmt.Errorf("%q: %q is not an IPv4 address", s, f[2])
-	}
-	return Route{Prefix: pfx.Masked(), Via: via}, nil
-}
-
 func (p *parser) links(n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
 		p.errorf(n, "topology.links", "want a list of links such as - endpoints: [\"r1:Gi0/0\", \"pc1:eth0\"]")
@@ -530,43 +376,6 @@ func (p *parser) links(n *yaml.Node) {
 			continue
 		}
 		p.t.Links = append(p.t.Links, l)
-	}
-}
-
-// checkNode checks what depends on the links: addresses, the chassis size.
-func (p *parser) checkNode(nd *Node) {
-	var src nodeSrc
-	for i, n := range p.t.Nodes {
-		if n == nd {
-			src = p.src[i]
-		}
-	}
-	field := "topology.nodes." + nd.Name
-	switch nd.Kind {
-	case Router:
-		highest := -1
-		for _, l := range p.t.LinksOf(nd) {
-			highest = max(highest, interfaceNumber(l.RouterIf))
-		}
-		switch {
-		case nd.Interfaces == 0:
-			nd.Interfaces = max(DefaultInterfaces, highest+1)
-		case highest >= nd.Interfaces:
-			p.errorf(src.interfaces, field+".interfaces", "%d interfaces end at GigabitEthernet0/%d, but a link uses GigabitEthernet0/%d", nd.Interfaces, nd.Interfaces-1, highest)
-		}
-	case Host:
-		link := p.t.HostLink(nd)
-		if link == nil && src.ip != nil {
-			p.errorf(src.ip, field+".ip", "%s has an address but no link", nd.Name)
-		}
-		if nd.Gateway.IsValid() {
-			switch {
-			case !nd.Addr.IsValid():
-				p.errorf(src.gw, field+".gw", "a gateway needs an address (ip) on the same subnet")
-			case !nd.Addr.Masked().Contains(nd.Gateway) || nd.Gateway == nd.Addr.Addr():
-				p.errorf(src.gw, field+".gw", "%s is not another address in %s", nd.Gateway, nd.Addr.Masked())
-			}
-		}
 	}
 }
 

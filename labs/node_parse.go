@@ -1,0 +1,213 @@
+package labs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// nodeSrc keeps the YAML nodes of fields checked after the links are known.
+type nodeSrc struct {
+	node, ip, gw *yaml.Node
+	interfaces   *yaml.Node
+}
+
+// node reads one entry of topology.nodes; kind is the default when the node names none.
+func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
+	nd := &Node{Name: name, Kind: kind, Line: n.Line}
+	if k, ok := p.nodeKind(n, field); ok {
+		nd.Kind = k
+	}
+	src := nodeSrc{node: n}
+	var cfgNode *yaml.Node
+	// only wraps the handler of a field that nodes of one kind have; on the other kind the field is
+	// reported instead.
+	only := func(want Kind, hint string, h func(v *yaml.Node, f string)) func(*yaml.Node, string) {
+		return func(v *yaml.Node, f string) {
+			if nd.Kind != want {
+				p.errorf(v, f, "only %s nodes have this field (%s is a %s%s)", want, name, nd.Kind, hint)
+				return
+			}
+			h(v, f)
+		}
+	}
+	routerField := func(h func(v *yaml.Node, f string)) func(*yaml.Node, string) { return only(Router, "", h) }
+	hostField := func(h func(v *yaml.Node, f string)) func(*yaml.Node, string) {
+		return only(Host, "; configure it in its startup-config", h)
+	}
+	p.fields(n, field, map[string]func(*yaml.Node, string){
+		"kind": func(*yaml.Node, string) {}, // read first, by nodeKind
+		"startup-config": routerField(func(v *yaml.Node, f string) {
+			nd.StartupConfig, _ = p.str(v, f)
+			cfgNode = v
+		}),
+		"config": routerField(func(v *yaml.Node, f string) { nd.StartupConfigText, _ = p.str(v, f) }),
+		"interfaces": routerField(func(v *yaml.Node, f string) {
+			nd.Interfaces, _ = p.integer(v, f, 1, MaxInterfaces)
+			src.interfaces = v
+		}),
+		"ip": hostField(func(v *yaml.Node, f string) {
+			src.ip = v
+			nd.Addr, _ = parsed(p, v, f, hostPrefix, "an IPv4 address with a prefix length such as 192.168.1.10/24")
+		}),
+		"gw": hostField(func(v *yaml.Node, f string) {
+			src.gw = v
+			nd.Gateway, _ = parsed(p, v, f, ipv4Addr, "an IPv4 address such as 192.168.1.1")
+		}),
+		"routes": hostField(func(v *yaml.Node, f string) { nd.Routes = p.routes(v, f) }),
+		"exec":   hostField(func(v *yaml.Node, f string) { nd.Exec = p.strings(v, f) }),
+	})
+	p.readStartupConfig(nd, cfgNode, field)
+	p.t.Nodes = append(p.t.Nodes, nd)
+	p.src = append(p.src, src)
+}
+
+// nodeKind reads a node's kind field ahead of the others, which depend on it.
+func (p *parser) nodeKind(n *yaml.Node, field string) (Kind, bool) {
+	if n.Kind != yaml.MappingNode {
+		return "", false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "kind" {
+			return p.kind(n.Content[i+1], field+".kind")
+		}
+	}
+	return "", false
+}
+
+func (p *parser) kind(v *yaml.Node, f string) (Kind, bool) {
+	s, ok := p.str(v, f)
+	if !ok {
+		return "", false
+	}
+	switch Kind(s) {
+	case Router, Host:
+		return Kind(s), true
+	}
+	p.errorf(v, f, "%q: want router or host", s)
+	return "", false
+}
+
+// parsed reads a string field and converts it with parse; a string that parse rejects is reported as
+// not being what (an example of what is wanted).
+func parsed[T any](p *parser, v *yaml.Node, f string, parse func(string) (T, bool), what string) (T, bool) {
+	var zero T
+	s, ok := p.str(v, f)
+	if !ok {
+		return zero, false
+	}
+	x, ok := parse(s)
+	if !ok {
+		p.errorf(v, f, "%q is not %s", s, what)
+		return zero, false
+	}
+	return x, true
+}
+
+// hostPrefix reads a host's address with its prefix length (192.168.1.10/24).
+func hostPrefix(s string) (netip.Prefix, bool) {
+	pfx, err := netip.ParsePrefix(s)
+	return pfx, err == nil && pfx.Addr().Is4() && pfx.Bits() >= 1 && pfx.Bits() <= 32
+}
+
+// ipv4Addr reads an IPv4 address.
+func ipv4Addr(s string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(s)
+	return a, err == nil && a.Is4()
+}
+
+// routes reads a host's routes, reporting each bad one at its own list entry.
+func (p *parser) routes(v *yaml.Node, f string) []Route {
+	var out []Route
+	for i, s := range p.strings(v, f) {
+		r, err := parseRoute(s)
+		if err != nil {
+			node := v
+			if v.Kind == yaml.SequenceNode && i < len(v.Content) {
+				node = v.Content[i]
+			}
+			p.errorf(node, fmt.Sprintf("%s[%d]", f, i), "%v", err)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// readStartupConfig reads a router's startup-config file (given as a path relative to the topology).
+func (p *parser) readStartupConfig(nd *Node, cfgNode *yaml.Node, field string) {
+	if nd.Kind != Router || nd.StartupConfig == "" || p.fsys == nil {
+		return
+	}
+	if nd.StartupConfigText != "" {
+		p.errorf(cfgNode, field+".startup-config", "give startup-config or config, not both")
+		return
+	}
+	b, err := fs.ReadFile(p.fsys, path.Join(p.dir, nd.StartupConfig))
+	if err != nil {
+		p.errorf(cfgNode, field+".startup-config", "cannot read %s: %v", nd.StartupConfig, errors.Unwrap(err))
+	}
+	nd.StartupConfigText = string(b)
+}
+
+// parseRoute reads "PREFIX via ADDR" or "default via ADDR".
+func parseRoute(s string) (Route, error) {
+	f := strings.Fields(s)
+	if len(f) != 3 || f[1] != "via" {
+		return Route{}, fmt.Errorf("%q: want PREFIX via ADDRESS, such as 203.0.113.100/32 via 203.0.113.1", s)
+	}
+	if f[0] == "default" {
+		f[0] = "0.0.0.0/0"
+	}
+	pfx, err := netip.ParsePrefix(f[0])
+	if err != nil || !pfx.Addr().Is4() {
+		return Route{}, fmt.Errorf("%q: %q is not an IPv4 prefix such as 203.0.113.0/24", s, f[0])
+	}
+	via, ok := ipv4Addr(f[2])
+	if !ok {
+		return Route{}, fmt.Errorf("%q: %q is not an IPv4 address", s, f[2])
+	}
+	return Route{Prefix: pfx.Masked(), Via: via}, nil
+}
+
+// checkNode checks what depends on the links: addresses, the chassis size.
+func (p *parser) checkNode(nd *Node) {
+	var src nodeSrc
+	for i, n := range p.t.Nodes {
+		if n == nd {
+			src = p.src[i]
+		}
+	}
+	field := "topology.nodes." + nd.Name
+	switch nd.Kind {
+	case Router:
+		highest := -1
+		for _, l := range p.t.LinksOf(nd) {
+			highest = max(highest, interfaceNumber(l.RouterIf))
+		}
+		switch {
+		case nd.Interfaces == 0:
+			nd.Interfaces = max(DefaultInterfaces, highest+1)
+		case highest >= nd.Interfaces:
+			p.errorf(src.interfaces, field+".interfaces", "%d interfaces end at GigabitEthernet0/%d, but a link uses GigabitEthernet0/%d", nd.Interfaces, nd.Interfaces-1, highest)
+		}
+	case Host:
+		link := p.t.HostLink(nd)
+		if link == nil && src.ip != nil {
+			p.errorf(src.ip, field+".ip", "%s has an address but no link", nd.Name)
+		}
+		if nd.Gateway.IsValid() {
+			switch {
+			case !nd.Addr.IsValid():
+				p.errorf(src.gw, field+".gw", "a gateway needs an address (ip) on the same subnet")
+			case !nd.Addr.Masked().Contains(nd.Gateway) || nd.Gateway == nd.Addr.Addr():
+				p.errorf(src.gw, field+".gw", "%s is not another address in %s", nd.Gateway, nd.Addr.Masked())
+			}
+		}
+	}
+}
