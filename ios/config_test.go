@@ -56,9 +56,7 @@ func TestRunningConfigRoundTrip(t *testing.T) {
 	for _, i := range toy2.ifaces {
 		i.shut = false
 	}
-	var out strings.Builder
-	s2 := e2.NewSession(&out)
-	s2.SetMode(Exec)
+	s2, out := sessionIn(e2, Exec)
 	s2.Execute("show running-config")
 	if errs := e2.LoadConfig(strings.NewReader(out.String())); len(errs) != 0 {
 		t.Fatalf("load errors: %v", errs)
@@ -134,9 +132,7 @@ func TestStartupConfig(t *testing.T) {
 	path := filepath.Join(dir, "startup-config")
 	e, _ := newTestEngine()
 	e.SetStartupPath(path)
-	var out strings.Builder
-	s := e.NewSession(&out)
-	s.SetMode(Exec)
+	s, out := sessionIn(e, Exec)
 	s.Execute("show startup-config")
 	if out.String() != "startup-config is not present\n" {
 		t.Errorf("empty startup: %q", out.String())

@@ -2,6 +2,7 @@ package ios
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,9 +16,8 @@ type Engine struct {
 	ifTypes    []InterfaceType
 	installSeq int
 
-	hostMu       sync.RWMutex
-	hostname     string
-	domainLookup bool // `ip domain lookup`: an unknown EXEC word is resolved first
+	hostname     atomic.Pointer[string] // read for every prompt, without a lock
+	domainLookup atomic.Bool            // `ip domain lookup`: an unknown EXEC word is resolved first
 
 	secMu    sync.Mutex
 	sections []section
@@ -54,11 +54,11 @@ func NewEngine() *Engine {
 	epoch := time.Date(2002, time.March, 1, 0, 0, 0, 0, time.UTC)
 	e := &Engine{
 		modes:    map[*Mode]*modeSet{},
-		hostname: "Router",
 		sessions: map[*Session]bool{},
 		logMax:   DefaultLogBufferSize,
 		Clock:    func() time.Time { return epoch.Add(time.Since(boot)) },
 	}
+	e.SetHostname("Router")
 	e.services.timestampsDebug = true
 	e.services.timestampsLog = true
 	e.installBuiltins()
@@ -73,32 +73,16 @@ func (e *Engine) Lock() { e.mu.Lock() }
 func (e *Engine) Unlock() { e.mu.Unlock() }
 
 // Hostname is the router's name, "Router" by default.
-func (e *Engine) Hostname() string {
-	e.hostMu.RLock()
-	defer e.hostMu.RUnlock()
-	return e.hostname
-}
+func (e *Engine) Hostname() string { return *e.hostname.Load() }
 
 // SetDomainLookup sets what an unknown word at EXEC level prints: with
 // lookup on (IOS's `ip domain lookup`) `Translating "foo"...domain server
 // (255.255.255.255)`, with it off (the engine's default, IOS's `no ip domain
 // lookup`) only `Translating "foo"`. The answer comes at once either way.
-func (e *Engine) SetDomainLookup(on bool) {
-	e.hostMu.Lock()
-	e.domainLookup = on
-	e.hostMu.Unlock()
-}
+func (e *Engine) SetDomainLookup(on bool) { e.domainLookup.Store(on) }
 
 // DomainLookup reports the SetDomainLookup setting.
-func (e *Engine) DomainLookup() bool {
-	e.hostMu.RLock()
-	defer e.hostMu.RUnlock()
-	return e.domainLookup
-}
+func (e *Engine) DomainLookup() bool { return e.domainLookup.Load() }
 
 // SetHostname changes the name shown in prompts and the running-config.
-func (e *Engine) SetHostname(name string) {
-	e.hostMu.Lock()
-	e.hostname = name
-	e.hostMu.Unlock()
-}
+func (e *Engine) SetHostname(name string) { e.hostname.Store(&name) }

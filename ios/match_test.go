@@ -68,9 +68,7 @@ func TestMatchErrors(t *testing.T) {
 		{ConfigIf, "ip address 1.1.1.1 255.255.255.0 secondary", "^\n% Invalid input detected at '^' marker.\n\n", 33},
 	}
 	for _, tt := range tests {
-		var out strings.Builder
-		s := e.NewSession(&out)
-		s.SetMode(tt.mode)
+		s, out := sessionIn(e, tt.mode)
 		if tt.mode == ConfigIf {
 			s.SetMode(Config)
 			s.Execute("int g0/0")

@@ -361,16 +361,30 @@ func (s *Session) telnetAttempt(host string) {
 // config lock as a handler runs.
 func (s *Session) takeText(line string) {
 	f := s.textIn
-	if !s.locked {
-		s.eng.mu.Lock()
-		s.locked = true
-		defer func() {
-			s.locked = false
-			s.eng.mu.Unlock()
-		}()
-	}
+	defer s.unlockConfig(s.lockConfig())
 	if f(line) {
 		s.textIn = nil
+	}
+}
+
+// lockConfig takes the config lock unless this session holds it already
+// (`do` runs a handler from inside a handler, and a configuration applied
+// under the lock runs its lines with it held); it reports whether it took
+// the lock, for unlockConfig.
+func (s *Session) lockConfig() (taken bool) {
+	if s.locked {
+		return false
+	}
+	s.eng.mu.Lock()
+	s.locked = true
+	return true
+}
+
+// unlockConfig releases the config lock if lockConfig took it.
+func (s *Session) unlockConfig(taken bool) {
+	if taken {
+		s.locked = false
+		s.eng.mu.Unlock()
 	}
 }
 
@@ -420,14 +434,7 @@ func (s *Session) runHandler(res *result, line string, base int, m *Mode, flt *f
 // call runs a handler holding the config lock (once per goroutine: `do`
 // runs a handler from inside a handler).
 func (s *Session) call(h Handler, c *Context, a Args) (err error) {
-	if !s.locked {
-		s.eng.mu.Lock()
-		s.locked = true
-		defer func() {
-			s.locked = false
-			s.eng.mu.Unlock()
-		}()
-	}
+	defer s.unlockConfig(s.lockConfig())
 	defer func() {
 		if r := recover(); r != nil {
 			err = Errorf("%% Internal error: %v", r)

@@ -31,9 +31,7 @@ func TestPager(t *testing.T) {
 		{"", 4, "show numbers | include 1", "line 1\nline 10\n"},
 	}
 	for _, tt := range tests {
-		var out strings.Builder
-		s := e.NewSession(&out)
-		s.SetMode(Exec)
+		s, out := sessionIn(e, Exec)
 		s.SetPagerInput(strings.NewReader(tt.keys))
 		s.Execute(fmt.Sprintf("terminal length %d", tt.length))
 		s.Execute(tt.cmd)
@@ -42,9 +40,7 @@ func TestPager(t *testing.T) {
 		}
 	}
 	// A script never pages.
-	var out strings.Builder
-	s := e.NewSession(&out)
-	s.SetMode(Exec)
+	s, out := sessionIn(e, Exec)
 	s.RunScript(strings.NewReader("terminal length 2\nshow numbers\n"))
 	if strings.Contains(out.String(), "More") || !strings.Contains(out.String(), "line 10") {
 		t.Errorf("script paged: %q", out.String())
@@ -137,9 +133,7 @@ func TestSessions(t *testing.T) {
 func TestHandlerPanic(t *testing.T) {
 	e := NewEngine()
 	e.Install(&Command{Mode: Exec, Syntax: "crash", Help: []string{"Crash"}, Run: func(*Context, Args) error { panic("boom") }})
-	var out strings.Builder
-	s := e.NewSession(&out)
-	s.SetMode(Exec)
+	s, out := sessionIn(e, Exec)
 	if s.Execute("crash") || !strings.Contains(out.String(), "boom") {
 		t.Errorf("panic: %q", out.String())
 	}
@@ -209,9 +203,7 @@ func TestEnableCheckAndAsk(t *testing.T) {
 
 func TestHelpIsPaged(t *testing.T) {
 	e, _ := newTestEngine()
-	var out strings.Builder
-	s := e.NewSession(&out)
-	s.SetMode(Exec)
+	s, out := sessionIn(e, Exec)
 	s.SetPagerInput(strings.NewReader("q"))
 	s.Execute("terminal length 4")
 	out.Reset()

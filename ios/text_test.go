@@ -39,9 +39,7 @@ func textEngine() (*Engine, *string) {
 
 func TestTakeLines(t *testing.T) {
 	e, note := textEngine()
-	var out strings.Builder
-	s := e.NewSession(&out)
-	s.SetMode(Config)
+	s, out := sessionIn(e, Config)
 	s.RunScript(strings.NewReader("note # one\n\n! two ?\nend\n  three # ignored\nhostname R1\n"))
 	want := "Router(config)#note # one\n\n! two ?\nend\n  three # ignored\nRouter(config)#hostname R1\n"
 	if out.String() != want {

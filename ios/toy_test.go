@@ -40,6 +40,14 @@ func newTestEngine() (*Engine, *toy) {
 	return e, t
 }
 
+// sessionIn opens a session on e in mode m and returns it with what it prints.
+func sessionIn(e *Engine, m *Mode) (*Session, *strings.Builder) {
+	out := new(strings.Builder)
+	s := e.NewSession(out)
+	s.SetMode(m)
+	return s, out
+}
+
 func (t *toy) iface(c *Context) *toyIf { return t.ifaces[c.ModeData().(string)] }
 
 func (t *toy) register(e *Engine) {
