@@ -160,7 +160,7 @@ func (s *System) setEnableSecret(c *ios.Context, a ios.Args) error {
 		return err
 	}
 	if !a.Has("type") && s.enablePassword.set && s.enablePassword.clear == text {
-		c.Printf("The enable secret you have chosen is the same as your enable password.\nThis is not recommended.  Re-enter the enable secret.\n\n")
+		warnSameAsOther(c, "secret", "password")
 	}
 	s.enableSecret = sec
 	return nil
@@ -174,10 +174,16 @@ func (s *System) setEnablePassword(c *ios.Context, a ios.Args) error {
 		return err
 	}
 	if s.enableSecret.matches(p.clear) {
-		c.Printf("The enable password you have chosen is the same as your enable secret.\nThis is not recommended.  Re-enter the enable password.\n\n")
+		warnSameAsOther(c, "password", "secret")
 	}
 	s.enablePassword = p
 	return nil
+}
+
+// warnSameAsOther is IOS's warning when the enable secret and the enable password are the same text;
+// chosen is the one being set. IOS sets it all the same.
+func warnSameAsOther(c *ios.Context, chosen, other string) {
+	c.Printf("The enable %s you have chosen is the same as your enable %s.\nThis is not recommended.  Re-enter the enable %s.\n\n", chosen, other, chosen)
 }
 
 func (s *System) setUser(c *ios.Context, a ios.Args) error {

@@ -161,3 +161,28 @@ func TestUserReplacedAndRemoved(t *testing.T) {
 		t.Errorf("users: %+v", s.users)
 	}
 }
+
+// TestEnableSameWarning: setting the enable secret or password to the other's text warns, both ways,
+// and sets it all the same.
+func TestEnableSameWarning(t *testing.T) {
+	tests := []struct{ first, second, want string }{
+		{"enable secret cisco", "enable password cisco", "The enable password you have chosen is the same as your enable secret.\nThis is not recommended.  Re-enter the enable password.\n\n"},
+		{"enable password cisco", "enable secret cisco", "The enable secret you have chosen is the same as your enable password.\nThis is not recommended.  Re-enter the enable secret.\n\n"},
+		{"enable password cisco", "enable secret class", ""},
+	}
+	for _, tt := range tests {
+		e, _ := newTestSystem()
+		var out strings.Builder
+		s := e.NewSession(&out)
+		s.SetMode(ios.Config)
+		s.Execute(tt.first)
+		out.Reset()
+		s.Execute(tt.second)
+		if out.String() != tt.want {
+			t.Errorf("%s, then %s: %q, want %q", tt.first, tt.second, out.String(), tt.want)
+		}
+		if !strings.Contains(e.RunningConfig(), "enable "+strings.Fields(tt.second)[1]+" ") {
+			t.Errorf("%s, then %s: not set:\n%s", tt.first, tt.second, e.RunningConfig())
+		}
+	}
+}
