@@ -1,4 +1,7 @@
 // Package console serves a router's IOS command line on a unix socket and is the client side of it.
+// It owns the protocol, the line editor of terminal sessions (terminal.go, with the keys in keys.go and
+// the screen in screen.go), the console login dialogue, and the clients: Dial for programs and Attach
+// for a terminal (whose raw mode is internal/tty's).
 //
 // A router started with `--console PATH` listens on PATH; `labs console` and `labs cli` connect to it.
 // Any number of clients may be connected at once; each gets its own IOS session on the same engine, as

@@ -14,4 +14,9 @@
 // the best kind of match at each word (exact keyword > unique prefix > typed
 // value). That is what makes `sh ip int br` work and what tells ambiguous,
 // incomplete and invalid input apart the way IOS does.
+//
+// A session runs lines for a program (Execute, RunScript), for a console
+// connection (package console brings its own line editor), or on the local
+// terminal (RunInteractive, with go-prompt as the line editor and the
+// terminal modes from internal/tty).
 package ios
