@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,13 +16,10 @@ func TestNoInspectionNoData(t *testing.T) {
 	serversAvailable(t)
 	l := newOurLab(t)
 	srv := startServer(t, "vsftpd", l.srv, srvAddr)
-	out := l.router.Run(15*time.Second, "configure terminal",
+	l.router.MustRun(15*time.Second, "configure terminal",
 		"interface GigabitEthernet0/0", " no ip inspect FW in",
 		"interface GigabitEthernet0/1", " no ip inspect FW in",
 		"interface GigabitEthernet0/2", " no ip inspect FW in", "end")
-	if strings.Contains(out, "% ") {
-		t.Fatalf("configuration gave an error:\n%s", out)
-	}
 	for _, mode := range [][]string{{"--disable-epsv"}, {"-P", "-", "--disable-eprt"}} {
 		dst := filepath.Join(t.TempDir(), "down.bin")
 		args := append([]string{"curl", "-sS", "--max-time", "5", "-o", dst}, mode...)

@@ -1,5 +1,7 @@
-// Package netnstest builds throwaway network namespaces and runs the router binary for end-to-end tests.
-// Everything it creates is removed in t.Cleanup, also when the test fails; processes are stopped by PID.
+// Package netnstest is what the end-to-end tests share: throwaway network namespaces, commands run in
+// them, the module's commands built once per test binary (Binary, RouterBinary), and a router process
+// driven through its standard input (StartRouter, Run, MustRun). Everything it creates is removed in
+// t.Cleanup, also when the test fails; processes are stopped by PID.
 package netnstest
 
 import (
@@ -68,34 +70,45 @@ func Try(ns string, args ...string) (string, error) {
 	return string(out), err
 }
 
-var (
-	buildOnce sync.Once
-	buildPath string
-	buildErr  error
-)
+// builds are the commands built so far by this test binary, by package.
+var builds sync.Map // string -> *build
+
+type build struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// Binary builds the command pkg (a package path from the module root, such as ./cmd/labs) once per
+// test binary and returns the program's path.
+func Binary(t testing.TB, pkg string) string {
+	t.Helper()
+	v, _ := builds.LoadOrStore(pkg, &build{})
+	b := v.(*build)
+	b.once.Do(func() { b.path, b.err = goBuild(pkg) })
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
 
 // RouterBinary builds cmd/router once per test binary and returns its path.
-func RouterBinary(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(file), "..", "..")
-		dir, err := os.MkdirTemp("", "natlab-router-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		buildPath = filepath.Join(dir, "router")
-		cmd := exec.Command("go", "build", "-o", buildPath, "./cmd/router")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build ./cmd/router: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+func RouterBinary(t testing.TB) string { return Binary(t, "./cmd/router") }
+
+func goBuild(pkg string) (string, error) {
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	dir, err := os.MkdirTemp("", "natlab-build-")
+	if err != nil {
+		return "", err
 	}
-	return buildPath
+	out := filepath.Join(dir, filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return out, nil
 }
 
 // Router is a running router process whose standard input is a command script being written and whose
@@ -178,6 +191,17 @@ func (r *Router) Run(timeout time.Duration, lines ...string) string {
 	}
 	r.t.Fatalf("router did not finish %q within %v; transcript:\n%s", lines, timeout, r.Transcript())
 	return ""
+}
+
+// MustRun is Run for lines that must all be accepted (a configuration): any % error in what the router
+// printed fails the test.
+func (r *Router) MustRun(timeout time.Duration, lines ...string) string {
+	r.t.Helper()
+	out := r.Run(timeout, lines...)
+	if strings.Contains(out, "% ") {
+		r.t.Fatalf("the router answered with an error:\n%s", out)
+	}
+	return out
 }
 
 // Start runs a long-lived program (a server) inside a namespace; it is killed by PID when the test ends.
