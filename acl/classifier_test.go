@@ -8,15 +8,6 @@ import (
 	"testing"
 )
 
-func mustEntry(t testing.TB, kind Kind, line string) Entry {
-	t.Helper()
-	e, err := ParseEntry(kind, strings.Fields(line))
-	if err != nil {
-		t.Fatalf("%q: %v", line, err)
-	}
-	return e
-}
-
 func listOf(t testing.TB, kind Kind, lines ...string) *compiled {
 	l := &List{Name: "T", Kind: kind}
 	for _, s := range lines {

@@ -1,6 +1,6 @@
 // Package acl implements IOS IP access-lists: the configuration model
 // (numbered and named standard/extended lists with sequence numbers),
-// the entry grammar (ParseEntry), IOS rendering for running-config and
+// the entry commands, IOS rendering for running-config and
 // show access-lists, a compiled first-match classifier that the packet
 // path reads through an atomic pointer, per-entry match counters, and
 // %SEC-6-IPACCESSLOG* logging with the IOS five-minute summaries.

@@ -105,8 +105,8 @@ const (
 )
 
 // Entry is one access-list entry (not a remark). The zero value is
-// `deny ip any any` with AnyProto false, so build entries with ParseEntry
-// or fill every field.
+// `deny ip any any` with AnyProto false, so fill every field (the CLI
+// builds entries from what ios matched: readEntry).
 type Entry struct {
 	Kind     Kind
 	Action   Action

@@ -3,6 +3,7 @@ package acl
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,10 @@ import (
 // live here because the access-list log is what most needs them (and the
 // rate-limited count in `show logging` is the access-list logger's).
 
-var logLevels = []struct{ name, help string }{
+// logLevel is a `logging buffered` severity keyword.
+type logLevel struct{ name, help string }
+
+var logLevels = []logLevel{
 	{"alerts", "Immediate action needed           (severity=1)"},
 	{"critical", "Critical conditions               (severity=2)"},
 	{"debugging", "Debugging messages                (severity=7)"},
@@ -35,25 +39,15 @@ type bufferedLogging struct {
 }
 
 func (a *ACLs) installLogging(e *ios.Engine) {
-	levels := []grammar{tok("(0-7)", "Logging severity level")}
-	for _, l := range logLevels {
-		levels = append(levels, tok(l.name, l.help))
-	}
-	logging := tok("logging", "Modify message logging facilities").kw("buffered", "Set buffered logging parameters")
-	set := logging.add(choice(true, tok("(4096-2147483647)", "Logging buffer size"))).add(choice(true, levels...))
+	levels := keywords(logLevels, func(l logLevel) (string, string) { return l.name, l.help })
+	logging := words("logging buffered", "Modify message logging facilities", "Set buffered logging parameters")
+	set := join(logging, words("[(4096-2147483647)$size]", "Logging buffer size"),
+		syntax{"[(0-7)|" + levels.text + "]$level", append([]string{"Logging severity level"}, levels.help...)})
 	e.Install(
-		&ios.Command{Mode: ios.Config, Syntax: set.text(), Help: set.help, Run: func(c *ios.Context, args ios.Args) error {
-			b := bufferedLogging{configured: true}
-			for _, w := range args.Words()[2:] {
-				n, err := strconv.Atoi(w)
-				switch {
-				case err != nil:
-					b.level = w
-				case n <= 7:
-					b.level = levelByNumber[n]
-				default:
-					b.size = n
-				}
+		command(ios.Config, set, func(c *ios.Context, args ios.Args) error {
+			b := bufferedLogging{configured: true, size: args.Int("size"), level: args.Str("level")}
+			if b.level != "" && !slices.ContainsFunc(logLevels, func(l logLevel) bool { return l.name == b.level }) {
+				b.level = levelByNumber[args.Int("level")]
 			}
 			if b.size > 0 {
 				e.SetLogBufferSize(b.size)
@@ -62,18 +56,18 @@ func (a *ACLs) installLogging(e *ios.Engine) {
 			a.buffered = b
 			a.mu.Unlock()
 			return nil
-		}},
-		&ios.Command{Mode: ios.Config, Syntax: "no " + logging.text(), Help: append([]string{ios.HelpNo}, logging.help...), Run: func(c *ios.Context, args ios.Args) error {
+		}),
+		command(ios.Config, join(negate, logging), func(c *ios.Context, args ios.Args) error {
 			e.SetLogBufferSize(ios.DefaultLogBufferSize)
 			a.mu.Lock()
 			a.buffered = bufferedLogging{disabled: true}
 			a.mu.Unlock()
 			return nil
-		}},
-		&ios.Command{Mode: ios.Exec, Syntax: "show logging", Help: []string{ios.HelpShow, "Show the contents of logging buffers"}, Run: func(c *ios.Context, args ios.Args) error {
+		}),
+		command(ios.Exec, words("show logging", ios.HelpShow, "Show the contents of logging buffers"), func(c *ios.Context, args ios.Args) error {
 			a.showLogging(c, e)
 			return nil
-		}},
+		}),
 	)
 	e.AddConfigSection(ios.OrderLogging, func(w io.Writer) {
 		a.mu.Lock()
