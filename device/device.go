@@ -66,7 +66,7 @@ func New(o Options) *Device {
 	d.ACLs = acl.Register(e, r)
 	d.NAT = nat.Register(e, r, d.ACLs)
 	d.CLI.AddInterfaceConfig(router.IfOrderAccessGroup, d.ACLs.InterfaceConfigLines)
-	d.FTP = ftpinspect.Register(e, r, d.NAT, d.ACLs)
+	d.FTP = ftpinspect.Register(e, r, ftpNAT{d.NAT}, d.ACLs, d.ACLs)
 	d.CLI.AddInterfaceConfig(router.IfOrderNAT, d.NAT.InterfaceConfigLines)
 	d.CLI.AddInterfaceConfig(router.IfOrderInspect, d.FTP.InterfaceConfigLines)
 	d.CLI.OnInterfaceRemoved(d.ACLs.RemoveInterface)

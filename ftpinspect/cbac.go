@@ -270,47 +270,6 @@ func (cb *cbac) list() []Session {
 	return out
 }
 
-func (f *Feature) attachCBAC(r *router.Router) {
-	f.cb.isFTP = f.In.isControlPort
-	f.cb.audit = f.audit
-	r.AddHook(router.HookInspect, 100, router.HookFunc(f.cb.create))
-	r.AddHook(router.HookInput, 40, router.HookFunc(f.cb.ret))
-}
-
-// rebuildCBAC compiles the interface rules for the packet path. Caller
-// holds f.mu.
-func (f *Feature) rebuildCBAC() {
-	s := &cbacSnap{in: map[int]*ruleSet{}, out: map[int]*ruleSet{}}
-	if f.r != nil {
-		for name, b := range f.iface {
-			i := f.r.Interface(name)
-			if i == nil {
-				continue
-			}
-			for _, d := range []struct {
-				rule string
-				m    map[int]*ruleSet
-			}{{b.in, s.in}, {b.out, s.out}} {
-				if rs := f.rules[d.rule]; d.rule != "" && rs != nil {
-					cp := &ruleSet{}
-					for _, r := range rs.protos {
-						rc := *r
-						cp.protos = append(cp.protos, &rc)
-					}
-					d.m[i.Index()] = cp
-				}
-			}
-		}
-	}
-	f.cb.snap.Store(s)
-}
-
-// cbacSnap is the compiled interface rules: by interface index, the rule
-// set applied inbound and outbound. Immutable once stored.
-type cbacSnap struct {
-	in, out map[int]*ruleSet
-}
-
 // sweep removes the expired sessions.
 func (cb *cbac) sweep() {
 	cb.mu.Lock()

@@ -1,83 +1,42 @@
 package ftpinspect
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
 
-	"natlab/packet"
+	"natlab/ios"
 )
 
-// TestInspectGlobals: the global CBAC commands set what show ip inspect config reports, render in the
-// running-config only when changed and load back; rules without their own timeout follow the global
-// idle times; the TCP timers reach the session table; the global audit trail logs sessions of rules
-// that do not ask for it.
-func TestInspectGlobals(t *testing.T) {
-	l := newCLILab(t)
-	l.run(strings.Replace(e5Config, " permit tcp any host 203.0.113.100 eq ftp\n permit tcp any any established\n", "", 1))
-	l.out.Reset()
-	l.run(`
-conf t
-ip insp audit-trail
-ip inspect alert-off
-ip inspect tcp synwait-time 10
-ip inspect tcp idle-time 1800
-ip inspect udp idle-time 45
-ip inspect dns-timeout 7
-ip inspect name FW tcp
-ip inspect name FW udp
-ip inspect name FW icmp timeout 20
-ip inspect name FW ftp alert on
-int g0/1
- ip inspect FW out
- end
-show ip inspect config
-show running-config | include inspect
-`)
-	if got := time.Duration(l.f.cb.synWait.Load()); got != 10*time.Second {
-		t.Errorf("session table synwait = %v, want 10s", got)
+// TestGlobalTimersReachSessionTable: `ip inspect tcp synwait-time` and
+// `finwait-time` set the session table's timers, and their `no` forms put
+// IOS's defaults back. (The whole-router side of the global commands, with
+// show output and the audit trail, is device's TestInspectGlobals.)
+func TestGlobalTimersReachSessionTable(t *testing.T) {
+	e := ios.NewEngine()
+	f := Register(e, nil, nil, nil, nil)
+	t.Cleanup(f.Close)
+	var out bytes.Buffer
+	s := e.NewSession(&out)
+	s.SetMode(ios.Config)
+	tests := []struct {
+		script           string
+		synWait, finWait time.Duration
+	}{
+		{"ip inspect tcp synwait-time 10\nip inspect tcp finwait-time 7\n", 10 * time.Second, 7 * time.Second},
+		{"no ip inspect tcp synwait-time\n", 30 * time.Second, 7 * time.Second},
+		{"no ip inspect tcp finwait-time 7\n", 30 * time.Second, 5 * time.Second},
 	}
-	lab := &routerLab{r: l.r, in: l.f.In, pc1: l.pc1, isp: l.isp, srv: l.srv}
-	lab.exchange(t, l.pc1, l.isp, "192.168.1.10:41000", "203.0.113.10:80", 1, 0, packet.TCPSyn, "")
-	found := false
-	for _, line := range l.e.LogBuffer() {
-		found = found || strings.Contains(line, "%FW-6-SESS_AUDIT_TRAIL_START")
-	}
-	if !found {
-		t.Errorf("no audit-trail start with the global ip inspect audit-trail; log:\n%s", strings.Join(l.e.LogBuffer(), "\n"))
-	}
-
-	// Round trip: the rendered globals load into a fresh router and render the same.
-	rendered := inspectLines(l.e.RunningConfig())
-	fresh := newCLILab(t)
-	if errs := fresh.e.LoadConfig(strings.NewReader(l.e.RunningConfig())); len(errs) > 0 {
-		t.Fatalf("loading the running-config: %+v", errs)
-	}
-	if again := inspectLines(fresh.e.RunningConfig()); again != rendered {
-		t.Errorf("round trip:\n%s\nwant:\n%s", again, rendered)
-	}
-
-	l.run(`
-conf t
-no ip inspect udp idle-time
-no ip inspect audit-trail
-no ip inspect alert-off
-no ip inspect tcp synwait-time
- end
-show ip inspect config
-`)
-	if got := time.Duration(l.f.cb.synWait.Load()); got != 30*time.Second {
-		t.Errorf("session table synwait after no = %v, want the 30s default", got)
-	}
-	golden(t, "globals", l.out.String())
-}
-
-func inspectLines(config string) string {
-	var out []string
-	for _, line := range strings.Split(config, "\n") {
-		if strings.Contains(line, "inspect") {
-			out = append(out, line)
+	for _, tt := range tests {
+		if failed := s.RunScript(strings.NewReader(tt.script)); failed != 0 {
+			t.Fatalf("%q:\n%s", tt.script, out.String())
+		}
+		if got := time.Duration(f.cb.synWait.Load()); got != tt.synWait {
+			t.Errorf("after %q: session table synwait = %v, want %v", tt.script, got, tt.synWait)
+		}
+		if got := time.Duration(f.cb.finWait.Load()); got != tt.finWait {
+			t.Errorf("after %q: session table finwait = %v, want %v", tt.script, got, tt.finWait)
 		}
 	}
-	return strings.Join(out, "\n")
 }

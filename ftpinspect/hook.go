@@ -7,26 +7,25 @@ import (
 	"natlab/router"
 )
 
-// Hook orders in the router's pipeline (DESIGN.md, IOS order of
-// operations):
+// attach places the feature in the router's order of operations:
 //
-//   - control connections at HookPreRouting after NAT's outside-to-inside
-//     translation (order 200): there packets from both sides are in the
-//     inside (local) view, the view Flow documents, as Linux runs its
-//     helpers between DNAT and SNAT;
-//   - data connections at HookInput before the input ACL (order 100): a
-//     SYN that a pinhole expects, and later packets of that connection,
+//   - return traffic of CBAC sessions, before the input ACL (and before
+//     NAT: the tuple on the wire is the session's reversed);
+//   - data connections that FTP pinholes expect, before the input ACL:
+//     a SYN that a pinhole expects, and later packets of that connection,
 //     get router.MarkPermit so the input and output ACLs let them pass, as
-//     CBAC's temporary entries sit at the top of the interface ACL.
-const (
-	HookOrderControl = 250
-	HookOrderData    = 50
-)
-
-// Attach installs the inspector's hooks in r.
-func (in *Inspector) Attach(r *router.Router) {
-	r.AddHook(router.HookInput, HookOrderData, dataHook{in})
-	r.AddHook(router.HookPreRouting, HookOrderControl, in)
+//     CBAC's temporary entries sit at the top of the interface ACL;
+//   - FTP control connections, between NAT outside-to-inside and NAT
+//     inside-to-outside: there packets from both sides are in the inside
+//     (local) view, as Linux runs its helpers between DNAT and SNAT;
+//   - CBAC sessions start last, after the output ACL and NAT.
+func (f *Feature) attach(r *router.Router) {
+	f.cb.isFTP = f.In.isControlPort
+	f.cb.audit = f.audit
+	r.AddHook(router.HookInput, 40, router.HookFunc(f.cb.ret))
+	r.AddHook(router.HookInput, 50, dataHook{f.In})
+	r.AddHook(router.HookPreRouting, 250, controlHook{f.In})
+	r.AddHook(router.HookInspect, 100, router.HookFunc(f.cb.create))
 }
 
 // Run sweeps expired state every interval until stop is closed (lookups
@@ -49,9 +48,12 @@ func every(interval time.Duration, stop <-chan struct{}, f func()) {
 	}
 }
 
-// Process implements router.Hook for control connections: it rewrites
-// the packet in place (growing it up to cap(p.Buf)) and decodes it again.
-func (in *Inspector) Process(p *router.Packet) router.Verdict {
+// controlHook inspects FTP control connections: it rewrites a packet in
+// place (growing it up to cap(p.Buf)) and decodes it again.
+type controlHook struct{ in *Inspector }
+
+func (h controlHook) Process(p *router.Packet) router.Verdict {
+	in := h.in
 	if p.P.IsICMPError() && p.P.Frag == packet.NotFragment {
 		in.icmpError(p.Buf, &p.P) // locks only for a quoted control segment
 		return router.Accept

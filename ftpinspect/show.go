@@ -3,7 +3,6 @@ package ftpinspect
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"natlab/ios"
@@ -110,21 +109,21 @@ func (f *Feature) showInterfaces(c *ios.Context) {
 		c.Printf(" Interface %s\n", ifname)
 		f.showRule(c, "Inbound", b.in)
 		f.showRule(c, "Outgoing", b.out)
-		aclIn, aclOut := "not set", "not set"
-		if f.acls != nil {
-			for _, l := range f.acls.InterfaceConfigLines(ifname) {
-				if w := strings.Fields(l); len(w) == 4 && w[1] == "access-group" {
-					if w[3] == "in" {
-						aclIn = w[2]
-					} else {
-						aclOut = w[2]
-					}
-				}
-			}
+		var aclIn, aclOut string
+		if f.groups != nil {
+			aclIn, aclOut = f.groups.AccessGroups(ifname)
 		}
-		c.Printf("  Inbound access list is %s\n", aclIn)
-		c.Printf("  Outgoing access list is %s\n", aclOut)
+		c.Printf("  Inbound access list is %s\n", orNotSet(aclIn))
+		c.Printf("  Outgoing access list is %s\n", orNotSet(aclOut))
 	}
+}
+
+// orNotSet is an access-list name as show prints it.
+func orNotSet(name string) string {
+	if name == "" {
+		return "not set"
+	}
+	return name
 }
 
 func (f *Feature) showRule(c *ios.Context, dir, name string) {

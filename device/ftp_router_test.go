@@ -1,114 +1,22 @@
-package ftpinspect
+package device
 
 import (
-	"bytes"
 	"net/netip"
-	"strings"
 	"testing"
-	"time"
 
-	"natlab/acl"
-	"natlab/ios"
-	"natlab/nat"
 	"natlab/packet"
-	"natlab/port"
-	"natlab/router"
 )
 
-// routerLab is the whole router over mem ports, configured as lab E5: PAT
-// for pc1, static NAT for the server, an inbound ACL on the outside that
-// admits only FTP control to the server and established traffic; the
-// inspector is attached with the router's NAT.
-type routerLab struct {
-	r             *router.Router
-	in            *Inspector
-	pc1, isp, srv *port.MemHost
-}
-
-func newRouterLab(t *testing.T) *routerLab {
+// newRouterLab is lab E5 whose FTP fixup opens pinholes without an
+// inspection rule (every control connection inspected, as the engine does
+// on its own), so the data connections meet the deny-all inbound ACL with
+// their pinholes.
+func newRouterLab(t *testing.T) *ftpLab {
 	t.Helper()
-	e := ios.NewEngine()
-	r := router.New(router.Options{Interfaces: 3})
-	t.Cleanup(func() { r.Close() })
-	e.AddInterfaceType(ios.InterfaceType{Name: "GigabitEthernet", Help: "GigabitEthernet IEEE 802.3z", Slotted: true, NumHelp: "GigabitEthernet interface number"})
-	e.Install(&ios.Command{Mode: ios.Config, Syntax: "interface IFNAME$if", Help: []string{ios.HelpInterface, "Interface"},
-		Run: func(c *ios.Context, a ios.Args) error { c.Enter(ios.ConfigIf, a.Str("if")); return nil }})
-	for name, p := range map[string]string{"GigabitEthernet0/0": "192.168.1.1/24", "GigabitEthernet0/1": "203.0.113.1/24", "GigabitEthernet0/2": "192.168.2.1/24"} {
-		r.Interface(name).SetAddress(netip.MustParsePrefix(p))
-	}
-	acls := acl.Register(e, r)
-	t.Cleanup(acls.Close)
-	n := nat.Register(e, r, acls)
-	t.Cleanup(n.Close)
-	l := &routerLab{r: r, in: New(Config{NAT: NATTranslator(n)})}
-	l.in.Attach(r)
-	hosts := []**port.MemHost{&l.pc1, &l.isp, &l.srv}
-	for i, name := range []string{"GigabitEthernet0/0", "GigabitEthernet0/1", "GigabitEthernet0/2"} {
-		m, h := port.NewMem("ftp"+name[len(name)-1:], 1500)
-		*hosts[i] = h
-		if err := r.Bind(name, m); err != nil {
-			t.Fatal(err)
-		}
-		r.Interface(name).SetShutdown(false)
-	}
-	var out bytes.Buffer
-	s := e.NewSession(&out)
-	s.SetMode(ios.Exec)
-	if failed := s.RunScript(strings.NewReader(`configure terminal
-interface GigabitEthernet0/0
- ip nat inside
-interface GigabitEthernet0/2
- ip nat inside
-interface GigabitEthernet0/1
- ip nat outside
- ip access-group OUTSIDE_IN in
- exit
-access-list 1 permit 192.168.1.0 0.0.0.255
-ip nat inside source list 1 interface GigabitEthernet0/1 overload
-ip nat inside source static 192.168.2.10 203.0.113.100
-ip access-list extended OUTSIDE_IN
- permit tcp any host 203.0.113.100 eq ftp
- permit tcp any any established
- deny   ip any any
-end
-`)); failed != 0 {
-		t.Fatalf("configuration failed:\n%s", out.String())
-	}
+	l := newFTPLab(t)
+	l.d.FTP.SetNATPinholes(true)
+	l.configure(t, e5Config)
 	return l
-}
-
-// exchange injects a segment at from and returns the decoded segment that
-// leaves at to (nil if none within a short wait).
-func (l *routerLab) exchange(t *testing.T, from, to *port.MemHost, src, dst string, seq, ack uint32, flags uint8, payload string) (*packet.Parsed, []byte) {
-	t.Helper()
-	return l.exchangeWait(t, from, to, src, dst, seq, ack, flags, payload, time.Second)
-}
-
-// refused reports whether a SYN from src to dst injected at from does not
-// come out at to.
-func (l *routerLab) refused(t *testing.T, from, to *port.MemHost, src, dst string) bool {
-	t.Helper()
-	p, _ := l.exchangeWait(t, from, to, src, dst, 77, 0, packet.TCPSyn, "", 150*time.Millisecond)
-	for from.TryRecv() != nil { // the ACL's admin-prohibited, if any
-	}
-	return p == nil
-}
-
-func (l *routerLab) exchangeWait(t *testing.T, from, to *port.MemHost, src, dst string, seq, ack uint32, flags uint8, payload string, wait time.Duration) (*packet.Parsed, []byte) {
-	t.Helper()
-	b, n := buildSeg(netip.MustParseAddrPort(src), netip.MustParseAddrPort(dst), seq, ack, flags, []byte(payload), nil)
-	if err := from.Inject(b[:n]); err != nil {
-		t.Fatal(err)
-	}
-	got := to.Recv(wait)
-	if got == nil {
-		return nil, nil
-	}
-	var p packet.Parsed
-	if p.Decode(got) != packet.OK || !p.TransportChecksumOK(got) {
-		t.Fatalf("bad packet out of the router: %x", got)
-	}
-	return &p, got
 }
 
 // Active FTP from pc1 behind PAT: the PORT leaves with the global address,

@@ -1,4 +1,4 @@
-package ftpinspect
+package device
 
 import (
 	"bytes"
@@ -12,26 +12,15 @@ import (
 	"testing"
 	"time"
 
-	"natlab/acl"
 	"natlab/internal/netnstest"
 	"natlab/ios"
-	"natlab/nat"
 	"natlab/port"
-	"natlab/router"
 )
 
-// TestE2ECurlVsftpd runs the lab E5 router in this process, its
-// interfaces as TUN devices in two namespaces (pc1 behind PAT, the isp
-// with a real vsftpd), and downloads a file with curl in active mode
-// (PORT: the rewrite and the pinhole are both needed, the inbound ACL
-// denies everything new: vsftpd refuses a PORT/EPRT that does not carry
-// the control peer's address, so success proves the rewrite), and in
-// passive mode with PASV and EPSV.
 // e2eRouter is the router of an end-to-end test, in this process, with
 // its interfaces as TUN devices in namespaces.
 type e2eRouter struct {
-	e   *ios.Engine
-	f   *Feature
+	d   *Device
 	s   *ios.Session
 	out bytes.Buffer
 }
@@ -40,17 +29,8 @@ type e2eHost struct{ ns, addr, gw string }
 
 func newE2ERouter(t *testing.T, hosts []e2eHost, config string) *e2eRouter {
 	t.Helper()
-	x := &e2eRouter{e: ios.NewEngine()}
-	r := router.New(router.Options{Interfaces: len(hosts)})
-	t.Cleanup(func() { r.Close() })
-	cli := router.RegisterCLI(x.e, r, nil)
-	acls := acl.Register(x.e, r)
-	t.Cleanup(acls.Close)
-	n := nat.Register(x.e, r, acls)
-	t.Cleanup(n.Close)
-	x.f = Register(x.e, r, n, acls)
-	t.Cleanup(x.f.Close)
-	cli.AddInterfaceConfig(router.IfOrderInspect, x.f.InterfaceConfigLines)
+	x := &e2eRouter{d: New(Options{Interfaces: len(hosts)})}
+	t.Cleanup(func() { x.d.Close() })
 	for i, h := range hosts {
 		cfg := port.TUNConfig{Device: fmt.Sprintf("tftpi%d%d", os.Getpid()%10000, i), Netns: h.ns, HostName: "eth0",
 			HostAddr: netip.MustParsePrefix(h.addr)}
@@ -61,11 +41,11 @@ func newE2ERouter(t *testing.T, hosts []e2eHost, config string) *e2eRouter {
 		if err != nil {
 			t.Skipf("TUN: %v", err)
 		}
-		if err := r.Bind(fmt.Sprintf("GigabitEthernet0/%d", i), p); err != nil {
+		if err := x.d.Router.Bind(fmt.Sprintf("GigabitEthernet0/%d", i), p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	x.s = x.e.NewSession(&x.out)
+	x.s = x.d.Engine.NewSession(&x.out)
 	x.s.SetMode(ios.Exec)
 	if failed := x.s.RunScript(strings.NewReader(config)); failed != 0 {
 		t.Fatalf("configuration:\n%s", x.out.String())
@@ -113,6 +93,13 @@ func startVsftpd(t *testing.T, ns, addr, payload string, extra ...string) *bytes
 	return &vlog
 }
 
+// TestE2ECurlVsftpd runs the lab E5 router in this process, its
+// interfaces as TUN devices in two namespaces (pc1 behind PAT, the isp
+// with a real vsftpd), and downloads a file with curl in active mode
+// (PORT: the rewrite and the pinhole are both needed, the inbound ACL
+// denies everything new: vsftpd refuses a PORT/EPRT that does not carry
+// the control peer's address, so success proves the rewrite), and in
+// passive mode with PASV and EPSV.
 func TestE2ECurlVsftpd(t *testing.T) {
 	netnstest.RequireRoot(t, "vsftpd", "curl")
 	pc1 := netnstest.Namespace(t, "t-ftpi-pc1")
@@ -154,10 +141,10 @@ end
 		got, err := netnstest.Try(pc1, append([]string{"curl"}, args...)...)
 		if err != nil || got != payload {
 			t.Errorf("%s: curl: %v, %d bytes (want %d)\n%s\nvsftpd: %s\nlog: %q", mode.name, err, len(got), len(payload),
-				got[:min(len(got), 300)], vlog.String(), x.e.LogBuffer())
+				got[:min(len(got), 300)], vlog.String(), x.d.Engine.LogBuffer())
 		}
 	}
-	st := x.f.In.Stats()
+	st := x.d.FTP.In.Stats()
 	if st.Rewrites == 0 || st.PinholesUsed < 4 {
 		t.Errorf("stats %+v, want rewrites and one pinhole used per transfer", st)
 	}
@@ -204,9 +191,9 @@ end
 	vlog := startVsftpd(t, srv, "192.168.2.10", payload, "pasv_min_port=40000", "pasv_max_port=40010")
 	got, err := netnstest.Try(isp, "wget", "-q", "-O", "-", "--passive-ftp", "ftp://203.0.113.100/file.txt")
 	if err != nil || got != payload {
-		t.Errorf("wget: %v, %d bytes (want %d)\nvsftpd: %s\nlog: %q", err, len(got), len(payload), vlog.String(), x.e.LogBuffer())
+		t.Errorf("wget: %v, %d bytes (want %d)\nvsftpd: %s\nlog: %q", err, len(got), len(payload), vlog.String(), x.d.Engine.LogBuffer())
 	}
-	if st := x.f.In.Stats(); st.Rewrites == 0 || st.PinholesUsed == 0 {
+	if st := x.d.FTP.In.Stats(); st.Rewrites == 0 || st.PinholesUsed == 0 {
 		t.Errorf("stats %+v", st)
 	}
 }

@@ -1,0 +1,44 @@
+package device
+
+import (
+	"net/netip"
+
+	"natlab/ftpinspect"
+	"natlab/nat"
+	"natlab/packet"
+)
+
+// tcp is the protocol number NAT's FTP entry points take.
+const tcp = 6
+
+// ftpNAT is NAT as FTP inspection's Translator (ftpinspect.Translator
+// says what each method promises):
+//
+//   - Global looks up the control connection's translation seen from the
+//     inside (inside local -> outside local) and returns its inside global
+//     address;
+//   - MapData asks NAT for a mapping on that global address that admits one
+//     connection from the peer for the pinhole timeout;
+//   - UnmapData does nothing: the mapping ends when NAT's hold (the pinhole
+//     timeout) passes.
+type ftpNAT struct{ n *nat.NAT }
+
+var _ ftpinspect.Translator = ftpNAT{}
+
+func (a ftpNAT) Global(ctrl packet.Tuple) (netip.Addr, bool) {
+	t, ok := a.n.LookupFlow(tcp, ctrl.SrcAddrPort(), ctrl.DstAddrPort(), true)
+	if !ok || !t.InsideGlobal.IsValid() || t.InsideGlobal.Addr() == t.InsideLocal.Addr() {
+		return netip.Addr{}, false
+	}
+	return t.InsideGlobal.Addr(), true
+}
+
+func (a ftpNAT) MapData(m ftpinspect.DataMapping) (netip.AddrPort, error) {
+	g, ok := a.Global(m.Ctrl)
+	if !ok {
+		return m.Local, nil
+	}
+	return a.n.MapData(tcp, m.Local, g, m.Peer, m.Hold)
+}
+
+func (a ftpNAT) UnmapData(m ftpinspect.DataMapping, global netip.AddrPort) {}
