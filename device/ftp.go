@@ -19,8 +19,9 @@ const tcp = 6
 //     address;
 //   - MapData asks NAT for a mapping on that global address that admits one
 //     connection from the peer for the pinhole timeout;
-//   - UnmapData does nothing: the mapping ends when NAT's hold (the pinhole
-//     timeout) passes.
+//   - UnmapData gives a mapping back when its pinhole closes unused
+//     (refused, evicted, expired, or the control connection ended), so its
+//     global port is free at once rather than when NAT's hold runs out.
 type ftpNAT struct{ n *nat.NAT }
 
 var _ ftpinspect.Translator = ftpNAT{}
@@ -41,4 +42,6 @@ func (a ftpNAT) MapData(m ftpinspect.DataMapping) (netip.AddrPort, error) {
 	return a.n.MapData(tcp, m.Local, g, m.Peer, m.Hold)
 }
 
-func (a ftpNAT) UnmapData(m ftpinspect.DataMapping, global netip.AddrPort) {}
+func (a ftpNAT) UnmapData(m ftpinspect.DataMapping, global netip.AddrPort) {
+	a.n.UnmapData(tcp, m.Local)
+}
