@@ -169,22 +169,21 @@ func (a *ACLs) Evaluate(name string, p *packet.Parsed) (permit, found bool) {
 	if c == nil {
 		return false, false
 	}
-	f := FlowFromParsed(p)
-	return c.eval(&f, a.log, ""), true
+	return c.eval(p, a.log, ""), true
 }
 
-// eval returns the verdict of the list for f and counts/logs the match;
+// eval returns the verdict of the list for p and counts/logs the match;
 // logIface is "" for no logging, else the input interface name ("-" when
 // unknown) for log-input.
-func (c *compiled) eval(f *Flow, lg *logger, logIface string) bool {
-	i := c.cls.lookup(f)
+func (c *compiled) eval(p *packet.Parsed, lg *logger, logIface string) bool {
+	i := c.cls.lookup(p)
 	if i < 0 {
 		return false
 	}
 	r := &c.cls.rules[i]
 	r.stats.matches.Add(1)
 	if r.Log != NoLog && logIface != "" {
-		lg.hit(c.name, &r.Entry, f, logIface)
+		lg.hit(c.name, &r.Entry, p, logIface)
 	}
 	return r.Action == Permit
 }

@@ -127,7 +127,7 @@ func BenchmarkEvaluateLinear(b *testing.B) {
 			defer a.Close()
 			benchList(b, a, "BIG", n)
 			c := a.snap.Load().lists["BIG"]
-			f := FlowFromParsed(&probe)
+			f := probe
 			b.ResetTimer()
 			for b.Loop() {
 				c.cls.slowLookup(&f)

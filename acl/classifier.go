@@ -3,6 +3,8 @@ package acl
 import (
 	"slices"
 	"sync/atomic"
+
+	"natlab/packet"
 )
 
 // stats are the live counters of one entry. They belong to the entry of
@@ -29,15 +31,15 @@ type shape struct {
 	dport, icmpT, icmpC bool
 	// protoVal splits groups by protocol (when proto is set), so a packet
 	// skips the groups of other protocols without hashing.
-	protoVal uint8
+	protoVal packet.Proto
 }
 
-// key is a flow or an entry reduced to one shape: fixed size, no
+// key is a packet or an entry reduced to one shape: fixed size, no
 // pointers, so map lookups do not allocate.
 type key struct {
 	src, dst     uint32
 	sport, dport uint16
-	proto        uint8
+	proto        packet.Proto
 	icmpT, icmpC uint8
 }
 
@@ -56,7 +58,7 @@ type group struct {
 	idx     []int32
 }
 
-// classifier finds the first rule that matches a flow. Unfragmented
+// classifier finds the first rule that matches a packet. Unfragmented
 // packets and first fragments use main; non-initial fragments use frag,
 // built from the entries that can match them.
 type classifier struct {
@@ -65,22 +67,26 @@ type classifier struct {
 	frag  []group
 }
 
-func (s shape) reduce(src, dst uint32, f *Flow) key {
+// reduce keeps what the shape compares of a packet. Ports and ICMP fields
+// take part only in shapes of entries of that protocol, and the probe
+// skips the groups of other protocols, so they are read only where
+// Parsed says they are valid.
+func (s shape) reduce(src, dst uint32, p *packet.Parsed) key {
 	k := key{src: src & s.srcMask, dst: dst & s.dstMask}
 	if s.proto {
-		k.proto = f.Proto
+		k.proto = p.IPProto
 	}
 	if s.sport {
-		k.sport = f.SrcPort
+		k.sport = p.SrcPort
 	}
 	if s.dport {
-		k.dport = f.DstPort
+		k.dport = p.DstPort
 	}
 	if s.icmpT {
-		k.icmpT = f.ICMPType
+		k.icmpT = p.ICMPType
 	}
 	if s.icmpC {
-		k.icmpC = f.ICMPCode
+		k.icmpC = p.ICMPCode
 	}
 	return k
 }
@@ -176,23 +182,23 @@ func buildGroups(rules []rule, frag bool) []group {
 const linearMax = 16
 
 // lookup returns the index of the first matching rule, or -1.
-func (c *classifier) lookup(f *Flow) int {
-	src, dst := addr32(f.Src), addr32(f.Dst)
+func (c *classifier) lookup(p *packet.Parsed) int {
+	src, dst := addr32(p.Src), addr32(p.Dst)
 	if len(c.rules) <= linearMax {
 		for i := range c.rules {
-			if c.rules[i].match(f, src, dst) {
+			if c.rules[i].match(p, src, dst) {
 				return i
 			}
 		}
 		return -1
 	}
-	return c.probe(f, src, dst)
+	return c.probe(p, src, dst)
 }
 
 // probe is the tuple-space search over the groups.
-func (c *classifier) probe(f *Flow, src, dst uint32) int {
+func (c *classifier) probe(p *packet.Parsed, src, dst uint32) int {
 	groups := c.main
-	if f.Fragment {
+	if p.Frag == packet.LaterFragment {
 		groups = c.frag
 	}
 	best := int32(len(c.rules))
@@ -201,10 +207,10 @@ func (c *classifier) probe(f *Flow, src, dst uint32) int {
 		if g.first >= best {
 			break // groups are ordered by their first rule: none can beat best
 		}
-		if g.proto && g.protoVal != f.Proto {
+		if g.proto && g.protoVal != p.IPProto {
 			continue
 		}
-		k := g.reduce(src, dst, f)
+		k := g.reduce(src, dst, p)
 		var sp span
 		if g.single {
 			if k != g.onlyKey {
@@ -221,7 +227,7 @@ func (c *classifier) probe(f *Flow, src, dst uint32) int {
 			if i >= best {
 				break
 			}
-			if c.rules[i].match(f, src, dst) {
+			if c.rules[i].match(p, src, dst) {
 				best = i
 				break
 			}
@@ -234,9 +240,9 @@ func (c *classifier) probe(f *Flow, src, dst uint32) int {
 }
 
 // slowLookup is the reference matcher: first match, linear.
-func (c *classifier) slowLookup(f *Flow) int {
+func (c *classifier) slowLookup(p *packet.Parsed) int {
 	for i := range c.rules {
-		if c.rules[i].Match(f) {
+		if c.rules[i].Match(p) {
 			return i
 		}
 	}

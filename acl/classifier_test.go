@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"natlab/packet"
 )
 
 func listOf(t testing.TB, kind Kind, lines ...string) *compiled {
@@ -18,8 +20,9 @@ func listOf(t testing.TB, kind Kind, lines ...string) *compiled {
 	return compile(l)
 }
 
-func flow(proto uint8, src, dst string, sport, dport uint16) Flow {
-	return Flow{Proto: proto, Src: netip.MustParseAddr(src), Dst: netip.MustParseAddr(dst), SrcPort: sport, DstPort: dport}
+// flow is a decoded packet with the fields access-lists compare.
+func flow(proto packet.Proto, src, dst string, sport, dport uint16) packet.Parsed {
+	return packet.Parsed{IPProto: proto, Src: netip.MustParseAddr(src), Dst: netip.MustParseAddr(dst), SrcPort: sport, DstPort: dport}
 }
 
 func TestMatchTable(t *testing.T) {
@@ -29,46 +32,49 @@ func TestMatchTable(t *testing.T) {
 		"permit icmp any any echo-reply",
 		"deny ip any any log",
 	}
-	icmp := func(src, dst string, typ, code uint8) Flow {
-		f := flow(protoICMP, src, dst, 0, 0)
+	icmp := func(src, dst string, typ, code uint8) packet.Parsed {
+		f := flow(packet.ProtoICMP, src, dst, 0, 0)
 		f.ICMPType, f.ICMPCode = typ, code
 		return f
 	}
-	tcpFlags := func(f Flow, flags uint8) Flow { f.TCPFlags = flags; return f }
-	frag := func(f Flow) Flow { f.Fragment, f.SrcPort, f.DstPort = true, 0, 0; return f }
+	tcpFlags := func(f packet.Parsed, flags uint8) packet.Parsed { f.TCPFlags = flags; return f }
+	frag := func(f packet.Parsed) packet.Parsed {
+		f.Frag, f.SrcPort, f.DstPort = packet.LaterFragment, 0, 0
+		return f
+	}
 	tests := []struct {
 		name  string
 		kind  Kind
 		lines []string
-		f     Flow
+		f     packet.Parsed
 		want  int // index of the first matching entry, -1 implicit deny
 	}{
-		{"ftp control in", Extended, e5, tcpFlags(flow(protoTCP, "203.0.113.10", "203.0.113.100", 40000, 21), 0x02), 0},
-		{"ssh to server", Extended, e5, tcpFlags(flow(protoTCP, "203.0.113.10", "203.0.113.100", 40000, 22), 0x02), 3},
-		{"return traffic", Extended, e5, tcpFlags(flow(protoTCP, "198.51.100.1", "203.0.113.1", 80, 40000), 0x10), 1},
-		{"rst counts as established", Extended, e5, tcpFlags(flow(protoTCP, "198.51.100.1", "203.0.113.1", 80, 40000), 0x04), 1},
+		{"ftp control in", Extended, e5, tcpFlags(flow(packet.ProtoTCP, "203.0.113.10", "203.0.113.100", 40000, 21), packet.TCPSyn), 0},
+		{"ssh to server", Extended, e5, tcpFlags(flow(packet.ProtoTCP, "203.0.113.10", "203.0.113.100", 40000, 22), packet.TCPSyn), 3},
+		{"return traffic", Extended, e5, tcpFlags(flow(packet.ProtoTCP, "198.51.100.1", "203.0.113.1", 80, 40000), packet.TCPAck), 1},
+		{"rst counts as established", Extended, e5, tcpFlags(flow(packet.ProtoTCP, "198.51.100.1", "203.0.113.1", 80, 40000), packet.TCPRst), 1},
 		{"echo reply", Extended, e5, icmp("203.0.113.10", "203.0.113.1", 0, 0), 2},
 		{"echo request", Extended, e5, icmp("203.0.113.10", "203.0.113.1", 8, 0), 3},
-		{"udp", Extended, e5, flow(protoUDP, "203.0.113.10", "203.0.113.100", 53, 21), 3},
-		{"standard network", Standard, []string{"deny host 192.168.1.10", "permit 192.168.1.0 0.0.0.255"}, flow(protoTCP, "192.168.1.20", "8.8.8.8", 1, 2), 1},
-		{"standard host", Standard, []string{"deny host 192.168.1.10", "permit 192.168.1.0 0.0.0.255"}, flow(protoTCP, "192.168.1.10", "8.8.8.8", 1, 2), 0},
-		{"standard outside", Standard, []string{"deny host 192.168.1.10", "permit 192.168.1.0 0.0.0.255"}, flow(protoTCP, "192.168.2.10", "8.8.8.8", 1, 2), -1},
-		{"non-contiguous", Extended, []string{"permit ip 10.0.0.1 0.255.255.0 any"}, flow(protoGRE, "10.77.3.1", "1.1.1.1", 0, 0), 0},
-		{"non-contiguous miss", Extended, []string{"permit ip 10.0.0.1 0.255.255.0 any"}, flow(protoGRE, "10.77.3.2", "1.1.1.1", 0, 0), -1},
-		{"range", Extended, []string{"permit udp any any range 1000 2000"}, flow(protoUDP, "1.1.1.1", "2.2.2.2", 5, 2000), 0},
-		{"range miss", Extended, []string{"permit udp any any range 1000 2000"}, flow(protoUDP, "1.1.1.1", "2.2.2.2", 5, 2001), -1},
-		{"neq", Extended, []string{"deny tcp any any neq 80", "permit ip any any"}, flow(protoTCP, "1.1.1.1", "2.2.2.2", 5, 80), 1},
-		{"lt gt", Extended, []string{"permit tcp any lt 1024 any gt 1023"}, flow(protoTCP, "1.1.1.1", "2.2.2.2", 1023, 1024), 0},
-		{"udp entry vs tcp packet", Extended, []string{"permit udp any any eq 53"}, flow(protoTCP, "1.1.1.1", "2.2.2.2", 5, 53), -1},
+		{"udp", Extended, e5, flow(packet.ProtoUDP, "203.0.113.10", "203.0.113.100", 53, 21), 3},
+		{"standard network", Standard, []string{"deny host 192.168.1.10", "permit 192.168.1.0 0.0.0.255"}, flow(packet.ProtoTCP, "192.168.1.20", "8.8.8.8", 1, 2), 1},
+		{"standard host", Standard, []string{"deny host 192.168.1.10", "permit 192.168.1.0 0.0.0.255"}, flow(packet.ProtoTCP, "192.168.1.10", "8.8.8.8", 1, 2), 0},
+		{"standard outside", Standard, []string{"deny host 192.168.1.10", "permit 192.168.1.0 0.0.0.255"}, flow(packet.ProtoTCP, "192.168.2.10", "8.8.8.8", 1, 2), -1},
+		{"non-contiguous", Extended, []string{"permit ip 10.0.0.1 0.255.255.0 any"}, flow(packet.ProtoGRE, "10.77.3.1", "1.1.1.1", 0, 0), 0},
+		{"non-contiguous miss", Extended, []string{"permit ip 10.0.0.1 0.255.255.0 any"}, flow(packet.ProtoGRE, "10.77.3.2", "1.1.1.1", 0, 0), -1},
+		{"range", Extended, []string{"permit udp any any range 1000 2000"}, flow(packet.ProtoUDP, "1.1.1.1", "2.2.2.2", 5, 2000), 0},
+		{"range miss", Extended, []string{"permit udp any any range 1000 2000"}, flow(packet.ProtoUDP, "1.1.1.1", "2.2.2.2", 5, 2001), -1},
+		{"neq", Extended, []string{"deny tcp any any neq 80", "permit ip any any"}, flow(packet.ProtoTCP, "1.1.1.1", "2.2.2.2", 5, 80), 1},
+		{"lt gt", Extended, []string{"permit tcp any lt 1024 any gt 1023"}, flow(packet.ProtoTCP, "1.1.1.1", "2.2.2.2", 1023, 1024), 0},
+		{"udp entry vs tcp packet", Extended, []string{"permit udp any any eq 53"}, flow(packet.ProtoTCP, "1.1.1.1", "2.2.2.2", 5, 53), -1},
 		{"icmp type code", Extended, []string{"permit icmp any any 3 13"}, icmp("1.1.1.1", "2.2.2.2", 3, 13), 0},
 		{"icmp type code miss", Extended, []string{"permit icmp any any 3 13"}, icmp("1.1.1.1", "2.2.2.2", 3, 1), -1},
 		{"icmp type any code", Extended, []string{"permit icmp any any unreachable"}, icmp("1.1.1.1", "2.2.2.2", 3, 1), 0},
-		{"fragment permit with ports", Extended, []string{"permit tcp any any eq 80"}, frag(flow(protoTCP, "1.1.1.1", "2.2.2.2", 0, 0)), 0},
-		{"fragment deny with ports skipped", Extended, []string{"deny tcp any any eq 80", "permit ip any any"}, frag(flow(protoTCP, "1.1.1.1", "2.2.2.2", 0, 0)), 1},
-		{"fragments keyword", Extended, []string{"deny ip any any fragments", "permit ip any any"}, frag(flow(protoTCP, "1.1.1.1", "2.2.2.2", 0, 0)), 0},
-		{"fragments keyword skips first", Extended, []string{"deny ip any any fragments", "permit ip any any"}, flow(protoTCP, "1.1.1.1", "2.2.2.2", 1, 2), 1},
-		{"empty list", Extended, nil, flow(protoTCP, "1.1.1.1", "2.2.2.2", 1, 2), -1},
-		{"ipv6 flow never panics", Extended, []string{"permit ip any any"}, Flow{Proto: protoTCP, Src: netip.MustParseAddr("::1"), Dst: netip.Addr{}}, 0},
+		{"fragment permit with ports", Extended, []string{"permit tcp any any eq 80"}, frag(flow(packet.ProtoTCP, "1.1.1.1", "2.2.2.2", 0, 0)), 0},
+		{"fragment deny with ports skipped", Extended, []string{"deny tcp any any eq 80", "permit ip any any"}, frag(flow(packet.ProtoTCP, "1.1.1.1", "2.2.2.2", 0, 0)), 1},
+		{"fragments keyword", Extended, []string{"deny ip any any fragments", "permit ip any any"}, frag(flow(packet.ProtoTCP, "1.1.1.1", "2.2.2.2", 0, 0)), 0},
+		{"fragments keyword skips first", Extended, []string{"deny ip any any fragments", "permit ip any any"}, flow(packet.ProtoTCP, "1.1.1.1", "2.2.2.2", 1, 2), 1},
+		{"empty list", Extended, nil, flow(packet.ProtoTCP, "1.1.1.1", "2.2.2.2", 1, 2), -1},
+		{"ipv6 flow never panics", Extended, []string{"permit ip any any"}, packet.Parsed{IPProto: packet.ProtoTCP, Src: netip.MustParseAddr("::1"), Dst: netip.Addr{}}, 0},
 	}
 	for _, tt := range tests {
 		c := listOf(t, tt.kind, tt.lines...)
@@ -83,8 +89,6 @@ func TestMatchTable(t *testing.T) {
 		}
 	}
 }
-
-const protoGRE = 47
 
 // randomEntry draws entries from a small universe so that random flows
 // hit them often, with every kind of field the grammar has.
@@ -129,14 +133,14 @@ func randomEntry(r *rand.Rand, kind Kind) Entry {
 	switch r.IntN(6) {
 	case 0:
 	case 1, 2:
-		e.AnyProto, e.Proto = false, protoTCP
+		e.AnyProto, e.Proto = false, packet.ProtoTCP
 		e.SrcPort, e.DstPort = port(), port()
 		e.Established = r.IntN(4) == 0
 	case 3:
-		e.AnyProto, e.Proto = false, protoUDP
+		e.AnyProto, e.Proto = false, packet.ProtoUDP
 		e.SrcPort, e.DstPort = port(), port()
 	case 4:
-		e.AnyProto, e.Proto = false, protoICMP
+		e.AnyProto, e.Proto = false, packet.ProtoICMP
 		if r.IntN(2) == 0 {
 			e.ICMPType = int16(r.IntN(3))
 			if r.IntN(2) == 0 {
@@ -144,7 +148,7 @@ func randomEntry(r *rand.Rand, kind Kind) Entry {
 			}
 		}
 	default:
-		e.AnyProto, e.Proto = false, protoGRE
+		e.AnyProto, e.Proto = false, packet.ProtoGRE
 	}
 	if !e.hasL4() && r.IntN(6) == 0 {
 		e.Fragments = true
@@ -152,28 +156,28 @@ func randomEntry(r *rand.Rand, kind Kind) Entry {
 	return e
 }
 
-func randomFlow(r *rand.Rand) Flow {
+func randomPacket(r *rand.Rand) packet.Parsed {
 	ip := func() netip.Addr {
 		return netip.AddrFrom4([4]byte{10, byte(r.IntN(2)), byte(r.IntN(5)), byte(r.IntN(5))})
 	}
-	f := Flow{Src: ip(), Dst: ip()}
+	f := packet.Parsed{Src: ip(), Dst: ip()}
 	switch r.IntN(4) {
 	case 0:
-		f.Proto = protoTCP
+		f.IPProto = packet.ProtoTCP
 		f.TCPFlags = uint8(r.IntN(32))
 	case 1:
-		f.Proto = protoUDP
+		f.IPProto = packet.ProtoUDP
 	case 2:
-		f.Proto = protoICMP
+		f.IPProto = packet.ProtoICMP
 		f.ICMPType, f.ICMPCode = uint8(r.IntN(3)), uint8(r.IntN(2))
 	default:
-		f.Proto = protoGRE
+		f.IPProto = packet.ProtoGRE
 	}
-	if f.Proto == protoTCP || f.Proto == protoUDP {
+	if f.IPProto == packet.ProtoTCP || f.IPProto == packet.ProtoUDP {
 		f.SrcPort, f.DstPort = uint16(r.IntN(8)), uint16(r.IntN(8))
 	}
 	if r.IntN(8) == 0 {
-		f.Fragment, f.SrcPort, f.DstPort, f.ICMPType, f.ICMPCode = true, 0, 0, 0, 0
+		f.Frag, f.SrcPort, f.DstPort, f.ICMPType, f.ICMPCode = packet.LaterFragment, 0, 0, 0, 0
 	}
 	return f
 }
@@ -191,7 +195,7 @@ func TestCompiledMatchesReference(t *testing.T) {
 		}
 		c := newClassifier(rules)
 		for p := 0; p < 300; p++ {
-			f := randomFlow(r)
+			f := randomPacket(r)
 			want := c.slowLookup(&f)
 			if got := c.lookup(&f); got != want {
 				t.Fatalf("list %d flow %+v: compiled %d, reference %d\n%s", list, f, got, want, dumpRules(rules))

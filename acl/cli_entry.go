@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"natlab/ios"
+	"natlab/packet"
 )
 
 // The syntax of one access-list entry after its list (or sequence number),
@@ -170,9 +171,9 @@ func readEntry(kind Kind, a ios.Args) (e Entry, bad int) {
 	}
 	e.Dst = readAddress(a, "dst")
 	if v, ok := protoByName[a.Str("proto")]; ok {
-		e.AnyProto, e.Proto = v < 0, uint8(max(v, 0))
+		e.AnyProto, e.Proto = v < 0, packet.Proto(max(v, 0))
 	} else {
-		e.AnyProto, e.Proto = false, uint8(a.Int("proto"))
+		e.AnyProto, e.Proto = false, packet.Proto(a.Int("proto"))
 	}
 	if e.SrcPort, bad = readPorts(a, "s", e.Proto); bad >= 0 {
 		return e, bad
@@ -210,7 +211,7 @@ var portOps = map[string]PortOp{"eq": PortEq, "neq": PortNeq, "lt": PortLt, "gt"
 
 // readPorts reads one side's port match; a range whose end is below its
 // start is refused at its end.
-func readPorts(a ios.Args, side string, proto uint8) (PortMatch, int) {
+func readPorts(a ios.Args, side string, proto packet.Proto) (PortMatch, int) {
 	op, ok := portOps[a.Str(side+"op")]
 	if !ok {
 		return PortMatch{}, -1
@@ -226,9 +227,9 @@ func readPorts(a ios.Args, side string, proto uint8) (PortMatch, int) {
 }
 
 // readPort is a port number or a keyword of the protocol.
-func readPort(a ios.Args, label string, proto uint8) uint16 {
+func readPort(a ios.Args, label string, proto packet.Proto) uint16 {
 	byName := tcpByName
-	if proto == protoUDP {
+	if proto == packet.ProtoUDP {
 		byName = udpByName
 	}
 	if v, ok := byName[a.Str(label)]; ok {

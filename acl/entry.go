@@ -1,6 +1,10 @@
 package acl
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"natlab/packet"
+)
 
 // Kind tells standard lists (source address only) from extended ones.
 type Kind uint8
@@ -110,8 +114,8 @@ const (
 type Entry struct {
 	Kind     Kind
 	Action   Action
-	AnyProto bool  // `ip`: every protocol; Proto is then unused
-	Proto    uint8 // IP protocol number when !AnyProto
+	AnyProto bool         // `ip`: every protocol; Proto is then unused
+	Proto    packet.Proto // when !AnyProto
 	Src, Dst Address
 	SrcPort  PortMatch // TCP/UDP only
 	DstPort  PortMatch // TCP/UDP only
@@ -120,25 +124,6 @@ type Entry struct {
 	Established        bool // TCP: ACK or RST set
 	Fragments          bool // only non-initial fragments
 	Log                LogMode
-}
-
-// TCP flag bits for `established`.
-const (
-	tcpRST = 0x04
-	tcpACK = 0x10
-)
-
-// Flow is the part of a packet access-lists look at. Ports are valid for
-// TCP/UDP first fragments and unfragmented packets; ICMPType/ICMPCode for
-// ICMP; TCPFlags for TCP. Fragment is true for non-initial fragments,
-// which carry no layer-4 header.
-type Flow struct {
-	Proto              uint8
-	Src, Dst           netip.Addr
-	SrcPort, DstPort   uint16
-	ICMPType, ICMPCode uint8
-	TCPFlags           uint8
-	Fragment           bool
 }
 
 // addr32 is the IPv4 address as a number; non-IPv4 addresses are 0
@@ -157,7 +142,7 @@ func (e *Entry) hasL4() bool {
 }
 
 // matchL3 compares protocol and addresses only.
-func (e *Entry) matchL3(proto uint8, src, dst uint32) bool {
+func (e *Entry) matchL3(proto packet.Proto, src, dst uint32) bool {
 	return (e.AnyProto || e.Proto == proto) && e.Src.Match(src) && e.Dst.Match(dst)
 }
 
@@ -170,15 +155,19 @@ func (e *Entry) matchL3(proto uint8, src, dst uint32) bool {
 // entry with layer-4 fields permits the fragment when its layer-3 fields
 // match if it is a permit, and is skipped if it is a deny; `fragments`
 // entries apply to non-initial fragments only.
-func (e *Entry) Match(f *Flow) bool {
-	return e.match(f, addr32(f.Src), addr32(f.Dst))
+func (e *Entry) Match(p *packet.Parsed) bool {
+	return e.match(p, addr32(p.Src), addr32(p.Dst))
 }
 
-func (e *Entry) match(f *Flow, src, dst uint32) bool {
-	if !e.matchL3(f.Proto, src, dst) {
+// match is Match with the addresses as numbers (the classifier converts
+// them once per packet). Layer-4 fields are read only where Parsed says
+// they are valid: not in non-initial fragments, ports for TCP and UDP,
+// flags for TCP, type and code for ICMP.
+func (e *Entry) match(p *packet.Parsed, src, dst uint32) bool {
+	if !e.matchL3(p.IPProto, src, dst) {
 		return false
 	}
-	if f.Fragment {
+	if p.Frag == packet.LaterFragment {
 		if e.hasL4() {
 			return e.Action == Permit && !e.Fragments
 		}
@@ -190,19 +179,19 @@ func (e *Entry) match(f *Flow, src, dst uint32) bool {
 	if e.AnyProto {
 		return true
 	}
-	switch f.Proto {
-	case protoTCP, protoUDP:
-		if !e.SrcPort.Match(f.SrcPort) || !e.DstPort.Match(f.DstPort) {
+	switch p.IPProto {
+	case packet.ProtoTCP, packet.ProtoUDP:
+		if !e.SrcPort.Match(p.SrcPort) || !e.DstPort.Match(p.DstPort) {
 			return false
 		}
-		if e.Established && (f.Proto != protoTCP || f.TCPFlags&(tcpACK|tcpRST) == 0) {
+		if e.Established && (p.IPProto != packet.ProtoTCP || p.TCPFlags&(packet.TCPAck|packet.TCPRst) == 0) {
 			return false
 		}
-	case protoICMP:
-		if e.ICMPType >= 0 && int16(f.ICMPType) != e.ICMPType {
+	case packet.ProtoICMP:
+		if e.ICMPType >= 0 && int16(p.ICMPType) != e.ICMPType {
 			return false
 		}
-		if e.ICMPCode >= 0 && int16(f.ICMPCode) != e.ICMPCode {
+		if e.ICMPCode >= 0 && int16(p.ICMPCode) != e.ICMPCode {
 			return false
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"natlab/packet"
 )
 
 // maxLoggedFlows bounds the logging cache; hits of new flows beyond it
@@ -18,7 +20,7 @@ type logKey struct {
 	iface        string // log-input: the input interface; "" otherwise
 	kind         Kind
 	action       Action
-	proto        uint8
+	proto        packet.Proto
 	src, dst     uint32
 	sport, dport uint16 // TCP/UDP ports, or ICMP type/code
 }
@@ -85,18 +87,18 @@ func (l *logger) send(m string) {
 
 // hit records one logged match; the first packet of a flow is printed
 // immediately.
-func (l *logger) hit(list string, e *Entry, f *Flow, iface string) {
-	k := logKey{list: list, kind: e.Kind, action: e.Action, proto: f.Proto, src: addr32(f.Src), dst: addr32(f.Dst)}
+func (l *logger) hit(list string, e *Entry, p *packet.Parsed, iface string) {
+	k := logKey{list: list, kind: e.Kind, action: e.Action, proto: p.IPProto, src: addr32(p.Src), dst: addr32(p.Dst)}
 	if e.Log == LogInput {
 		k.iface = iface
 	}
 	switch {
 	case e.Kind == Standard:
 		k.dst, k.proto = 0, 0
-	case f.Proto == protoTCP || f.Proto == protoUDP:
-		k.sport, k.dport = f.SrcPort, f.DstPort
-	case f.Proto == protoICMP:
-		k.sport, k.dport = uint16(f.ICMPType), uint16(f.ICMPCode)
+	case p.HasPorts():
+		k.sport, k.dport = p.SrcPort, p.DstPort
+	case p.HasICMP():
+		k.sport, k.dport = uint16(p.ICMPType), uint16(p.ICMPCode)
 	}
 	l.mu.Lock()
 	if _, seen := l.flows[k]; seen {
@@ -151,10 +153,10 @@ func (k logKey) message(n uint64) string {
 	switch {
 	case k.kind == Standard:
 		return fmt.Sprintf("%%SEC-6-IPACCESSLOGS: list %s %s %s%s %s", k.list, action, src, in, count)
-	case k.proto == protoTCP || k.proto == protoUDP:
+	case k.proto == packet.ProtoTCP || k.proto == packet.ProtoUDP:
 		return fmt.Sprintf("%%SEC-6-IPACCESSLOGP: list %s %s %s %s(%d)%s -> %s(%d), %s",
 			k.list, action, protoName(k.proto), src, k.sport, in, dst, k.dport, count)
-	case k.proto == protoICMP:
+	case k.proto == packet.ProtoICMP:
 		return fmt.Sprintf("%%SEC-6-IPACCESSLOGDP: list %s %s icmp %s%s -> %s (%d/%d), %s",
 			k.list, action, src, in, dst, k.sport, k.dport, count)
 	}

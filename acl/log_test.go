@@ -3,6 +3,8 @@ package acl
 import (
 	"net/netip"
 	"testing"
+
+	"natlab/packet"
 	"time"
 )
 
@@ -26,7 +28,7 @@ func TestLogFirstPacketThenSummaries(t *testing.T) {
 		}
 	}
 	e := mustEntry(t, Extended, "deny tcp any any log")
-	f := flow(protoTCP, "203.0.113.10", "203.0.113.100", 51515, 23)
+	f := flow(packet.ProtoTCP, "203.0.113.10", "203.0.113.100", 51515, 23)
 	l.hit("OUTSIDE-IN", &e, &f, "GigabitEthernet0/1")
 	if got, want := next(), "%SEC-6-IPACCESSLOGP: list OUTSIDE-IN denied tcp 203.0.113.10(51515) -> 203.0.113.100(23), 1 packet"; got != want {
 		t.Errorf("first packet:\n got %q\nwant %q", got, want)
@@ -47,19 +49,19 @@ func TestLogFirstPacketThenSummaries(t *testing.T) {
 }
 
 func TestLogMessages(t *testing.T) {
-	icmp := flow(protoICMP, "203.0.113.10", "192.168.1.10", 0, 0)
+	icmp := flow(packet.ProtoICMP, "203.0.113.10", "192.168.1.10", 0, 0)
 	icmp.ICMPType = 8
-	gre := flow(47, "203.0.113.10", "203.0.113.1", 0, 0)
+	gre := flow(packet.ProtoGRE, "203.0.113.10", "203.0.113.1", 0, 0)
 	tests := []struct {
 		kind  Kind
 		entry string
-		f     Flow
+		f     packet.Parsed
 		want  string
 	}{
 		{Extended, "deny icmp any any log-input", icmp, "%SEC-6-IPACCESSLOGDP: list OUTSIDE-IN denied icmp 203.0.113.10 (GigabitEthernet0/1) -> 192.168.1.10 (8/0), 1 packet"},
 		{Extended, "deny ip any any log", icmp, "%SEC-6-IPACCESSLOGDP: list OUTSIDE-IN denied icmp 203.0.113.10 -> 192.168.1.10 (8/0), 1 packet"},
 		{Extended, "deny ip any any log", gre, "%SEC-6-IPACCESSLOGNP: list OUTSIDE-IN denied 47 203.0.113.10 -> 203.0.113.1, 1 packet"},
-		{Extended, "permit udp any any log-input", flow(protoUDP, "203.0.113.10", "192.168.1.10", 53, 5353), "%SEC-6-IPACCESSLOGP: list OUTSIDE-IN permitted udp 203.0.113.10(53) (GigabitEthernet0/1) -> 192.168.1.10(5353), 1 packet"},
+		{Extended, "permit udp any any log-input", flow(packet.ProtoUDP, "203.0.113.10", "192.168.1.10", 53, 5353), "%SEC-6-IPACCESSLOGP: list OUTSIDE-IN permitted udp 203.0.113.10(53) (GigabitEthernet0/1) -> 192.168.1.10(5353), 1 packet"},
 		{Standard, "deny any log", icmp, "%SEC-6-IPACCESSLOGS: list OUTSIDE-IN denied 203.0.113.10 1 packet"},
 	}
 	for _, tt := range tests {

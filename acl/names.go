@@ -1,6 +1,10 @@
 package acl
 
-import "strconv"
+import (
+	"strconv"
+
+	"natlab/packet"
+)
 
 // keyword is one IOS keyword with its value and its `?` help text.
 type keyword struct {
@@ -155,13 +159,6 @@ var ICMPMessages = []icmpMessage{
 	{"unreachable", 3, -1, "All unreachables"},
 }
 
-// Protocol numbers the matcher and renderer treat specially.
-const (
-	protoICMP = 1
-	protoTCP  = 6
-	protoUDP  = 17
-)
-
 var (
 	protoByName  = map[string]int{}
 	protoByValue = map[int]string{}
@@ -199,12 +196,12 @@ func init() {
 
 // portName renders a port number as IOS does: the keyword of that protocol
 // if there is one, else the number.
-func portName(proto uint8, port uint16) string {
+func portName(proto packet.Proto, port uint16) string {
 	var names map[int]string
 	switch proto {
-	case protoTCP:
+	case packet.ProtoTCP:
 		names = tcpByValue
-	case protoUDP:
+	case packet.ProtoUDP:
 		names = udpByValue
 	}
 	if n, ok := names[int(port)]; ok {
@@ -214,7 +211,7 @@ func portName(proto uint8, port uint16) string {
 }
 
 // protoName renders an IP protocol number as its keyword, else the number.
-func protoName(p uint8) string {
+func protoName(p packet.Proto) string {
 	if n, ok := protoByValue[int(p)]; ok {
 		return n
 	}

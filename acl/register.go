@@ -2,41 +2,12 @@ package acl
 
 import (
 	"natlab/ios"
-	"natlab/packet"
 	"natlab/router"
 )
 
-// Hook orders: the input ACL runs before NAT's pre-routing translation and
-// the output ACL after NAT's post-routing one (IOS order of operations),
-// so an inbound list on the outside interface sees global addresses.
-const (
-	HookOrderInput  = 100
-	HookOrderOutput = 100
-)
-
-// MarkPermit is router.MarkPermit, the Packet.Mark bit with which a
-// stage that runs before the access-lists lets a packet pass them.
-const MarkPermit = router.MarkPermit
-
-// FlowFromParsed takes the fields access-lists compare from a decoded
-// packet; layer-4 fields stay zero when the packet does not carry them.
-func FlowFromParsed(p *packet.Parsed) Flow {
-	f := Flow{Proto: uint8(p.IPProto), Src: p.Src, Dst: p.Dst, Fragment: p.Frag == packet.LaterFragment}
-	if p.HasPorts() {
-		f.SrcPort, f.DstPort = p.SrcPort, p.DstPort
-		if p.IPProto == packet.ProtoTCP {
-			f.TCPFlags = p.TCPFlags
-		}
-	}
-	if p.HasICMP() {
-		f.ICMPType, f.ICMPCode = p.ICMPType, p.ICMPCode
-	}
-	return f
-}
-
 // Register creates the access-list feature of a router: its commands in e,
-// its running-config sections, and its input and output hooks in r (r may
-// be nil for a CLI without a data plane).
+// its running-config sections, and its input and output access-group
+// stages in r (r may be nil for a CLI without a data plane).
 func Register(e *ios.Engine, r *router.Router) *ACLs {
 	o := Options{Log: e.Log}
 	if r != nil {
@@ -53,42 +24,40 @@ func Register(e *ios.Engine, r *router.Router) *ACLs {
 	e.AddConfigSection(ios.OrderNamedACL, a.renderNamed)
 	e.AddConfigSection(ios.OrderACL, a.renderNumbered)
 	if r != nil {
-		r.AddHook(router.HookInput, HookOrderInput, inputHook{a})
-		r.AddHook(router.HookOutput, HookOrderOutput, outputHook{a})
+		r.Attach(router.StageInputACL, accessGroup{a, false})
+		r.Attach(router.StageOutputACL, accessGroup{a, true})
 	}
 	return a
 }
 
-// inputHook runs the `ip access-group NAME in` list of the receiving
-// interface, for forwarded packets and packets to the router alike.
-type inputHook struct{ a *ACLs }
-
-func (h inputHook) Process(p *router.Packet) router.Verdict {
-	if p.In == nil || p.Mark&MarkPermit != 0 {
-		return router.Accept
-	}
-	s := h.a.snap.Load()
-	i := p.In.Index()
-	if i < 0 || i >= len(s.in) || s.in[i] == nil {
-		return router.Accept
-	}
-	return h.a.filter(s, s.in[i], p)
+// accessGroup runs the `ip access-group NAME in` list of the receiving
+// interface (forwarded packets and packets to the router alike) or the
+// `ip access-group NAME out` list of the sending one. As on IOS, packets
+// the router originates are not filtered, and a packet an earlier stage
+// marked router.MarkPermit (inspected return traffic, an FTP pinhole)
+// passes both.
+type accessGroup struct {
+	a   *ACLs
+	out bool
 }
 
-// outputHook runs the `ip access-group NAME out` list of the sending
-// interface. As on IOS, packets the router originates are not filtered.
-type outputHook struct{ a *ACLs }
-
-func (h outputHook) Process(p *router.Packet) router.Verdict {
-	if p.In == nil || p.Out == nil || p.Mark&MarkPermit != 0 {
+func (h accessGroup) Process(p *router.Packet) router.Verdict {
+	if p.In == nil || p.Mark&router.MarkPermit != 0 {
 		return router.Accept
 	}
 	s := h.a.snap.Load()
-	i := p.Out.Index()
-	if i < 0 || i >= len(s.out) || s.out[i] == nil {
+	lists, iface := s.in, p.In
+	if h.out {
+		lists, iface = s.out, p.Out
+	}
+	if iface == nil {
 		return router.Accept
 	}
-	return h.a.filter(s, s.out[i], p)
+	i := iface.Index()
+	if i < 0 || i >= len(lists) || lists[i] == nil {
+		return router.Accept
+	}
+	return h.a.filter(s, lists[i], p)
 }
 
 // filter applies a list to a packet. A denied packet is answered with an
@@ -96,8 +65,7 @@ func (h outputHook) Process(p *router.Packet) router.Verdict {
 // them) unless the receiving interface has `no ip unreachables`: the
 // unreachable would go back out of it.
 func (a *ACLs) filter(s *snapshot, c *compiled, p *router.Packet) router.Verdict {
-	f := FlowFromParsed(&p.P)
-	if c.eval(&f, a.log, p.In.Name()) {
+	if c.eval(&p.P, a.log, p.In.Name()) {
 		return router.Accept
 	}
 	if i := p.In.Index(); i >= 0 && i < len(s.noUnreach) && s.noUnreach[i] {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"natlab/packet"
 )
 
 // ipString renders a number as a dotted IPv4 address.
@@ -105,7 +107,7 @@ func writeAddr(b *strings.Builder, a Address) {
 	}
 }
 
-func writePorts(b *strings.Builder, proto uint8, m PortMatch) {
+func writePorts(b *strings.Builder, proto packet.Proto, m PortMatch) {
 	op := ""
 	switch m.Op {
 	case PortAny:

@@ -244,7 +244,7 @@ interface GigabitEthernet0/1
 	b := tcpSyn(ispAddr, srvAddr, 40000, 21, packet.TCPSyn)
 	p := &router.Packet{Buf: b, In: l.r.Interface("GigabitEthernet0/1")}
 	p.P.Decode(b)
-	h := inputHook{l.a}
+	h := accessGroup{a: l.a}
 	allocs := testing.AllocsPerRun(1000, func() {
 		if h.Process(p) != router.Accept {
 			t.Fatal("not accepted")
@@ -278,7 +278,7 @@ func BenchmarkInputHook(b *testing.B) {
 	buf := tcpSyn(ispAddr, pc1Addr, 80, 40001, packet.TCPAck)
 	p := &router.Packet{Buf: buf, In: r.Interface("GigabitEthernet0/1")}
 	p.P.Decode(buf)
-	h := inputHook{a}
+	h := accessGroup{a: a}
 	b.ReportAllocs()
 	for b.Loop() {
 		if h.Process(p) != router.Accept {
