@@ -100,12 +100,16 @@ end
 // e5DenyNew is lab E5 with an outside ACL that denies everything.
 var e5DenyNew = strings.Replace(e5Config, " permit tcp any host 203.0.113.100 eq ftp\n permit tcp any any established\n", "", 1)
 
-// configure runs the script and fails the test on any error.
-func (l *ftpLab) configure(t *testing.T, script string) {
+// newE5Lab is an ftpLab configured with config (lab E5 or a variant of
+// it), its session output cleared.
+func newE5Lab(t *testing.T, config string) *ftpLab {
 	t.Helper()
-	if failed := l.run(script); failed != 0 {
+	l := newFTPLab(t)
+	if failed := l.run(config); failed != 0 {
 		t.Fatalf("configuration failed:\n%s", l.out.String())
 	}
+	l.out.Reset()
+	return l
 }
 
 // exchange injects a segment at from and returns the decoded segment that

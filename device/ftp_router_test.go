@@ -13,9 +13,8 @@ import (
 // their pinholes.
 func newRouterLab(t *testing.T) *ftpLab {
 	t.Helper()
-	l := newFTPLab(t)
+	l := newE5Lab(t, e5Config)
 	l.d.FTP.SetNATPinholes(true)
-	l.configure(t, e5Config)
 	return l
 }
 

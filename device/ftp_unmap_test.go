@@ -58,8 +58,7 @@ func TestFTPUnusedMappingReleased(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := newFTPLab(t)
-			l.configure(t, e5Config+"configure terminal\nip inspect name FW ftp\ninterface GigabitEthernet0/1\n ip inspect FW out\nend\n")
+			l := newE5Lab(t, e5Config+"configure terminal\nip inspect name FW ftp\ninterface GigabitEthernet0/1\n ip inspect FW out\nend\n")
 			l.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, packet.TCPSyn, "")
 			l.exchange(t, l.isp, l.pc1, isp, gpc1, 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
 			p, b := l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PORT 192,168,1,10,195,80\r\n")

@@ -29,75 +29,59 @@ func (t *segTemplate) at(seq, ack uint32) ([]byte, int) {
 	return t.buf, n
 }
 
-// rewriteLoop sends one PORT line per iteration and the server's ACK of
-// it, so the edit list is pruned and the connection's pinhole cap recycles
-// the oldest pinhole: the steady state of a busy control connection.
-func rewriteLoop(tb testing.TB, iterations int) *Inspector {
-	in := New(Config{NAT: newFakeNAT()})
+// openedInspector is an inspector with cfg and one control connection,
+// cliC to srvR, after its handshake.
+func openedInspector(tb testing.TB, cfg Config) *Inspector {
+	in := New(cfg)
 	h := &harness{t: tb, in: in, cli: cliC, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
 	h.open()
-	line := "PORT 10,0,0,10,195,80\r\n"
-	port := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, line)
+	return in
+}
+
+// lineStep returns a step that sends line on the control connection and
+// the server's ACK of it, so the edit list is pruned and the connection's
+// pinhole cap recycles the oldest pinhole: the steady state of a busy
+// control connection.
+func lineStep(in *Inspector, line string) func() {
+	tpl := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, line)
 	ack := newTemplate(srvR, cliC, 5000, 1000, packet.TCPAck, "")
 	seq, out := uint32(1000), uint32(1000)
-	for i := 0; i < iterations; i++ {
-		b, n := port.at(seq, 5000)
+	return func() {
+		b, n := tpl.at(seq, 5000)
 		r := in.ProcessIPv4(b, n)
 		seq += uint32(len(line))
 		out += uint32(r.Len - n + len(line))
 		b, n = ack.at(5000, out)
 		in.ProcessIPv4(b, n)
 	}
-	return in
 }
 
 func BenchmarkRewritePORT(b *testing.B) {
 	b.ReportAllocs()
-	in := rewriteLoop(b, b.N)
+	in := openedInspector(b, Config{NAT: newFakeNAT()})
+	step := lineStep(in, "PORT 10,0,0,10,195,80\r\n")
+	for i := 0; i < b.N; i++ {
+		step()
+	}
 	if s := in.Stats(); s.Rewrites != uint64(b.N) {
 		b.Fatalf("rewrites %d of %d", s.Rewrites, b.N)
 	}
 }
 
-// TestRewriteAllocs: the steady-state rewrite path (line, NAT map, pinhole
-// recycled at the per-connection cap, ACK) allocates nothing per line.
+// TestRewriteAllocs: the steady-state paths allocate nothing per line: a
+// plain line and its ACK, and the rewrite path (PORT, NAT mapping, pinhole
+// recycled at the per-connection cap, the server's ACK).
 func TestRewriteAllocs(t *testing.T) {
-	in := New(Config{NAT: newFakeNAT()})
-	h := &harness{t: t, in: in, cli: cliC, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
-	h.open()
-	noop := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, "NOOP\r\n")
-	ack := newTemplate(srvR, cliC, 5000, 1000, packet.TCPAck, "")
-	seq := uint32(1000)
-	allocs := testing.AllocsPerRun(200, func() {
-		b, n := noop.at(seq, 5000)
-		in.ProcessIPv4(b, n)
-		seq += 6
-		b, n = ack.at(5000, seq)
-		in.ProcessIPv4(b, n)
-	})
-	if allocs != 0 {
+	plain := lineStep(openedInspector(t, Config{NAT: newFakeNAT()}), "NOOP\r\n")
+	if allocs := testing.AllocsPerRun(200, plain); allocs != 0 {
 		t.Errorf("%v allocations per plain control line", allocs)
 	}
-	// The rewrite path: PORT, NAT mapping, pinhole (recycled at the
-	// per-connection cap), the server's ACK.
-	in = New(Config{NAT: newFakeNAT()})
-	h = &harness{t: t, in: in, cli: cliC, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
-	h.open()
-	line := "PORT 10,0,0,10,195,80\r\n"
-	port := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, line)
-	seq, out := uint32(1000), uint32(1000)
-	step := func() {
-		b, n := port.at(seq, 5000)
-		r := in.ProcessIPv4(b, n)
-		seq += uint32(len(line))
-		out += uint32(r.Len - n + len(line))
-		b, n = ack.at(5000, out)
-		in.ProcessIPv4(b, n)
-	}
+	in := openedInspector(t, Config{NAT: newFakeNAT()})
+	rewrite := lineStep(in, "PORT 10,0,0,10,195,80\r\n")
 	for i := 0; i < 10; i++ {
-		step()
+		rewrite()
 	}
-	if allocs := testing.AllocsPerRun(200, step); allocs != 0 {
+	if allocs := testing.AllocsPerRun(200, rewrite); allocs != 0 {
 		t.Errorf("%v allocations per rewritten line", allocs)
 	}
 	if s := in.Stats(); s.Rewrites != 211 {
@@ -107,9 +91,7 @@ func TestRewriteAllocs(t *testing.T) {
 
 func BenchmarkPlainLine(b *testing.B) {
 	b.ReportAllocs()
-	in := New(Config{})
-	h := &harness{t: b, in: in, cli: cliC, srv: srvR, isn: [2]uint32{999, 4999}, rx: [2]*reasm{{base: 1000}, {base: 5000}}}
-	h.open()
+	in := openedInspector(b, Config{})
 	noop := newTemplate(cliC, srvR, 1000, 5000, packet.TCPAck, "NOOP\r\n")
 	seq := uint32(1000)
 	b.ResetTimer()

@@ -43,28 +43,30 @@ const (
 	helpSvcPortNum  = "Port number"
 )
 
+// helps is the help of a command's tokens: base's strings, then more.
+func helps(base []string, more ...string) []string { return append(slices.Clip(base), more...) }
+
 func (f *Feature) installCLI() {
-	h := func(s ...string) []string { return s }
-	ipInspect := h(ios.HelpConfigIP, helpInspect)
+	ipInspect := []string{ios.HelpConfigIP, helpInspect}
 	f.e.Install(
 		&ios.Command{Mode: ios.Config, Syntax: "ip inspect name WORD$name <ftp|icmp|tcp|udp>$proto [alert <on|off>$alert] [audit-trail <on|off>$audit] [timeout (5-43200)$secs]",
-			Help: append(ipInspect, helpName, helpRuleName, helpFTP, helpICMP, helpTCP, helpUDP, helpAlert, helpOn, helpOff, helpAudit, helpOn, helpOff, helpTimeout, helpTimeoutSecs), Run: f.cmdRule},
+			Help: helps(ipInspect, helpName, helpRuleName, helpFTP, helpICMP, helpTCP, helpUDP, helpAlert, helpOn, helpOff, helpAudit, helpOn, helpOff, helpTimeout, helpTimeoutSecs), Run: f.cmdRule},
 		&ios.Command{Mode: ios.Config, Syntax: "no ip inspect name WORD$name [<ftp|icmp|tcp|udp>$proto]",
-			Help: h(ios.HelpNo, ios.HelpConfigIP, helpInspect, helpName, helpRuleName, helpFTP, helpICMP, helpTCP, helpUDP), Run: f.cmdNoRule},
+			Help: helps(nil, ios.HelpNo, ios.HelpConfigIP, helpInspect, helpName, helpRuleName, helpFTP, helpICMP, helpTCP, helpUDP), Run: f.cmdNoRule},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] ip inspect WORD$name <in|out>",
-			Help: h(ios.HelpIfIP, helpIfInspect, helpRuleName, helpIn, helpOut), Run: f.cmdInterface},
+			Help: helps(nil, ios.HelpIfIP, helpIfInspect, helpRuleName, helpIn, helpOut), Run: f.cmdInterface},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect sessions detail",
-			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection sessions", "Show detailed inspection session information"), Run: f.cmdShowDetail},
+			Help: helps(nil, ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection sessions", "Show detailed inspection session information"), Run: f.cmdShowDetail},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect <config|interfaces|sessions|all>",
-			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection configuration", "Inspection interfaces", "Inspection sessions", "Inspection all available information"), Run: f.cmdShow},
+			Help: helps(nil, ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection configuration", "Inspection interfaces", "Inspection sessions", "Inspection all available information"), Run: f.cmdShow},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip inspect name WORD$name",
-			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection name", helpRuleName), Run: f.cmdShowName},
+			Help: helps(nil, ios.HelpShow, ios.HelpShowIP, helpShowInspect, "Inspection name", helpRuleName), Run: f.cmdShowName},
 		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat service list <(1-2699)$num|WORD$name> ftp tcp port (1-65535)$port",
-			Help: h(ios.HelpConfigIP, helpNAT, helpService, helpSvcList, helpSvcListNum, helpSvcListName, helpSvcFTP, helpSvcTCP, helpSvcPort, helpSvcPortNum), Run: f.cmdService},
+			Help: helps(nil, ios.HelpConfigIP, helpNAT, helpService, helpSvcList, helpSvcListNum, helpSvcListName, helpSvcFTP, helpSvcTCP, helpSvcPort, helpSvcPortNum), Run: f.cmdService},
 		&ios.Command{Mode: ios.Exec, Syntax: "[no] debug ip inspect <ftp-cmd|ftp-tokens>",
-			Help: h(ios.HelpDebug, helpDebugIP, helpDbgInspect, helpFTPCmd, helpFTPTokens), Run: f.cmdDebug},
+			Help: helps(nil, ios.HelpDebug, helpDebugIP, helpDbgInspect, helpFTPCmd, helpFTPTokens), Run: f.cmdDebug},
 		&ios.Command{Mode: ios.Exec, Syntax: "undebug ip inspect <ftp-cmd|ftp-tokens>",
-			Help: h(helpUndebug, helpDebugIP, helpDbgInspect, helpFTPCmd, helpFTPTokens), Run: f.cmdUndebug},
+			Help: helps(nil, helpUndebug, helpDebugIP, helpDbgInspect, helpFTPCmd, helpFTPTokens), Run: f.cmdUndebug},
 	)
 }
 

@@ -77,8 +77,7 @@ func FuzzStream(f *testing.F) {
 			// that can never fit with their growth are released.
 			cfg.MaxPacket = 40 + 20 + int(ops[1])%40
 		}
-		h := newHarness(t, cfg, cli, srv, newFakeNAT())
-		h.open()
+		h := openHarness(t, cfg, cli, srv, newFakeNAT())
 		otherSent := 0 // what the acknowledging side has sent itself
 		if server {
 			pasv := strings.Repeat("PASV\r\n", len(lines))
@@ -158,8 +157,7 @@ func FuzzProcessIPv4(f *testing.F) {
 	b, n := buildSeg(cliC, srvR, 1000, 5000, packet.TCPAck, []byte("PORT 10,0,0,10,195,80\r\n"), [][2]uint32{{1, 2}})
 	f.Add(b[:n])
 	f.Fuzz(func(t *testing.T, pkt []byte) {
-		h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-		h.open()
+		h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 		h.data(0, 0, "PORT 10,0,")
 		buf := make([]byte, 2048)
 		n := copy(buf, pkt)

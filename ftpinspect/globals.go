@@ -52,25 +52,24 @@ const (
 
 func (f *Feature) installGlobals() {
 	ipInspect := []string{ios.HelpConfigIP, helpInspect}
-	with := func(base []string, more ...string) []string { return append(append([]string{}, base...), more...) }
 	f.e.Install(
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip inspect audit-trail", Help: with(ipInspect, helpAuditTrail),
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip inspect audit-trail", Help: helps(ipInspect, helpAuditTrail),
 			Run: func(c *ios.Context, a ios.Args) error {
 				return f.setGlobal(func(g *globals) { g.auditTrail = !a.No() })
 			}},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip inspect alert-off", Help: with(ipInspect, helpAlertOff),
+		&ios.Command{Mode: ios.Config, Syntax: "[no] ip inspect alert-off", Help: helps(ipInspect, helpAlertOff),
 			Run: func(c *ios.Context, a ios.Args) error { return f.setGlobal(func(g *globals) { g.alertOff = !a.No() }) }},
 	)
 	for _, t := range globalTimers {
 		t := t
 		f.e.Install(
 			&ios.Command{Mode: ios.Config, Syntax: "ip inspect " + t.syntax + " (1-2147483)$secs",
-				Help: with(with(ipInspect, t.help...), helpSeconds),
+				Help: helps(helps(ipInspect, t.help...), helpSeconds),
 				Run: func(c *ios.Context, a ios.Args) error {
 					return f.setGlobal(func(g *globals) { *t.field(g) = a.Int("secs") })
 				}},
 			&ios.Command{Mode: ios.Config, Syntax: "no ip inspect " + t.syntax + " [(1-2147483)$secs]",
-				Help: with(with(with([]string{ios.HelpNo}, ipInspect...), t.help...), helpSeconds),
+				Help: helps(helps(helps([]string{ios.HelpNo}, ipInspect...), t.help...), helpSeconds),
 				Run: func(c *ios.Context, a ios.Args) error {
 					return f.setGlobal(func(g *globals) { *t.field(g) = *t.field(&defaultGlobals) })
 				}},

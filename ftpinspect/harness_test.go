@@ -177,6 +177,13 @@ func newHarness(t testing.TB, cfg Config, cli, srv netip.AddrPort, nat *fakeNAT)
 	return h
 }
 
+// openHarness is newHarness after the three-way handshake.
+func openHarness(t testing.TB, cfg Config, cli, srv netip.AddrPort, nat *fakeNAT) *harness {
+	h := newHarness(t, cfg, cli, srv, nat)
+	h.open()
+	return h
+}
+
 // open runs the three-way handshake.
 func (h *harness) open() {
 	h.packet(0, h.isn[0], 0, packet.TCPSyn, nil, nil)
@@ -274,7 +281,13 @@ func (h *harness) hasEvent(k EventKind) bool {
 // dataSYN sends a data-connection SYN from src to dst and reports whether
 // a pinhole (or an opened data flow) covered it.
 func (h *harness) dataSYN(src, dst netip.AddrPort) bool {
-	b, n := buildSeg(src, dst, 77, 0, packet.TCPSyn, nil, nil)
+	return h.related(src, dst, 77, 0, packet.TCPSyn, "")
+}
+
+// related sends a data-connection segment from src to dst and reports
+// whether a pinhole or an opened data flow covered it.
+func (h *harness) related(src, dst netip.AddrPort, seq, ack uint32, flags uint8, payload string) bool {
+	b, n := buildSeg(src, dst, seq, ack, flags, []byte(payload), nil)
 	return h.in.ProcessIPv4(b, n).Related
 }
 

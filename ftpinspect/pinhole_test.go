@@ -13,23 +13,20 @@ import (
 
 // Case 42: the data connection from port 20 (RFC 959's L-1 default).
 func TestPinholeSourcePort20(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
 	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
 		t.Fatal("pinhole refused source port 20")
 	}
 	// The local view (after NAT's DNAT) is related too.
-	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrC, 50000), 78, 1, packet.TCPAck, []byte("data"), nil)
-	if !h.in.ProcessIPv4(b, n).Related {
+	if !h.related(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrC, 50000), 78, 1, packet.TCPAck, "data") {
 		t.Error("data packet in the local view not related")
 	}
 }
 
 // §9 case 61: a fragmented control segment is never inspected piecewise.
 func TestFragmentDropped(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	b, n := buildSeg(cliC, srvR, 1000, 5000, packet.TCPAck, []byte("PORT 10,0,0,10,195,80\r\n"), nil)
 	b[6] |= 0x20 // more fragments
 	b[10], b[11] = 0, 0
@@ -55,14 +52,12 @@ func checksumIP(hdr []byte) uint16 {
 // mechanism: the configured port set.
 func TestPorts(t *testing.T) {
 	srv2121 := netip.MustParseAddrPort("198.51.100.50:2121")
-	h := newHarness(t, Config{}, cliC, srv2121, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srv2121, newFakeNAT())
 	line := "PORT 10,0,0,10,195,80\r\n"
 	if out := h.data(0, 0, line); string(out.payload) != line {
 		t.Errorf("port 2121 inspected by default: %q", out.payload)
 	}
-	h = newHarness(t, Config{Ports: []uint16{21, 2121}}, cliC, srv2121, newFakeNAT())
-	h.open()
+	h = openHarness(t, Config{Ports: []uint16{21, 2121}}, cliC, srv2121, newFakeNAT())
 	if out := h.data(0, 0, line); string(out.payload) == line {
 		t.Error("configured port 2121 not inspected")
 	}
@@ -71,8 +66,7 @@ func TestPorts(t *testing.T) {
 // §9 case 56: EPSV ALL, then a PORT the server refuses: its pinhole and NAT
 // mapping go away with the 5xx reply.
 func TestRefusedPORTClosesPinhole(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "EPSV ALL\r\n")
 	h.data(1, 0, "200 EPSV ALL ok.\r\n")
 	h.data(0, 10, "PORT 10,0,0,10,195,80\r\n")
@@ -89,11 +83,9 @@ func TestRefusedPORTClosesPinhole(t *testing.T) {
 // gets another global port, and its PORT is rewritten with it.
 func TestPortCollision(t *testing.T) {
 	nat := newFakeNAT()
-	h1 := newHarness(t, Config{}, cliC, srvR, nat)
-	h1.open()
+	h1 := openHarness(t, Config{}, cliC, srvR, nat)
 	h1.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
-	h2 := newHarness(t, Config{}, netip.MustParseAddrPort("10.0.0.11:40000"), srvR, nat)
-	h2.open()
+	h2 := openHarness(t, Config{}, netip.MustParseAddrPort("10.0.0.11:40000"), srvR, nat)
 	out := h2.data(0, 0, "PORT 10,0,0,11,195,80\r\n")
 	if got := string(out.payload); got != "PORT 203,0,113,1,4,0\r\n" { // 1024
 		t.Errorf("second client: %q", got)
@@ -107,8 +99,7 @@ func TestPortCollision(t *testing.T) {
 func TestNATFailure(t *testing.T) {
 	nat := newFakeNAT()
 	nat.fail = true
-	h := newHarness(t, Config{}, cliC, srvR, nat)
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, nat)
 	line := "PORT 10,0,0,10,195,80\r\n"
 	if out := h.data(0, 0, line); string(out.payload) != line || !h.hasEvent(EvNATFailure) {
 		t.Errorf("%q %v", out.payload, h.eventKinds())
@@ -117,8 +108,7 @@ func TestNATFailure(t *testing.T) {
 
 // Without NAT nothing is rewritten and the pinhole still opens.
 func TestNoNAT(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, nil)
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, nil)
 	line := "PORT 10,0,0,10,195,80\r\n"
 	if out := h.data(0, 0, line); string(out.payload) != line {
 		t.Errorf("changed without NAT: %q", out.payload)
@@ -131,8 +121,7 @@ func TestNoNAT(t *testing.T) {
 // §9 case 43: the pinhole expires (fake clock) and its NAT mapping is
 // given back.
 func TestPinholeTimeout(t *testing.T) {
-	h := newHarness(t, Config{PinholeTimeout: 30 * time.Second}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{PinholeTimeout: 30 * time.Second}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
 	h.now = h.now.Add(29 * time.Second)
 	if !h.in.Expected(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
@@ -151,8 +140,7 @@ func TestPinholeTimeout(t *testing.T) {
 // §9 case 44 (decided: cap per connection, default 4, oldest evicted) and
 // case 45 (global cap: counted, no pinhole, line unchanged).
 func TestPinholeCaps(t *testing.T) {
-	h := newHarness(t, Config{MaxPinholesPerConn: 2, MaxPinholes: 3}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{MaxPinholesPerConn: 2, MaxPinholes: 3}, cliC, srvR, newFakeNAT())
 	off := 0
 	for _, p := range []string{"195,80", "195,81", "195,82"} {
 		l := "PORT 10,0,0,10," + p + "\r\n"
@@ -185,8 +173,7 @@ func TestPinholeCaps(t *testing.T) {
 // §9 case 49, 50: a RST on the control connection removes its pending
 // pinholes; an open data connection is not affected.
 func TestControlRST(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "PORT 10,0,0,10,195,80\r\nPORT 10,0,0,10,195,81\r\n")
 	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000)) {
 		t.Fatal("no pinhole")
@@ -196,16 +183,14 @@ func TestControlRST(t *testing.T) {
 	if s.Pinholes != 0 || s.Conns != 0 || s.DataFlows != 1 {
 		t.Errorf("after RST: %+v", s)
 	}
-	b, n := buildSeg(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000), 78, 1, packet.TCPAck, []byte("x"), nil)
-	if !h.in.ProcessIPv4(b, n).Related {
+	if !h.related(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000), 78, 1, packet.TCPAck, "x") {
 		t.Error("data connection lost with its control connection")
 	}
 }
 
 // Debug output: ftp-cmd and ftp-tokens lines, off by default.
 func TestDebugOutput(t *testing.T) {
-	h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliR, srvS, newFakeNAT())
 	h.data(0, 0, "PASV\r\n")
 	if len(h.debug) != 0 {
 		t.Fatalf("debug output while off: %q", h.debug)
@@ -239,8 +224,7 @@ func TestEventMessage(t *testing.T) {
 // §9 case 60: an ICMP error quoting a segment sent after a rewrite carries
 // the receiver's numbering; it is mapped back for the sender.
 func TestICMPErrorSeq(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
 	b, n := buildSeg(cliC, srvR, 1025, 5000, packet.TCPAck, []byte("NOOP\r\n"), nil) // as the server saw it
 	e := make([]byte, 2048)
@@ -259,8 +243,7 @@ func TestICMPErrorSeq(t *testing.T) {
 // data connection that used its pinhole, with the bytes each side sent.
 func TestAuditTrail(t *testing.T) {
 	var got []string
-	h := newHarness(t, Config{Audit: func(e SessionEvent) { got = append(got, e.AuditMessage()) }}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{Audit: func(e SessionEvent) { got = append(got, e.AuditMessage()) }}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
 	h.data(1, 0, "200 PORT command successful.\r\n")
 	h.dataSYN(netip.MustParseAddrPort("198.51.100.50:20"), netip.AddrPortFrom(addrG, 50000))
@@ -281,8 +264,7 @@ func TestAuditTrail(t *testing.T) {
 // §9 case 27: a retransmission of the rewritten line refreshes its
 // pinhole (without a second one).
 func TestRetransmissionRefreshesPinhole(t *testing.T) {
-	h := newHarness(t, Config{PinholeTimeout: 300 * time.Second}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{PinholeTimeout: 300 * time.Second}, cliC, srvR, newFakeNAT())
 	line := "PORT 10,0,0,10,195,80\r\n"
 	h.data(0, 0, line)
 	h.now = h.now.Add(200 * time.Second)
@@ -299,8 +281,7 @@ func TestRetransmissionRefreshesPinhole(t *testing.T) {
 // More unacknowledged rewrites than the edit list holds: the extra line
 // passes unrewritten and is logged; the stream stays consistent.
 func TestEditListFull(t *testing.T) {
-	h := newHarness(t, Config{MaxPinholesPerConn: 16, MaxPinholes: 64}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{MaxPinholesPerConn: 16, MaxPinholes: 64}, cliC, srvR, newFakeNAT())
 	off := 0
 	for i := 0; i <= maxEdits; i++ {
 		l := "PORT 10,0,0,10,195," + strconv.Itoa(80+i) + "\r\n"

@@ -13,8 +13,7 @@ import (
 // R:* -> G:50000 opens (case 42: any source port), is used once (case 40)
 // and only by R (case 41).
 func TestPORTBehindPAT(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	out := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
 	if got, want := string(out.payload), "PORT 203,0,113,1,195,80\r\n"; got != want {
 		t.Fatalf("payload %q, want %q", got, want)
@@ -46,8 +45,7 @@ func TestPORTBehindPAT(t *testing.T) {
 // §9 case 23 and §3.8's worked example: +2 at client seq 1000; later seq,
 // acks and (case 25) SACK blocks are mapped; older acks are not.
 func TestSeqAckSACKAdjust(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "PORT 10,0,0,10,195,80\r\n") // 23 bytes at 1000 -> 25
 	if out := h.data(0, 23, "NOOP\r\nX\n"); out.seq != 1025 {
 		t.Errorf("next client seq %d, want 1025", out.seq)
@@ -68,8 +66,7 @@ func TestSeqAckSACKAdjust(t *testing.T) {
 // §9 case 24: a shrinking rewrite (192.168.100.200 -> 1.2.3.4, -8 bytes).
 func TestShrinkingRewrite(t *testing.T) {
 	cli := netip.MustParseAddrPort("192.168.100.200:40000")
-	h := newHarness(t, Config{}, cli, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cli, srvR, newFakeNAT())
 	out := h.data(0, 0, "PORT 192,168,100,200,195,80\r\n")
 	if got := string(out.payload); got != "PORT 1,2,3,4,195,80\r\n" {
 		t.Fatalf("payload %q", got)
@@ -91,8 +88,7 @@ func Test227StaticNAT(t *testing.T) {
 		{"227 Data transfer will passively listen to 10,0,0,20,156,64\r\n", "227 Data transfer will passively listen to 203,0,113,20,156,64\r\n"},
 		{"227 Entering Passive Mode (10,0,0,20,156,64).\n", "227 Entering Passive Mode (203,0,113,20,156,64).\n"},
 	} {
-		h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
-		h.open()
+		h := openHarness(t, Config{}, cliR, srvS, newFakeNAT())
 		h.data(0, 0, "PASV\r\n")
 		out := h.data(1, 0, tc.reply)
 		if string(out.payload) != tc.want {
@@ -108,8 +104,7 @@ func Test227StaticNAT(t *testing.T) {
 // §9 case 22 and 16: a 227 that answers no PASV opens nothing, including
 // one arranged by echo injection (CVE-2002-1978).
 func TestUnpaired227(t *testing.T) {
-	h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliR, srvS, newFakeNAT())
 	h.data(0, 0, "XYZ \r\n")
 	reply := "227 Entering Passive Mode (10,0,0,20,0,25)\r\n"
 	out := h.data(1, 0, reply)
@@ -130,8 +125,7 @@ func TestUnpaired227(t *testing.T) {
 
 // §9 case 7: "227 Logout." is passed on, not dropped, no pinhole.
 func Test227NoNumbers(t *testing.T) {
-	h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliR, srvS, newFakeNAT())
 	h.data(0, 0, "PASV\r\n")
 	out := h.data(1, 0, "227 Logout.\r\n")
 	if out.drop || string(out.payload) != "227 Logout.\r\n" || !h.hasEvent(EvMalformed) {
@@ -147,8 +141,7 @@ func Test227NoNumbers(t *testing.T) {
 // collision it is rewritten to the allocated port with its delimiter kept.
 func Test229(t *testing.T) {
 	nat := newFakeNAT()
-	h := newHarness(t, Config{}, cliR, srvS, nat)
-	h.open()
+	h := openHarness(t, Config{}, cliR, srvS, nat)
 	h.data(0, 0, "EPSV\r\n")
 	reply := "229 Entering Extended Passive Mode (|||40000|)\r\n"
 	if out := h.data(1, 0, reply); string(out.payload) != reply {
@@ -159,8 +152,7 @@ func Test229(t *testing.T) {
 	}
 	// A second server behind the same global address offers 40000 too.
 	s2 := netip.MustParseAddrPort("10.0.0.21:21")
-	h2 := newHarness(t, Config{}, cliR, s2, nat)
-	h2.open()
+	h2 := openHarness(t, Config{}, cliR, s2, nat)
 	h2.data(0, 0, "EPSV\r\n")
 	out := h2.data(1, 0, "229 Entering Extended Passive Mode (!!!40000!).\r\n")
 	if got, want := string(out.payload), "229 Entering Extended Passive Mode (!!!1024!).\r\n"; got != want {
@@ -173,8 +165,7 @@ func Test229(t *testing.T) {
 
 // §9 case 10: EPRT |1| behind PAT, +2 bytes.
 func TestEPRT(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	out := h.data(0, 0, "EPRT |1|10.0.0.10|50000|\r\n")
 	if got := string(out.payload); got != "EPRT |1|203.0.113.1|50000|\r\n" {
 		t.Fatalf("payload %q", got)
@@ -214,8 +205,7 @@ func TestRefusedAnnouncements(t *testing.T) {
 			if tc.dir == 1 {
 				cli, srv = cliR, srvS
 			}
-			h := newHarness(t, Config{}, cli, srv, newFakeNAT())
-			h.open()
+			h := openHarness(t, Config{}, cli, srv, newFakeNAT())
 			if tc.before != "" {
 				h.data(0, 0, tc.before)
 			}
@@ -236,40 +226,39 @@ func TestRefusedAnnouncements(t *testing.T) {
 	}
 }
 
-// §9 case 19 (decided: accept, as OVS): a server that already announces
-// its global address (vsftpd pasv_address) gets a pinhole, no rewrite.
-func Test227AlreadyGlobal(t *testing.T) {
-	h := newHarness(t, Config{}, cliR, srvS, newFakeNAT())
-	h.open()
-	h.data(0, 0, "PASV\r\n")
-	reply := "227 Entering Passive Mode (203,0,113,20,156,64)\r\n"
-	if out := h.data(1, 0, reply); string(out.payload) != reply {
-		t.Errorf("changed: %q", out.payload)
+// 227 replies that need no rewrite still open their pinhole:
+//   - §9 case 19 (decided: accept, as OVS): a server that already announces
+//     its global address (vsftpd pasv_address);
+//   - §9 case 36: an outside server answering a PAT'd client (the sender is
+//     not translated); the pinhole covers C -> R:port in the local view.
+func Test227Unchanged(t *testing.T) {
+	tests := []struct {
+		name     string
+		cli, srv netip.AddrPort
+		reply    string
+		dataSrc  string // the client's data connection
+		dataDst  string
+	}{
+		{"already global", cliR, srvS, "227 Entering Passive Mode (203,0,113,20,156,64)\r\n", "198.51.100.50:45001", "203.0.113.20:40000"},
+		{"from an outside server", cliC, srvR, "227 Entering Passive Mode (198,51,100,50,156,64)\r\n", "10.0.0.10:41000", "198.51.100.50:40000"},
 	}
-	if !h.dataSYN(netip.MustParseAddrPort("198.51.100.50:45001"), netip.MustParseAddrPort("203.0.113.20:40000")) {
-		t.Error("no pinhole")
-	}
-}
-
-// §9 case 36: PASV from an outside server to a PAT'd client: no rewrite
-// (the sender is not translated); the pinhole covers C -> R:port.
-func Test227FromOutsideServer(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
-	h.data(0, 0, "PASV\r\n")
-	reply := "227 Entering Passive Mode (198,51,100,50,156,64)\r\n"
-	if out := h.data(1, 0, reply); string(out.payload) != reply {
-		t.Errorf("changed: %q", out.payload)
-	}
-	if !h.dataSYN(netip.MustParseAddrPort("10.0.0.10:41000"), netip.MustParseAddrPort("198.51.100.50:40000")) {
-		t.Error("no pinhole in the local view")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := openHarness(t, Config{}, tt.cli, tt.srv, newFakeNAT())
+			h.data(0, 0, "PASV\r\n")
+			if out := h.data(1, 0, tt.reply); string(out.payload) != tt.reply {
+				t.Errorf("changed: %q", out.payload)
+			}
+			if !h.dataSYN(netip.MustParseAddrPort(tt.dataSrc), netip.MustParseAddrPort(tt.dataDst)) {
+				t.Error("no pinhole")
+			}
+		})
 	}
 }
 
 // §9 case 13: pipelined commands in one segment; only PORT changes.
 func TestPipelining(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	out := h.data(0, 0, "TYPE I\r\nPORT 10,0,0,10,195,80\r\nRETR f\r\n")
 	if got, want := string(out.payload), "TYPE I\r\nPORT 203,0,113,1,195,80\r\nRETR f\r\n"; got != want {
 		t.Errorf("%q, want %q", got, want)
@@ -278,8 +267,7 @@ func TestPipelining(t *testing.T) {
 
 // §9 case 57: the first line of the connection is parsed.
 func TestFirstLine(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	if out := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n"); !strings.Contains(string(out.payload), "203,0,113,1") {
 		t.Errorf("first line not rewritten: %q", out.payload)
 	}
@@ -289,8 +277,7 @@ func TestFirstLine(t *testing.T) {
 // segment that completes it; the earlier segment passes the bytes before
 // the numbers and holds the rest back.
 func TestSplitLine(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	first := h.data(0, 0, "PORT 10,0,")
 	if string(first.payload) != "PORT " || first.drop {
 		t.Fatalf("first part: %+v", first)
@@ -303,8 +290,7 @@ func TestSplitLine(t *testing.T) {
 		t.Errorf("server received %q", got)
 	}
 
-	h = newHarness(t, Config{}, cliR, srvS, newFakeNAT())
-	h.open()
+	h = openHarness(t, Config{}, cliR, srvS, newFakeNAT())
 	h.data(0, 0, "PASV\r\n")
 	h.data(1, 0, "227 Entering Passive Mode (10,0,")
 	h.data(1, 32, "0,20,156,64)\r\n")
@@ -315,8 +301,7 @@ func TestSplitLine(t *testing.T) {
 
 // §9 case 29 with the smallest MSS: 1-byte segments, no stall.
 func TestOneByteSegments(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	stream := "USER a\r\nPORT 10,0,0,10,195,80\r\nEPRT |1|10.0.0.10|50001|\r\nQUIT\r\n"
 	for i := 0; i < len(stream); i++ {
 		if out := h.data(0, i, stream[i:i+1]); out.drop {
@@ -336,8 +321,7 @@ func TestOneByteSegments(t *testing.T) {
 // §9 case 31: a zero-window probe of 1 byte at a line start is forwarded,
 // and the full line that follows is rewritten.
 func TestZeroWindowProbe(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	probe := h.data(0, 0, "P")
 	if string(probe.payload) != "P" {
 		t.Fatalf("probe: %+v", probe)
@@ -355,8 +339,7 @@ func TestZeroWindowProbe(t *testing.T) {
 // §9 case 27: a retransmission in the same window is byte-identical, adds
 // no second delta and no second pinhole.
 func TestRetransmission(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	first := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
 	again := h.data(0, 0, "PORT 10,0,0,10,195,80\r\n")
 	if string(again.payload) != string(first.payload) || again.seq != first.seq {
@@ -373,8 +356,7 @@ func TestRetransmission(t *testing.T) {
 // §9 cases 26, 28: two rewrites in flight and a later line, then a late
 // retransmission of the first: still rewritten identically, right seq.
 func TestLateRetransmission(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	l1 := "PORT 10,0,0,10,195,80\r\n"
 	l2 := "EPRT |1|10.0.0.10|50001|\r\n"
 	l3 := "NOOP\r\n"
@@ -411,8 +393,7 @@ func TestLateRetransmission(t *testing.T) {
 // Decision: a retransmission of held bytes (the sender never got an ACK
 // for them) passes them on unrewritten rather than stall.
 func TestHeldRetransmissionReleased(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "PORT 10,0,")
 	again := h.data(0, 0, "PORT 10,0,")
 	if string(again.payload) != "PORT 10,0," || !h.hasEvent(EvReleased) {
@@ -429,8 +410,7 @@ func TestHeldRetransmissionReleased(t *testing.T) {
 
 // A FIN in the middle of a line releases the held bytes with it.
 func TestFINMidLine(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "PORT 10,0,")
 	fin := h.packet(0, 1010, h.acked(1), packet.TCPFin|packet.TCPAck, nil, nil)
 	if fin.flags&packet.TCPFin == 0 || string(fin.payload) != "10,0," || fin.seq != 1005 {
@@ -440,8 +420,7 @@ func TestFINMidLine(t *testing.T) {
 
 // Segments beyond a gap are dropped (the sender resends them in order).
 func TestOutOfOrderDropped(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	if out := h.data(0, 10, "0,10,195,80\r\n"); !out.drop {
 		t.Fatal("segment beyond a gap passed")
 	}
@@ -463,8 +442,7 @@ func TestOutOfOrderDropped(t *testing.T) {
 // is cut at a line end and the rest is resent by the sender.
 func TestMaxPacket(t *testing.T) {
 	stream := "PORT 10,0,0,10,195,80\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n"
-	h := newHarness(t, Config{MaxPacket: 40 + len(stream)}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{MaxPacket: 40 + len(stream)}, cliC, srvR, newFakeNAT())
 	out := h.data(0, 0, stream)
 	if 40+len(out.payload) > 40+len(stream) || len(out.payload) == len(stream)+2 {
 		t.Fatalf("packet of %d bytes: not cut at a line end", 40+len(out.payload))
@@ -491,8 +469,7 @@ func TestMaxPacket(t *testing.T) {
 // happens to look like PORT opens nothing); after the TLS close before
 // CCC's clear text, parsing resumes.
 func TestAuthTLSAndCCC(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "AUTH TLS\r\n")
 	h.data(1, 0, "234 Proceed with negotiation.\r\n")
 	if !h.hasEvent(EvTLS) {
@@ -544,8 +521,7 @@ func TestPickup(t *testing.T) {
 // A full-size segment of lines that cannot grow (a long multi-line reply)
 // is never cut short.
 func TestFullSegmentNotCut(t *testing.T) {
-	h := newHarness(t, Config{}, cliC, srvR, newFakeNAT())
-	h.open()
+	h := openHarness(t, Config{}, cliC, srvR, newFakeNAT())
 	h.data(0, 0, "STAT\r\n")
 	var b strings.Builder
 	b.WriteString("211-status\r\n")
