@@ -22,10 +22,10 @@ import (
 func (f *Feature) attach(r *router.Router) {
 	f.cb.isFTP = f.In.isControlPort
 	f.cb.audit = f.audit
-	r.AddHook(router.HookInput, 40, router.HookFunc(f.cb.ret))
-	r.AddHook(router.HookInput, 50, dataHook{f.In})
-	r.AddHook(router.HookPreRouting, 250, controlHook{f.In})
-	r.AddHook(router.HookInspect, 100, router.HookFunc(f.cb.create))
+	r.Attach(router.StageInspectReturn, router.HookFunc(f.cb.ret))
+	r.Attach(router.StageFTPData, dataHook{f.In})
+	r.Attach(router.StageFTPControl, controlHook{f.In})
+	r.Attach(router.StageInspect, router.HookFunc(f.cb.create))
 }
 
 // Run sweeps expired state every interval until stop is closed (lookups
