@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -70,6 +71,8 @@ func (e *env) cleanupLab(name string) {
 		}
 	})
 }
+
+func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
 
 // labName is unique per test binary and prefixed for this package (t-lb).
 func labName(suffix string) string { return fmt.Sprintf("t-lb%04d%s", os.Getpid()%10000, suffix) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -68,7 +69,7 @@ func (e *env) routerLog(lab, node string) string {
 	s := e.state(lab)
 	for _, n := range s.Nodes {
 		if n.Name == node {
-			b, _ := readFile(n.Log)
+			b, _ := os.ReadFile(n.Log)
 			return string(b)
 		}
 	}

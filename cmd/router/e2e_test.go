@@ -21,14 +21,11 @@ func TestForwardingBetweenNamespaces(t *testing.T) {
 	r := netnstest.StartRouter(t,
 		"--port", "g0/0=tun:tfa"+pidSuffix()+",netns="+a+",name=eth0,addr=10.1.0.10/24,gw=10.1.0.1",
 		"--port", "g0/1=tun:tfb"+pidSuffix()+",netns="+b+",name=eth0,addr=10.2.0.10/24,gw=10.2.0.1")
-	out := r.Run(10*time.Second,
+	r.MustRun(10*time.Second,
 		"enable", "conf t", "hostname R1",
 		"int g0/0", "ip add 10.1.0.1 255.255.255.0", "no shut",
 		"int gi 0/1", "ip address 10.2.0.1 255.255.255.0", "no sh",
 		"end")
-	if strings.Contains(out, "% ") {
-		t.Fatalf("configuration gave an error:\n%s", out)
-	}
 	brief := r.Run(5*time.Second, "sh ip int br")
 	for _, want := range []string{
 		"GigabitEthernet0/0         10.1.0.1        YES manual up                    up",

@@ -10,6 +10,11 @@
 // input line by line and prints the session transcript, and exits at end of input. With --daemon it
 // takes no commands and runs until SIGINT or SIGTERM. --console serves IOS console sessions on a unix
 // socket (what `labs console` and `labs cli` connect to).
+//
+// The router itself (engine, forwarding, features and the glue between them) is assembled by
+// natlab/device; this command only binds the ports named on its command line, loads the
+// startup-config, serves the console and runs the CLI on its own terminal (with the console login
+// first, when one is configured).
 package main
 
 import (
