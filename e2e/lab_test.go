@@ -113,7 +113,7 @@ table ip filter {
 `
 
 // newKernelLab builds the same topology with a namespace as the router: veth pairs, forwarding, the
-// anchor's nftables rules. It skips when the kernel lacks nftables or the FTP helper.
+// nftables rules in kernelRules. It skips when the kernel lacks nftables or the FTP helper.
 func newKernelLab(t *testing.T) *lab {
 	t.Helper()
 	netnstest.RequireRoot(t, "nft")
