@@ -112,13 +112,15 @@ func (in *Inspector) rewriteSegment(c *conn, dir int, buf []byte, n int, p *pack
 		in.stats.Released++
 		in.event(c, Event{Kind: EvReleased})
 	}
-	newLen, changed, ok := replacePayload(buf, n, p, r.out)
-	if !ok {
-		in.stats.OutOfOrder++
-		return Result{Len: n, Drop: true} // cannot happen with room honoured
+	newLen, full := n, false // full: the TCP checksum must be recomputed
+	if !bytes.Equal(r.out, buf[p.PayloadOff:p.TotalLen]) {
+		if newLen = replacePayload(buf, p, r.out); newLen < 0 {
+			in.stats.OutOfOrder++
+			return Result{Len: n, Drop: true} // cannot happen with room honoured
+		}
+		full = true
 	}
 	tcp := packet.TCP(buf[p.L4Off:newLen])
-	full := changed // the TCP checksum must be recomputed
 	if fin && !r.finOK {
 		// Bytes of the segment are held back: its FIN waits for them.
 		tcp[tcpFlagsOffset] &^= packet.TCPFin
@@ -131,27 +133,25 @@ func (in *Inspector) rewriteSegment(c *conn, dir int, buf []byte, n int, p *pack
 		tcp.SetChecksum(0)
 		tcp.SetChecksum(^packet.Checksum(tcp, packet.PseudoHeaderChecksum(packet.ProtoTCP, p.Src, p.Dst, uint16(len(tcp)))))
 	}
-	in.closeState(c, dir, p.TCPFlags, fin, now)
+	if p.TCPFlags&packet.TCPRst != 0 || fin {
+		in.closeState(c, dir, p.TCPFlags, fin, now)
+	}
 	return Result{Len: newLen}
 }
 
-// replacePayload writes out over the segment's payload when they differ
-// and fixes the IP total length and header checksum. It returns the
-// packet's length and whether the payload changed; ok is false when out
-// does not fit in buf.
-func replacePayload(buf []byte, n int, p *packet.Parsed, out []byte) (newLen int, changed, ok bool) {
-	if bytes.Equal(out, buf[p.PayloadOff:p.TotalLen]) {
-		return n, false, true
+// replacePayload writes out over the segment's payload and fixes the IP
+// total length and header checksum. It returns the packet's new length,
+// or -1 when out does not fit in buf.
+func replacePayload(buf []byte, p *packet.Parsed, out []byte) int {
+	n := p.PayloadOff + len(out)
+	if n > len(buf) || n > 0xffff {
+		return -1
 	}
-	newLen = p.PayloadOff + len(out)
-	if newLen > len(buf) || newLen > 0xffff {
-		return n, false, false
-	}
-	copy(buf[p.PayloadOff:newLen], out)
+	copy(buf[p.PayloadOff:n], out)
 	ip := packet.IPv4(buf)
-	ip.SetTotalLength(uint16(newLen))
+	ip.SetTotalLength(uint16(n))
 	ip.UpdateChecksum()
-	return newLen, true, true
+	return n
 }
 
 // mapNumbers moves a segment of direction dir into the receiver's
@@ -180,8 +180,9 @@ func (c *conn) mapNumbers(tcp packet.TCP, dir int, seq, from uint32, flags uint8
 	return mapSACK(tcp, &other.adj)
 }
 
-// closeState follows the connection's end: a RST removes it; after both
-// FINs it lingers for late retransmissions and its pending pinholes close.
+// closeState follows the connection's end after a RST or a FIN passed on:
+// a RST removes it; after both FINs it lingers for late retransmissions
+// and its pending pinholes close.
 func (in *Inspector) closeState(c *conn, dir int, flags uint8, fin bool, now int64) {
 	if flags&packet.TCPRst != 0 {
 		in.removeConn(c)
