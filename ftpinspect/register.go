@@ -10,8 +10,9 @@ import (
 	"natlab/router"
 )
 
-// Feature is FTP inspection on a router: the engine, its hooks, and the
-// IOS commands that configure and show it (README.md).
+// Feature is inspection on a router: the FTP engine, CBAC's session table,
+// their stages in the packet path, and the IOS commands that configure and
+// show them (README.md).
 type Feature struct {
 	In *Inspector
 
