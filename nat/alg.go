@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/netip"
 	"time"
+
+	"natlab/packet"
 )
 
 // Entry points for the FTP inspection (an application-level gateway needs
@@ -27,17 +29,11 @@ var ErrNoPort = errors.New("nat: no free global port")
 // outside global and inside global ones. A packet already translated on its
 // way out (inside global -> outside global) is looked up with its
 // endpoints swapped and fromInside false. It does not refresh the entry.
-func (n *NAT) LookupFlow(proto uint8, src, dst netip.AddrPort, fromInside bool) (Translation, bool) {
+func (n *NAT) LookupFlow(proto packet.Proto, src, dst netip.AddrPort, fromInside bool) (Translation, bool) {
 	if !src.Addr().Is4() || !dst.Addr().Is4() {
 		return Translation{}, false
 	}
-	k := Key{addr4(src.Addr()), addr4(dst.Addr()), src.Port(), dst.Port(), proto}
-	var s *Session
-	if fromInside {
-		s = n.in.get(&k)
-	} else {
-		s = n.out.get(&k)
-	}
+	s := n.index(fromInside).get(packet.TupleOf(proto, src, dst))
 	if s == nil {
 		return Translation{}, false
 	}
@@ -57,7 +53,7 @@ func (s *Session) translation() Translation {
 // ReserveGlobalPort takes a free port on global for proto: want itself if
 // free, else the lowest free port of want's range (0-511, 512-1023,
 // 1024-65535). The port stays taken until ReleaseGlobalPort.
-func (n *NAT) ReserveGlobalPort(proto uint8, global netip.Addr, want uint16) (uint16, error) {
+func (n *NAT) ReserveGlobalPort(proto packet.Proto, global netip.Addr, want uint16) (uint16, error) {
 	if !global.Is4() {
 		return 0, ErrNoPort
 	}
@@ -71,7 +67,7 @@ func (n *NAT) ReserveGlobalPort(proto uint8, global netip.Addr, want uint16) (ui
 }
 
 // ReleaseGlobalPort frees a port taken with ReserveGlobalPort.
-func (n *NAT) ReleaseGlobalPort(proto uint8, global netip.Addr, port uint16) {
+func (n *NAT) ReleaseGlobalPort(proto packet.Proto, global netip.Addr, port uint16) {
 	if !global.Is4() {
 		return
 	}
@@ -90,7 +86,7 @@ func (n *NAT) ReleaseGlobalPort(proto uint8, global netip.Addr, port uint16) {
 // and serves local's own outbound connections as any endpoint-independent
 // mapping does. When a static or address-only rule already translates
 // local, that translation is returned and nothing is created.
-func (n *NAT) MapData(proto uint8, local netip.AddrPort, global, peer netip.Addr, ttl time.Duration) (netip.AddrPort, error) {
+func (n *NAT) MapData(proto packet.Proto, local netip.AddrPort, global, peer netip.Addr, ttl time.Duration) (netip.AddrPort, error) {
 	if !local.Addr().Is4() || !global.Is4() {
 		return netip.AddrPort{}, ErrNoPort
 	}
@@ -98,22 +94,17 @@ func (n *NAT) MapData(proto uint8, local netip.AddrPort, global, peer netip.Addr
 	defer n.mu.Unlock()
 	now := n.nowNano()
 	l := addr4(local.Addr())
-	for _, r := range n.cfg.statics {
-		if r.Proto == proto && addr4(r.Local) == l && r.LocalPort == local.Port() {
-			if g, ok := n.staticGlobal(r); ok {
-				return netip.AddrPortFrom(addrFrom(g), r.GlobalPort), nil
-			}
-		}
+	if r, g := n.staticFrom(proto, l, local.Port()); r != nil {
+		return netip.AddrPortFrom(netip.AddrFrom4(g), r.GlobalPort), nil
 	}
-	if g, ok := n.localToGlobalAddr(l); ok {
-		return netip.AddrPortFrom(addrFrom(g), local.Port()), nil
+	if g, _, ok := n.addressGlobal(l); ok {
+		return netip.AddrPortFrom(netip.AddrFrom4(g), local.Port()), nil
 	}
-	var p uint32
+	var p [4]byte
 	if peer.Is4() {
-		p = addr4(peer)
+		p = peer.As4()
 	}
-	lk := bindKey{l, local.Port(), proto}
-	if b := n.patByLocal[lk]; b != nil {
+	if b := n.patByLocal[bindKey{l, local.Port(), proto}]; b != nil {
 		b.holdTill = max(b.holdTill, now+int64(ttl))
 		b.peer = p
 		return b.global.addrPort(), nil
@@ -123,33 +114,15 @@ func (n *NAT) MapData(proto uint8, local netip.AddrPort, global, peer netip.Addr
 	if !ok {
 		return netip.AddrPort{}, ErrNoPort
 	}
-	n.seq++
-	b := &Binding{kind: bindPAT, proto: proto, local: endpoint{l, local.Port()}, global: endpoint{g, port},
-		created: now, seq: n.seq, holdTill: now + int64(ttl), peer: p}
-	b.lastUsed.Store(now)
-	n.patByLocal[lk] = b
-	n.patByGlobal[bindKey{g, port, proto}] = b
+	b := n.addPATBinding(proto, endpoint{l, local.Port()}, endpoint{g, port}, 0, now)
+	b.holdTill, b.peer = now+int64(ttl), p
 	return b.global.addrPort(), nil
-}
-
-// localToGlobalAddr is the address-only translation of an inside address.
-// Caller holds mu.
-func (n *NAT) localToGlobalAddr(l uint32) (uint32, bool) {
-	for _, r := range n.cfg.statics {
-		if r.Proto == 0 && addr4(r.Local) == l {
-			return n.staticGlobal(r)
-		}
-	}
-	if b := n.simpleByLocal[l]; b != nil {
-		return b.global.addr, true
-	}
-	return 0, false
 }
 
 // UnmapData gives back a mapping made by MapData that no connection has
 // used (the pinhole expired, the command was refused, the control
 // connection ended). A mapping in use is left to the session timers.
-func (n *NAT) UnmapData(proto uint8, local netip.AddrPort) {
+func (n *NAT) UnmapData(proto packet.Proto, local netip.AddrPort) {
 	if !local.Addr().Is4() {
 		return
 	}

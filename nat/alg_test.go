@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"natlab/packet"
 )
 
 func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
@@ -14,16 +16,16 @@ func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
 func TestFTPActiveThroughPAT(t *testing.T) {
 	l := newLab(t).reference(t)
 	l.Outbound(tcpPkt("192.168.1.10", 40000, "203.0.113.10", 21, syn))
-	tr, ok := l.LookupFlow(ProtoTCP, ap("192.168.1.10:40000"), ap("203.0.113.10:21"), true)
+	tr, ok := l.LookupFlow(packet.ProtoTCP, ap("192.168.1.10:40000"), ap("203.0.113.10:21"), true)
 	if !ok || tr.InsideGlobal != ap("203.0.113.1:40000") {
 		t.Fatalf("control lookup: %+v %v", tr, ok)
 	}
-	if tr2, ok := l.LookupFlow(ProtoTCP, ap("203.0.113.10:21"), ap("203.0.113.1:40000"), false); !ok || tr2 != tr {
+	if tr2, ok := l.LookupFlow(packet.ProtoTCP, ap("203.0.113.10:21"), ap("203.0.113.1:40000"), false); !ok || tr2 != tr {
 		t.Fatalf("lookup from outside: %+v", tr2)
 	}
 	// Another host already holds global port 5001: the data port moves.
 	l.Outbound(tcpPkt("192.168.1.11", 5001, "203.0.113.10", 80, syn))
-	g, err := l.MapData(ProtoTCP, ap("192.168.1.10:5001"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
+	g, err := l.MapData(packet.ProtoTCP, ap("192.168.1.10:5001"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
 	if err != nil || g != ap("203.0.113.1:1024") {
 		t.Fatalf("map data: %v %v", g, err)
 	}
@@ -34,29 +36,29 @@ func TestFTPActiveThroughPAT(t *testing.T) {
 		{"only one connection is admitted", "in", tcpPkt("203.0.113.10", 21000, "203.0.113.1", 1024, syn), Pass, "203.0.113.10", 21000, "203.0.113.1", 1024},
 	})
 	// Reserve and release.
-	p, err := l.ReserveGlobalPort(ProtoTCP, ip("203.0.113.1"), 40000)
+	p, err := l.ReserveGlobalPort(packet.ProtoTCP, ip("203.0.113.1"), 40000)
 	if err != nil || p == 40000 {
 		t.Fatalf("reserve: %d %v (40000 is the control connection's)", p, err)
 	}
-	l.ReleaseGlobalPort(ProtoTCP, ip("203.0.113.1"), p)
-	if p2, _ := l.ReserveGlobalPort(ProtoTCP, ip("203.0.113.1"), p); p2 != p {
+	l.ReleaseGlobalPort(packet.ProtoTCP, ip("203.0.113.1"), p)
+	if p2, _ := l.ReserveGlobalPort(packet.ProtoTCP, ip("203.0.113.1"), p); p2 != p {
 		t.Fatalf("released port not free: %d", p2)
 	}
 	// An unused mapping can be given back early.
-	g, _ = l.MapData(ProtoTCP, ap("192.168.1.10:5003"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
-	l.UnmapData(ProtoTCP, ap("192.168.1.10:5003"))
-	if _, ok := l.patByGlobal[bindKey{addr4(g.Addr()), g.Port(), ProtoTCP}]; ok {
+	g, _ = l.MapData(packet.ProtoTCP, ap("192.168.1.10:5003"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
+	l.UnmapData(packet.ProtoTCP, ap("192.168.1.10:5003"))
+	if _, ok := l.patByGlobal[bindKey{g.Addr().As4(), g.Port(), packet.ProtoTCP}]; ok {
 		t.Fatal("unmapped data mapping kept")
 	}
 	// An unused mapping goes when its time is up.
-	g, _ = l.MapData(ProtoTCP, ap("192.168.1.10:5002"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
+	g, _ = l.MapData(packet.ProtoTCP, ap("192.168.1.10:5002"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
 	l.clock.Advance(61 * time.Second)
 	l.Sweep()
-	if _, ok := l.patByGlobal[bindKey{addr4(g.Addr()), g.Port(), ProtoTCP}]; ok {
+	if _, ok := l.patByGlobal[bindKey{g.Addr().As4(), g.Port(), packet.ProtoTCP}]; ok {
 		t.Fatal("expired data mapping kept")
 	}
 	// A server behind static NAT keeps its static translation.
-	g, err = l.MapData(ProtoTCP, ap("192.168.2.10:3001"), ip("203.0.113.100"), netip.Addr{}, time.Minute)
+	g, err = l.MapData(packet.ProtoTCP, ap("192.168.2.10:3001"), ip("203.0.113.100"), netip.Addr{}, time.Minute)
 	if err != nil || g != ap("203.0.113.100:3001") {
 		t.Fatalf("static server: %v %v", g, err)
 	}

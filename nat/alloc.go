@@ -1,6 +1,10 @@
 package nat
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"natlab/packet"
+)
 
 // portSet is the set of global ports in use on one (address, protocol):
 // a 65536-bit bitmap (8 KiB), so "is it free" and "lowest free port in a
@@ -65,6 +69,6 @@ func (s *portSet) lowestFree(lo, hi uint16, reserved func(uint16) bool) (uint16,
 
 // allocKey names one port space: a global address and a protocol.
 type allocKey struct {
-	addr  uint32
-	proto uint8
+	addr  [4]byte
+	proto packet.Proto
 }

@@ -1,9 +1,12 @@
 package nat
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"natlab/ios"
+	"natlab/packet"
 )
 
 // Help texts as IOS 15 prints them.
@@ -80,76 +83,118 @@ var timerHelp = map[string]string{
 	"syn-timeout":    "Specify timeout for NAT TCP flows after a SYN and no further data",
 }
 
+// timerSyntax lists the timers in the order IOS's help shows them.
+var timerSyntax = []string{"timeout", "tcp-timeout", "udp-timeout", "dns-timeout", "finrst-timeout", "icmp-timeout", "syn-timeout"}
+
 func h(s ...string) []string { return s }
 
+// ipNAT is the help of `ip nat`, which every global command starts with.
+var ipNAT = h(ios.HelpConfigIP, helpNAT)
+
+// help is ipNAT (after an optional `no`) followed by more.
+func help(no bool, more ...string) []string {
+	var out []string
+	if no {
+		out = h(ios.HelpNo)
+	}
+	// Clipped, so that two appends to one result never share an array.
+	return slices.Clip(append(append(out, ipNAT...), more...))
+}
+
 func (n *NAT) installCLI(e *ios.Engine) {
-	ipNAT := h(ios.HelpConfigIP, helpNAT)
-	staticAddr := append(append(h(), ipNAT...), helpInside, helpSource, helpStatic, helpLocal)
-	staticPort := append(append(h(), ipNAT...), helpInside, helpSource, helpStatic, helpTCP, helpUDP, helpLocal, helpLocalPort)
-	timers := "<timeout|tcp-timeout|udp-timeout|dns-timeout|finrst-timeout|icmp-timeout|syn-timeout>"
-	timerHelps := h(timerHelp["timeout"], timerHelp["tcp-timeout"], timerHelp["udp-timeout"], timerHelp["dns-timeout"],
-		timerHelp["finrst-timeout"], timerHelp["icmp-timeout"], timerHelp["syn-timeout"])
-	list := "<(1-2699)$num|WORD$name>"
-	e.Install(
-		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] ip nat <inside|outside>",
-			Help: h(ios.HelpIfIP, helpIfNAT, helpInsideIf, helpOutsideIf), Run: n.cmdRole},
-
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source static A.B.C.D$local A.B.C.D$global [extendable]",
-			Help: append(staticAddr, helpGlobal, helpExtendable), Run: n.cmdStatic},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source static A.B.C.D$local interface IFNAME$if",
-			Help: append(staticAddr, helpIface, "Interface name"), Run: n.cmdStatic},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source static <tcp|udp> A.B.C.D$local (1-65535)$lport A.B.C.D$global (1-65535)$gport [extendable]",
-			Help: append(staticPort, helpGlobal, helpGlobalPort, helpExtendable), Run: n.cmdStatic},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source static <tcp|udp> A.B.C.D$local (1-65535)$lport interface IFNAME$if (1-65535)$gport [extendable]",
-			Help: append(staticPort, helpIface, "Interface name", helpGlobalPort, helpExtendable), Run: n.cmdStatic},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source list " + list + " pool WORD$poolname [overload]",
-			Help: append(append(h(), ipNAT...), helpInside, helpSource, helpList, helpListNum, helpListName, helpPool, helpPoolName, helpOverload), Run: n.cmdMapping},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat inside source list " + list + " interface IFNAME$if overload",
-			Help: append(append(h(), ipNAT...), helpInside, helpSource, helpList, helpListNum, helpListName, helpIface, "Interface name", helpOverload), Run: n.cmdMapping},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat outside source static A.B.C.D$global A.B.C.D$local [extendable]",
-			Help: append(append(h(), ipNAT...), helpOutside, helpSource, helpOutStatic, helpOutGlobal, helpOutLocal, helpExtendable), Run: n.cmdOutsideStatic},
-
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat pool WORD$poolname A.B.C.D$start A.B.C.D$end <netmask A.B.C.D$mask|prefix-length (1-32)$len>",
-			Help: append(append(h(), ipNAT...), helpDefPool, helpPoolDefName, helpStart, helpEnd, helpNetmask, helpMask, helpPrefixLen, helpPrefixLenVal), Run: n.cmdPool},
-		&ios.Command{Mode: ios.Config, Syntax: "no ip nat pool WORD$poolname",
-			Help: append(append(h(ios.HelpNo), ipNAT...), helpDefPool, helpPoolDefName), Run: n.cmdPool},
-
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat translation " + timers + " <(0-536870)$secs|never>",
-			Help: append(append(append(h(), ipNAT...), helpTranslation), append(timerHelps, helpSeconds, helpNever)...), Run: n.cmdTimer},
-		&ios.Command{Mode: ios.Config, Syntax: "no ip nat translation " + timers,
-			Help: append(append(append(h(ios.HelpNo), ipNAT...), helpTranslation), timerHelps...), Run: n.cmdTimer},
-		&ios.Command{Mode: ios.Config, Syntax: "[no] ip nat translation max-entries (1-2147483647)$max",
-			Help: append(append(h(), ipNAT...), helpTranslation, helpMaxEntries, helpEntries), Run: n.cmdMaxEntries},
-		&ios.Command{Mode: ios.Config, Syntax: "no ip nat translation max-entries",
-			Help: append(append(h(ios.HelpNo), ipNAT...), helpTranslation, helpMaxEntries), Run: n.cmdMaxEntries},
-
-		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip nat translations [icmp|tcp|udp] [verbose]",
-			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowNAT, helpTranslations, "Show ICMP entries", "Show TCP entries", "Show UDP entries", helpVerbose), Run: n.cmdShowTranslations},
-		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip nat statistics",
-			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowNAT, helpStatistics), Run: n.cmdShowStatistics},
-
-		&ios.Command{Mode: ios.Exec, Syntax: "clear ip nat translation <*|forced>",
-			Help: h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearTrans, helpClearAll, helpForced), Run: n.cmdClearAll},
-		&ios.Command{Mode: ios.Exec, Syntax: "clear ip nat translation inside A.B.C.D$ig A.B.C.D$il [outside A.B.C.D$ol A.B.C.D$og]",
-			Help: h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearTrans, helpClearInside, helpGlobalAddr, helpLocalAddr, helpClearOutside, helpLocalAddr, helpGlobalAddr), Run: n.cmdClear},
-		&ios.Command{Mode: ios.Exec, Syntax: "clear ip nat translation <tcp|udp> inside A.B.C.D$ig (1-65535)$igp A.B.C.D$il (1-65535)$ilp [outside A.B.C.D$ol (1-65535)$olp A.B.C.D$og (1-65535)$ogp]",
-			Help: h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearTrans, helpTCP, helpUDP, helpClearInside, helpGlobalAddr, helpGlobalPortN, helpLocalAddr, helpLocalPortN,
-				helpClearOutside, helpLocalAddr, helpLocalPortN, helpGlobalAddr, helpGlobalPortN), Run: n.cmdClear},
-		&ios.Command{Mode: ios.Exec, Syntax: "clear ip nat translation outside A.B.C.D$ol A.B.C.D$og",
-			Help: h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearTrans, helpClearOutside, helpLocalAddr, helpGlobalAddr), Run: n.cmdClear},
-		&ios.Command{Mode: ios.Exec, Syntax: "clear ip nat statistics",
-			Help: h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearStats), Run: n.cmdClearStats},
-
-		&ios.Command{Mode: ios.Exec, Syntax: "[no] debug ip nat [detailed]",
-			Help: h(ios.HelpDebug, helpDebugIP, helpDebugNAT, helpDetailed), Run: n.cmdDebug},
-		&ios.Command{Mode: ios.Exec, Syntax: "undebug ip nat [detailed]",
-			Help: h(helpUndebug, helpDebugIP, helpDebugNAT, helpDetailed), Run: n.cmdUndebug},
-		&ios.Command{Mode: ios.Exec, Syntax: "undebug all",
-			Help: h(helpUndebug, helpUndebugAll), Run: n.cmdUndebugAll},
-		&ios.Command{Mode: ios.Exec, Syntax: "no debug all",
-			Help: h(ios.HelpNo, ios.HelpDebug, helpUndebugAll), Run: n.cmdUndebugAll},
-	)
+	e.Install(n.ruleCommands()...)
+	e.Install(n.poolAndTimerCommands()...)
+	e.Install(n.execCommands()...)
 	e.AddConfigSection(ios.OrderNAT, n.renderConfig)
+}
+
+// ruleCommands are `ip nat inside|outside` and the translation rules.
+func (n *NAT) ruleCommands() []*ios.Command {
+	staticAddr := help(false, helpInside, helpSource, helpStatic, helpLocal)
+	staticPort := help(false, helpInside, helpSource, helpStatic, helpTCP, helpUDP, helpLocal, helpLocalPort)
+	list := "<(1-2699)$num|WORD$name>"
+	sourceList := help(false, helpInside, helpSource, helpList, helpListNum, helpListName)
+	return []*ios.Command{
+		{Mode: ios.ConfigIf, Syntax: "[no] ip nat <inside|outside>",
+			Help: h(ios.HelpIfIP, helpIfNAT, helpInsideIf, helpOutsideIf), Run: n.cmdRole},
+		{Mode: ios.Config, Syntax: "[no] ip nat inside source static A.B.C.D$local A.B.C.D$global [extendable]",
+			Help: append(staticAddr, helpGlobal, helpExtendable), Run: n.cmdStatic},
+		{Mode: ios.Config, Syntax: "[no] ip nat inside source static A.B.C.D$local interface IFNAME$if",
+			Help: append(staticAddr, helpIface, "Interface name"), Run: n.cmdStatic},
+		{Mode: ios.Config, Syntax: "[no] ip nat inside source static <tcp|udp> A.B.C.D$local (1-65535)$lport A.B.C.D$global (1-65535)$gport [extendable]",
+			Help: append(staticPort, helpGlobal, helpGlobalPort, helpExtendable), Run: n.cmdStatic},
+		{Mode: ios.Config, Syntax: "[no] ip nat inside source static <tcp|udp> A.B.C.D$local (1-65535)$lport interface IFNAME$if (1-65535)$gport [extendable]",
+			Help: append(staticPort, helpIface, "Interface name", helpGlobalPort, helpExtendable), Run: n.cmdStatic},
+		{Mode: ios.Config, Syntax: "[no] ip nat inside source list " + list + " pool WORD$poolname [overload]",
+			Help: append(sourceList, helpPool, helpPoolName, helpOverload), Run: n.cmdMapping},
+		{Mode: ios.Config, Syntax: "[no] ip nat inside source list " + list + " interface IFNAME$if overload",
+			Help: append(sourceList, helpIface, "Interface name", helpOverload), Run: n.cmdMapping},
+		{Mode: ios.Config, Syntax: "[no] ip nat outside source static A.B.C.D$global A.B.C.D$local [extendable]",
+			Help: help(false, helpOutside, helpSource, helpOutStatic, helpOutGlobal, helpOutLocal, helpExtendable), Run: n.cmdOutsideStatic},
+	}
+}
+
+// poolAndTimerCommands are `ip nat pool` and `ip nat translation`.
+func (n *NAT) poolAndTimerCommands() []*ios.Command {
+	timers := "<" + strings.Join(timerSyntax, "|") + ">"
+	var timerHelps []string
+	for _, t := range timerSyntax {
+		timerHelps = append(timerHelps, timerHelp[t])
+	}
+	return []*ios.Command{
+		{Mode: ios.Config, Syntax: "[no] ip nat pool WORD$poolname A.B.C.D$start A.B.C.D$end <netmask A.B.C.D$mask|prefix-length (1-32)$len>",
+			Help: help(false, helpDefPool, helpPoolDefName, helpStart, helpEnd, helpNetmask, helpMask, helpPrefixLen, helpPrefixLenVal), Run: n.cmdPool},
+		{Mode: ios.Config, Syntax: "no ip nat pool WORD$poolname",
+			Help: help(true, helpDefPool, helpPoolDefName), Run: n.cmdPool},
+		{Mode: ios.Config, Syntax: "[no] ip nat translation " + timers + " <(0-536870)$secs|never>",
+			Help: append(help(false, helpTranslation), append(timerHelps, helpSeconds, helpNever)...), Run: n.cmdTimer},
+		{Mode: ios.Config, Syntax: "no ip nat translation " + timers,
+			Help: append(help(true, helpTranslation), timerHelps...), Run: n.cmdTimer},
+		{Mode: ios.Config, Syntax: "[no] ip nat translation max-entries (1-2147483647)$max",
+			Help: help(false, helpTranslation, helpMaxEntries, helpEntries), Run: n.cmdMaxEntries},
+		{Mode: ios.Config, Syntax: "no ip nat translation max-entries",
+			Help: help(true, helpTranslation, helpMaxEntries), Run: n.cmdMaxEntries},
+	}
+}
+
+// execCommands are show, clear and debug.
+func (n *NAT) execCommands() []*ios.Command {
+	clearTrans := h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearTrans)
+	return []*ios.Command{
+		{Mode: ios.Exec, User: true, Syntax: "show ip nat translations [icmp|tcp|udp] [verbose]",
+			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowNAT, helpTranslations, "Show ICMP entries", "Show TCP entries", "Show UDP entries", helpVerbose), Run: n.cmdShowTranslations},
+		{Mode: ios.Exec, User: true, Syntax: "show ip nat statistics",
+			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowNAT, helpStatistics), Run: n.cmdShowStatistics},
+		{Mode: ios.Exec, Syntax: "clear ip nat translation <*|forced>",
+			Help: append(clearTrans, helpClearAll, helpForced), Run: n.cmdClearAll},
+		{Mode: ios.Exec, Syntax: "clear ip nat translation inside A.B.C.D$ig A.B.C.D$il [outside A.B.C.D$ol A.B.C.D$og]",
+			Help: append(clearTrans, helpClearInside, helpGlobalAddr, helpLocalAddr, helpClearOutside, helpLocalAddr, helpGlobalAddr), Run: n.cmdClear},
+		{Mode: ios.Exec, Syntax: "clear ip nat translation <tcp|udp> inside A.B.C.D$ig (1-65535)$igp A.B.C.D$il (1-65535)$ilp [outside A.B.C.D$ol (1-65535)$olp A.B.C.D$og (1-65535)$ogp]",
+			Help: append(clearTrans, helpTCP, helpUDP, helpClearInside, helpGlobalAddr, helpGlobalPortN, helpLocalAddr, helpLocalPortN,
+				helpClearOutside, helpLocalAddr, helpLocalPortN, helpGlobalAddr, helpGlobalPortN), Run: n.cmdClear},
+		{Mode: ios.Exec, Syntax: "clear ip nat translation outside A.B.C.D$ol A.B.C.D$og",
+			Help: append(clearTrans, helpClearOutside, helpLocalAddr, helpGlobalAddr), Run: n.cmdClear},
+		{Mode: ios.Exec, Syntax: "clear ip nat statistics",
+			Help: h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearStats), Run: n.cmdClearStats},
+		{Mode: ios.Exec, Syntax: "[no] debug ip nat [detailed]",
+			Help: h(ios.HelpDebug, helpDebugIP, helpDebugNAT, helpDetailed), Run: n.cmdDebug},
+		{Mode: ios.Exec, Syntax: "undebug ip nat [detailed]",
+			Help: h(helpUndebug, helpDebugIP, helpDebugNAT, helpDetailed), Run: n.cmdUndebug},
+		{Mode: ios.Exec, Syntax: "undebug all",
+			Help: h(helpUndebug, helpUndebugAll), Run: n.cmdUndebugAll},
+		{Mode: ios.Exec, Syntax: "no debug all",
+			Help: h(ios.HelpNo, ios.HelpDebug, helpUndebugAll), Run: n.cmdUndebugAll},
+	}
+}
+
+// protoArg is the protocol keyword a command was given, 0 for none.
+func protoArg(a ios.Args) packet.Proto {
+	for _, p := range [...]packet.Proto{packet.ProtoTCP, packet.ProtoUDP, packet.ProtoICMP} {
+		if a.Has(p.String()) {
+			return p
+		}
+	}
+	return 0
 }
 
 // cliErr turns a core error into the CLI's verbatim error.
@@ -184,13 +229,7 @@ func (n *NAT) cmdStatic(c *ios.Context, a ios.Args) error {
 	if a.Has("if") {
 		r.Interface = a.Str("if")
 	}
-	switch {
-	case a.Has("tcp"):
-		r.Proto = ProtoTCP
-	case a.Has("udp"):
-		r.Proto = ProtoUDP
-	}
-	if r.Proto != 0 {
+	if r.Proto = protoArg(a); r.Proto != 0 {
 		r.LocalPort, r.GlobalPort = uint16(a.Int("lport")), uint16(a.Int("gport"))
 	}
 	if a.No() {
@@ -269,16 +308,7 @@ func (n *NAT) cmdMaxEntries(c *ios.Context, a ios.Args) error {
 }
 
 func (n *NAT) cmdShowTranslations(c *ios.Context, a ios.Args) error {
-	var proto uint8
-	switch {
-	case a.Has("icmp"):
-		proto = ProtoICMP
-	case a.Has("tcp"):
-		proto = ProtoTCP
-	case a.Has("udp"):
-		proto = ProtoUDP
-	}
-	n.WriteTranslations(c, proto, a.Has("verbose"))
+	n.WriteTranslations(c, protoArg(a), a.Has("verbose"))
 	return nil
 }
 
@@ -293,13 +323,7 @@ func (n *NAT) cmdClearAll(c *ios.Context, a ios.Args) error {
 }
 
 func (n *NAT) cmdClear(c *ios.Context, a ios.Args) error {
-	var sel Selector
-	switch {
-	case a.Has("tcp"):
-		sel.Proto = ProtoTCP
-	case a.Has("udp"):
-		sel.Proto = ProtoUDP
-	}
+	sel := Selector{Proto: protoArg(a)}
 	if a.Has("inside") {
 		sel.InsideGlobal, sel.InsideLocal = a.Addr("ig"), a.Addr("il")
 		sel.InsideGlobalPort, sel.InsideLocalPort = uint16(a.Int("igp")), uint16(a.Int("ilp"))

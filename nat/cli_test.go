@@ -2,20 +2,17 @@ package nat
 
 import (
 	"bytes"
-	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"natlab/acl"
+	"natlab/internal/golden"
 	"natlab/ios"
 	"natlab/router"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // cliLab is an engine with a router, the access-lists and NAT, driven by
 // a fake clock, and a session in privileged EXEC mode.
@@ -64,30 +61,17 @@ func (l *cliLab) through(b []byte, in, out string) router.Verdict {
 	if !p.Reparse() {
 		return router.Drop
 	}
-	if v := l.n.preRouting(p); v != router.Accept {
+	if v := l.n.outsideToInside(p); v != router.Accept {
 		return v
 	}
 	p.Out = l.r.Interface(out)
-	return l.n.postRouting(p)
+	return l.n.insideToOutside(p)
 }
 
-func golden(t *testing.T, name string, got string) {
+// compareGolden checks a transcript against testdata/name.golden.
+func compareGolden(t *testing.T, name string, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (run with -update to accept):\n%s", name, got)
-	}
+	golden.Compare(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 // TestCLILab is the E5 lab: PAT for users, static NAT for the server,
@@ -154,7 +138,7 @@ end
 show ip nat statistics
 show running-config | include ip nat
 `)
-	golden(t, "cli_lab", l.out.String())
+	compareGolden(t, "cli_lab", l.out.String())
 }
 
 // TestRunningConfigRoundTrip feeds the NAT lines back and expects the same
@@ -192,5 +176,5 @@ end
 	if first.String() != second.String() {
 		t.Fatalf("round trip:\n%s\n---\n%s", first.String(), second.String())
 	}
-	golden(t, "running_config", first.String())
+	compareGolden(t, "running_config", first.String())
 }

@@ -51,7 +51,7 @@ show ip nat ?
 clear ip nat translation ?
 show running-config
 `))
-	golden(t, "composed", out.String())
+	compareGolden(t, "composed", out.String())
 	cfg := e.RunningConfig()
 	for _, want := range []string{
 		"interface GigabitEthernet0/0\n ip address 192.168.1.1 255.255.255.0\n ip nat inside\n ip virtual-reassembly in\n",

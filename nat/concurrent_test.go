@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"natlab/packet"
 )
 
 // TestConcurrent runs packet goroutines against expiry, clearing, show and
@@ -51,7 +53,7 @@ func TestConcurrent(t *testing.T) {
 			l.WriteTranslations(io.Discard, 0, true)
 			l.WriteStatistics(io.Discard)
 			_ = l.SetTimeout("udp-timeout", 30*time.Second, false)
-			l.Clear(Selector{Proto: ProtoUDP, InsideGlobal: ip("203.0.113.1"), InsideGlobalPort: 1000, InsideLocal: ip("192.168.1.1"), InsideLocalPort: 1000})
+			l.Clear(Selector{Proto: packet.ProtoUDP, InsideGlobal: ip("203.0.113.1"), InsideGlobalPort: 1000, InsideLocal: ip("192.168.1.1"), InsideLocalPort: 1000})
 			time.Sleep(time.Millisecond)
 		}
 	}()

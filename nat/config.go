@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"natlab/packet"
 )
 
 // StaticRule is one `ip nat inside source static ...` line.
 type StaticRule struct {
-	Proto      uint8      // 0: address only; ProtoTCP or ProtoUDP for the port forms
-	Local      netip.Addr // inside local
+	Proto      packet.Proto // 0: address only; TCP or UDP for the port forms
+	Local      netip.Addr   // inside local
 	LocalPort  uint16
 	Global     netip.Addr // inside global; invalid when Interface is set
 	GlobalPort uint16
@@ -42,17 +44,6 @@ type Mapping struct {
 	Overload  bool
 }
 
-type staticRule struct {
-	StaticRule
-	seq     uint64
-	binding *Binding // refs counts the sessions through the rule
-}
-
-type outsideRule struct {
-	OutsideStatic
-	global, local uint32
-}
-
 type pool struct {
 	Pool
 	start, end uint32
@@ -67,23 +58,35 @@ type mapping struct {
 
 // config is everything `ip nat` configures; guarded by NAT.mu.
 type config struct {
-	statics   []*staticRule
-	outside   []*outsideRule
+	statics   staticTable
+	outside   outsideTable
 	pools     []*pool
 	mappings  []*mapping
 	timeouts  Timeouts
 	nextMapID int
 	ruleSeq   uint64
+	// ifRefs counts the rules that name each interface (`interface IF`):
+	// the names the snapshot resolves to indexes.
+	ifRefs map[string]int
 }
 
-func addr4(a netip.Addr) uint32 {
-	b := a.As4()
-	return be32(b[:])
+func (c *config) init() {
+	c.statics.init()
+	c.outside.init()
+	c.ifRefs = make(map[string]int)
+	c.timeouts = DefaultTimeouts
 }
 
-func addrFrom(u uint32) netip.Addr {
-	return netip.AddrFrom4([4]byte{byte(u >> 24), byte(u >> 16), byte(u >> 8), byte(u)})
+func (c *config) refInterface(name string, d int) {
+	if name == "" {
+		return
+	}
+	if c.ifRefs[name] += d; c.ifRefs[name] <= 0 {
+		delete(c.ifRefs, name)
+	}
 }
+
+func addr4(a netip.Addr) [4]byte { return a.As4() }
 
 func prefixMask(n int) uint32 {
 	if n <= 0 {
@@ -98,7 +101,7 @@ func MaskLen(m netip.Addr) (int, bool) {
 	if !m.Is4() {
 		return 0, false
 	}
-	v := addr4(m)
+	v := be32(m.As4())
 	n := 0
 	for n < 32 && v&(1<<(31-n)) != 0 {
 		n++
@@ -115,32 +118,11 @@ func (c *config) pool(name string) *pool {
 	return nil
 }
 
-func (c *config) mapping(list, poolName, iface string, overload bool) *mapping {
-	for _, m := range c.mappings {
-		if m.List == list && m.Pool == poolName && m.Interface == iface && m.Overload == overload {
-			return m
-		}
-	}
-	return nil
-}
-
 // errorf builds an error whose text the CLI prints verbatim.
 func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
 
 // ErrNotFound is returned when a `no` form names a rule that is not configured.
 var ErrNotFound = errors.New("%Translation not found")
-
-func (s *StaticRule) same(o *StaticRule) bool {
-	return s.Proto == o.Proto && s.Local == o.Local && s.LocalPort == o.LocalPort &&
-		s.Global == o.Global && s.GlobalPort == o.GlobalPort && s.Interface == o.Interface
-}
-
-func (s *StaticRule) globalText() string {
-	if s.Interface != "" {
-		return s.Interface
-	}
-	return s.Global.String()
-}
 
 // AddStatic adds an inside source static rule with the IOS checks.
 func (n *NAT) AddStatic(r StaticRule) error {
@@ -149,26 +131,17 @@ func (n *NAT) AddStatic(r StaticRule) error {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for _, o := range n.cfg.statics {
-		if o.same(&r) {
-			o.Extendable = r.Extendable || o.Extendable
-			return nil
-		}
-		if o.Proto != r.Proto || r.Extendable {
-			continue
-		}
-		if o.Local == r.Local && o.LocalPort == r.LocalPort {
-			return errorf("%% %s already mapped (%s -> %s)", r.Local, o.Local, o.globalText())
-		}
-		if o.Interface == r.Interface && o.Global == r.Global && o.GlobalPort == r.GlobalPort {
-			return errorf("%% similar static entry (%s -> %s) already exists", r.Local, r.globalText())
-		}
+	same, err := n.cfg.statics.check(&r)
+	if err != nil || same != nil {
+		return err
 	}
 	n.cfg.ruleSeq++
-	sr := &staticRule{StaticRule: r, seq: n.cfg.ruleSeq}
-	sr.binding = &Binding{kind: bindStatic, proto: r.Proto, static: sr, created: n.nowNano()}
-	sr.binding.local = endpoint{addr4(r.Local), r.LocalPort}
-	n.cfg.statics = append(n.cfg.statics, sr)
+	sr := newStaticRule(r, n.cfg.ruleSeq, n.nowNano())
+	n.cfg.statics.add(sr)
+	n.cfg.refInterface(r.Interface, 1)
+	if r.Interface == "" {
+		n.globals.add(sr.global)
+	}
 	n.notePeak(sr.binding.created)
 	n.publish()
 	return nil
@@ -179,15 +152,18 @@ func (n *NAT) AddStatic(r StaticRule) error {
 func (n *NAT) RemoveStatic(r StaticRule) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for i, o := range n.cfg.statics {
-		if o.same(&r) {
-			n.removeSessionsWhere(func(s *Session) bool { return s.binding == o.binding })
-			n.cfg.statics = append(n.cfg.statics[:i], n.cfg.statics[i+1:]...)
-			n.publish()
-			return nil
-		}
+	o := n.cfg.statics.find(&r)
+	if o == nil {
+		return ErrNotFound
 	}
-	return ErrNotFound
+	n.removeSessionsWhere(func(s *Session) bool { return s.binding == o.binding })
+	n.cfg.statics.remove(o)
+	n.cfg.refInterface(o.Interface, -1)
+	if o.Interface == "" {
+		n.globals.remove(o.global)
+	}
+	n.publish()
+	return nil
 }
 
 // AddOutsideStatic adds an outside source static rule.
@@ -197,21 +173,12 @@ func (n *NAT) AddOutsideStatic(r OutsideStatic) error {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for _, o := range n.cfg.outside {
-		if o.Global == r.Global && o.Local == r.Local {
-			return nil
-		}
-		if r.Extendable {
-			continue
-		}
-		if o.Global == r.Global {
-			return errorf("%% %s already mapped (%s -> %s)", r.Global, o.Global, o.Local)
-		}
-		if o.Local == r.Local {
-			return errorf("%% similar static entry (%s -> %s) already exists", r.Global, r.Local)
-		}
+	same, err := n.cfg.outside.check(&r)
+	if err != nil || same {
+		return err
 	}
-	n.cfg.outside = append(n.cfg.outside, &outsideRule{OutsideStatic: r, global: addr4(r.Global), local: addr4(r.Local)})
+	n.cfg.ruleSeq++
+	n.cfg.outside.add(&outsideRule{OutsideStatic: r, seq: n.cfg.ruleSeq, global: addr4(r.Global), local: addr4(r.Local)})
 	n.notePeak(n.nowNano())
 	n.publish()
 	return nil
@@ -222,16 +189,15 @@ func (n *NAT) AddOutsideStatic(r OutsideStatic) error {
 func (n *NAT) RemoveOutsideStatic(r OutsideStatic) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for i, o := range n.cfg.outside {
-		if o.Global == r.Global && o.Local == r.Local {
-			g, l := o.global, o.local
-			n.removeSessionsWhere(func(s *Session) bool { return s.outGlobal.addr == g && s.outLocal.addr == l && g != l })
-			n.cfg.outside = append(n.cfg.outside[:i], n.cfg.outside[i+1:]...)
-			n.publish()
-			return nil
-		}
+	o := n.cfg.outside.find(addr4(r.Global), addr4(r.Local))
+	if o == nil {
+		return ErrNotFound
 	}
-	return ErrNotFound
+	g, l := o.global, o.local
+	n.removeSessionsWhere(func(s *Session) bool { return s.outGlobal.addr == g && s.outLocal.addr == l && g != l })
+	n.cfg.outside.remove(o)
+	n.publish()
+	return nil
 }
 
 // AddPool defines (or redefines) a pool.
@@ -239,7 +205,7 @@ func (n *NAT) AddPool(p Pool) error {
 	if !p.Start.Is4() || !p.End.Is4() || p.PrefixLen < 1 || p.PrefixLen > 32 {
 		return errorf("%% Invalid address")
 	}
-	s, e := addr4(p.Start), addr4(p.End)
+	s, e := be32(p.Start.As4()), be32(p.End.As4())
 	m := prefixMask(p.PrefixLen)
 	if s&m != e&m {
 		return errorf("%%Start and end addresses on different subnets")
@@ -302,24 +268,27 @@ func (n *NAT) AddMapping(m Mapping) error {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.cfg.mapping(m.List, m.Pool, m.Interface, m.Overload) != nil {
-		return nil
-	}
-	for i, o := range n.cfg.mappings {
-		if o.List == m.List {
-			if o.refs > 0 {
-				return errorf("%%Dynamic mapping in use, cannot change")
-			}
-			o.Pool, o.Interface, o.Overload = m.Pool, m.Interface, m.Overload
-			n.cfg.mappings[i] = o
-			n.publish()
+	for _, o := range n.cfg.mappings {
+		if o.List != m.List {
+			continue
+		}
+		if o.Pool == m.Pool && o.Interface == m.Interface && o.Overload == m.Overload {
 			return nil
 		}
+		if o.refs > 0 {
+			return errorf("%%Dynamic mapping in use, cannot change")
+		}
+		n.cfg.refInterface(o.Interface, -1)
+		n.cfg.refInterface(m.Interface, 1)
+		o.Pool, o.Interface, o.Overload = m.Pool, m.Interface, m.Overload
+		n.publish()
+		return nil
 	}
 	n.cfg.nextMapID++
 	n.cfg.ruleSeq++
 	m.ID = n.cfg.nextMapID
 	n.cfg.mappings = append(n.cfg.mappings, &mapping{Mapping: m, seq: n.cfg.ruleSeq})
+	n.cfg.refInterface(m.Interface, 1)
 	n.publish()
 	return nil
 }
@@ -334,6 +303,7 @@ func (n *NAT) RemoveMapping(m Mapping) error {
 				return errorf("%%Dynamic mapping in use, cannot remove")
 			}
 			n.cfg.mappings = append(n.cfg.mappings[:i], n.cfg.mappings[i+1:]...)
+			n.cfg.refInterface(o.Interface, -1)
 			n.publish()
 			return nil
 		}

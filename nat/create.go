@@ -1,123 +1,102 @@
 package nat
 
+import "natlab/packet"
+
 // Making translations: the rules are consulted in IOS precedence (static
 // port entries, static address entries, existing bindings, dynamic mappings
 // in order) and global ports allocated. Everything here runs under NAT.mu.
 
-// staticGlobal is the current global address of a static rule.
-func (n *NAT) staticGlobal(r *staticRule) (uint32, bool) {
-	if r.Interface != "" {
-		a := n.ifAddr(r.Interface)
-		if !a.Is4() {
-			return 0, false
-		}
-		return addr4(a), true
-	}
-	return addr4(r.Global), true
-}
-
-// insideOut finds or makes the inside translation of a flow's source.
-// It returns a nil binding when no rule translates the source, and
-// Drop when one should but cannot. Caller holds mu.
-func (n *NAT) insideOut(f *flow, now int64) (*Binding, endpoint, int, Result) {
-	src := f.src
-	ports := f.kind == kindPorts || f.kind == kindQuery
-	for _, r := range n.cfg.statics {
-		if r.Proto != 0 && ports && r.Proto == f.proto && addr4(r.Local) == src && r.LocalPort == f.sport {
-			if g, ok := n.staticGlobal(r); ok {
-				return r.binding, endpoint{g, r.GlobalPort}, 0, Created
-			}
+// insideOut finds or makes the inside translation of a packet's source.
+// It returns a nil binding when no rule translates the source, and Drop
+// when one should but cannot. Caller holds mu.
+func (n *NAT) insideOut(p *packet.Parsed, now int64) (*Binding, endpoint, int, Result) {
+	t := p.Tuple()
+	ports := keyed(p)
+	if ports {
+		if r, g := n.staticFrom(t.Proto, t.Src, t.SrcPort); r != nil {
+			return r.binding, endpoint{g, r.GlobalPort}, 0, Created
 		}
 	}
-	for _, r := range n.cfg.statics {
-		if r.Proto == 0 && addr4(r.Local) == src {
-			if g, ok := n.staticGlobal(r); ok {
-				return r.binding, endpoint{g, f.sport}, 0, Created
-			}
-		}
+	if r, g := n.staticFrom(0, t.Src, 0); r != nil {
+		return r.binding, endpoint{g, t.SrcPort}, 0, Created
 	}
-	if b := n.simpleByLocal[src]; b != nil {
-		return b, endpoint{b.global.addr, f.sport}, b.mapID, Created
+	if b := n.simpleByLocal[t.Src]; b != nil {
+		return b, endpoint{b.global.addr, t.SrcPort}, b.mapID, Created
 	}
 	if ports {
-		if b := n.patByLocal[bindKey{src, f.sport, f.proto}]; b != nil {
+		if b := n.patByLocal[bindKey{t.Src, t.SrcPort, t.Proto}]; b != nil {
 			return b, b.global, b.mapID, Created
 		}
 	}
-	for _, m := range n.cfg.mappings {
-		if !n.permits(m.List, f) {
-			continue
-		}
-		if !m.Overload && m.Pool != "" {
-			b := n.newSimpleBinding(m, src, now)
-			if b == nil {
-				return nil, endpoint{}, 0, Drop
-			}
-			return b, endpoint{b.global.addr, f.sport}, m.ID, Created
-		}
-		if !ports {
-			return nil, endpoint{}, 0, Drop // PAT cannot carry a flow without ports
-		}
-		b := n.newPATBinding(m, f.proto, endpoint{src, f.sport}, now)
+	m := n.firstMapping(p)
+	switch {
+	case m == nil:
+		return nil, endpoint{}, 0, Pass
+	case !m.Overload && m.Pool != "":
+		b := n.newSimpleBinding(m, t.Src, now)
 		if b == nil {
 			return nil, endpoint{}, 0, Drop
 		}
-		return b, b.global, m.ID, Created
+		return b, endpoint{b.global.addr, t.SrcPort}, m.ID, Created
+	case !ports:
+		return nil, endpoint{}, 0, Drop // PAT cannot carry a flow without ports
 	}
-	return nil, endpoint{}, 0, Pass
+	b := n.newPATBinding(m, t.Proto, endpoint{t.Src, t.SrcPort}, now)
+	if b == nil {
+		return nil, endpoint{}, 0, Drop
+	}
+	return b, b.global, m.ID, Created
 }
 
-// insideIn finds the inside translation for a packet from the outside to
-// dst:dport; peer is its source as the inside sees it (outside local).
-// Caller holds mu.
-func (n *NAT) insideIn(f *flow, peer uint32, now int64) (*Binding, endpoint) {
-	dst := f.dst
-	ports := f.kind == kindPorts || f.kind == kindQuery
+// firstMapping is the first dynamic mapping whose source list permits the
+// packet. Caller holds mu.
+func (n *NAT) firstMapping(p *packet.Parsed) *mapping {
+	for _, m := range n.cfg.mappings {
+		if n.permits(m.List, p) {
+			return m
+		}
+	}
+	return nil
+}
+
+// permits evaluates a mapping's source list; a missing list matches
+// nothing. The list sees a copy of the packet, so that the packet (the
+// router's, or a caller's on its stack) never escapes. Caller holds mu.
+func (n *NAT) permits(list string, p *packet.Parsed) bool {
+	if n.lists == nil {
+		return false
+	}
+	n.listPkt = *p
+	ok, found := n.lists.Evaluate(list, &n.listPkt)
+	return ok && found
+}
+
+// insideIn finds the inside translation for a packet from the outside;
+// peer is its source as the inside sees it (outside local). Caller holds
+// mu.
+func (n *NAT) insideIn(p *packet.Parsed, peer [4]byte, now int64) (*Binding, endpoint) {
+	t := p.Tuple()
+	ports := keyed(p)
 	if ports {
-		for _, r := range n.cfg.statics {
-			if r.Proto == f.proto && r.GlobalPort == f.dport {
-				if g, ok := n.staticGlobal(r); ok && g == dst {
-					return r.binding, endpoint{addr4(r.Local), r.LocalPort}
-				}
-			}
+		if r := n.staticTo(t.Proto, t.Dst, t.DstPort); r != nil {
+			return r.binding, endpoint{r.local, r.LocalPort}
 		}
 	}
-	for _, r := range n.cfg.statics {
-		if r.Proto == 0 {
-			if g, ok := n.staticGlobal(r); ok && g == dst {
-				return r.binding, endpoint{addr4(r.Local), f.dport}
-			}
-		}
+	if r := n.staticTo(0, t.Dst, 0); r != nil {
+		return r.binding, endpoint{r.local, t.DstPort}
 	}
-	if b := n.simpleByGlobal[dst]; b != nil {
-		return b, endpoint{b.local.addr, f.dport}
+	if b := n.simpleByGlobal[t.Dst]; b != nil {
+		return b, endpoint{b.local.addr, t.DstPort}
 	}
 	if ports {
 		// A PAT binding accepts inbound flows only while an expectation
 		// holds it open (FTP data), from the expected peer.
-		if b := n.patByGlobal[bindKey{dst, f.dport, f.proto}]; b != nil && b.holdTill > now && (b.peer == 0 || b.peer == peer) {
+		b := n.patByGlobal[bindKey{t.Dst, t.DstPort, t.Proto}]
+		if b != nil && b.holdTill > now && (b.peer == [4]byte{} || b.peer == peer) {
 			return b, b.local
 		}
 	}
 	return nil, endpoint{}
-}
-
-func (n *NAT) outsideByLocal(a uint32) (uint32, bool) {
-	for _, r := range n.cfg.outside {
-		if r.local == a {
-			return r.global, true
-		}
-	}
-	return a, false
-}
-
-func (n *NAT) outsideByGlobal(a uint32) (uint32, bool) {
-	for _, r := range n.cfg.outside {
-		if r.global == a {
-			return r.local, true
-		}
-	}
-	return a, false
 }
 
 // full reports whether max-entries forbids another dynamic entry.
@@ -126,26 +105,61 @@ func (n *NAT) full() bool {
 	return m > 0 && n.sessions >= m
 }
 
-func (n *NAT) newOutbound(f *flow, now int64) (*Session, Result) {
+// newSession makes the session of a packet that found none: a flow from
+// the inside (fromInside) or from the outside. Another packet of the flow
+// may have made it meanwhile: then that one is used.
+func (n *NAT) newSession(p *packet.Parsed, fromInside bool, now int64) (*Session, Result) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	k := Key{f.src, f.dst, f.sport, f.dport, f.proto}
-	if s := n.in.get(&k); s != nil {
+	if s := n.index(fromInside).get(p.Tuple()); s != nil {
 		n.hits.Add(1)
 		return s, Hit
 	}
 	if !n.snap.Load().active {
 		return nil, Pass
 	}
-	og, outside := n.outsideByLocal(f.dst)
+	var s *Session
+	var res Result
+	if fromInside {
+		s, res = n.outboundSession(p, now)
+	} else {
+		s, res = n.inboundSession(p, now)
+	}
+	if s == nil {
+		return nil, res
+	}
+	if p.IPProto == packet.ProtoTCP {
+		s.tcpState.Store(initialTCPState(p.TCPFlags))
+	}
+	n.misses.Add(1)
+	if !n.insert(s, now) {
+		return nil, Drop
+	}
+	return s, Created
+}
+
+// index is the session index packets from the inside (true) or the
+// outside are looked up in.
+func (n *NAT) index(fromInside bool) *sessionIndex {
+	if fromInside {
+		return &n.in
+	}
+	return &n.out
+}
+
+// outboundSession is the translation of a new flow from the inside.
+// Caller holds mu.
+func (n *NAT) outboundSession(p *packet.Parsed, now int64) (*Session, Result) {
+	t := p.Tuple()
+	og, outside := n.outsideToGlobal(t.Dst)
 	if n.full() {
-		if n.wouldTranslateOut(f) || outside {
+		if outside || n.wouldTranslateOut(p) {
 			n.misses.Add(1)
 			return nil, Drop
 		}
 		return nil, Pass
 	}
-	b, ig, mapID, res := n.insideOut(f, now)
+	b, ig, mapID, res := n.insideOut(p, now)
 	if res == Drop {
 		n.misses.Add(1)
 		return nil, Drop
@@ -154,67 +168,37 @@ func (n *NAT) newOutbound(f *flow, now int64) (*Session, Result) {
 		return nil, Pass
 	}
 	if b == nil {
-		ig = endpoint{f.src, f.sport}
+		ig = endpoint{t.Src, t.SrcPort}
 	}
 	s := &Session{
-		proto:     f.proto,
+		proto:     t.Proto,
 		outbound:  true,
-		inLocal:   endpoint{f.src, f.sport},
+		inLocal:   endpoint{t.Src, t.SrcPort},
 		inGlobal:  ig,
-		outLocal:  endpoint{f.dst, f.dport},
-		outGlobal: endpoint{og, f.dport},
+		outLocal:  endpoint{t.Dst, t.DstPort},
+		outGlobal: endpoint{og, t.DstPort},
 		binding:   b,
 		mapID:     mapID,
 	}
-	if f.kind == kindQuery {
+	if p.IsICMPQuery() {
 		s.outGlobal.port = ig.port // the identifier is the "port" on all four
-	}
-	if f.proto == ProtoTCP {
-		s.tcpState.Store(initialTCPState(f.tcpFlags))
-	}
-	n.misses.Add(1)
-	if !n.insert(s, now) {
-		return nil, Drop
 	}
 	return s, Created
 }
 
 // wouldTranslateOut is true when some rule would translate the source.
-func (n *NAT) wouldTranslateOut(f *flow) bool {
-	for _, r := range n.cfg.statics {
-		if addr4(r.Local) == f.src {
-			return true
-		}
-	}
-	if n.simpleByLocal[f.src] != nil {
-		return true
-	}
-	for _, m := range n.cfg.mappings {
-		if n.permits(m.List, f) {
-			return true
-		}
-	}
-	return false
+// Caller holds mu.
+func (n *NAT) wouldTranslateOut(p *packet.Parsed) bool {
+	src := p.Src.As4()
+	return n.cfg.statics.locals[src] > 0 || n.simpleByLocal[src] != nil || n.firstMapping(p) != nil
 }
 
-func (n *NAT) newInbound(f *flow, now int64) (*Session, Result) {
-	// Most unsolicited packets (to the router itself, scans) are for no
-	// global address: answer them without the lock.
-	if sn := n.snap.Load(); !sn.active || (!sn.outside && !n.isGlobal(sn, f.dst)) {
-		return nil, Pass
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	k := Key{f.src, f.dst, f.sport, f.dport, f.proto}
-	if s := n.out.get(&k); s != nil {
-		n.hits.Add(1)
-		return s, Hit
-	}
-	if !n.snap.Load().active {
-		return nil, Pass
-	}
-	ol, outside := n.outsideByGlobal(f.src)
-	b, il := n.insideIn(f, ol, now)
+// inboundSession is the translation of a new flow from the outside.
+// Caller holds mu.
+func (n *NAT) inboundSession(p *packet.Parsed, now int64) (*Session, Result) {
+	t := p.Tuple()
+	ol, outside := n.outsideToLocal(t.Src)
+	b, il := n.insideIn(p, ol, now)
 	if b == nil && !outside {
 		return nil, Pass
 	}
@@ -223,14 +207,14 @@ func (n *NAT) newInbound(f *flow, now int64) (*Session, Result) {
 		return nil, Drop
 	}
 	if b == nil {
-		il = endpoint{f.dst, f.dport}
+		il = endpoint{t.Dst, t.DstPort}
 	}
 	s := &Session{
-		proto:     f.proto,
+		proto:     t.Proto,
 		inLocal:   il,
-		inGlobal:  endpoint{f.dst, f.dport},
-		outLocal:  endpoint{ol, f.sport},
-		outGlobal: endpoint{f.src, f.sport},
+		inGlobal:  endpoint{t.Dst, t.DstPort},
+		outLocal:  endpoint{ol, t.SrcPort},
+		outGlobal: endpoint{t.Src, t.SrcPort},
 		binding:   b,
 	}
 	if b != nil {
@@ -239,15 +223,8 @@ func (n *NAT) newInbound(f *flow, now int64) (*Session, Result) {
 			b.holdTill = 0 // an expectation admits one connection
 		}
 	}
-	if f.kind == kindQuery {
+	if p.IsICMPQuery() {
 		s.outLocal.port = il.port
-	}
-	if f.proto == ProtoTCP {
-		s.tcpState.Store(initialTCPState(f.tcpFlags))
-	}
-	n.misses.Add(1)
-	if !n.insert(s, now) {
-		return nil, Drop
 	}
 	return s, Created
 }
@@ -255,7 +232,7 @@ func (n *NAT) newInbound(f *flow, now int64) (*Session, Result) {
 // insert adds a new session to both indexes. Caller holds mu.
 func (n *NAT) insert(s *Session, now int64) bool {
 	ik, ok := s.inKey(), s.outKey()
-	if n.in.get(&ik) != nil || n.out.get(&ok) != nil {
+	if n.in.get(ik) != nil || n.out.get(ok) != nil {
 		// The flow already has a translation the other way (two extendable
 		// static entries for one inside host, say): one flow, one
 		// translation. A binding made for this packet is given back.
@@ -280,122 +257,4 @@ func (n *NAT) insert(s *Session, now int64) bool {
 	n.out.put(ok, s)
 	n.notePeak(now)
 	return true
-}
-
-// newSimpleBinding takes the lowest free address of a pool for local.
-// Caller holds mu.
-func (n *NAT) newSimpleBinding(m *mapping, local uint32, now int64) *Binding {
-	p := n.cfg.pool(m.Pool)
-	if p == nil {
-		return nil
-	}
-	if n.full() {
-		return nil
-	}
-	for a := p.start; a <= p.end && a >= p.start; a++ {
-		if n.simpleByGlobal[a] != nil || n.ports[allocKey{a, ProtoTCP}] != nil ||
-			n.ports[allocKey{a, ProtoUDP}] != nil || n.ports[allocKey{a, ProtoICMP}] != nil || n.staticUses(a) {
-			continue
-		}
-		n.seq++
-		b := &Binding{kind: bindSimple, local: endpoint{local, 0}, global: endpoint{a, 0}, mapID: m.ID, created: now, seq: n.seq}
-		b.lastUsed.Store(now)
-		n.simpleByLocal[local] = b
-		n.simpleByGlobal[a] = b
-		n.sessions++
-		n.mapRef(m.ID, 1)
-		n.notePeak(now)
-		return b
-	}
-	p.misses++
-	return nil
-}
-
-func (n *NAT) staticUses(a uint32) bool {
-	for _, r := range n.cfg.statics {
-		if g, ok := n.staticGlobal(r); ok && g == a {
-			return true
-		}
-	}
-	return false
-}
-
-// reservedByStatic reports whether a static port rule owns proto/addr/port.
-func (n *NAT) reservedByStatic(proto uint8, addr uint32, port uint16) bool {
-	for _, r := range n.cfg.statics {
-		if r.Proto == proto && r.GlobalPort == port {
-			if g, ok := n.staticGlobal(r); ok && g == addr {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// allocPort reserves a global port on addr: want itself when free (port
-// preservation), else the lowest free port of want's range class.
-// Caller holds mu.
-func (n *NAT) allocPort(proto uint8, addr uint32, want uint16) (uint16, bool) {
-	ak := allocKey{addr, proto}
-	ps := n.ports[ak]
-	if ps == nil {
-		ps = new(portSet)
-		n.ports[ak] = ps
-	}
-	reserved := func(p uint16) bool { return n.reservedByStatic(proto, addr, p) }
-	if !ps.has(want) && !reserved(want) {
-		ps.add(want)
-		return want, true
-	}
-	lo, hi := portClass(want)
-	if lo == 0 && proto != ProtoICMP {
-		lo = 1 // port 0 is not a TCP or UDP port; it is an ICMP identifier
-	}
-	p, ok := ps.lowestFree(lo, hi, reserved)
-	if !ok {
-		if ps.used == 0 {
-			delete(n.ports, ak)
-		}
-		return 0, false
-	}
-	ps.add(p)
-	return p, true
-}
-
-// newPATBinding maps local to an address and port of the mapping's pool or
-// interface. Caller holds mu.
-func (n *NAT) newPATBinding(m *mapping, proto uint8, local endpoint, now int64) *Binding {
-	var p *pool
-	var lo, hi uint32
-	if m.Interface != "" {
-		a := n.ifAddr(m.Interface)
-		if !a.Is4() {
-			return nil
-		}
-		lo, hi = addr4(a), addr4(a)
-	} else {
-		if p = n.cfg.pool(m.Pool); p == nil {
-			return nil
-		}
-		lo, hi = p.start, p.end
-	}
-	for a := lo; a <= hi && a >= lo; a++ {
-		if n.simpleByGlobal[a] != nil || (p != nil && n.staticUses(a)) {
-			continue
-		}
-		port, ok := n.allocPort(proto, a, local.port)
-		if !ok {
-			continue
-		}
-		n.seq++
-		b := &Binding{kind: bindPAT, proto: proto, local: local, global: endpoint{a, port}, mapID: m.ID, created: now, seq: n.seq}
-		b.lastUsed.Store(now)
-		n.patByLocal[bindKey{local.addr, local.port, proto}] = b
-		n.patByGlobal[bindKey{a, port, proto}] = b
-		return b
-	}
-	if p != nil {
-		p.misses++
-	}
-	return nil
 }

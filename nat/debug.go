@@ -2,7 +2,10 @@ package nat
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
+
+	"natlab/packet"
 )
 
 // Debug lines in the IOS format (ios-cli.md §5.5):
@@ -15,61 +18,52 @@ import (
 // "NAT*:" the fast path; a->b marks the field NAT rewrote; [n] is the IP
 // identification.
 
-// debugLine formats one packet's debug line.
-func debugLine(res Result, oldSrc, newSrc, oldDst, newDst uint32, ipid uint16) string {
+// debugLine formats one packet's debug line from its tuple as it arrived
+// and its decoded view after translation.
+func debugLine(res Result, before *packet.Tuple, after *packet.Parsed) string {
 	var sb strings.Builder
 	if res == Hit {
 		sb.WriteString("NAT*: s=")
 	} else {
 		sb.WriteString("NAT: s=")
 	}
-	sb.WriteString(addrFrom(oldSrc).String())
-	if newSrc != oldSrc {
-		sb.WriteString("->")
-		sb.WriteString(addrFrom(newSrc).String())
-	}
+	writeChange(&sb, before.SrcAddr(), after.Src)
 	sb.WriteString(", d=")
-	sb.WriteString(addrFrom(oldDst).String())
-	if newDst != oldDst {
-		sb.WriteString("->")
-		sb.WriteString(addrFrom(newDst).String())
-	}
-	fmt.Fprintf(&sb, " [%d]", ipid)
+	writeChange(&sb, before.DstAddr(), after.Dst)
+	fmt.Fprintf(&sb, " [%d]", after.ID)
 	return sb.String()
 }
 
-func protoName(p uint8) string {
-	switch p {
-	case ProtoTCP:
-		return "tcp"
-	case ProtoUDP:
-		return "udp"
-	case ProtoICMP:
-		return "icmp"
+// writeChange writes an address, and what NAT made of it when it changed.
+func writeChange(sb *strings.Builder, old, new netip.Addr) {
+	sb.WriteString(old.String())
+	if new != old {
+		sb.WriteString("->")
+		sb.WriteString(new.String())
 	}
-	return fmt.Sprint(p)
 }
 
 // expiryLine appends the expiry line when debugging.
-func (n *NAT) expiryLine(lines []string, global, local endpoint, proto uint8, extended bool) []string {
+func (n *NAT) expiryLine(lines []string, global, local endpoint, proto packet.Proto, extended bool) []string {
 	if !n.debug.Load() {
 		return lines
 	}
+	g, l := netip.AddrFrom4(global.addr), netip.AddrFrom4(local.addr)
 	if extended {
-		return append(lines, fmt.Sprintf("NAT: expiring %s(%s) %s %d (%d)", addrFrom(global.addr), addrFrom(local.addr), protoName(proto), global.port, local.port))
+		return append(lines, fmt.Sprintf("NAT: expiring %s(%s) %s %d (%d)", g, l, proto, global.port, local.port))
 	}
-	return append(lines, fmt.Sprintf("NAT: expiring %s(%s)", addrFrom(global.addr), addrFrom(local.addr)))
+	return append(lines, fmt.Sprintf("NAT: expiring %s(%s)", g, l))
 }
 
 // detailedLine is the extra line of `debug ip nat detailed`, before the
 // translation: where the packet came from (i: inside, o: outside), its
-// protocol and its endpoints as they arrived (layout not confirmed on a
-// device: ios-cli.md §5.5).
-func detailedLine(fromInside bool, f *flow) string {
+// protocol and its endpoints as they arrived, and its IP identification
+// (layout not confirmed on a device: ios-cli.md §5.5).
+func detailedLine(fromInside bool, t *packet.Tuple, id uint16) string {
 	side := "o"
 	if fromInside {
 		side = "i"
 	}
-	return fmt.Sprintf("NAT: %s: %s (%s, %d) -> (%s, %d) [%d]", side, protoName(f.proto),
-		addrFrom(f.src), f.sport, addrFrom(f.dst), f.dport, f.ipid)
+	return fmt.Sprintf("NAT: %s: %s (%s, %d) -> (%s, %d) [%d]", side, t.Proto,
+		t.SrcAddr(), t.SrcPort, t.DstAddr(), t.DstPort, id)
 }

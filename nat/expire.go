@@ -3,14 +3,16 @@ package nat
 import (
 	"sort"
 	"time"
+
+	"natlab/packet"
 )
 
 // sessionTimeout is the idle timer of a session in its current state.
 func sessionTimeout(s *Session, t *Timeouts) time.Duration {
 	switch s.proto {
-	case ProtoTCP:
+	case packet.ProtoTCP:
 		return t.tcpTimeout(s.tcpState.Load())
-	case ProtoUDP:
+	case packet.ProtoUDP:
 		if s.outGlobal.port == 53 || s.inLocal.port == 53 {
 			return t.DNS
 		}
@@ -52,8 +54,7 @@ func (n *NAT) sweep(from, to int, bindings bool) {
 	t = n.cfg.timeouts
 	for _, s := range dead {
 		// Still there and still idle? A packet may have used it since.
-		ik := s.inKey()
-		if d := sessionTimeout(s, &t); n.in.get(&ik) != s || d < 0 || s.lastUsed.Load()+int64(d) > now {
+		if d := sessionTimeout(s, &t); n.in.get(s.inKey()) != s || d < 0 || s.lastUsed.Load()+int64(d) > now {
 			continue
 		}
 		lines = n.expiryLine(lines, s.inGlobal, s.inLocal, s.proto, true)
@@ -123,53 +124,6 @@ func (n *NAT) removeSession(s *Session, now int64) {
 	}
 	if b.kind == bindPAT && b.refs == 0 && b.holdTill <= now {
 		n.removeBinding(b)
-	}
-}
-
-// removeBinding forgets a dynamic binding and frees its global port or
-// address. Caller holds mu and has removed its sessions.
-func (n *NAT) removeBinding(b *Binding) {
-	switch b.kind {
-	case bindPAT:
-		lk := bindKey{b.local.addr, b.local.port, b.proto}
-		gk := bindKey{b.global.addr, b.global.port, b.proto}
-		if n.patByLocal[lk] == b {
-			delete(n.patByLocal, lk)
-		}
-		if n.patByGlobal[gk] == b {
-			delete(n.patByGlobal, gk)
-		}
-		n.releasePort(b.proto, b.global.addr, b.global.port)
-	case bindSimple:
-		if n.simpleByLocal[b.local.addr] == b {
-			delete(n.simpleByLocal, b.local.addr)
-			n.sessions--
-			if b.mapID != 0 {
-				n.mapRef(b.mapID, -1)
-			}
-		}
-		if n.simpleByGlobal[b.global.addr] == b {
-			delete(n.simpleByGlobal, b.global.addr)
-		}
-	}
-}
-
-func (n *NAT) releasePort(proto uint8, addr uint32, port uint16) {
-	ak := allocKey{addr, proto}
-	if ps := n.ports[ak]; ps != nil {
-		ps.remove(port)
-		if ps.used == 0 {
-			delete(n.ports, ak)
-		}
-	}
-}
-
-func (n *NAT) mapRef(id, d int) {
-	for _, m := range n.cfg.mappings {
-		if m.ID == id {
-			m.refs += d
-			return
-		}
 	}
 }
 

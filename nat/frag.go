@@ -3,6 +3,8 @@ package nat
 import (
 	"sync"
 	"time"
+
+	"natlab/packet"
 )
 
 // Non-first fragments carry no ports, so they are translated with the
@@ -16,14 +18,19 @@ const (
 )
 
 type fragKey struct {
-	src, dst uint32
+	src, dst [4]byte
 	id       uint16
-	proto    uint8
+	proto    packet.Proto
+}
+
+// fragKeyOf names the datagram a packet (or fragment) belongs to.
+func fragKeyOf(p *packet.Parsed) fragKey {
+	return fragKey{p.Src.As4(), p.Dst.As4(), p.ID, p.IPProto}
 }
 
 type fragEntry struct {
 	key      fragKey
-	src, dst uint32
+	src, dst [4]byte
 	expires  int64
 }
 
@@ -33,18 +40,18 @@ type fragCache struct {
 }
 
 func (k *fragKey) slot() int {
-	h := (uint64(k.src)<<32 | uint64(k.dst)) ^ (uint64(k.id)<<8|uint64(k.proto))*0x9e3779b97f4a7c15
+	h := (uint64(be32(k.src))<<32 | uint64(be32(k.dst))) ^ (uint64(k.id)<<8|uint64(k.proto))*0x9e3779b97f4a7c15
 	h *= 0xbf58476d1ce4e5b9
 	return int(h >> (64 - 12))
 }
 
-func (c *fragCache) add(k fragKey, src, dst uint32, now int64) {
+func (c *fragCache) add(k fragKey, src, dst [4]byte, now int64) {
 	c.mu.Lock()
 	c.slots[k.slot()] = fragEntry{key: k, src: src, dst: dst, expires: now + fragLifetime}
 	c.mu.Unlock()
 }
 
-func (c *fragCache) get(k fragKey, now int64) (src, dst uint32, ok bool) {
+func (c *fragCache) get(k fragKey, now int64) (src, dst [4]byte, ok bool) {
 	c.mu.Lock()
 	e := &c.slots[k.slot()]
 	if e.expires > now && e.key == k {

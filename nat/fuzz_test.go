@@ -1,6 +1,10 @@
 package nat
 
-import "testing"
+import (
+	"testing"
+
+	"natlab/packet"
+)
 
 // FuzzTranslate feeds arbitrary bytes to every entry point: nothing may
 // panic, and a packet whose IP header checksum was right keeps it right.
@@ -17,7 +21,7 @@ func FuzzTranslate(f *testing.F) {
 	must(f, l.AddOutsideStatic(OutsideStatic{Global: ip("198.51.100.5"), Local: ip("10.0.0.5")}))
 	f.Fuzz(func(t *testing.T, b []byte, dir uint8) {
 		b = append([]byte(nil), b...)
-		okBefore := len(b) >= 20 && b[0]>>4 == 4 && int(b[0]&15)*4 <= len(b) && int(b[0]&15) >= 5 && checksum(b[:int(b[0]&15)*4]) == 0
+		okBefore := len(b) >= 20 && b[0]>>4 == 4 && int(b[0]&15)*4 <= len(b) && int(b[0]&15) >= 5 && packet.IPv4(b).HeaderChecksumOK()
 		var r Result
 		switch dir % 3 {
 		case 0:
@@ -27,7 +31,7 @@ func FuzzTranslate(f *testing.F) {
 		default:
 			r = l.Hairpin(b)
 		}
-		if okBefore && r != Drop && checksum(b[:int(b[0]&15)*4]) != 0 {
+		if okBefore && r != Drop && !packet.IPv4(b).HeaderChecksumOK() {
 			t.Fatalf("IP header checksum broken")
 		}
 		if len(l.in.shards[0].m) > 100000 {

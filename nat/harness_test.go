@@ -2,6 +2,7 @@ package nat
 
 import (
 	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -34,18 +35,22 @@ func (c *fakeClock) Advance(d time.Duration) {
 // prefixLists is a ListEvaluator: each list permits sources in its prefixes.
 type prefixLists map[string][]netip.Prefix
 
-func (l prefixLists) Evaluate(name string, f *Flow) (bool, bool) {
+func (l prefixLists) Evaluate(name string, p *packet.Parsed) (bool, bool) {
 	ps, ok := l[name]
 	if !ok {
 		return false, false
 	}
-	for _, p := range ps {
-		if p.Contains(f.Src) {
+	for _, pfx := range ps {
+		if pfx.Contains(p.Src) {
 			return true, true
 		}
 	}
 	return false, true
 }
+
+// labInterfaces are the lab's interfaces by index, as a three-port router
+// numbers them.
+var labInterfaces = []string{"GigabitEthernet0/0", "GigabitEthernet0/1", "GigabitEthernet0/2"}
 
 // lab is the reference topology: inside 192.168.1.0/24 and
 // 192.168.2.0/24, outside Gi0/1 203.0.113.1.
@@ -63,20 +68,10 @@ func newLab(t testing.TB) *lab {
 		"GigabitEthernet0/2": ip("192.168.2.1"),
 	}}
 	l.NAT = New(Options{
-		Clock:         l.clock.Now,
-		Lists:         prefixLists{"1": {netip.MustParsePrefix("192.168.1.0/24")}, "NAT_ACL": {netip.MustParsePrefix("192.168.0.0/16")}},
-		InterfaceAddr: func(name string) netip.Addr { return l.ifs[name] },
-		InterfaceIndex: func(name string) int {
-			switch name {
-			case "GigabitEthernet0/0":
-				return 0
-			case "GigabitEthernet0/1":
-				return 1
-			case "GigabitEthernet0/2":
-				return 2
-			}
-			return -1
-		},
+		Clock:            l.clock.Now,
+		Lists:            prefixLists{"1": {netip.MustParsePrefix("192.168.1.0/24")}, "NAT_ACL": {netip.MustParsePrefix("192.168.0.0/16")}},
+		InterfaceIndex:   func(name string) int { return slices.Index(labInterfaces, name) },
+		InterfaceAddress: func(i int) netip.Addr { return l.ifs[labInterfaces[i]] },
 	})
 	l.SetRole("GigabitEthernet0/0", RoleInside)
 	l.SetRole("GigabitEthernet0/2", RoleInside)
@@ -133,18 +128,14 @@ func checkPacket(t testing.TB, b []byte) packet.Parsed {
 	if r := p.Decode(b); r != packet.OK {
 		t.Fatalf("decode: %v", r)
 	}
-	if checksum(b[:p.IHL]) != 0 {
+	if !packet.IPv4(b).HeaderChecksumOK() {
 		t.Fatalf("bad IP header checksum")
 	}
 	if !p.TransportChecksumOK(b) {
 		t.Fatalf("bad transport checksum in %v", &p)
 	}
-	if p.IPProto == packet.ProtoICMP && packet.ICMPIsError(p.ICMPType) {
-		q := b[p.L4Off+8 : p.TotalLen]
-		ihl := int(q[0]&0x0f) * 4
-		if checksum(q[:ihl]) != 0 {
-			t.Fatalf("bad quoted IP header checksum")
-		}
+	if p.IsICMPError() && !packet.IPv4(quotedBytes(b, &p)).HeaderChecksumOK() {
+		t.Fatalf("bad quoted IP header checksum")
 	}
 	return p
 }
@@ -153,11 +144,17 @@ func checkPacket(t testing.TB, b []byte) packet.Parsed {
 func expect(t testing.TB, b []byte, src string, sport uint16, dst string, dport uint16) {
 	t.Helper()
 	p := checkPacket(t, b)
-	gs, gd := p.SrcPort, p.DstPort
-	if p.IPProto == packet.ProtoICMP {
-		gs, gd = p.ICMPID, p.ICMPID
-	}
-	if p.Src != ip(src) || p.Dst != ip(dst) || gs != sport || gd != dport {
-		t.Fatalf("got %s:%d -> %s:%d, want %s:%d -> %s:%d", p.Src, gs, p.Dst, gd, src, sport, dst, dport)
+	got := p.Tuple()
+	if got.SrcAddr() != ip(src) || got.DstAddr() != ip(dst) || got.SrcPort != sport || got.DstPort != dport {
+		t.Fatalf("got %s -> %s, want %s:%d -> %s:%d", got.SrcAddrPort(), got.DstAddrPort(), src, sport, dst, dport)
 	}
 }
+
+// quotedBytes is the datagram an ICMP error quotes.
+func quotedBytes(b []byte, p *packet.Parsed) []byte { return b[p.PayloadOff:p.TotalLen] }
+
+// Field access for the checks: the addresses of a packet as they are in
+// its bytes, and a header fix after a test changed them by hand.
+func srcOf(b []byte) netip.Addr { return packet.IPv4(b).Src() }
+func dstOf(b []byte) netip.Addr { return packet.IPv4(b).Dst() }
+func fixHeader(b []byte)        { packet.IPv4(b).UpdateChecksum() }

@@ -4,56 +4,29 @@ import (
 	"net/netip"
 	"time"
 
-	"natlab/acl"
 	"natlab/ios"
 	"natlab/packet"
 	"natlab/router"
 )
 
-// Hook orders: NAT runs after the input ACL (100) in PreRouting and
-// before anything else in PostRouting, so the output ACL sees global
-// addresses (DESIGN.md, IOS order of operations).
-const (
-	HookOrder = 200
-)
-
-// aclLists adapts acl.ACLs to ListEvaluator.
-type aclLists struct{ a *acl.ACLs }
-
-func (l aclLists) Evaluate(list string, f *Flow) (bool, bool) {
-	p := packet.Parsed{IPProto: packet.Proto(f.Proto), Src: f.Src, Dst: f.Dst, SrcPort: f.SrcPort, DstPort: f.DstPort,
-		ICMPType: f.ICMPType, TCPFlags: f.TCPFlags}
-	if f.Fragment {
-		p.Frag = packet.LaterFragment
-	}
-	return l.a.Evaluate(list, &p)
-}
-
 // Register builds the NAT of a router: its hooks at the IOS order of
 // operations, its commands, its running-config lines and the expiry timer.
-func Register(e *ios.Engine, r *router.Router, acls *acl.ACLs) *NAT {
-	o := Options{
-		InterfaceAddr: func(name string) netip.Addr {
-			if i := r.Interface(name); i != nil {
-				return i.Address().Addr()
-			}
-			return netip.Addr{}
-		},
+// lists evaluates the source lists of `ip nat inside source list` (the
+// router's access-lists); nil matches nothing.
+func Register(e *ios.Engine, r *router.Router, lists ListEvaluator) *NAT {
+	n := New(Options{
+		Lists: lists,
 		InterfaceIndex: func(name string) int {
 			if i := r.Interface(name); i != nil {
 				return i.Index()
 			}
 			return -1
 		},
-	}
-	if acls != nil {
-		o.Lists = aclLists{acls}
-	}
-	n := New(o)
+		InterfaceAddress: func(index int) netip.Addr { return r.AddressOf(index).Addr() },
+	})
 	n.SetLogger(e.Log)
-	n.router = r
-	r.AddHook(router.HookPreRouting, HookOrder, router.HookFunc(n.preRouting))
-	r.AddHook(router.HookPostRouting, HookOrder, router.HookFunc(n.postRouting))
+	r.Attach(router.StageNATOutsideToInside, router.HookFunc(n.outsideToInside))
+	r.Attach(router.StageNATInsideToOutside, router.HookFunc(n.insideToOutside))
 	n.installCLI(e)
 	n.stop = make(chan struct{})
 	go n.Run(time.Second/sweepParts, n.stop)
@@ -71,85 +44,75 @@ func (n *NAT) Close() {
 	}
 }
 
-// SetClock replaces the clock (tests drive the timers with it).
-func (n *NAT) SetClock(f func() time.Time) { n.clock.Store(&f) }
+// The hooks work on the router's decoded view of the packet (p.P), which
+// the setters keep up to date: a packet is decoded once, by the router.
 
-func (n *NAT) role(i *router.Interface) Role {
-	if i == nil {
-		return RoleNone
-	}
-	return n.roleByIndex(i.Index())
-}
-
-// preRouting translates outside-to-inside before routing, and hairpins
-// inside packets addressed to an inside-global address.
-func (n *NAT) preRouting(p *router.Packet) router.Verdict {
-	if !n.snap.Load().active || p.In == nil {
+// outsideToInside translates, before routing, packets from an outside
+// interface, and hairpins inside packets addressed to an inside-global
+// address.
+func (n *NAT) outsideToInside(p *router.Packet) router.Verdict {
+	s := n.snap.Load()
+	if !s.active || p.In == nil {
 		return router.Accept
 	}
-	var f flow
-	if !decode(p.Buf, &f) {
-		return router.Accept // the router's own checks deal with it
-	}
-	old := f
 	var res Result
-	switch n.role(p.In) {
+	before, debug := n.debugView(&p.P)
+	role := s.roleOf(p.In.Index())
+	switch role {
 	case RoleOutside:
-		res = n.inbound(p.Buf, &f, n.nowNano())
+		res = n.translate(p.Buf, &p.P, false, false, n.nowNano())
 	case RoleInside:
-		res = n.hairpin(p.Buf, &f, n.nowNano())
+		res = n.hairpin(p.Buf, &p.P, n.nowNano())
 	default:
 		return router.Accept
 	}
-	return n.finish(p, res, &old, &f, n.role(p.In) == RoleInside)
+	return n.verdict(p, res, debug, &before, role == RoleInside)
 }
 
-// postRouting translates inside-to-outside after routing. Router-originated
-// ICMP errors about translated flows are translated too, so that a time
+// insideToOutside translates, after routing, packets from an inside
+// interface that leave through an outside one. The router's own ICMP
+// errors about translated flows are translated too, so that a time
 // exceeded for an inbound packet never quotes an inside address.
-func (n *NAT) postRouting(p *router.Packet) router.Verdict {
-	if !n.snap.Load().active || p.Out == nil || n.role(p.Out) != RoleOutside {
+func (n *NAT) insideToOutside(p *router.Packet) router.Verdict {
+	s := n.snap.Load()
+	if !s.active || p.Out == nil || s.roleOf(p.Out.Index()) != RoleOutside {
 		return router.Accept
 	}
-	var f flow
-	if p.In == nil {
-		if !decode(p.Buf, &f) || f.kind != kindICMPError {
-			return router.Accept
-		}
-		f.fromRouter = true
-	} else if n.role(p.In) != RoleInside || !decode(p.Buf, &f) {
+	fromRouter := p.In == nil
+	switch {
+	case fromRouter && !p.P.IsICMPError():
+		return router.Accept
+	case !fromRouter && s.roleOf(p.In.Index()) != RoleInside:
 		return router.Accept
 	}
-	old := f
-	res := n.outbound(p.Buf, &f, n.nowNano())
-	return n.finish(p, res, &old, &f, true)
+	before, debug := n.debugView(&p.P)
+	res := n.translate(p.Buf, &p.P, true, fromRouter, n.nowNano())
+	return n.verdict(p, res, debug, &before, true)
 }
 
-// finish brings the decoded view up to date and logs for `debug ip nat`.
-func (n *NAT) finish(p *router.Packet, res Result, old, f *flow, fromInside bool) router.Verdict {
+// debugView is what `debug ip nat` prints of a packet as it arrived, when
+// debugging is on.
+func (n *NAT) debugView(p *packet.Parsed) (packet.Tuple, bool) {
+	if !n.debug.Load() {
+		return packet.Tuple{}, false
+	}
+	return p.Tuple(), true
+}
+
+// verdict turns a result into the router's verdict and logs the packet
+// for `debug ip nat`.
+func (n *NAT) verdict(p *router.Packet, res Result, debug bool, before *packet.Tuple, fromInside bool) router.Verdict {
 	switch res {
 	case Drop:
 		return router.Drop
 	case Pass:
 		return router.Accept
 	}
-	if f.src != old.src {
-		p.P.Src = addrFrom(f.src)
-	}
-	if f.dst != old.dst {
-		p.P.Dst = addrFrom(f.dst)
-	}
-	switch f.kind {
-	case kindPorts:
-		p.P.SrcPort, p.P.DstPort = f.sport, f.dport
-	case kindQuery:
-		p.P.ICMPID = f.sport
-	}
-	if n.debug.Load() {
+	if debug {
 		if n.detailed.Load() {
-			n.log(detailedLine(fromInside, old))
+			n.log(detailedLine(fromInside, before, p.P.ID))
 		}
-		n.log(debugLine(res, old.src, f.src, old.dst, f.dst, f.ipid))
+		n.log(debugLine(res, before, &p.P))
 	}
 	return router.Accept
 }

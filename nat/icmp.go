@@ -1,280 +1,153 @@
 package nat
 
+import "natlab/packet"
+
 // ICMP error translation (RFC 5508 §4-§5). An error quotes the IP header
 // and at least 8 bytes of the packet that caused it; NAT rewrites the
-// outer addresses and the quoted header with the same translation, and
-// the quoted transport checksum and ports, so the host that receives the
-// error recognises its own packet.
+// outer addresses and, with the same translation, the quoted datagram
+// (addresses, ports or identifier, and the quoted checksums, through the
+// setters of its decoded view), then recomputes the ICMP checksum, which
+// covers the quoted datagram. Errors are translated under NAT.mu: they are
+// rare, and they never refresh or remove the session they are about
+// (REQ-6).
 
-// inner is the quoted packet of an ICMP error.
-type inner struct {
-	off          int // offset of the quoted IP header in the packet
-	ihl          int
-	n            int // bytes quoted (from off)
-	proto        uint8
-	src, dst     uint32
-	sport, dport uint16 // ports or, for a quoted ICMP query, the identifier twice
-	ports        bool
+// quoted checks an ICMP error (REQ-3: the ICMP checksum and the quoted IP
+// header checksum must verify) and decodes the datagram it quotes into q.
+// A fragmented error is refused too: its checksum cannot be verified, and
+// an error is never legitimately fragmented.
+func quoted(b []byte, p *packet.Parsed, q *packet.Parsed) ([]byte, bool) {
+	if p.Frag != packet.NotFragment || !p.TransportChecksumOK(b) {
+		return nil, false
+	}
+	qb, r := p.Quoted(b, q)
+	if r != packet.OK || !packet.IPv4(qb).HeaderChecksumOK() {
+		return nil, false
+	}
+	return qb, true
 }
 
-// parseInner checks an ICMP error (REQ-3: ICMP checksum, quoted IP header
-// checksum; IP options of the quoted packet skipped) and reads the
-// quoted packet.
-func parseInner(b []byte, f *flow) (inner, bool) {
-	icmp := b[f.l4:f.end]
-	if checksum(icmp) != 0 || len(icmp) < 8+ipMinLen {
-		return inner{}, false
+// icmpError translates an error from the outside about a packet that went
+// out (REQ-4), or one from the inside about a packet that came in (REQ-5):
+// an inside host's port unreachable, or, fromRouter, the router's own time
+// exceeded about a translated inbound packet. An error about nothing NAT
+// translated passes unchanged.
+func (n *NAT) icmpError(b []byte, p *packet.Parsed, fromInside, fromRouter bool) Result {
+	var q packet.Parsed
+	qb, ok := quoted(b, p, &q)
+	if !ok {
+		return Drop
 	}
-	q := icmp[8:]
-	if q[0]>>4 != 4 {
-		return inner{}, false
-	}
-	ihl := int(q[0]&0x0f) * 4
-	if ihl < ipMinLen || len(q) < ihl || checksum(q[:ihl]) != 0 {
-		return inner{}, false
-	}
-	in := inner{off: f.l4 + 8, ihl: ihl, n: len(q), proto: q[ipProto], src: be32(q[ipSrc:]), dst: be32(q[ipDst:])}
-	if be16(q[ipFragOff:])&0x1fff != 0 {
-		return in, true // a quoted later fragment: addresses only
-	}
-	t := q[ihl:]
-	switch in.proto {
-	case ProtoTCP, ProtoUDP:
-		if len(t) >= 4 {
-			in.sport, in.dport, in.ports = be16(t[0:]), be16(t[2:]), true
-		}
-	case ProtoICMP:
-		if len(t) >= 6 {
-			switch t[0] {
-			case icmpEcho, icmpEchoReply, icmpTimestamp, icmpTimestampReply,
-				icmpInfo, icmpInfoReply, icmpMask, icmpMaskReply:
-				id := be16(t[icmpID:])
-				in.sport, in.dport, in.ports = id, id, true
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var src, dst [4]byte
+	if keyed(&q) {
+		// The quoted packet went the other way: its session is found by
+		// the reverse of its tuple.
+		if s := n.index(fromInside).get(q.Tuple().Reverse()); s != nil {
+			if fromInside {
+				rewrite(qb, &q, s.outGlobal, s.inGlobal)
+				src, dst = n.errorOutAddrs(p, s, fromRouter)
+			} else {
+				rewrite(qb, &q, s.inLocal, s.outLocal)
+				src, dst = n.errorInAddrs(p, s)
 			}
+			return n.finishError(b, p, src, dst)
 		}
 	}
-	return in, true
+	if fromInside {
+		src, dst, ok = n.addrErrorOut(p, qb, &q, fromRouter)
+	} else {
+		src, dst, ok = n.addrErrorIn(p, qb, &q)
+	}
+	if !ok {
+		return Pass
+	}
+	return n.finishError(b, p, src, dst)
 }
 
-// rewriteInner changes the quoted packet's addresses and ports, keeping the
-// quoted IP checksum and, when quoted, the transport checksum right.
-func rewriteInner(b []byte, in *inner, src uint32, sport uint16, dst uint32, dport uint16) {
-	q := b[in.off : in.off+in.n]
-	ipsum := be16(q[ipCsum:])
-	t := q[in.ihl:]
-	csumOff := -1
-	switch in.proto {
-	case ProtoTCP:
-		if len(t) >= tcpCsum+2 {
-			csumOff = tcpCsum
-		}
-	case ProtoUDP:
-		if len(t) >= udpCsum+2 && be16(t[udpCsum:]) != 0 {
-			csumOff = udpCsum
-		}
-	case ProtoICMP:
-		if in.ports && len(t) >= 8 {
-			csumOff = icmpCsum
-		}
+// errorInAddrs are the outer addresses of an error from the outside about
+// session s: its sender as the inside knows it, and the inside host when
+// the error is addressed to its global address.
+func (n *NAT) errorInAddrs(p *packet.Parsed, s *Session) (src, dst [4]byte) {
+	src, dst = p.Src.As4(), p.Dst.As4()
+	if src == s.outGlobal.addr {
+		src = s.outLocal.addr
+	} else {
+		src, _ = n.outsideToLocal(src)
 	}
-	var l4sum uint16
-	if csumOff >= 0 {
-		l4sum = be16(t[csumOff:])
+	if dst == s.inGlobal.addr {
+		dst = s.inLocal.addr
 	}
-	pseudo := in.proto == ProtoTCP || in.proto == ProtoUDP
-	if src != in.src {
-		put32(q[ipSrc:], src)
-		ipsum = csumUpdate32(ipsum, in.src, src)
-		if pseudo {
-			l4sum = csumUpdate32(l4sum, in.src, src)
-		}
-	}
-	if dst != in.dst {
-		put32(q[ipDst:], dst)
-		ipsum = csumUpdate32(ipsum, in.dst, dst)
-		if pseudo {
-			l4sum = csumUpdate32(l4sum, in.dst, dst)
-		}
-	}
-	put16(q[ipCsum:], ipsum)
-	if in.ports {
-		if in.proto == ProtoICMP {
-			// A quoted query: src and dst "ports" are the identifier.
-			id := sport
-			if sport == in.sport {
-				id = dport
-			}
-			if id != in.sport {
-				put16(t[icmpID:], id)
-				l4sum = csumUpdate16(l4sum, in.sport, id)
-			}
+	return src, dst
+}
+
+// errorOutAddrs are the outer addresses of an error from the inside about
+// session s. Its sender never shows an inside address (REQ-5c): the inside
+// host its own global address, an inside router its global address or
+// else the session's; the router's own address is already what the
+// outside knows.
+func (n *NAT) errorOutAddrs(p *packet.Parsed, s *Session, fromRouter bool) (src, dst [4]byte) {
+	src, dst = p.Src.As4(), p.Dst.As4()
+	switch {
+	case src == s.inLocal.addr:
+		src = s.inGlobal.addr
+	case fromRouter:
+	default:
+		if g, _, ok := n.addressGlobal(src); ok {
+			src = g
 		} else {
-			if sport != in.sport {
-				put16(t[0:], sport)
-				l4sum = csumUpdate16(l4sum, in.sport, sport)
-			}
-			if dport != in.dport {
-				put16(t[2:], dport)
-				l4sum = csumUpdate16(l4sum, in.dport, dport)
-			}
+			src = s.inGlobal.addr
 		}
 	}
-	if csumOff >= 0 {
-		if in.proto == ProtoUDP && l4sum == 0 {
-			l4sum = 0xffff
-		}
-		put16(t[csumOff:], l4sum)
+	if dst == s.outLocal.addr {
+		dst = s.outGlobal.addr
 	}
+	return src, dst
+}
+
+// addrErrorIn translates an error from the outside about a packet an
+// address-only translation (static or `---` binding) sent: the quoted
+// source is an inside global address.
+func (n *NAT) addrErrorIn(p *packet.Parsed, qb []byte, q *packet.Parsed) (src, dst [4]byte, ok bool) {
+	t := q.Tuple()
+	local, _, ok := n.addressLocal(t.Src)
+	if !ok {
+		return src, dst, false
+	}
+	rewrite(qb, q, endpoint{local, t.SrcPort}, endpoint{t.Dst, t.DstPort})
+	src, _ = n.outsideToLocal(p.Src.As4())
+	if dst = p.Dst.As4(); dst == t.Src {
+		dst = local
+	}
+	return src, dst, true
+}
+
+// addrErrorOut translates an error from the inside about a packet an
+// address-only translation let in: the quoted destination is an inside
+// local address.
+func (n *NAT) addrErrorOut(p *packet.Parsed, qb []byte, q *packet.Parsed, fromRouter bool) (src, dst [4]byte, ok bool) {
+	t := q.Tuple()
+	g, _, ok := n.addressGlobal(t.Dst)
+	if !ok {
+		return src, dst, false
+	}
+	og, _ := n.outsideToGlobal(t.Src)
+	rewrite(qb, q, endpoint{og, t.SrcPort}, endpoint{g, t.DstPort})
+	src = p.Src.As4()
+	if src == t.Dst {
+		src = g
+	} else if gs, _, ok := n.addressGlobal(src); ok && !fromRouter {
+		src = gs
+	}
+	dst, _ = n.outsideToGlobal(p.Dst.As4())
+	return src, dst, true
 }
 
 // finishError sets the outer addresses and recomputes the ICMP checksum
-// (it covers the quoted packet, which changed).
-func finishError(b []byte, f *flow, src, dst uint32) {
-	rewriteHeaders(b, f, src, 0, dst, 0)
-	icmp := b[f.l4:f.end]
-	put16(icmp[icmpCsum:], 0)
-	put16(icmp[icmpCsum:], checksum(icmp))
-}
-
-// icmpErrorIn translates an error that arrived on an outside interface
-// about a packet this router sent out (RFC 5508 REQ-4). An error about no
-// known flow passes unchanged; it does not refresh the session (REQ-6).
-func (n *NAT) icmpErrorIn(b []byte, f *flow) Result {
-	in, ok := parseInner(b, f)
-	if !ok {
-		return Drop
-	}
-	if in.ports {
-		// The quoted packet went out as inGlobal -> outGlobal; the session's
-		// outside key is the reverse.
-		k := Key{in.dst, in.src, in.dport, in.sport, in.proto}
-		if s := n.out.get(&k); s != nil {
-			rewriteInner(b, &in, s.inLocal.addr, s.inLocal.port, s.outLocal.addr, s.outLocal.port)
-			src := f.src
-			if src == s.outGlobal.addr {
-				src = s.outLocal.addr
-			} else {
-				src = n.outsideLocalOf(src)
-			}
-			dst := f.dst
-			if dst == s.inGlobal.addr {
-				dst = s.inLocal.addr
-			}
-			finishError(b, f, src, dst)
-			n.hits.Add(1)
-			return Hit
-		}
-	}
-	// Address-only: static or simple dynamic bindings.
-	n.mu.Lock()
-	local, ok := n.localOfGlobal(in.src)
-	n.mu.Unlock()
-	if !ok {
-		return Pass
-	}
-	rewriteInner(b, &in, local, in.sport, in.dst, in.dport)
-	dst := f.dst
-	if dst == in.src {
-		dst = local
-	}
-	finishError(b, f, n.outsideLocalOf(f.src), dst)
+// (it covers the quoted datagram, which changed).
+func (n *NAT) finishError(b []byte, p *packet.Parsed, src, dst [4]byte) Result {
+	rewrite(b, p, endpoint{addr: src}, endpoint{addr: dst})
+	p.SetTransportChecksum(b)
 	n.hits.Add(1)
 	return Hit
-}
-
-// icmpErrorOut translates an error going out about a packet that came in
-// (RFC 5508 REQ-5): an inside host's port unreachable, or the router's own
-// time exceeded about a translated inbound packet.
-func (n *NAT) icmpErrorOut(b []byte, f *flow) Result {
-	in, ok := parseInner(b, f)
-	if !ok {
-		return Drop
-	}
-	if in.ports {
-		// The quoted packet arrived as outLocal -> inLocal; the session's
-		// inside key is the reverse.
-		k := Key{in.dst, in.src, in.dport, in.sport, in.proto}
-		if s := n.in.get(&k); s != nil {
-			rewriteInner(b, &in, s.outGlobal.addr, s.outGlobal.port, s.inGlobal.addr, s.inGlobal.port)
-			src := f.src
-			switch {
-			case src == s.inLocal.addr:
-				src = s.inGlobal.addr
-			case f.fromRouter:
-				// The router's own address is already what the outside knows.
-			default:
-				if g, ok := n.globalOfLocal(src); ok {
-					src = g
-				} else {
-					src = s.inGlobal.addr // an inside router: never leak its address (REQ-5c)
-				}
-			}
-			dst := f.dst
-			if dst == s.outLocal.addr {
-				dst = s.outGlobal.addr
-			}
-			finishError(b, f, src, dst)
-			n.hits.Add(1)
-			return Hit
-		}
-	}
-	g, ok := n.globalOfLocal(in.dst)
-	if !ok {
-		return Pass
-	}
-	og, _ := n.outsideGlobalOf(in.src)
-	rewriteInner(b, &in, og, in.sport, g, in.dport)
-	src := f.src
-	if src == in.dst {
-		src = g
-	} else if gs, ok := n.globalOfLocal(src); ok && !f.fromRouter {
-		src = gs
-	}
-	dst, _ := n.outsideGlobalOf(f.dst)
-	finishError(b, f, src, dst)
-	n.hits.Add(1)
-	return Hit
-}
-
-// localOfGlobal maps an inside global address to its local address through
-// an address-only (static or simple dynamic) translation. Caller holds mu.
-func (n *NAT) localOfGlobal(g uint32) (uint32, bool) {
-	for _, r := range n.cfg.statics {
-		if r.Proto == 0 {
-			if a, ok := n.staticGlobal(r); ok && a == g {
-				return addr4(r.Local), true
-			}
-		}
-	}
-	if b := n.simpleByGlobal[g]; b != nil {
-		return b.local.addr, true
-	}
-	return 0, false
-}
-
-func (n *NAT) globalOfLocal(l uint32) (uint32, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	for _, r := range n.cfg.statics {
-		if r.Proto == 0 && addr4(r.Local) == l {
-			return n.staticGlobal(r)
-		}
-	}
-	if b := n.simpleByLocal[l]; b != nil {
-		return b.global.addr, true
-	}
-	return 0, false
-}
-
-func (n *NAT) outsideLocalOf(g uint32) uint32 {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	l, _ := n.outsideByGlobal(g)
-	return l
-}
-
-func (n *NAT) outsideGlobalOf(l uint32) (uint32, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.outsideByLocal(l)
 }

@@ -2,8 +2,11 @@ package nat
 
 import (
 	"math/rand/v2"
+	"net/netip"
 	"testing"
 	"time"
+
+	"natlab/packet"
 )
 
 // model is a slow, obviously correct NAT for the reference rules (PAT on
@@ -27,13 +30,13 @@ type mEnd struct {
 }
 
 type mBinding struct {
-	proto         uint8
+	proto         packet.Proto
 	local, global mEnd
 	refs          int
 }
 
 type mSession struct {
-	proto                uint8
+	proto                packet.Proto
 	inL, inG, outL, outG mEnd
 	last                 time.Duration
 	state                uint32
@@ -42,18 +45,18 @@ type mSession struct {
 }
 
 var (
-	mIface     = addr4(ip("203.0.113.1"))
-	mStaticL   = addr4(ip("192.168.2.10"))
-	mStaticG   = addr4(ip("203.0.113.100"))
-	mPortL     = addr4(ip("192.168.2.21"))
-	mInsideNet = addr4(ip("192.168.1.0"))
+	mIface     = be32(addr4(ip("203.0.113.1")))
+	mStaticL   = be32(addr4(ip("192.168.2.10")))
+	mStaticG   = be32(addr4(ip("203.0.113.100")))
+	mPortL     = be32(addr4(ip("192.168.2.21")))
+	mInsideNet = be32(addr4(ip("192.168.1.0")))
 )
 
 func (m *model) timeout(s *mSession) time.Duration {
 	switch s.proto {
-	case ProtoTCP:
+	case packet.ProtoTCP:
 		return m.timeouts.tcpTimeout(s.state)
-	case ProtoUDP:
+	case packet.ProtoUDP:
 		if s.outG.p == 53 || s.inL.p == 53 {
 			return m.timeouts.DNS
 		}
@@ -95,8 +98,8 @@ func (m *model) clear() {
 	m.sessions = nil
 }
 
-func (m *model) portTaken(proto uint8, p uint16) bool {
-	if proto == ProtoTCP && p == 2222 {
+func (m *model) portTaken(proto packet.Proto, p uint16) bool {
+	if proto == packet.ProtoTCP && p == 2222 {
 		return true
 	}
 	for _, b := range m.bindings {
@@ -107,12 +110,12 @@ func (m *model) portTaken(proto uint8, p uint16) bool {
 	return false
 }
 
-func (m *model) alloc(proto uint8, want uint16) (uint16, bool) {
+func (m *model) alloc(proto packet.Proto, want uint16) (uint16, bool) {
 	if !m.portTaken(proto, want) {
 		return want, true
 	}
 	lo, hi := portClass(want)
-	if lo == 0 && proto != ProtoICMP {
+	if lo == 0 && proto != packet.ProtoICMP {
 		lo = 1
 	}
 	for p := int(lo); p <= int(hi); p++ {
@@ -123,27 +126,27 @@ func (m *model) alloc(proto uint8, want uint16) (uint16, bool) {
 	return 0, false
 }
 
-func (m *model) touch(s *mSession, f *flow, fromInside bool) {
+func (m *model) touch(s *mSession, f *mFlow, fromInside bool) {
 	s.last = m.now
-	if f.proto == ProtoTCP {
+	if f.proto == packet.ProtoTCP {
 		s.state = nextTCPState(s.state, f.tcpFlags, fromInside == s.outbound)
 	}
 }
 
-func (m *model) newState(f *flow) uint32 {
-	if f.proto == ProtoTCP {
+func (m *model) newState(f *mFlow) uint32 {
+	if f.proto == packet.ProtoTCP {
 		return initialTCPState(f.tcpFlags)
 	}
 	return 0
 }
 
 // out returns the result and the translated src, sport, dst, dport.
-func (m *model) out(f flow) (Result, flow) {
+func (m *model) out(f mFlow) (Result, mFlow) {
 	for _, s := range m.sessions {
 		if s.proto == f.proto && s.inL == (mEnd{f.src, f.sport}) && s.outL == (mEnd{f.dst, f.dport}) {
 			m.hits++
 			m.touch(s, &f, true)
-			return Hit, flow{src: s.inG.a, sport: s.inG.p, dst: s.outG.a, dport: s.outG.p}
+			return Hit, mFlow{src: s.inG.a, sport: s.inG.p, dst: s.outG.a, dport: s.outG.p}
 		}
 	}
 	inList := f.src&0xffffff00 == mInsideNet
@@ -157,7 +160,7 @@ func (m *model) out(f flow) (Result, flow) {
 	var g mEnd
 	var b *mBinding
 	switch {
-	case f.proto == ProtoTCP && f.src == mPortL && f.sport == 22:
+	case f.proto == packet.ProtoTCP && f.src == mPortL && f.sport == 22:
 		g = mEnd{mIface, 2222}
 	case f.src == mStaticL:
 		g = mEnd{mStaticG, f.sport}
@@ -183,25 +186,25 @@ func (m *model) out(f flow) (Result, flow) {
 	}
 	s := &mSession{proto: f.proto, inL: mEnd{f.src, f.sport}, inG: g, outL: mEnd{f.dst, f.dport}, outG: mEnd{f.dst, f.dport},
 		last: m.now, state: m.newState(&f), outbound: true, binding: b}
-	if f.proto == ProtoICMP {
+	if f.proto == packet.ProtoICMP {
 		s.outG.p = g.p
 	}
 	m.sessions = append(m.sessions, s)
 	m.misses++
-	return Created, flow{src: s.inG.a, sport: s.inG.p, dst: s.outG.a, dport: s.outG.p}
+	return Created, mFlow{src: s.inG.a, sport: s.inG.p, dst: s.outG.a, dport: s.outG.p}
 }
 
-func (m *model) in(f flow) (Result, flow) {
+func (m *model) in(f mFlow) (Result, mFlow) {
 	for _, s := range m.sessions {
 		if s.proto == f.proto && s.outG == (mEnd{f.src, f.sport}) && s.inG == (mEnd{f.dst, f.dport}) {
 			m.hits++
 			m.touch(s, &f, false)
-			return Hit, flow{src: s.outL.a, sport: s.outL.p, dst: s.inL.a, dport: s.inL.p}
+			return Hit, mFlow{src: s.outL.a, sport: s.outL.p, dst: s.inL.a, dport: s.inL.p}
 		}
 	}
 	var l mEnd
 	switch {
-	case f.proto == ProtoTCP && f.dst == mIface && f.dport == 2222:
+	case f.proto == packet.ProtoTCP && f.dst == mIface && f.dport == 2222:
 		l = mEnd{mPortL, 22}
 	case f.dst == mStaticG:
 		l = mEnd{mStaticL, f.dport}
@@ -214,25 +217,25 @@ func (m *model) in(f flow) (Result, flow) {
 	}
 	s := &mSession{proto: f.proto, inL: l, inG: mEnd{f.dst, f.dport}, outL: mEnd{f.src, f.sport}, outG: mEnd{f.src, f.sport},
 		last: m.now, state: m.newState(&f)}
-	if f.proto == ProtoICMP {
+	if f.proto == packet.ProtoICMP {
 		s.outL.p = l.p
 	}
 	m.sessions = append(m.sessions, s)
 	m.misses++
-	return Created, flow{src: s.outL.a, sport: s.outL.p, dst: s.inL.a, dport: s.inL.p}
+	return Created, mFlow{src: s.outL.a, sport: s.outL.p, dst: s.inL.a, dport: s.inL.p}
 }
 
 // errIn is an ICMP error from a router on the outside about q, a packet
 // that left translated. It returns the result, the quoted packet's
 // endpoints after translation and the outer destination.
-func (m *model) errIn(q flow, outerDst uint32) (Result, flow, uint32) {
+func (m *model) errIn(q mFlow, outerDst uint32) (Result, mFlow, uint32) {
 	for _, s := range m.sessions {
 		if s.proto == q.proto && s.inG == (mEnd{q.src, q.sport}) && s.outG == (mEnd{q.dst, q.dport}) {
 			m.hits++ // no refresh: an error is not traffic of the flow (RFC 5508 REQ-6)
 			if outerDst == s.inG.a {
 				outerDst = s.inL.a
 			}
-			return Hit, flow{src: s.inL.a, sport: s.inL.p, dst: s.outL.a, dport: s.outL.p}, outerDst
+			return Hit, mFlow{src: s.inL.a, sport: s.inL.p, dst: s.outL.a, dport: s.outL.p}, outerDst
 		}
 	}
 	if q.src == mStaticG {
@@ -240,28 +243,38 @@ func (m *model) errIn(q flow, outerDst uint32) (Result, flow, uint32) {
 		if outerDst == mStaticG {
 			outerDst = mStaticL
 		}
-		return Hit, flow{src: mStaticL, sport: q.sport, dst: q.dst, dport: q.dport}, outerDst
+		return Hit, mFlow{src: mStaticL, sport: q.sport, dst: q.dst, dport: q.dport}, outerDst
 	}
 	return Pass, q, outerDst
 }
 
-// quoted decodes the packet quoted by an ICMP error.
-func quoted(t *testing.T, b []byte) flow {
+// addrOf formats a model address.
+func addrOf(u uint32) netip.Addr { return netip.AddrFrom4(from32(u)) }
+
+// mFlow is what the model reads of a packet.
+type mFlow struct {
+	proto        packet.Proto
+	src, dst     uint32
+	sport, dport uint16
+	tcpFlags     uint8
+}
+
+// decodeFlow decodes a packet (or, inError, the datagram an ICMP error
+// quotes) for the model.
+func decodeFlow(t *testing.T, b []byte, inError bool) mFlow {
 	t.Helper()
-	var f flow
-	decode(b, &f)
-	q := b[f.l4+8:]
-	var in flow
-	in.proto = q[ipProto]
-	in.src, in.dst = be32(q[ipSrc:]), be32(q[ipDst:])
-	ihl := int(q[0]&15) * 4
-	if in.proto == ProtoICMP {
-		in.sport = be16(q[ihl+icmpID:])
-		in.dport = in.sport
-	} else {
-		in.sport, in.dport = be16(q[ihl:]), be16(q[ihl+2:])
+	var p, q packet.Parsed
+	if r := p.Decode(b); r != packet.OK {
+		t.Fatalf("decode: %v", r)
 	}
-	return in
+	if inError {
+		if _, r := p.Quoted(b, &q); r != packet.OK {
+			t.Fatalf("decode quoted: %v", r)
+		}
+		p = q
+	}
+	tu := p.Tuple()
+	return mFlow{tu.Proto, be32(tu.Src), be32(tu.Dst), tu.SrcPort, tu.DstPort, p.TCPFlags}
 }
 
 func TestModelRandomized(t *testing.T) {
@@ -273,7 +286,7 @@ func TestModelRandomized(t *testing.T) {
 func runModel(t *testing.T, seed uint64, steps int) {
 	rng := rand.New(rand.NewPCG(seed, 99))
 	l := newLab(t).reference(t)
-	must(t, l.AddStatic(StaticRule{Proto: ProtoTCP, Local: ip("192.168.2.21"), LocalPort: 22, Interface: "GigabitEthernet0/1", GlobalPort: 2222}))
+	must(t, l.AddStatic(StaticRule{Proto: packet.ProtoTCP, Local: ip("192.168.2.21"), LocalPort: 22, Interface: "GigabitEthernet0/1", GlobalPort: 2222}))
 	m := &model{timeouts: DefaultTimeouts}
 	if seed%4 == 0 {
 		m.max = 10
@@ -312,20 +325,18 @@ func runModel(t *testing.T, seed uint64, steps int) {
 			// An outside router reports an error about a packet that left.
 			orig := sent[rng.IntN(len(sent))]
 			e := icmpErr(11, 0, "203.0.113.254", orig)
-			var q flow
-			decode(orig, &q)
+			q := decodeFlow(t, orig, false)
 			want, wq, wdst := m.errIn(q, q.src)
 			got := l.Inbound(e)
 			if got != want {
-				t.Fatalf("seed %d step %d: error about %s:%d -> %s:%d: result %d, model %d", seed, i, addrFrom(q.src), q.sport, addrFrom(q.dst), q.dport, got, want)
+				t.Fatalf("seed %d step %d: error about %s:%d -> %s:%d: result %d, model %d", seed, i, addrOf(q.src), q.sport, addrOf(q.dst), q.dport, got, want)
 			}
 			checkPacket(t, e)
-			gq := quoted(t, e)
-			var outer flow
-			decode(e, &outer)
+			gq := decodeFlow(t, e, true)
+			outer := decodeFlow(t, e, false)
 			if outer.dst != wdst || gq.src != wq.src || gq.sport != wq.sport || gq.dst != wq.dst || gq.dport != wq.dport {
 				t.Fatalf("seed %d step %d: error translated to %s, quoting %s:%d -> %s:%d; model %s, %s:%d -> %s:%d", seed, i,
-					addrFrom(outer.dst), addrFrom(gq.src), gq.sport, addrFrom(gq.dst), gq.dport, addrFrom(wdst), addrFrom(wq.src), wq.sport, addrFrom(wq.dst), wq.dport)
+					addrOf(outer.dst), addrOf(gq.src), gq.sport, addrOf(gq.dst), gq.dport, addrOf(wdst), addrOf(wq.src), wq.sport, addrOf(wq.dst), wq.dport)
 			}
 			continue
 		}
@@ -352,12 +363,9 @@ func runModel(t *testing.T, seed uint64, steps int) {
 			}
 			b = echoPkt(typ, src, dst, sport)
 		}
-		var f flow
-		if !decode(b, &f) {
-			t.Fatal("decode")
-		}
+		f := decodeFlow(t, b, false)
 		var want Result
-		var wf flow
+		var wf mFlow
 		var got Result
 		if outbound {
 			want, wf = m.out(f)
@@ -372,8 +380,7 @@ func runModel(t *testing.T, seed uint64, steps int) {
 		if got == Drop {
 			continue
 		}
-		var g flow
-		decode(b, &g)
+		g := decodeFlow(t, b, false)
 		checkPacket(t, b)
 		if outbound && got != Pass {
 			sent = append(sent, append([]byte(nil), b...))
@@ -383,7 +390,7 @@ func runModel(t *testing.T, seed uint64, steps int) {
 		}
 		if g.src != wf.src || g.dst != wf.dst || g.sport != wf.sport || g.dport != wf.dport {
 			t.Fatalf("seed %d step %d: %s:%d -> %s:%d became %s:%d -> %s:%d, model %s:%d -> %s:%d", seed, i, src, sport, dst, dport,
-				addrFrom(g.src), g.sport, addrFrom(g.dst), g.dport, addrFrom(wf.src), wf.sport, addrFrom(wf.dst), wf.dport)
+				addrOf(g.src), g.sport, addrOf(g.dst), g.dport, addrOf(wf.src), wf.sport, addrOf(wf.dst), wf.dport)
 		}
 		st := l.Statistics()
 		if st.Dynamic != len(m.sessions) || st.Hits != uint64(m.hits) || st.Misses != uint64(m.misses) {

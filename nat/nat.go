@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"natlab/router"
+	"natlab/packet"
 )
 
 // Role is what `ip nat inside|outside` makes of an interface.
@@ -18,53 +18,40 @@ const (
 	RoleOutside             // ip nat outside
 )
 
-// Flow is what a source list is evaluated against.
-type Flow struct {
-	Proto            uint8
-	Src, Dst         netip.Addr
-	SrcPort, DstPort uint16
-	ICMPType         uint8
-	TCPFlags         uint8
-	Fragment         bool
-}
-
 // ListEvaluator evaluates an access-list (numbered as a decimal string, or
-// named) against a flow: first match, implicit deny; found is false when no
-// such list exists (IOS then translates nothing for the mapping).
+// named) against a decoded packet: first match, implicit deny; found is
+// false when no such list exists (IOS then translates nothing for the
+// mapping). *acl.ACLs satisfies it.
 type ListEvaluator interface {
-	Evaluate(list string, f *Flow) (permit, found bool)
+	Evaluate(list string, p *packet.Parsed) (permit, found bool)
 }
 
 // Options configure a NAT core.
 type Options struct {
-	Clock          func() time.Time             // default time.Now
-	Lists          ListEvaluator                // source lists; nil: no dynamic mapping matches
-	InterfaceAddr  func(name string) netip.Addr // current address of an interface (for `interface IF`)
-	InterfaceIndex func(name string) int        // stable small index of an interface, -1 if none
-}
-
-// snapshot is what the packet path reads without locks.
-type snapshot struct {
-	roles    []Role // by interface index
-	timeouts Timeouts
-	// globals are the inside-global addresses known at compile time
-	// (static rules, pools); globalIfs the interfaces whose address is
-	// one. A packet from the inside to one of them is hairpinned.
-	globals   map[uint32]struct{}
-	globalIfs []string
-	pools     [][2]uint32
-	active    bool // any rule at all
-	outside   bool // any outside source rule
+	Clock func() time.Time // default time.Now
+	Lists ListEvaluator    // source lists; nil: no dynamic mapping matches
+	// InterfaceIndex resolves an interface name to its stable small index
+	// (-1: no such interface). NAT calls it when its configuration
+	// changes, never per packet, so it may take locks.
+	InterfaceIndex func(name string) int
+	// InterfaceAddress is the current address of the interface with an
+	// index (the zero Addr when it has none). The packet path calls it
+	// (PAT on an interface, hairpin detection), so it must not block:
+	// the router's AddressOf.
+	InterfaceAddress func(index int) netip.Addr
 }
 
 // NAT is the translation engine and its configuration.
 type NAT struct {
-	clock  atomic.Pointer[func() time.Time]
-	lists  ListEvaluator
-	ifAddr func(string) netip.Addr
-	ifIdx  func(string) int
+	clock     atomic.Pointer[func() time.Time]
+	lists     ListEvaluator
+	ifIndex   func(string) int
+	ifAddress func(int) netip.Addr
 
 	snap atomic.Pointer[snapshot]
+	// globals are the fixed inside-global addresses of the static rules,
+	// read by the packet path without a lock (hairpin detection).
+	globals addrSet
 
 	// mu guards the configuration and every table change: new
 	// translations, expiry, clearing. Hits only read the session index.
@@ -74,15 +61,18 @@ type NAT struct {
 	in, out        sessionIndex
 	patByLocal     map[bindKey]*Binding
 	patByGlobal    map[bindKey]*Binding
-	simpleByLocal  map[uint32]*Binding
-	simpleByGlobal map[uint32]*Binding
+	simpleByLocal  map[[4]byte]*Binding
+	simpleByGlobal map[[4]byte]*Binding
 	ports          map[allocKey]*portSet
 	sessions       int
 	seq            uint64
 	peak           int
 	peakAt         int64
 	expired        uint64
-	frags          fragCache
+	// listPkt is the copy of a packet a source list is evaluated on, so
+	// that the packet itself never escapes to the evaluator. Under mu.
+	listPkt packet.Parsed
+	frags   fragCache
 
 	hits, misses atomic.Uint64
 	hairpins     atomic.Int64 // sessions marked hairpin
@@ -91,27 +81,20 @@ type NAT struct {
 	detailed atomic.Bool
 	logf     atomic.Pointer[func(string)]
 
-	router *router.Router // nil in tests of the core
-	stop   chan struct{}
-}
-
-type bindKey struct {
-	addr  uint32
-	port  uint16
-	proto uint8
+	stop chan struct{}
 }
 
 // New returns a NAT with no rules.
 func New(o Options) *NAT {
 	n := &NAT{
 		lists:          o.Lists,
-		ifAddr:         o.InterfaceAddr,
-		ifIdx:          o.InterfaceIndex,
+		ifIndex:        o.InterfaceIndex,
+		ifAddress:      o.InterfaceAddress,
 		roles:          make(map[string]Role),
 		patByLocal:     make(map[bindKey]*Binding),
 		patByGlobal:    make(map[bindKey]*Binding),
-		simpleByLocal:  make(map[uint32]*Binding),
-		simpleByGlobal: make(map[uint32]*Binding),
+		simpleByLocal:  make(map[[4]byte]*Binding),
+		simpleByGlobal: make(map[[4]byte]*Binding),
 		ports:          make(map[allocKey]*portSet),
 	}
 	clock := o.Clock
@@ -119,13 +102,14 @@ func New(o Options) *NAT {
 		clock = time.Now
 	}
 	n.clock.Store(&clock)
-	if n.ifAddr == nil {
-		n.ifAddr = func(string) netip.Addr { return netip.Addr{} }
+	if n.ifIndex == nil {
+		n.ifIndex = func(string) int { return -1 }
 	}
-	if n.ifIdx == nil {
-		n.ifIdx = func(string) int { return -1 }
+	if n.ifAddress == nil {
+		n.ifAddress = func(int) netip.Addr { return netip.Addr{} }
 	}
-	n.cfg.timeouts = DefaultTimeouts
+	n.cfg.init()
+	n.globals.init()
 	n.in.init()
 	n.out.init()
 	n.mu.Lock()
@@ -137,6 +121,9 @@ func New(o Options) *NAT {
 func (n *NAT) now() time.Time { return (*n.clock.Load())() }
 
 func (n *NAT) nowNano() int64 { return n.now().UnixNano() }
+
+// SetClock replaces the clock (tests drive the timers with it).
+func (n *NAT) SetClock(f func() time.Time) { n.clock.Store(&f) }
 
 // SetRole sets `ip nat inside|outside` (RoleNone for the `no` form).
 func (n *NAT) SetRole(ifname string, r Role) {
@@ -157,64 +144,16 @@ func (n *NAT) RoleOf(ifname string) Role {
 	return n.roles[ifname]
 }
 
-// roleByIndex is the packet path's view of the roles.
-func (n *NAT) roleByIndex(i int) Role {
-	s := n.snap.Load()
-	if i < 0 || i >= len(s.roles) {
-		return RoleNone
-	}
-	return s.roles[i]
-}
-
-// publish compiles the configuration into a new snapshot. Caller holds mu.
-func (n *NAT) publish() {
-	s := &snapshot{timeouts: n.cfg.timeouts, globals: make(map[uint32]struct{})}
-	for name, r := range n.roles {
-		i := n.ifIdx(name)
-		if i < 0 {
-			continue
-		}
-		for len(s.roles) <= i {
-			s.roles = append(s.roles, RoleNone)
-		}
-		s.roles[i] = r
-	}
-	for _, r := range n.cfg.statics {
-		if r.Interface != "" {
-			s.globalIfs = append(s.globalIfs, r.Interface)
-		} else {
-			s.globals[addr4(r.Global)] = struct{}{}
-		}
-	}
-	for _, m := range n.cfg.mappings {
-		if m.Interface != "" {
-			s.globalIfs = append(s.globalIfs, m.Interface)
-		}
-	}
-	for _, p := range n.cfg.pools {
-		s.pools = append(s.pools, [2]uint32{p.start, p.end})
-	}
-	s.active = len(n.cfg.statics)+len(n.cfg.outside)+len(n.cfg.mappings) > 0
-	s.outside = len(n.cfg.outside) > 0
-	n.snap.Store(s)
-}
-
-// isGlobal reports whether a is an inside-global address of this router.
-func (n *NAT) isGlobal(s *snapshot, a uint32) bool {
-	if _, ok := s.globals[a]; ok {
-		return true
-	}
-	for _, p := range s.pools {
-		if a >= p[0] && a <= p[1] {
-			return true
-		}
-	}
-	for _, name := range s.globalIfs {
-		if g := n.ifAddr(name); g.Is4() && addr4(g) == a {
-			return true
-		}
-	}
-	return false
+// RemoveInterface forgets the role of an interface that was deleted (`no
+// interface Loopback0`) and resolves the interface names of the rules
+// again, so that an interface created later under another name never
+// inherits what NAT knew of this one. Rules naming the interface stay, as
+// in IOS; they translate nothing until it exists again.
+func (n *NAT) RemoveInterface(ifname string) {
+	n.mu.Lock()
+	delete(n.roles, ifname)
+	n.publish()
+	n.mu.Unlock()
 }
 
 // SetLogger installs the function debug lines are written with

@@ -3,6 +3,7 @@ package nat
 import (
 	"fmt"
 	"io"
+	"net/netip"
 	"sort"
 	"time"
 )
@@ -44,7 +45,7 @@ func (n *NAT) renderConfig(w io.Writer) {
 		if p.ByPrefix {
 			fmt.Fprintf(w, "ip nat pool %s %s %s prefix-length %d\n", p.Name, p.Start, p.End, p.PrefixLen)
 		} else {
-			fmt.Fprintf(w, "ip nat pool %s %s %s netmask %s\n", p.Name, p.Start, p.End, addrFrom(prefixMask(p.PrefixLen)))
+			fmt.Fprintf(w, "ip nat pool %s %s %s netmask %s\n", p.Name, p.Start, p.End, maskAddr(p.PrefixLen))
 		}
 	}
 	type line struct {
@@ -52,7 +53,7 @@ func (n *NAT) renderConfig(w io.Writer) {
 		text string
 	}
 	var lines []line
-	for _, r := range n.cfg.statics {
+	for _, r := range n.cfg.statics.rules {
 		lines = append(lines, line{r.seq, staticLine(&r.StaticRule)})
 	}
 	for _, m := range n.cfg.mappings {
@@ -71,7 +72,7 @@ func (n *NAT) renderConfig(w io.Writer) {
 	for _, l := range lines {
 		fmt.Fprintln(w, l.text)
 	}
-	for _, r := range n.cfg.outside {
+	for _, r := range n.cfg.outside.rules {
 		s := fmt.Sprintf("ip nat outside source static %s %s", r.Global, r.Local)
 		if r.Extendable {
 			s += " extendable"
@@ -83,7 +84,7 @@ func (n *NAT) renderConfig(w io.Writer) {
 func staticLine(r *StaticRule) string {
 	s := "ip nat inside source static "
 	if r.Proto != 0 {
-		s += protoName(r.Proto) + " "
+		s += r.Proto.String() + " "
 		s += fmt.Sprintf("%s %d ", r.Local, r.LocalPort)
 		if r.Interface != "" {
 			s += fmt.Sprintf("interface %s %d", r.Interface, r.GlobalPort)
@@ -103,3 +104,6 @@ func staticLine(r *StaticRule) string {
 	}
 	return s
 }
+
+// maskAddr is a prefix length as a dotted netmask.
+func maskAddr(bits int) netip.Addr { return netip.AddrFrom4(from32(prefixMask(bits))) }

@@ -120,8 +120,7 @@ func TestWholeRouter(t *testing.T) {
 	// quotes the global address, never the inside one.
 	b := tcpPkt("203.0.113.10", 51030, "203.0.113.100", 21, syn)
 	b[8] = 1 // TTL
-	put16(b[ipCsum:], 0)
-	put16(b[ipCsum:], checksum(b[:20]))
+	fixHeader(b)
 	l.isp.Inject(b)
 	e, p := recv(t, l.isp)
 	if p.IPProto != packet.ProtoICMP || p.ICMPType != 11 {
@@ -130,8 +129,8 @@ func TestWholeRouter(t *testing.T) {
 	if p.Src != ip("203.0.113.1") {
 		t.Fatalf("time exceeded from %s, want the router's outside address", p.Src)
 	}
-	if q := e[p.L4Off+8:]; be32(q[ipDst:]) != addr4(ip("203.0.113.100")) {
-		t.Fatalf("time exceeded quotes %s", addrFrom(be32(q[ipDst:])))
+	if q := quotedBytes(e, &p); dstOf(q) != ip("203.0.113.100") {
+		t.Fatalf("time exceeded quotes %s", dstOf(q))
 	}
 	noPacket(t, l.srv)
 

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"natlab/packet"
 )
 
 // Column stops of `show ip nat translations` (ios-cli.md §4.9): each field
@@ -31,7 +33,7 @@ func translationRow(w *strings.Builder, fields [5]string) {
 	w.WriteByte('\n')
 }
 
-func ep(e endpoint) string { return fmt.Sprintf("%s:%d", addrFrom(e.addr), e.port) }
+func ep(e endpoint) string { return e.addrPort().String() }
 
 // age formats a duration as IOS does in show output: hh:mm:ss under a
 // day, then 1d02h, then 2w3d.
@@ -53,7 +55,7 @@ func age(d time.Duration) string {
 // Translation is one row of the translation table, for show and for the
 // FTP inspection.
 type Translation struct {
-	Proto         uint8 // 0 for an address-only ("---") entry
+	Proto         packet.Proto // 0 for an address-only ("---") entry
 	InsideLocal   netip.AddrPort
 	InsideGlobal  netip.AddrPort
 	OutsideLocal  netip.AddrPort
@@ -64,59 +66,88 @@ type Translation struct {
 // [verbose]`: extended entries in creation order, then dynamic address
 // bindings, then static rules in configuration order. proto (if not 0)
 // keeps the entries of that protocol. An empty table prints nothing.
-func (n *NAT) WriteTranslations(w io.Writer, proto uint8, verbose bool) {
+func (n *NAT) WriteTranslations(w io.Writer, proto packet.Proto, verbose bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	now := n.nowNano()
+	var sb strings.Builder
+	n.writeSessions(&sb, proto, verbose, now)
+	if proto == 0 {
+		n.writeBindings(&sb, verbose, now)
+	}
+	n.writeStatics(&sb, proto, verbose, now)
+	if proto == 0 {
+		for _, r := range n.cfg.outside.rules {
+			translationRow(&sb, [5]string{"---", "---", "---", r.Local.String(), r.Global.String()})
+		}
+	}
+	if sb.Len() == 0 {
+		return
+	}
+	io.WriteString(w, translationsHeader)
+	io.WriteString(w, sb.String())
+}
+
+// sessionsInOrder returns the sessions in creation order.
+func (n *NAT) sessionsInOrder() []*Session {
 	var sessions []*Session
 	n.in.each(func(s *Session) { sessions = append(sessions, s) })
 	sort.Slice(sessions, func(i, j int) bool { return sessions[i].seq < sessions[j].seq })
+	return sessions
+}
+
+// writeSessions writes the extended rows. Caller holds mu.
+func (n *NAT) writeSessions(sb *strings.Builder, proto packet.Proto, verbose bool, now int64) {
+	t := &n.cfg.timeouts
+	for _, s := range n.sessionsInOrder() {
+		if proto != 0 && s.proto != proto {
+			continue
+		}
+		translationRow(sb, [5]string{s.proto.String(), ep(s.inGlobal), ep(s.inLocal), ep(s.outLocal), ep(s.outGlobal)})
+		if verbose {
+			to := sessionTimeout(s, t)
+			idle := time.Duration(now - s.lastUsed.Load())
+			fmt.Fprintf(sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n  flags: \nextended, use_count: 0, entry-id: %d, lc_entries: 0\n",
+				age(time.Duration(now-s.created)), age(idle), timeoutMillis(to), left(to, idle), s.mapID, s.seq)
+		}
+	}
+}
+
+// writeBindings writes the dynamic address (`---`) rows in creation
+// order. Caller holds mu.
+func (n *NAT) writeBindings(sb *strings.Builder, verbose bool, now int64) {
 	var simple []*Binding
 	for _, b := range n.simpleByLocal {
 		simple = append(simple, b)
 	}
 	sort.Slice(simple, func(i, j int) bool { return simple[i].seq < simple[j].seq })
-
-	var sb strings.Builder
 	t := &n.cfg.timeouts
-	for _, s := range sessions {
-		if proto != 0 && s.proto != proto {
-			continue
-		}
-		translationRow(&sb, [5]string{protoName(s.proto), ep(s.inGlobal), ep(s.inLocal), ep(s.outLocal), ep(s.outGlobal)})
-		if verbose {
-			to := sessionTimeout(s, t)
-			idle := time.Duration(now - s.lastUsed.Load())
-			fmt.Fprintf(&sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n  flags: \nextended, use_count: 0, entry-id: %d, lc_entries: 0\n",
-				age(time.Duration(now-s.created)), age(idle), timeoutMillis(to), left(to, idle), s.mapID, s.seq)
-		}
-	}
 	for _, b := range simple {
-		if proto != 0 {
-			break
-		}
-		translationRow(&sb, [5]string{"---", addrFrom(b.global.addr).String(), addrFrom(b.local.addr).String(), "---", "---"})
+		translationRow(sb, [5]string{"---", netip.AddrFrom4(b.global.addr).String(), netip.AddrFrom4(b.local.addr).String(), "---", "---"})
 		if verbose {
 			idle := time.Duration(now - b.lastUsed.Load())
-			fmt.Fprintf(&sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n  flags: \nnone, use_count: %d, entry-id: %d, lc_entries: 0\n",
+			fmt.Fprintf(sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n  flags: \nnone, use_count: %d, entry-id: %d, lc_entries: 0\n",
 				age(time.Duration(now-b.created)), age(idle), timeoutMillis(t.Timeout), left(t.Timeout, idle), b.mapID, b.refs, b.seq)
 		}
 	}
-	for _, r := range n.cfg.statics {
+}
+
+// writeStatics writes the static rows in configuration order; a rule on
+// an interface without an address has none. Caller holds mu.
+func (n *NAT) writeStatics(sb *strings.Builder, proto packet.Proto, verbose bool, now int64) {
+	for _, r := range n.cfg.statics.rules {
 		if proto != 0 && r.Proto != proto {
 			continue
 		}
-		g := r.Global
-		if r.Interface != "" {
-			g = n.ifAddr(r.Interface)
-			if !g.Is4() {
-				continue // no address yet: nothing to show
-			}
+		g4, ok := n.staticGlobal(r)
+		if !ok {
+			continue
 		}
+		g := netip.AddrFrom4(g4)
 		if r.Proto == 0 {
-			translationRow(&sb, [5]string{"---", g.String(), r.Local.String(), "---", "---"})
+			translationRow(sb, [5]string{"---", g.String(), r.Local.String(), "---", "---"})
 		} else {
-			translationRow(&sb, [5]string{protoName(r.Proto), fmt.Sprintf("%s:%d", g, r.GlobalPort), fmt.Sprintf("%s:%d", r.Local, r.LocalPort), "---", "---"})
+			translationRow(sb, [5]string{r.Proto.String(), fmt.Sprintf("%s:%d", g, r.GlobalPort), fmt.Sprintf("%s:%d", r.Local, r.LocalPort), "---", "---"})
 		}
 		if verbose {
 			flags := "static"
@@ -126,21 +157,10 @@ func (n *NAT) WriteTranslations(w io.Writer, proto uint8, verbose bool) {
 			if r.Extendable {
 				flags += ", extendable"
 			}
-			fmt.Fprintf(&sb, "  create %s, use %s, \n  flags: \n%s, use_count: %d, entry-id: %d, lc_entries: 0\n",
+			fmt.Fprintf(sb, "  create %s, use %s, \n  flags: \n%s, use_count: %d, entry-id: %d, lc_entries: 0\n",
 				age(time.Duration(now-r.binding.created)), age(time.Duration(now-max(r.binding.lastUsed.Load(), r.binding.created))), flags, r.binding.refs, r.seq)
 		}
 	}
-	for _, r := range n.cfg.outside {
-		if proto != 0 {
-			break
-		}
-		translationRow(&sb, [5]string{"---", "---", "---", r.Local.String(), r.Global.String()})
-	}
-	if sb.Len() == 0 {
-		return
-	}
-	io.WriteString(w, translationsHeader)
-	io.WriteString(w, sb.String())
 }
 
 func timeoutMillis(d time.Duration) int64 {
@@ -193,7 +213,7 @@ func (n *NAT) WriteStatistics(w io.Writer) {
 		}
 		p := m.Pool
 		fmt.Fprintf(w, "[Id: %d] access-list %s pool %s refcount %d\n", m.ID, m.List, p.Name, m.Refcount)
-		fmt.Fprintf(w, " pool %s: netmask %s\n", p.Name, addrFrom(prefixMask(p.PrefixLen)))
+		fmt.Fprintf(w, " pool %s: netmask %s\n", p.Name, maskAddr(p.PrefixLen))
 		fmt.Fprintf(w, "\tstart %s end %s\n", p.Start, p.End)
 		fmt.Fprintf(w, "\ttype generic, total addresses %d, allocated %d (%d%%), misses %d\n", p.Total, p.Allocated, p.Allocated*100/p.Total, p.Misses)
 	}
@@ -204,7 +224,7 @@ func (n *NAT) WriteStatistics(w io.Writer) {
 func (n *NAT) sortIfs(names []string) []string {
 	out := append([]string(nil), names...)
 	sort.SliceStable(out, func(i, j int) bool {
-		a, b := n.ifIdx(out[i]), n.ifIdx(out[j])
+		a, b := n.ifIndex(out[i]), n.ifIndex(out[j])
 		if a != b {
 			return a < b
 		}
@@ -217,7 +237,7 @@ func (n *NAT) sortIfs(names []string) []string {
 // fields match anything; Proto 0 with inside addresses names an address
 // binding and every flow through it.
 type Selector struct {
-	Proto                               uint8
+	Proto                               packet.Proto
 	InsideGlobal, InsideLocal           netip.Addr
 	InsideGlobalPort, InsideLocalPort   uint16
 	OutsideLocal, OutsideGlobal         netip.Addr
@@ -228,7 +248,7 @@ func matchEP(want netip.Addr, wport uint16, e endpoint, ports bool) bool {
 	if !want.IsValid() {
 		return true
 	}
-	if addr4(want) != e.addr {
+	if want.As4() != e.addr {
 		return false
 	}
 	return !ports || wport == e.port
@@ -258,9 +278,7 @@ func (n *NAT) Clear(sel Selector) int {
 // Translations returns the extended entries (flows) in creation order, for
 // tests and lab checks.
 func (n *NAT) Translations() []Translation {
-	var sessions []*Session
-	n.in.each(func(s *Session) { sessions = append(sessions, s) })
-	sort.Slice(sessions, func(i, j int) bool { return sessions[i].seq < sessions[j].seq })
+	sessions := n.sessionsInOrder()
 	out := make([]Translation, len(sessions))
 	for i, s := range sessions {
 		out[i] = s.translation()

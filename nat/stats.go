@@ -22,7 +22,7 @@ func (n *NAT) ClearStatistics() {
 // activeLocked is the number of translations `show ip nat statistics`
 // calls active. Caller holds mu.
 func (n *NAT) activeLocked() int {
-	return len(n.cfg.statics) + len(n.cfg.outside) + n.sessions
+	return len(n.cfg.statics.rules) + len(n.cfg.outside.rules) + n.sessions
 }
 
 // notePeak records a new peak. Caller holds mu.
@@ -68,7 +68,7 @@ func (n *NAT) Statistics() Statistics {
 	defer n.mu.Unlock()
 	st := Statistics{
 		Active:  n.activeLocked(),
-		Static:  len(n.cfg.statics) + len(n.cfg.outside),
+		Static:  len(n.cfg.statics.rules) + len(n.cfg.outside.rules),
 		Dynamic: n.sessions,
 		Hits:    n.hits.Load(),
 		Misses:  n.misses.Load(),
@@ -79,7 +79,7 @@ func (n *NAT) Statistics() Statistics {
 		st.PeakAt = time.Unix(0, n.peakAt)
 	}
 	st.Extended = n.in.count()
-	for _, r := range n.cfg.statics {
+	for _, r := range n.cfg.statics.rules {
 		if r.Proto != 0 {
 			st.Extended++
 		}
@@ -94,8 +94,7 @@ func (n *NAT) Statistics() Statistics {
 	for _, p := range n.cfg.pools {
 		ps := PoolStats{Name: p.Name, PrefixLen: p.PrefixLen, Start: p.Start, End: p.End, Total: int(p.end-p.start) + 1, Misses: p.misses}
 		for a := p.start; a <= p.end && a >= p.start; a++ {
-			if n.simpleByGlobal[a] != nil || n.ports[allocKey{a, ProtoTCP}] != nil ||
-				n.ports[allocKey{a, ProtoUDP}] != nil || n.ports[allocKey{a, ProtoICMP}] != nil {
+			if n.addressTaken(from32(a)) {
 				ps.Allocated++
 			}
 		}

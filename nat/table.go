@@ -1,44 +1,44 @@
 package nat
 
 import (
+	"encoding/binary"
+	"net/netip"
 	"sync"
 	"sync/atomic"
+
+	"natlab/packet"
 )
-
-// Key identifies a flow as seen on one side of the router: fixed size and
-// pointer-free, so maps keyed by it hash plain memory and the garbage
-// collector never scans it. For ICMP queries both ports hold the identifier.
-type Key struct {
-	Src, Dst         uint32
-	SrcPort, DstPort uint16
-	Proto            uint8
-}
-
-// shardIndex spreads keys over the shards (a multiplicative hash of the
-// fields; the map does its own hashing inside the shard).
-func (k *Key) shardIndex() int {
-	h := uint64(k.Src)<<32 | uint64(k.Dst)
-	h ^= (uint64(k.SrcPort)<<16 | uint64(k.DstPort) | uint64(k.Proto)<<32) * 0x9e3779b97f4a7c15
-	h *= 0xbf58476d1ce4e5b9
-	return int(h >> (64 - shardBits))
-}
 
 const (
 	shardBits  = 6
 	shardCount = 1 << shardBits
 )
 
-// endpoint is an address and port (or ICMP identifier).
+// endpoint is an IPv4 address and a port (or ICMP identifier), in the
+// form packet.Tuple holds them.
 type endpoint struct {
-	addr uint32
+	addr [4]byte
 	port uint16
+}
+
+// addrPort is the endpoint as a netip value, for the exported API.
+func (e endpoint) addrPort() netip.AddrPort {
+	return netip.AddrPortFrom(netip.AddrFrom4(e.addr), e.port)
+}
+
+func be32(a [4]byte) uint32 { return binary.BigEndian.Uint32(a[:]) }
+
+func from32(u uint32) [4]byte {
+	var a [4]byte
+	binary.BigEndian.PutUint32(a[:], u)
+	return a
 }
 
 // Session is one IOS "extended" translation: a flow with its four
 // addresses. Packets from the inside carry inLocal -> outLocal and leave as
 // inGlobal -> outGlobal; packets from the outside the reverse.
 type Session struct {
-	proto     uint8
+	proto     packet.Proto
 	outbound  bool // created by a packet from the inside (the TCP originator)
 	hairpin   atomic.Bool
 	inLocal   endpoint
@@ -53,12 +53,16 @@ type Session struct {
 	tcpState  atomic.Uint32
 }
 
-func (s *Session) inKey() Key {
-	return Key{Src: s.inLocal.addr, Dst: s.outLocal.addr, SrcPort: s.inLocal.port, DstPort: s.outLocal.port, Proto: s.proto}
+// inKey is the session's flow as the inside sends it (inside local ->
+// outside local).
+func (s *Session) inKey() packet.Tuple {
+	return packet.Tuple{Src: s.inLocal.addr, Dst: s.outLocal.addr, SrcPort: s.inLocal.port, DstPort: s.outLocal.port, Proto: s.proto}
 }
 
-func (s *Session) outKey() Key {
-	return Key{Src: s.outGlobal.addr, Dst: s.inGlobal.addr, SrcPort: s.outGlobal.port, DstPort: s.inGlobal.port, Proto: s.proto}
+// outKey is the session's flow as the outside sends it (outside global ->
+// inside global).
+func (s *Session) outKey() packet.Tuple {
+	return packet.Tuple{Src: s.outGlobal.addr, Dst: s.inGlobal.addr, SrcPort: s.outGlobal.port, DstPort: s.inGlobal.port, Proto: s.proto}
 }
 
 // bindingKind tells what made a binding.
@@ -70,19 +74,27 @@ const (
 	bindStatic                    // from a static rule (never expires, never shown as its own row here)
 )
 
+// bindKey is one endpoint of a protocol: a PAT binding's inside local or
+// inside global side, a static rule's local or global side.
+type bindKey struct {
+	addr  [4]byte
+	port  uint16
+	proto packet.Proto
+}
+
 // Binding is an inside local -> inside global mapping shared by every
 // session of the same inside endpoint (endpoint-independent mapping,
 // RFC 4787 REQ-1). Simple bindings map the address only.
 type Binding struct {
 	kind     bindingKind
-	proto    uint8 // PAT only
+	proto    packet.Proto // PAT only
 	local    endpoint
 	global   endpoint
 	mapID    int
 	static   *staticRule
-	refs     int   // sessions using it (under NAT.mu)
-	holdTill int64 // an expectation keeps it without sessions until then
-	peer     uint32
+	refs     int     // sessions using it (under NAT.mu)
+	holdTill int64   // an expectation keeps it without sessions until then
+	peer     [4]byte // the one host an expectation admits; zero: any
 	created  int64
 	lastUsed atomic.Int64
 	seq      uint64
@@ -92,39 +104,44 @@ type Binding struct {
 // same cache line.
 type shard struct {
 	mu sync.RWMutex
-	m  map[Key]*Session
+	m  map[packet.Tuple]*Session
 	_  [32]byte
 }
 
-// sessionIndex is a sharded map from Key to Session. Readers take one
-// shard's read lock; writers hold NAT.mu and then a shard's write lock.
+// sessionIndex is a sharded map from a flow's tuple to its session.
+// Readers take one shard's read lock; writers hold NAT.mu and then a
+// shard's write lock.
 type sessionIndex struct {
 	shards [shardCount]shard
 }
 
 func (x *sessionIndex) init() {
 	for i := range x.shards {
-		x.shards[i].m = make(map[Key]*Session)
+		x.shards[i].m = make(map[packet.Tuple]*Session)
 	}
 }
 
-func (x *sessionIndex) get(k *Key) *Session {
-	sh := &x.shards[k.shardIndex()]
+func (x *sessionIndex) shard(k packet.Tuple) *shard {
+	return &x.shards[k.Hash()>>(64-shardBits)]
+}
+
+func (x *sessionIndex) get(k packet.Tuple) *Session {
+	sh := x.shard(k)
 	sh.mu.RLock()
-	s := sh.m[*k]
+	s := sh.m[k]
 	sh.mu.RUnlock()
 	return s
 }
 
-func (x *sessionIndex) put(k Key, s *Session) {
-	sh := &x.shards[k.shardIndex()]
+func (x *sessionIndex) put(k packet.Tuple, s *Session) {
+	sh := x.shard(k)
 	sh.mu.Lock()
 	sh.m[k] = s
 	sh.mu.Unlock()
 }
 
-func (x *sessionIndex) del(k Key, s *Session) {
-	sh := &x.shards[k.shardIndex()]
+func (x *sessionIndex) del(k packet.Tuple, s *Session) {
+	sh := x.shard(k)
 	sh.mu.Lock()
 	if sh.m[k] == s {
 		delete(sh.m, k)

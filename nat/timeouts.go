@@ -1,6 +1,11 @@
 package nat
 
-import "time"
+import (
+	"slices"
+	"time"
+
+	"natlab/packet"
+)
 
 // Timeouts are the `ip nat translation ...` timers. A negative duration is
 // `never`.
@@ -30,24 +35,17 @@ var DefaultTimeouts = Timeouts{
 }
 
 // timerNames lists the `ip nat translation` timers in running-config order.
-var timerNames = []string{"timeout", "tcp-timeout", "udp-timeout", "finrst-timeout", "syn-timeout", "dns-timeout", "icmp-timeout"}
+var timerNames = [...]string{"timeout", "tcp-timeout", "udp-timeout", "finrst-timeout", "syn-timeout", "dns-timeout", "icmp-timeout"}
 
+// fields are the timers of t in the order of timerNames.
+func (t *Timeouts) fields() [len(timerNames)]*time.Duration {
+	return [...]*time.Duration{&t.Timeout, &t.TCP, &t.UDP, &t.FinRst, &t.Syn, &t.DNS, &t.ICMP}
+}
+
+// field is the timer named by its keyword, or nil.
 func (t *Timeouts) field(name string) *time.Duration {
-	switch name {
-	case "timeout":
-		return &t.Timeout
-	case "tcp-timeout":
-		return &t.TCP
-	case "udp-timeout":
-		return &t.UDP
-	case "dns-timeout":
-		return &t.DNS
-	case "finrst-timeout":
-		return &t.FinRst
-	case "icmp-timeout":
-		return &t.ICMP
-	case "syn-timeout":
-		return &t.Syn
+	if i := slices.Index(timerNames[:], name); i >= 0 {
+		return t.fields()[i]
 	}
 	return nil
 }
@@ -67,19 +65,19 @@ const (
 // nextTCPState returns the state after a segment with flags seen from the
 // originator (orig) or the responder.
 func nextTCPState(st uint32, flags uint8, orig bool) uint32 {
-	if flags&tcpRST != 0 {
+	if flags&packet.TCPRst != 0 {
 		return st | tcpSawRst
 	}
-	if flags&tcpSYN != 0 {
+	if flags&packet.TCPSyn != 0 {
 		if orig {
 			st |= tcpOrigSyn
 		} else {
 			st |= tcpReplySyn
 		}
-	} else if flags&tcpACK != 0 && st&(tcpOrigSyn|tcpReplySyn) == tcpOrigSyn|tcpReplySyn {
+	} else if flags&packet.TCPAck != 0 && st&(tcpOrigSyn|tcpReplySyn) == tcpOrigSyn|tcpReplySyn {
 		st |= tcpEstablished
 	}
-	if flags&tcpFIN != 0 {
+	if flags&packet.TCPFin != 0 {
 		if orig {
 			st |= tcpOrigFin
 		} else {
@@ -94,7 +92,7 @@ func nextTCPState(st uint32, flags uint8, orig bool) uint32 {
 // a long-lived connection keeps its long timer.
 func initialTCPState(flags uint8) uint32 {
 	var st uint32
-	if flags&(tcpSYN|tcpRST) == 0 {
+	if flags&(packet.TCPSyn|packet.TCPRst) == 0 {
 		st = tcpEstablished | tcpOrigSyn | tcpReplySyn
 	}
 	return nextTCPState(st, flags, true)

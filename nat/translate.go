@@ -1,6 +1,10 @@
 package nat
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"natlab/packet"
+)
 
 // Result says what NAT did with a packet.
 type Result uint8
@@ -12,25 +16,31 @@ const (
 	Drop                  // must not be forwarded: no translation could be made (pool exhausted, max-entries, PAT without ports) or malformed
 )
 
+// The packet path works on the router's decoded view of the packet
+// (packet.Parsed) and rewrites it with its setters, which keep the
+// checksums right incrementally (RFC 1624) and the view up to date. The
+// exported entry points below decode a byte slice once and call the same
+// code; a packet the router's decoder rejects is dropped.
+
 // Outbound translates a packet going from an inside interface to an
 // outside one (IOS: after routing). b is the whole IPv4 packet; it is
 // rewritten in place.
 func (n *NAT) Outbound(b []byte) Result {
-	var f flow
-	if !decode(b, &f) {
+	var p packet.Parsed
+	if p.Decode(b) != packet.OK {
 		return Drop
 	}
-	return n.outbound(b, &f, n.nowNano())
+	return n.translate(b, &p, true, false, n.nowNano())
 }
 
 // Inbound translates a packet that arrived on an outside interface
 // (IOS: before routing).
 func (n *NAT) Inbound(b []byte) Result {
-	var f flow
-	if !decode(b, &f) {
+	var p packet.Parsed
+	if p.Decode(b) != packet.OK {
 		return Drop
 	}
-	return n.inbound(b, &f, n.nowNano())
+	return n.translate(b, &p, false, false, n.nowNano())
 }
 
 // Hairpin translates a packet from an inside interface whose destination is
@@ -39,47 +49,144 @@ func (n *NAT) Inbound(b []byte) Result {
 // "external source IP address and port"). It reports Pass when the
 // destination is not an inside global.
 func (n *NAT) Hairpin(b []byte) Result {
-	var f flow
-	if !decode(b, &f) {
+	var p packet.Parsed
+	if p.Decode(b) != packet.OK {
 		return Drop
 	}
-	return n.hairpin(b, &f, n.nowNano())
+	return n.hairpin(b, &p, n.nowNano())
 }
 
-func (n *NAT) hairpin(b []byte, f *flow, now int64) Result {
+// keyed reports whether a packet belongs to a flow NAT keeps a session
+// for: TCP and UDP with ports, ICMP queries (the identifier is the port).
+func keyed(p *packet.Parsed) bool { return p.HasPorts() || p.IsICMPQuery() }
+
+// translate translates a packet from the inside (fromInside) or from the
+// outside. fromRouter marks an ICMP error the router itself sends.
+func (n *NAT) translate(b []byte, p *packet.Parsed, fromInside, fromRouter bool, now int64) Result {
+	switch {
+	case keyed(p):
+		return n.flow(b, p, fromInside, now)
+	case p.IsICMPError():
+		return n.icmpError(b, p, fromInside, fromRouter)
+	case p.Frag == packet.LaterFragment && n.laterFragment(b, p, now):
+		return Hit
+	case fromInside:
+		return n.addrOnlyOut(b, p, now)
+	default:
+		return n.addrOnlyIn(b, p, now)
+	}
+}
+
+// flow translates a packet of a keyed flow by its session, made for it
+// when the flow is new.
+func (n *NAT) flow(b []byte, p *packet.Parsed, fromInside bool, now int64) Result {
+	s := n.index(fromInside).get(p.Tuple())
+	res := Hit
+	switch {
+	case s != nil:
+		n.hits.Add(1)
+	case !fromInside && !n.mayTranslateIn(p):
+		return Pass
+	default:
+		if s, res = n.newSession(p, fromInside, now); s == nil {
+			return res
+		}
+	}
+	pre := fragKeyOf(p)
+	if fromInside {
+		rewrite(b, p, s.inGlobal, s.outGlobal)
+	} else {
+		rewrite(b, p, s.outLocal, s.inLocal)
+	}
+	n.touch(s, p, fromInside, now)
+	if p.Frag == packet.FirstFragment {
+		n.frags.add(pre, p.Src.As4(), p.Dst.As4(), now)
+	}
+	return res
+}
+
+// rewrite gives a packet (or the datagram quoted in an ICMP error) the
+// source src and destination dst: addresses, and ports or the ICMP
+// identifier where the packet has them. For an ICMP query both endpoints
+// carry the identifier; the one that differs from the packet's wins.
+func rewrite(b []byte, p *packet.Parsed, src, dst endpoint) {
+	if a := netip.AddrFrom4(src.addr); a != p.Src {
+		p.SetSrcAddr(b, a)
+	}
+	if a := netip.AddrFrom4(dst.addr); a != p.Dst {
+		p.SetDstAddr(b, a)
+	}
+	switch {
+	case p.HasPorts():
+		if src.port != p.SrcPort {
+			p.SetSrcPort(b, src.port)
+		}
+		if dst.port != p.DstPort {
+			p.SetDstPort(b, dst.port)
+		}
+	case p.IsICMPQuery():
+		id := src.port
+		if id == p.ICMPID {
+			id = dst.port
+		}
+		if id != p.ICMPID {
+			p.SetICMPID(b, id)
+		}
+	}
+}
+
+// touch refreshes a session's timer and follows the TCP state.
+func (n *NAT) touch(s *Session, p *packet.Parsed, fromInside bool, now int64) {
+	if s.lastUsed.Load() != now {
+		s.lastUsed.Store(now)
+	}
+	if p.IPProto == packet.ProtoTCP && p.HasPorts() {
+		st := s.tcpState.Load()
+		if nst := nextTCPState(st, p.TCPFlags, fromInside == s.outbound); nst != st {
+			s.tcpState.CompareAndSwap(st, nst)
+		}
+	}
+}
+
+// laterFragment translates a fragment without ports with the addresses
+// its first fragment got.
+func (n *NAT) laterFragment(b []byte, p *packet.Parsed, now int64) bool {
+	src, dst, ok := n.frags.get(fragKeyOf(p), now)
+	if !ok {
+		return false
+	}
+	rewrite(b, p, endpoint{addr: src}, endpoint{addr: dst})
+	n.hits.Add(1)
+	return true
+}
+
+// hairpin translates a packet from the inside whose destination is an
+// inside-global address: out, then back in.
+func (n *NAT) hairpin(b []byte, p *packet.Parsed, now int64) Result {
 	s := n.snap.Load()
-	if !s.active || f.kind == kindICMPError {
+	if !s.active || p.IsICMPError() {
 		return Pass // errors about hairpinned flows are not translated (documented)
 	}
-	if !n.isGlobal(s, f.dst) {
-		// The reply of a hairpinned flow whose client was not translated
-		// comes back addressed to the client's own address.
-		if n.hairpins.Load() == 0 || (f.kind != kindPorts && f.kind != kindQuery) {
-			return Pass
-		}
-		k := Key{f.src, f.dst, f.sport, f.dport, f.proto}
-		if ss := n.in.get(&k); ss == nil || !ss.hairpin.Load() {
-			return Pass
-		}
-		return n.outbound(b, f, now)
+	if !n.isGlobal(s, p.Dst.As4()) {
+		return n.hairpinReply(b, p, now)
 	}
-	if !n.comesBackIn(f, now) {
+	if !n.comesBackIn(p, now) {
 		return Pass // e.g. a ping to the router's own outside address
 	}
-	r1 := n.outbound(b, f, now)
+	r1 := n.translate(b, p, true, false, now)
 	if r1 == Drop {
 		return Drop
 	}
-	r2 := n.inbound(b, f, now)
-	if r2 == Drop {
+	r2 := n.translate(b, p, false, false, now)
+	switch {
+	case r2 == Drop:
 		return Drop
-	}
-	if r2 == Pass {
+	case r2 == Pass:
 		return r1
 	}
-	if k := (Key{f.dst, f.src, f.dport, f.sport, f.proto}); f.kind == kindPorts || f.kind == kindQuery {
+	if keyed(p) {
 		// The session that made the inbound half is marked, for show.
-		if ss := n.in.get(&k); ss != nil && !ss.hairpin.Swap(true) {
+		if ss := n.in.get(p.Tuple().Reverse()); ss != nil && !ss.hairpin.Load() && !ss.hairpin.Swap(true) {
 			n.hairpins.Add(1)
 		}
 	}
@@ -89,244 +196,33 @@ func (n *NAT) hairpin(b []byte, f *flow, now int64) Result {
 	return Hit
 }
 
+// hairpinReply translates the reply of a hairpinned flow whose client was
+// not translated: it comes back addressed to the client's own address.
+func (n *NAT) hairpinReply(b []byte, p *packet.Parsed, now int64) Result {
+	if n.hairpins.Load() == 0 || !keyed(p) {
+		return Pass
+	}
+	if ss := n.in.get(p.Tuple()); ss == nil || !ss.hairpin.Load() {
+		return Pass
+	}
+	return n.translate(b, p, true, false, now)
+}
+
 // comesBackIn reports whether a packet from the inside to an inside-global
 // address would be translated back in: an existing hairpinned flow, or a
 // static or dynamic mapping of its destination. Only then is its source
 // translated; otherwise it goes on untouched (to the router itself, say).
-func (n *NAT) comesBackIn(f *flow, now int64) bool {
-	if f.kind == kindPorts || f.kind == kindQuery {
-		k := Key{f.src, f.dst, f.sport, f.dport, f.proto}
-		if s := n.in.get(&k); s != nil {
-			post := Key{s.inGlobal.addr, s.outGlobal.addr, s.inGlobal.port, s.outGlobal.port, s.proto}
-			if n.out.get(&post) != nil {
+func (n *NAT) comesBackIn(p *packet.Parsed, now int64) bool {
+	if keyed(p) {
+		if s := n.in.get(p.Tuple()); s != nil {
+			post := packet.Tuple{Src: s.inGlobal.addr, Dst: s.outGlobal.addr, SrcPort: s.inGlobal.port, DstPort: s.outGlobal.port, Proto: s.proto}
+			if n.out.get(post) != nil {
 				return true
 			}
 		}
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	b, _ := n.insideIn(f, f.src, now)
+	b, _ := n.insideIn(p, p.Src.As4(), now)
 	return b != nil
 }
-
-func (n *NAT) outbound(b []byte, f *flow, now int64) Result {
-	switch f.kind {
-	case kindPorts, kindQuery:
-		k := Key{f.src, f.dst, f.sport, f.dport, f.proto}
-		s := n.in.get(&k)
-		res := Hit
-		if s == nil {
-			s, res = n.newOutbound(f, now)
-			if s == nil {
-				return res
-			}
-		} else {
-			n.hits.Add(1)
-		}
-		pre := fragKey{f.src, f.dst, f.ipid, f.proto}
-		rewriteHeaders(b, f, s.inGlobal.addr, s.inGlobal.port, s.outGlobal.addr, s.outGlobal.port)
-		n.touch(s, f, true, now)
-		if f.first {
-			n.frags.add(pre, f.src, f.dst, now)
-		}
-		return res
-	case kindICMPError:
-		return n.icmpErrorOut(b, f)
-	case kindLaterFrag:
-		if src, dst, ok := n.frags.get(fragKey{f.src, f.dst, f.ipid, f.proto}, now); ok {
-			rewriteHeaders(b, f, src, 0, dst, 0)
-			n.hits.Add(1)
-			return Hit
-		}
-		return n.addrOnlyOut(b, f, now)
-	default:
-		return n.addrOnlyOut(b, f, now)
-	}
-}
-
-func (n *NAT) inbound(b []byte, f *flow, now int64) Result {
-	switch f.kind {
-	case kindPorts, kindQuery:
-		k := Key{f.src, f.dst, f.sport, f.dport, f.proto}
-		s := n.out.get(&k)
-		res := Hit
-		if s == nil {
-			s, res = n.newInbound(f, now)
-			if s == nil {
-				return res
-			}
-		} else {
-			n.hits.Add(1)
-		}
-		pre := fragKey{f.src, f.dst, f.ipid, f.proto}
-		rewriteHeaders(b, f, s.outLocal.addr, s.outLocal.port, s.inLocal.addr, s.inLocal.port)
-		n.touch(s, f, false, now)
-		if f.first {
-			n.frags.add(pre, f.src, f.dst, now)
-		}
-		return res
-	case kindICMPError:
-		return n.icmpErrorIn(b, f)
-	case kindLaterFrag:
-		if src, dst, ok := n.frags.get(fragKey{f.src, f.dst, f.ipid, f.proto}, now); ok {
-			rewriteHeaders(b, f, src, 0, dst, 0)
-			n.hits.Add(1)
-			return Hit
-		}
-		return n.addrOnlyIn(b, f, now)
-	default:
-		return n.addrOnlyIn(b, f, now)
-	}
-}
-
-// touch refreshes a session's timer and follows the TCP state.
-func (n *NAT) touch(s *Session, f *flow, fromInside bool, now int64) {
-	if s.lastUsed.Load() != now {
-		s.lastUsed.Store(now)
-	}
-	if f.proto == ProtoTCP && f.kind == kindPorts {
-		st := s.tcpState.Load()
-		if nst := nextTCPState(st, f.tcpFlags, fromInside == s.outbound); nst != st {
-			s.tcpState.CompareAndSwap(st, nst)
-		}
-	}
-}
-
-func (f *flow) aclFlow() Flow {
-	return Flow{
-		Proto:    f.proto,
-		Src:      addrFrom(f.src),
-		Dst:      addrFrom(f.dst),
-		SrcPort:  f.sport,
-		DstPort:  f.dport,
-		ICMPType: f.icmpType,
-		TCPFlags: f.tcpFlags,
-		Fragment: f.kind == kindLaterFrag,
-	}
-}
-
-// permits evaluates a mapping's source list; a missing list matches nothing.
-func (n *NAT) permits(list string, f *flow) bool {
-	if n.lists == nil {
-		return false
-	}
-	af := f.aclFlow()
-	ok, found := n.lists.Evaluate(list, &af)
-	return ok && found
-}
-
-// addrOnlyOut translates only addresses: protocols without ports,
-// ICMP types that are neither queries nor errors, later fragments whose
-// first fragment was not seen.
-func (n *NAT) addrOnlyOut(b []byte, f *flow, now int64) Result {
-	if !n.snap.Load().active {
-		return Pass
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	src := f.src
-	var bind *Binding
-	res := Hit
-	for _, r := range n.cfg.statics {
-		if r.Proto == 0 && addr4(r.Local) == f.src {
-			if g, ok := n.staticGlobal(r); ok {
-				src, bind = g, r.binding
-			}
-			break
-		}
-	}
-	if bind == nil {
-		if bb := n.simpleByLocal[f.src]; bb != nil {
-			src, bind = bb.global.addr, bb
-		}
-	}
-	patAddr := false
-	if bind == nil {
-		for _, m := range n.cfg.mappings {
-			if !n.permits(m.List, f) {
-				continue
-			}
-			if m.Overload || m.Pool == "" {
-				// A later fragment that came before its first one needs
-				// only the address, and PAT on an interface (or a one-address
-				// pool) has one: the one the first fragment will get.
-				if g, ok := n.patAddress(m); ok && f.kind == kindLaterFrag {
-					src, patAddr = g, true
-					break
-				}
-				n.misses.Add(1)
-				return Drop // would leak the inside address
-			}
-			n.misses.Add(1)
-			bb := n.newSimpleBinding(m, f.src, now)
-			if bb == nil {
-				return Drop
-			}
-			src, bind, res = bb.global.addr, bb, Created
-			break
-		}
-	}
-	dst, outside := n.outsideByLocal(f.dst)
-	if bind == nil && !outside && !patAddr {
-		return Pass
-	}
-	if bind != nil {
-		bind.lastUsed.Store(now)
-	}
-	if res == Hit {
-		n.hits.Add(1)
-	}
-	rewriteHeaders(b, f, src, f.sport, dst, f.dport)
-	return res
-}
-
-// patAddress is the only global address an overload mapping can give: its
-// interface's, or that of a one-address pool. Caller holds mu.
-func (n *NAT) patAddress(m *mapping) (uint32, bool) {
-	if m.Interface != "" {
-		if a := n.ifAddr(m.Interface); a.Is4() {
-			return addr4(a), true
-		}
-		return 0, false
-	}
-	if p := n.cfg.pool(m.Pool); p != nil && p.start == p.end {
-		return p.start, true
-	}
-	return 0, false
-}
-
-func (n *NAT) addrOnlyIn(b []byte, f *flow, now int64) Result {
-	if sn := n.snap.Load(); !sn.active || (!sn.outside && !n.isGlobal(sn, f.dst)) {
-		return Pass
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	dst := f.dst
-	var bind *Binding
-	for _, r := range n.cfg.statics {
-		if r.Proto == 0 {
-			if g, ok := n.staticGlobal(r); ok && g == f.dst {
-				dst, bind = addr4(r.Local), r.binding
-				break
-			}
-		}
-	}
-	if bind == nil {
-		if bb := n.simpleByGlobal[f.dst]; bb != nil {
-			dst, bind = bb.local.addr, bb
-		}
-	}
-	src, outside := n.outsideByGlobal(f.src)
-	if bind == nil && !outside {
-		return Pass
-	}
-	if bind != nil {
-		bind.lastUsed.Store(now)
-	}
-	n.hits.Add(1)
-	rewriteHeaders(b, f, src, f.sport, dst, f.dport)
-	return Hit
-}
-
-// addrPort is the endpoint as a netip value, for the exported API.
-func (e endpoint) addrPort() netip.AddrPort { return netip.AddrPortFrom(addrFrom(e.addr), e.port) }

@@ -1,6 +1,7 @@
 package nat
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"testing"
 	"time"
@@ -86,8 +87,8 @@ func TestICMPQueryIdentifiers(t *testing.T) {
 
 func TestStaticNAT(t *testing.T) {
 	l := newLab(t).reference(t)
-	must(t, l.AddStatic(StaticRule{Proto: ProtoTCP, Local: ip("192.168.2.20"), LocalPort: 8080, Global: ip("203.0.113.101"), GlobalPort: 80}))
-	must(t, l.AddStatic(StaticRule{Proto: ProtoTCP, Local: ip("192.168.2.21"), LocalPort: 22, Interface: "GigabitEthernet0/1", GlobalPort: 2222}))
+	must(t, l.AddStatic(StaticRule{Proto: packet.ProtoTCP, Local: ip("192.168.2.20"), LocalPort: 8080, Global: ip("203.0.113.101"), GlobalPort: 80}))
+	must(t, l.AddStatic(StaticRule{Proto: packet.ProtoTCP, Local: ip("192.168.2.21"), LocalPort: 22, Interface: "GigabitEthernet0/1", GlobalPort: 2222}))
 	l.run(t, []step{
 		{"ping the server's global", "in", echoPkt(8, "203.0.113.10", "203.0.113.100", 7), Created, "203.0.113.10", 7, "192.168.2.10", 7},
 		{"echo reply", "out", echoPkt(0, "192.168.2.10", "203.0.113.10", 7), Hit, "203.0.113.100", 7, "203.0.113.10", 7},
@@ -131,9 +132,8 @@ func grePkt(src, dst string) []byte {
 	b := make([]byte, 1500)
 	n := packet.BuildUDP(b, ip(src), ip(dst), 1, 2, 81, 64, 8, nil)
 	b = b[:n]
-	b[ipProto] = 47
-	put16(b[ipCsum:], 0)
-	put16(b[ipCsum:], checksum(b[:20]))
+	b[9] = byte(packet.ProtoGRE)
+	fixHeader(b)
 	return b
 }
 
@@ -243,8 +243,8 @@ func TestICMPErrors(t *testing.T) {
 		t.Fatalf("error about echo: %d", r)
 	}
 	p = checkPacket(t, e)
-	if p.Dst != ip("192.168.1.12") || be16(e[p.L4Off+8+20+4:]) != 1 {
-		t.Fatalf("echo error not translated: %s id %d", p.Dst, be16(e[p.L4Off+8+20+4:]))
+	if id := packet.ICMPv4(quotedBytes(e, &p)[20:]).ID(); p.Dst != ip("192.168.1.12") || id != 1 {
+		t.Fatalf("echo error not translated: %s id %d", p.Dst, id)
 	}
 
 	// Inbound UDP to the static server, the server answers port unreachable.
@@ -259,7 +259,7 @@ func TestICMPErrors(t *testing.T) {
 		t.Fatalf("outer %s -> %s", p.Src, p.Dst)
 	}
 	q := e[p.L4Off+8:]
-	if be32(q[ipSrc:]) != addr4(ip("203.0.113.10")) || be32(q[ipDst:]) != addr4(ip("203.0.113.100")) {
+	if srcOf(q) != ip("203.0.113.10") || dstOf(q) != ip("203.0.113.100") {
 		t.Fatalf("quoted header not translated")
 	}
 	// A corrupted error is dropped (RFC 5508 REQ-3).
@@ -292,7 +292,7 @@ func TestFragments(t *testing.T) {
 	if r := l.Outbound(later); r != Hit {
 		t.Fatalf("later fragment: %d", r)
 	}
-	if be32(later[ipSrc:]) != addr4(ip("203.0.113.1")) || checksum(later[:20]) != 0 {
+	if srcOf(later) != ip("203.0.113.1") || !packet.IPv4(later).HeaderChecksumOK() {
 		t.Fatalf("later fragment not translated")
 	}
 	// The reassembled datagram has a right UDP checksum.
@@ -301,7 +301,7 @@ func TestFragments(t *testing.T) {
 	// A later fragment of an interface-PAT flow that comes before its first
 	// fragment gets the interface address, the one the first will get.
 	first, orphan := fragments("192.168.1.10", 4001, "203.0.113.10", 53, 4243)
-	if r := l.Outbound(orphan); r != Hit || be32(orphan[ipSrc:]) != addr4(ip("203.0.113.1")) {
+	if r := l.Outbound(orphan); r != Hit || srcOf(orphan) != ip("203.0.113.1") {
 		t.Fatalf("orphan: %d", r)
 	}
 	l.Outbound(first)
@@ -316,12 +316,12 @@ func TestFragments(t *testing.T) {
 	}
 	// For the static host the address mapping is enough.
 	_, orphan = fragments("192.168.2.10", 4001, "203.0.113.10", 53, 4244)
-	if r := l.Outbound(orphan); r != Hit || be32(orphan[ipSrc:]) != addr4(ip("203.0.113.100")) {
+	if r := l.Outbound(orphan); r != Hit || srcOf(orphan) != ip("203.0.113.100") {
 		t.Fatalf("static orphan: %d", r)
 	}
 	// Inbound fragments of the reply.
 	first, later = fragments("203.0.113.10", 53, "203.0.113.1", 4000, 999)
-	if l.Inbound(first) != Hit || l.Inbound(later) != Hit || be32(later[ipDst:]) != addr4(ip("192.168.1.10")) {
+	if l.Inbound(first) != Hit || l.Inbound(later) != Hit || dstOf(later) != ip("192.168.1.10") {
 		t.Fatalf("inbound fragments")
 	}
 	checkReassembled(t, first, later)
@@ -347,27 +347,26 @@ func split(b []byte) (first, later []byte) {
 	first = make([]byte, 20+32)
 	copy(first, b[:20])
 	copy(first[20:], b[20:52])
-	put16(first[ipTotalLen:], uint16(len(first)))
-	put16(first[ipFragOff:], 0x2000)
-	put16(first[ipCsum:], 0)
-	put16(first[ipCsum:], checksum(first[:20]))
+	setFragment(first, 0x2000)
 	later = make([]byte, 20+n-52)
 	copy(later, b[:20])
 	copy(later[20:], b[52:n])
-	put16(later[ipTotalLen:], uint16(len(later)))
-	put16(later[ipFragOff:], 32/8)
-	put16(later[ipCsum:], 0)
-	put16(later[ipCsum:], checksum(later[:20]))
+	setFragment(later, 32/8)
 	return first, later
+}
+
+// setFragment gives a datagram (or a piece of one) its length, its
+// flags and fragment offset field, and a right header checksum.
+func setFragment(b []byte, flagsOffset uint16) {
+	packet.IPv4(b).SetTotalLength(uint16(len(b)))
+	binary.BigEndian.PutUint16(b[6:], flagsOffset)
+	fixHeader(b)
 }
 
 func checkReassembled(t *testing.T, first, later []byte) {
 	t.Helper()
 	whole := append(append([]byte(nil), first...), later[20:]...)
-	put16(whole[ipTotalLen:], uint16(len(whole)))
-	put16(whole[ipFragOff:], 0)
-	put16(whole[ipCsum:], 0)
-	put16(whole[ipCsum:], checksum(whole[:20]))
+	setFragment(whole, 0)
 	checkPacket(t, whole)
 }
 
@@ -382,8 +381,8 @@ func TestFragmentedEcho(t *testing.T) {
 		t.Fatal("fragments not translated")
 	}
 	checkReassembled(t, first, later)
-	if id := be16(first[20+icmpID:]); id == 5 || be32(later[ipSrc:]) != addr4(ip("203.0.113.1")) {
-		t.Fatalf("identifier %d, later source %s", id, addrFrom(be32(later[ipSrc:])))
+	if id := packet.ICMPv4(first[20:]).ID(); id == 5 || srcOf(later) != ip("203.0.113.1") {
+		t.Fatalf("identifier %d, later source %s", id, srcOf(later))
 	}
 }
 
@@ -478,7 +477,7 @@ func TestClearSelectors(t *testing.T) {
 	if count() != 5 { // 4 flows + 1 address binding
 		t.Fatalf("setup: %d", count())
 	}
-	if n := l.Clear(Selector{Proto: ProtoUDP, InsideGlobal: ip("203.0.113.1"), InsideGlobalPort: 1000, InsideLocal: ip("192.168.1.10"), InsideLocalPort: 1000,
+	if n := l.Clear(Selector{Proto: packet.ProtoUDP, InsideGlobal: ip("203.0.113.1"), InsideGlobalPort: 1000, InsideLocal: ip("192.168.1.10"), InsideLocalPort: 1000,
 		OutsideLocal: ip("203.0.113.11"), OutsideLocalPort: 53, OutsideGlobal: ip("203.0.113.11"), OutsideGlobalPort: 53}); n != 1 {
 		t.Fatalf("clear one flow: %d", n)
 	}
@@ -517,7 +516,7 @@ func TestAddressOnlyInboundAndConfigChanges(t *testing.T) {
 		{"gre to an unknown address", "in", grePkt("203.0.113.10", "203.0.113.77"), Pass, "203.0.113.10", 0, "203.0.113.77", 0},
 	})
 	_, later := fragments("203.0.113.10", 53, "203.0.113.100", 53, 31)
-	if r := l.Inbound(later); r != Hit || be32(later[ipDst:]) != addr4(ip("192.168.2.10")) {
+	if r := l.Inbound(later); r != Hit || dstOf(later) != ip("192.168.2.10") {
 		t.Fatalf("orphan inbound fragment to a static: %d", r)
 	}
 	// Outside static flows go with their rule.
