@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"natlab/ios"
-	"natlab/router"
 )
 
 // staticConfig is a startup-config of n `ip nat inside source static`
@@ -20,18 +17,6 @@ func staticConfig(n int) string {
 	return sb.String()
 }
 
-// loadingNAT is an engine with a router and NAT, nothing configured.
-func loadingNAT(tb testing.TB) (*ios.Engine, *NAT) {
-	tb.Helper()
-	e := ios.NewEngine()
-	r := router.New(router.Options{Interfaces: 2})
-	tb.Cleanup(func() { r.Close() })
-	e.AddInterfaceType(ios.InterfaceType{Name: "GigabitEthernet", Help: "GigabitEthernet IEEE 802.3z", Slotted: true, NumHelp: "GigabitEthernet interface number"})
-	n := Register(e, r, nil)
-	tb.Cleanup(n.Close)
-	return e, n
-}
-
 // BenchmarkLoadStatics loads a startup-config of static NAT lines through
 // the IOS engine and reports the cost per line at 500 and 5,000 lines: the
 // two figures are close when loading is linear.
@@ -41,7 +26,7 @@ func BenchmarkLoadStatics(b *testing.B) {
 			cfg := staticConfig(lines)
 			for b.Loop() {
 				b.StopTimer()
-				e, n := loadingNAT(b)
+				e, _, n := natRouter(b, 2)
 				b.StartTimer()
 				errs := e.LoadConfig(strings.NewReader(cfg))
 				b.StopTimer()
