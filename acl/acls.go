@@ -1,12 +1,13 @@
 package acl
 
 import (
-	"natlab/packet"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"natlab/packet"
 )
 
 // Options configure an ACLs set independently of the CLI and the router.
@@ -27,51 +28,26 @@ type binding struct {
 	noUnreachables bool
 }
 
-// compiled is the classifier of one list, shared by snapshots until the
-// list changes.
-type compiled struct {
-	name string
-	kind Kind
-	cls  classifier
-}
-
-// snapshot is what the packet path reads: immutable once published.
-type snapshot struct {
-	lists     map[string]*compiled
-	in, out   []*compiled // by interface index; nil: no filtering
-	noUnreach []bool      // by interface index
-}
-
 // ACLs is the set of configured access-lists and interface bindings. The
-// configuration side is serialised by a mutex; the packet side reads the
-// compiled snapshot through an atomic pointer and never blocks.
+// configuration side is serialised by a mutex; the packet side reads what
+// publish.go publishes through atomic pointers and never blocks.
 type ACLs struct {
 	opts Options
 	mu   sync.Mutex
 	// lists by name (numbered lists by their decimal number).
 	lists    map[string]*List
 	bindings map[string]*binding
-	built    map[string]*compiled // per-list compile cache
+	// tables are the published lists, by name: every list and every name
+	// an interface is bound to.
+	tables   map[string]*table
 	snap     atomic.Pointer[snapshot]
 	log      *logger
 	buffered bufferedLogging
-
-	// Large lists compile in the background so that loading a config of
-	// thousands of lines is not quadratic; until the new classifier is
-	// ready the packet path keeps the previous one.
-	gen     map[string]uint64 // edits per list
-	pending map[string]bool   // lists whose built classifier is stale
-	idle    *sync.Cond        // signalled when pending empties
-	kick    chan struct{}
-	stop    chan struct{}
-	stopped sync.WaitGroup
+	compiler compiler
 }
 
-// syncCompileLimit is the list size up to which an edit recompiles before
-// the command returns (about 0.3 ms); larger lists compile in the background.
-const syncCompileLimit = 512
-
-// New returns an empty set. Call Close to stop its log summaries.
+// New returns an empty set. Call Close to stop its log summaries and its
+// background compiler.
 func New(o Options) *ACLs {
 	if o.LogInterval <= 0 {
 		o.LogInterval = 5 * time.Minute
@@ -80,84 +56,18 @@ func New(o Options) *ACLs {
 		opts:     o,
 		lists:    map[string]*List{},
 		bindings: map[string]*binding{},
-		built:    map[string]*compiled{},
+		tables:   map[string]*table{},
 		log:      newLogger(o.Log, o.LogInterval),
-		gen:      map[string]uint64{},
-		pending:  map[string]bool{},
-		kick:     make(chan struct{}, 1),
-		stop:     make(chan struct{}),
 	}
-	a.idle = sync.NewCond(&a.mu)
-	a.snap.Store(&snapshot{lists: map[string]*compiled{}})
-	a.stopped.Add(1)
-	go a.builder()
+	a.snap.Store(&snapshot{lists: map[string]*table{}})
+	a.startCompiler()
 	return a
 }
 
 // Close stops the background goroutines (logging and compiling).
 func (a *ACLs) Close() {
 	a.log.close()
-	select {
-	case <-a.stop:
-	default:
-		close(a.stop)
-		a.stopped.Wait()
-	}
-}
-
-// Sync waits until every list edit is visible to the packet path.
-func (a *ACLs) Sync() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for len(a.pending) > 0 {
-		a.idle.Wait()
-	}
-}
-
-// builder compiles large lists off the configuration path.
-func (a *ACLs) builder() {
-	defer a.stopped.Done()
-	for {
-		select {
-		case <-a.kick:
-		case <-a.stop:
-			return
-		}
-		for a.buildOne() {
-		}
-	}
-}
-
-// buildOne compiles one pending list; false when none is left.
-func (a *ACLs) buildOne() bool {
-	a.mu.Lock()
-	name := ""
-	for n := range a.pending {
-		name = n
-		break
-	}
-	if name == "" {
-		a.idle.Broadcast()
-		a.mu.Unlock()
-		return false
-	}
-	l := a.lists[name]
-	if l == nil {
-		delete(a.pending, name)
-		a.mu.Unlock()
-		return true
-	}
-	g, rules, kind := a.gen[name], ruleCopy(l), l.Kind
-	a.mu.Unlock()
-	c := &compiled{name: name, kind: kind, cls: newClassifier(rules)}
-	a.mu.Lock()
-	if a.gen[name] == g { // else edited meanwhile: compile again
-		a.built[name] = c
-		delete(a.pending, name)
-		a.publish()
-	}
-	a.mu.Unlock()
-	return true
+	a.stopCompiler()
 }
 
 // Evaluate runs the named (or numbered, as a decimal string) list: first
@@ -165,7 +75,11 @@ func (a *ACLs) buildOne() bool {
 // counts the match and allocates nothing; it does not log (NAT selects
 // sources with it, it does not filter).
 func (a *ACLs) Evaluate(name string, p *packet.Parsed) (permit, found bool) {
-	c := a.snap.Load().lists[name]
+	t := a.snap.Load().lists[name]
+	if t == nil {
+		return false, false
+	}
+	c := t.published.Load()
 	if c == nil {
 		return false, false
 	}
@@ -198,6 +112,7 @@ func (a *ACLs) List(name string) *List {
 	}
 	c := *l
 	c.Rules = slices.Clone(l.Rules)
+	c.entries = nil
 	return &c
 }
 
@@ -237,75 +152,4 @@ func compareNames(x, y string) int {
 		return 1
 	}
 	return strings.Compare(x, y)
-}
-
-// Rebuild recompiles the interface index tables, e.g. after the router
-// created an interface that already had bindings.
-func (a *ACLs) Rebuild() { a.change("", func() error { return nil }) }
-
-// change runs a configuration edit and publishes a new snapshot in which
-// only the edited list is recompiled. Edits that fail still publish, so
-// a partially applied edit is never invisible.
-func (a *ACLs) change(name string, edit func() error) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	err := edit()
-	if name != "" {
-		a.gen[name]++
-		if l := a.lists[name]; l != nil && len(l.Rules) > syncCompileLimit && a.built[name] != nil {
-			a.pending[name] = true
-			select {
-			case a.kick <- struct{}{}:
-			default:
-			}
-		} else {
-			delete(a.built, name)
-			delete(a.pending, name)
-		}
-	}
-	a.publish()
-	return err
-}
-
-func (a *ACLs) publish() {
-	s := &snapshot{lists: make(map[string]*compiled, len(a.lists))}
-	for n, l := range a.lists {
-		c := a.built[n]
-		if c == nil {
-			c = compile(l)
-			a.built[n] = c
-		}
-		s.lists[n] = c
-	}
-	for n := range a.built {
-		if a.lists[n] == nil {
-			delete(a.built, n)
-		}
-	}
-	if a.opts.IfIndex != nil {
-		for ifname, b := range a.bindings {
-			i := a.opts.IfIndex(ifname)
-			if i < 0 {
-				continue
-			}
-			for len(s.in) <= i {
-				s.in, s.out, s.noUnreach = append(s.in, nil), append(s.out, nil), append(s.noUnreach, false)
-			}
-			s.in[i], s.out[i], s.noUnreach[i] = s.lists[b.in], s.lists[b.out], b.noUnreachables
-		}
-	}
-	a.snap.Store(s)
-}
-
-func compile(l *List) *compiled {
-	return &compiled{name: l.Name, kind: l.Kind, cls: newClassifier(ruleCopy(l))}
-}
-
-// ruleCopy takes the entries of a list by value, sharing their counters.
-func ruleCopy(l *List) []rule {
-	rules := make([]rule, len(l.Rules))
-	for i, r := range l.Rules {
-		rules[i] = rule{Entry: r.Entry, seq: r.Seq, stats: r.stats}
-	}
-	return rules
 }

@@ -9,32 +9,71 @@ import (
 	"natlab/packet"
 )
 
-// benchList builds n entries of a few realistic shapes (hosts, subnets,
-// single ports, ranges, ICMP) that the probe flow does not match, and a
-// last entry that it does.
-func benchList(t testing.TB, a *ACLs, name string, n int) {
-	for i := 0; i < n-1; i++ {
-		x, y := i>>8&0xff, i&0xff
-		var line string
-		switch i % 6 {
-		case 0:
-			line = fmt.Sprintf("permit tcp host 10.%d.%d.1 host 192.0.2.%d eq %d", x, y, y, 1000+i%50)
-		case 1:
-			line = fmt.Sprintf("deny udp 10.%d.%d.0 0.0.0.255 any eq domain", x, y)
-		case 2:
-			line = fmt.Sprintf("permit tcp any host 172.16.%d.%d range 5000 6000", x, y)
-		case 3:
-			line = fmt.Sprintf("permit icmp host 10.%d.%d.9 any echo", x, y)
-		case 4:
-			line = fmt.Sprintf("deny ip 172.17.%d.%d 0.0.0.0 any log", x, y)
-		default:
-			line = fmt.Sprintf("permit tcp 10.%d.%d.0 0.0.0.255 any established", x, y)
-		}
-		if err := a.Add(name, 0, mustEntry(t, Extended, line)); err != nil {
-			t.Fatalf("%q: %v", line, err)
+// benchLine is entry i of the benchmark lists: a few realistic shapes
+// (hosts, subnets, single ports, ranges, ICMP) that the probe does not
+// match.
+func benchLine(i int) string {
+	x, y := i>>8&0xff, i&0xff
+	switch i % 6 {
+	case 0:
+		return fmt.Sprintf("permit tcp host 10.%d.%d.1 host 192.0.2.%d eq %d", x, y, y, 1000+i%50)
+	case 1:
+		return fmt.Sprintf("deny udp 10.%d.%d.0 0.0.0.255 any eq domain", x, y)
+	case 2:
+		return fmt.Sprintf("permit tcp any host 172.16.%d.%d range 5000 6000", x, y)
+	case 3:
+		return fmt.Sprintf("permit icmp host 10.%d.%d.9 any echo", x, y)
+	case 4:
+		return fmt.Sprintf("deny ip 172.17.%d.%d 0.0.0.0 any log", x, y)
+	}
+	return fmt.Sprintf("permit tcp 10.%d.%d.0 0.0.0.255 any established", x, y)
+}
+
+// benchEntry is the entry benchLine(i) types, built directly so that the
+// benchmarks can make lists of 10,000 entries quickly
+// (TestBenchEntriesAsTyped checks that they agree).
+func benchEntry(i int) Entry {
+	x, y := uint32(i>>8&0xff), uint32(i&0xff)
+	e := Entry{Kind: Extended, Action: Permit, Proto: packet.ProtoTCP, Src: AnyAddress, Dst: AnyAddress, ICMPType: -1, ICMPCode: -1}
+	switch i % 6 {
+	case 0:
+		e.Src, e.Dst = Address{10<<24 | x<<16 | y<<8 | 1, 0}, Address{192<<24 | 2<<8 | y, 0}
+		e.DstPort = PortMatch{PortEq, uint16(1000 + i%50), 0}
+	case 1:
+		e.Action, e.Proto, e.Src = Deny, packet.ProtoUDP, Address{10<<24 | x<<16 | y<<8, 0xff}
+		e.DstPort = PortMatch{PortEq, 53, 0}
+	case 2:
+		e.Dst, e.DstPort = Address{172<<24 | 16<<16 | x<<8 | y, 0}, PortMatch{PortRange, 5000, 6000}
+	case 3:
+		e.Proto, e.Src, e.ICMPType = packet.ProtoICMP, Address{10<<24 | x<<16 | y<<8 | 9, 0}, int16(packet.ICMPEcho)
+	case 4:
+		e.Action, e.AnyProto, e.Proto, e.Src, e.Log = Deny, true, 0, Address{172<<24 | 17<<16 | x<<8 | y, 0}, Log
+	default:
+		e.Src, e.Established = Address{10<<24 | x<<16 | y<<8, 0xff}, true
+	}
+	return e
+}
+
+// probeEntry, last in the benchmark lists, is the one the probe matches.
+const probeEntry = "permit tcp any any eq www"
+
+func TestBenchEntriesAsTyped(t *testing.T) {
+	for i := range 12 {
+		if got, want := benchEntry(i), mustEntry(t, Extended, benchLine(i)); got != want {
+			t.Errorf("benchEntry(%d) = %+v, typed %q gives %+v", i, got, benchLine(i), want)
 		}
 	}
-	if err := a.Add(name, 0, mustEntry(t, Extended, "permit tcp any any eq www")); err != nil {
+}
+
+// benchList makes a list of n-1 benchmark entries that the probe does not
+// match and a last one that it does.
+func benchList(t testing.TB, a *ACLs, name string, n int) {
+	for i := 0; i < n-1; i++ {
+		if err := a.Add(name, 0, benchEntry(i)); err != nil {
+			t.Fatalf("%q: %v", benchLine(i), err)
+		}
+	}
+	if err := a.Add(name, 0, mustEntry(t, Extended, probeEntry)); err != nil {
 		t.Fatal(err)
 	}
 	a.Sync()
@@ -102,48 +141,49 @@ func TestEvaluateDuringEdits(t *testing.T) {
 	}
 }
 
-func BenchmarkEvaluate(b *testing.B) {
+// benchLists runs a benchmark on lists of 10, 1,000 and 10,000 entries.
+func benchLists(b *testing.B, run func(b *testing.B, a *ACLs)) {
 	for _, n := range []int{10, 1000, 10000} {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
 			a := New(Options{})
 			defer a.Close()
 			benchList(b, a, "BIG", n)
-			f := probe
 			b.ReportAllocs()
 			b.ResetTimer()
-			for b.Loop() {
-				a.Evaluate("BIG", &f)
-			}
+			run(b, a)
 		})
 	}
+}
+
+func BenchmarkEvaluate(b *testing.B) {
+	benchLists(b, func(b *testing.B, a *ACLs) {
+		f := probe
+		for b.Loop() {
+			a.Evaluate("BIG", &f)
+		}
+	})
 }
 
 // BenchmarkEvaluateLinear is the reference matcher on the same lists, to
 // show what the classifier saves.
 func BenchmarkEvaluateLinear(b *testing.B) {
-	for _, n := range []int{10, 1000, 10000} {
-		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
-			a := New(Options{})
-			defer a.Close()
-			benchList(b, a, "BIG", n)
-			c := a.snap.Load().lists["BIG"]
-			f := probe
-			b.ResetTimer()
-			for b.Loop() {
-				c.cls.slowLookup(&f)
-			}
-		})
-	}
+	benchLists(b, func(b *testing.B, a *ACLs) {
+		c := a.snap.Load().lists["BIG"].published.Load()
+		f := probe
+		for b.Loop() {
+			c.cls.slowLookup(&f)
+		}
+	})
 }
 
 func BenchmarkCompile10000(b *testing.B) {
 	a := New(Options{})
 	defer a.Close()
 	benchList(b, a, "BIG", 10000)
-	l := a.lists["BIG"]
+	rules := ruleCopy(a.lists["BIG"])
 	b.ResetTimer()
 	for b.Loop() {
-		compile(l)
+		newClassifier(rules)
 	}
 }
 
@@ -244,20 +284,67 @@ func TestStandardCoveredEntryRefused(t *testing.T) {
 	}
 }
 
-func TestLargeListCompilesInBackground(t *testing.T) {
+// grouped reports whether the published classifier of a list covers all
+// its entries with groups.
+func grouped(a *ACLs, name string) bool {
+	c := a.snap.Load().lists[name].published.Load()
+	return c.cls.grouped == len(c.cls.rules)
+}
+
+// TestLargeListEditsVisibleAtOnce edits a list too large to recompile in
+// the command: every edit is visible when it returns, and Sync waits for
+// the groups to cover the list again.
+func TestLargeListEditsVisibleAtOnce(t *testing.T) {
 	a := New(Options{})
 	defer a.Close()
 	benchList(t, a, "BIG", syncCompileLimit+10)
 	f := probe
-	if permit, _ := a.Evaluate("BIG", &f); !permit {
-		t.Fatal("probe not permitted")
+	if permit, _ := a.Evaluate("BIG", &f); !permit || !grouped(a, "BIG") {
+		t.Fatalf("probe permitted %v, list grouped %v", permit, grouped(a, "BIG"))
 	}
-	a.Add("BIG", 1, mustEntry(t, Extended, "deny tcp any any eq www"))
-	a.Sync()
+	a.Add("BIG", 1, mustEntry(t, Extended, "deny tcp any any eq www")) // an insert
 	if permit, _ := a.Evaluate("BIG", &f); permit {
-		t.Error("edit at the top not visible after Sync")
+		t.Error("edit at the top not visible when Add returns")
 	}
-	if got := a.List("BIG").Rules[0].Matches(); got != 1 {
-		t.Errorf("new entry counted %d, want 1", got)
+	a.Sync()
+	if permit, _ := a.Evaluate("BIG", &f); permit || !grouped(a, "BIG") {
+		t.Errorf("after Sync: probe permitted %v, list grouped %v", permit, grouped(a, "BIG"))
+	}
+	if got := a.List("BIG").Rules[0].Matches(); got != 2 {
+		t.Errorf("new entry counted %d, want 2", got)
+	}
+	a.RemoveSeq("BIG", 1)
+	a.Add("BIG", 0, mustEntry(t, Extended, "deny ip any any")) // an append
+	g := &packet.Parsed{IPProto: packet.ProtoGRE, Src: probe.Src, Dst: probe.Dst}
+	if permit, found := a.Evaluate("BIG", g); permit || !found {
+		t.Errorf("appended entry: GRE permitted %v, found %v", permit, found)
+	}
+	if permit, _ := a.Evaluate("BIG", &f); !permit {
+		t.Error("removal not visible when RemoveSeq returns")
+	}
+}
+
+// TestLoadingAppendsCompileRarely loads a large list entry by entry: the
+// groups are rebuilt after each quarter of growth, not per entry.
+func TestLoadingAppendsCompileRarely(t *testing.T) {
+	a := New(Options{})
+	defer a.Close()
+	const n = 4000
+	rebuilt, last := 0, -1
+	for i := range n {
+		a.Add("BIG", 0, benchEntry(i))
+		if g := a.snap.Load().lists["BIG"].published.Load().cls.grouped; g != last {
+			rebuilt, last = rebuilt+1, g
+		}
+	}
+	t.Logf("groups rebuilt %d times", rebuilt)
+	// Up to syncCompileLimit, every tailMax entries; then about log(n/512)
+	// base 1.25, or a few more where the background compiler lags.
+	if max := syncCompileLimit/tailMax + 30; rebuilt > max {
+		t.Errorf("%d entries appended: groups rebuilt %d times, want at most %d", n, rebuilt, max)
+	}
+	a.Sync()
+	if !grouped(a, "BIG") {
+		t.Error("not grouped after Sync")
 	}
 }

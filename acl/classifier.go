@@ -14,10 +14,10 @@ type stats struct {
 	matches atomic.Uint64
 }
 
-// rule is an entry as the classifier sees it.
+// rule is an entry as the classifier sees it: by value, so the packet
+// path reads no configuration, with the counters of the configured entry.
 type rule struct {
 	Entry
-	seq   int
 	stats *stats
 }
 
@@ -60,11 +60,14 @@ type group struct {
 
 // classifier finds the first rule that matches a packet. Unfragmented
 // packets and first fragments use main; non-initial fragments use frag,
-// built from the entries that can match them.
+// built from the entries that can match them. The groups index the first
+// grouped rules; the rules after them (appended since the groups were
+// built, see publish.go) are scanned in order.
 type classifier struct {
-	rules []rule
-	main  []group
-	frag  []group
+	rules   []rule
+	main    []group
+	frag    []group
+	grouped int
 }
 
 // reduce keeps what the shape compares of a packet. Ports and ICMP fields
@@ -126,8 +129,9 @@ func entryShape(e *Entry, frag bool) (shape, key, bool) {
 	return s, k, true
 }
 
+// newClassifier groups all the rules.
 func newClassifier(rules []rule) classifier {
-	return classifier{rules: rules, main: buildGroups(rules, false), frag: buildGroups(rules, true)}
+	return classifier{rules: rules, main: buildGroups(rules, false), frag: buildGroups(rules, true), grouped: len(rules)}
 }
 
 func buildGroups(rules []rule, frag bool) []group {
@@ -184,24 +188,29 @@ const linearMax = 16
 // lookup returns the index of the first matching rule, or -1.
 func (c *classifier) lookup(p *packet.Parsed) int {
 	src, dst := addr32(p.Src), addr32(p.Dst)
-	if len(c.rules) <= linearMax {
-		for i := range c.rules {
-			if c.rules[i].match(p, src, dst) {
-				return i
-			}
+	from := 0
+	if len(c.rules) > linearMax && c.grouped > 0 {
+		if i := c.probe(p, src, dst); i >= 0 {
+			return i
 		}
-		return -1
+		from = c.grouped
 	}
-	return c.probe(p, src, dst)
+	for i := from; i < len(c.rules); i++ {
+		if c.rules[i].match(p, src, dst) {
+			return i
+		}
+	}
+	return -1
 }
 
-// probe is the tuple-space search over the groups.
+// probe is the tuple-space search over the groups: the first match among
+// the grouped rules.
 func (c *classifier) probe(p *packet.Parsed, src, dst uint32) int {
 	groups := c.main
 	if p.Frag == packet.LaterFragment {
 		groups = c.frag
 	}
-	best := int32(len(c.rules))
+	best := int32(c.grouped)
 	for gi := range groups {
 		g := &groups[gi]
 		if g.first >= best {
@@ -233,7 +242,7 @@ func (c *classifier) probe(p *packet.Parsed, src, dst uint32) int {
 			}
 		}
 	}
-	if best == int32(len(c.rules)) {
+	if best == int32(c.grouped) {
 		return -1
 	}
 	return int(best)

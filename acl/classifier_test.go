@@ -13,11 +13,11 @@ import (
 func listOf(t testing.TB, kind Kind, lines ...string) *compiled {
 	l := &List{Name: "T", Kind: kind}
 	for _, s := range lines {
-		if err := l.add(0, mustEntry(t, kind, s)); err != nil {
+		if _, err := l.add(0, mustEntry(t, kind, s)); err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
 	}
-	return compile(l)
+	return &compiled{name: l.Name, kind: l.Kind, cls: newClassifier(ruleCopy(l))}
 }
 
 // flow is a decoded packet with the fields access-lists compare.
@@ -191,7 +191,7 @@ func TestCompiledMatchesReference(t *testing.T) {
 		n := r.IntN(60)
 		rules := make([]rule, n)
 		for i := range rules {
-			rules[i] = rule{Entry: randomEntry(r, kind), seq: 10 * (i + 1), stats: &stats{}}
+			rules[i] = rule{Entry: randomEntry(r, kind), stats: &stats{}}
 		}
 		c := newClassifier(rules)
 		for p := 0; p < 300; p++ {
@@ -203,6 +203,29 @@ func TestCompiledMatchesReference(t *testing.T) {
 			// The group search on its own, whatever the list size.
 			if got := c.probe(&f, addr32(f.Src), addr32(f.Dst)); got != want {
 				t.Fatalf("list %d flow %+v: group search %d, reference %d\n%s", list, f, got, want, dumpRules(rules))
+			}
+		}
+	}
+}
+
+// TestTailMatchesReference checks classifiers whose groups cover only the
+// first entries and scan the ones appended after them.
+func TestTailMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for list := 0; list < 300; list++ {
+		kind := Kind(r.IntN(2))
+		n := linearMax + 1 + r.IntN(60)
+		rules := make([]rule, n)
+		for i := range rules {
+			rules[i] = rule{Entry: randomEntry(r, kind), stats: &stats{}}
+		}
+		m := r.IntN(n + 1)
+		c := newClassifier(rules[:m])
+		c.rules = rules
+		for p := 0; p < 300; p++ {
+			f := randomPacket(r)
+			if got, want := c.lookup(&f), c.slowLookup(&f); got != want {
+				t.Fatalf("list %d (%d grouped of %d) packet %+v: compiled %d, reference %d\n%s", list, m, n, f, got, want, dumpRules(rules))
 			}
 		}
 	}

@@ -1,7 +1,9 @@
 package acl
 
-// The configuration edits. Each runs under the set's mutex and publishes
-// a new snapshot before it returns (large lists: see syncCompileLimit).
+// The configuration edits. Each runs under the set's mutex and is visible
+// to the packet path when it returns (publish.go). Each says what it did
+// to the list's entries, so that appending an entry costs the same
+// whatever the size of the list.
 
 // ErrInvalidName is the refusal of a list number of the wrong kind or
 // range in `ip access-list standard|extended`.
@@ -36,18 +38,18 @@ func (a *ACLs) list(name string, kind Kind, create bool) (*List, error) {
 
 // Create makes an empty list (entering `ip access-list ...` does this).
 func (a *ACLs) Create(name string, kind Kind) error {
-	return a.change(name, func() error {
+	return a.change(name, func() (effect, error) {
 		_, err := a.list(name, kind, true)
-		return err
+		return entriesKept, err
 	})
 }
 
 // Add appends (seq 0) or inserts an entry.
 func (a *ACLs) Add(name string, seq int, e Entry) error {
-	return a.change(name, func() error {
+	return a.change(name, func() (effect, error) {
 		l, err := a.list(name, e.Kind, true)
 		if err != nil {
-			return err
+			return entriesKept, err
 		}
 		return l.add(seq, e)
 	})
@@ -55,62 +57,63 @@ func (a *ACLs) Add(name string, seq int, e Entry) error {
 
 // Remark adds a remark before the next entry.
 func (a *ACLs) Remark(name string, kind Kind, text string) error {
-	return a.change(name, func() error {
+	return a.change(name, func() (effect, error) {
 		l, err := a.list(name, kind, true)
 		if err != nil {
-			return err
+			return entriesKept, err
 		}
 		l.remark(text)
-		return nil
+		return entriesKept, nil
 	})
 }
 
 // RemoveRemark deletes a remark by its text.
 func (a *ACLs) RemoveRemark(name, text string) {
-	a.change(name, func() error {
+	a.change(name, func() (effect, error) {
 		if l := a.lists[name]; l != nil {
 			l.removeRemark(text)
 		}
-		return nil
+		return entriesKept, nil
 	})
 }
 
 // RemoveSeq deletes the entry with this sequence number.
 func (a *ACLs) RemoveSeq(name string, seq int) {
-	a.change(name, func() error {
-		if l := a.lists[name]; l != nil {
-			l.removeSeq(seq)
+	a.change(name, func() (effect, error) {
+		if l := a.lists[name]; l != nil && l.removeSeq(seq) {
+			return entriesRewritten, nil
 		}
-		return nil
+		return entriesKept, nil
 	})
 }
 
 // RemoveEntry deletes the entry equal to e.
 func (a *ACLs) RemoveEntry(name string, e Entry) {
-	a.change(name, func() error {
-		if l := a.lists[name]; l != nil {
-			l.removeEntry(e)
+	a.change(name, func() (effect, error) {
+		if l := a.lists[name]; l != nil && l.removeEntry(e) {
+			return entriesRewritten, nil
 		}
-		return nil
+		return entriesKept, nil
 	})
 }
 
 // Delete removes a whole list (interface bindings keep its name and
 // permit everything until it exists again, as on IOS).
 func (a *ACLs) Delete(name string) {
-	a.change(name, func() error {
+	a.change(name, func() (effect, error) {
 		delete(a.lists, name)
-		return nil
+		return entriesRewritten, nil
 	})
 }
 
-// Resequence renumbers a list start, start+step, ...
+// Resequence renumbers a list start, start+step, ... (the order of its
+// entries, all the packet path knows of, stays).
 func (a *ACLs) Resequence(name string, start, step int) error {
-	return a.change(name, func() error {
+	return a.change(name, func() (effect, error) {
 		if l := a.lists[name]; l != nil {
-			return l.resequence(start, step)
+			return entriesKept, l.resequence(start, step)
 		}
-		return nil
+		return entriesKept, nil
 	})
 }
 
@@ -129,23 +132,23 @@ func (a *ACLs) ClearCounters(name string) {
 
 // SetAccessGroup binds a list to an interface direction; "" unbinds.
 func (a *ACLs) SetAccessGroup(ifname string, in bool, name string) {
-	a.change("", func() error {
+	a.change("", func() (effect, error) {
 		b := a.binding(ifname)
 		if in {
 			b.in = name
 		} else {
 			b.out = name
 		}
-		return nil
+		return entriesKept, nil
 	})
 }
 
 // SetUnreachables turns the ICMP administratively-prohibited replies for
 // denied packets on or off (`[no] ip unreachables`, on by default).
 func (a *ACLs) SetUnreachables(ifname string, on bool) {
-	a.change("", func() error {
+	a.change("", func() (effect, error) {
 		a.binding(ifname).noUnreachables = !on
-		return nil
+		return entriesKept, nil
 	})
 }
 
@@ -184,9 +187,9 @@ func (a *ACLs) InterfaceConfigLines(ifname string) []string {
 
 // RemoveInterface forgets an interface's bindings (a deleted loopback).
 func (a *ACLs) RemoveInterface(ifname string) {
-	a.change("", func() error {
+	a.change("", func() (effect, error) {
 		delete(a.bindings, ifname)
-		return nil
+		return entriesKept, nil
 	})
 }
 

@@ -29,6 +29,9 @@ type List struct {
 	// Trailing holds remarks typed after the last entry; they attach to
 	// the next appended entry, as IOS keeps a remark before what follows.
 	Trailing []string
+	// entries of an extended list, which holds each entry once: adding
+	// one then costs the same whatever the size of the list.
+	entries map[Entry]bool
 }
 
 // Numbered reports whether the list is a numbered one (a name that is a
@@ -89,33 +92,42 @@ func (l *List) find(seq int) int {
 // add inserts e at seq (0: after the last entry, +10). Standard entries
 // covered by an earlier one are refused as IOS 15 does; an extended entry
 // identical to an existing one is accepted silently and not added again.
-func (l *List) add(seq int, e Entry) error {
+func (l *List) add(seq int, e Entry) (effect, error) {
 	if seq == 0 {
 		seq = 10
 		if n := len(l.Rules); n > 0 {
 			seq = l.Rules[n-1].Seq + 10
 		}
 		if seq > MaxSeq {
-			return ErrSeqOverflow
+			return entriesKept, ErrSeqOverflow
 		}
 	} else if l.find(seq) >= 0 {
-		return ErrDuplicateSeq
+		return entriesKept, ErrDuplicateSeq
 	}
-	for _, r := range l.Rules {
-		if l.Kind == Standard && r.Seq < seq && r.Entry.Src.covers(e.Src) {
-			return &CoveredError{r.Seq}
+	switch l.Kind {
+	case Standard:
+		for _, r := range l.Rules {
+			if r.Seq < seq && r.Entry.Src.covers(e.Src) {
+				return entriesKept, &CoveredError{r.Seq}
+			}
 		}
-		if l.Kind == Extended && r.Entry == e {
-			return nil
+	case Extended:
+		if l.entries[e] {
+			return entriesKept, nil
 		}
+		if l.entries == nil {
+			l.entries = map[Entry]bool{}
+		}
+		l.entries[e] = true
 	}
 	r := &Rule{Seq: seq, Entry: e, stats: &stats{}}
 	i, _ := slices.BinarySearchFunc(l.Rules, seq, func(r *Rule, s int) int { return r.Seq - s })
-	if i == len(l.Rules) {
-		r.Remarks, l.Trailing = l.Trailing, nil
-	}
 	l.Rules = slices.Insert(l.Rules, i, r)
-	return nil
+	if i < len(l.Rules)-1 {
+		return entriesRewritten, nil
+	}
+	r.Remarks, l.Trailing = l.Trailing, nil
+	return entryAppended, nil
 }
 
 func (l *List) remark(text string) { l.Trailing = append(l.Trailing, text) }
@@ -140,6 +152,7 @@ func (l *List) removeSeq(seq int) bool {
 	if i < 0 {
 		return false
 	}
+	delete(l.entries, l.Rules[i].Entry)
 	l.Rules = slices.Delete(l.Rules, i, i+1)
 	return true
 }

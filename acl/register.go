@@ -57,7 +57,11 @@ func (h accessGroup) Process(p *router.Packet) router.Verdict {
 	if i < 0 || i >= len(lists) || lists[i] == nil {
 		return router.Accept
 	}
-	return h.a.filter(s, lists[i], p)
+	c := lists[i].published.Load()
+	if c == nil { // bound to a list that does not exist
+		return router.Accept
+	}
+	return h.a.filter(s, c, p)
 }
 
 // filter applies a list to a packet. A denied packet is answered with an
