@@ -1,19 +1,16 @@
 package acl
 
 import (
-	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"natlab/internal/golden"
 	"natlab/ios"
 	"natlab/router"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // newTestCLI is an engine with the acl feature, a fixed clock and a bare
 // `interface IFNAME` command (the router's CLI owns the real one).
@@ -35,33 +32,14 @@ func newTestCLI(t testing.TB, r *router.Router) (*ios.Engine, *ACLs) {
 // TestTranscripts runs testdata/*.txt as typed sessions and compares the
 // transcripts with the golden files.
 func TestTranscripts(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.txt")
-	for _, in := range files {
-		t.Run(filepath.Base(in), func(t *testing.T) {
-			e, a := newTestCLI(t, nil)
-			script, err := os.ReadFile(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var out strings.Builder
-			s := e.NewSession(&out)
-			s.SetMode(ios.Exec)
-			s.RunScript(strings.NewReader(string(script)))
-			a.Sync()
-			golden := strings.TrimSuffix(in, ".txt") + ".golden"
-			if *update {
-				os.WriteFile(golden, []byte(out.String()), 0o644)
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if string(want) != out.String() {
-				t.Errorf("transcript differs from %s (run with -update and review):\n%s", golden, out.String())
-			}
-		})
-	}
+	golden.Transcripts(t, "testdata", func(t *testing.T, script []byte) string {
+		e, _ := newTestCLI(t, nil)
+		var out strings.Builder
+		s := e.NewSession(&out)
+		s.SetMode(ios.Exec)
+		s.RunScript(strings.NewReader(string(script)))
+		return out.String()
+	})
 }
 
 // TestRunningConfigRoundTrip feeds the rendered configuration to a fresh

@@ -168,19 +168,26 @@ func (a *ACLs) AccessGroups(ifname string) (in, out string) {
 func (a *ACLs) InterfaceConfigLines(ifname string) []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	b := a.bindings[ifname]
+	return a.bindings[ifname].configLines()
+}
+
+// configLines are the interface sub-commands of a binding (none for nil).
+func (b *binding) configLines() []string {
 	if b == nil {
 		return nil
 	}
 	var lines []string
-	if b.in != "" {
-		lines = append(lines, "ip access-group "+b.in+" in")
-	}
-	if b.out != "" {
-		lines = append(lines, "ip access-group "+b.out+" out")
-	}
-	if b.noUnreachables {
-		lines = append(lines, "no ip unreachables")
+	for _, l := range []struct {
+		configured bool
+		text       string
+	}{
+		{b.in != "", "ip access-group " + b.in + " in"},
+		{b.out != "", "ip access-group " + b.out + " out"},
+		{b.noUnreachables, "no ip unreachables"},
+	} {
+		if l.configured {
+			lines = append(lines, l.text)
+		}
 	}
 	return lines
 }

@@ -14,13 +14,6 @@ const (
 	Extended
 )
 
-func (k Kind) String() string {
-	if k == Standard {
-		return "standard"
-	}
-	return "extended"
-}
-
 // Action is what a matching entry does with the packet.
 type Action uint8
 
@@ -29,12 +22,14 @@ const (
 	Permit
 )
 
-func (a Action) String() string {
-	if a == Permit {
-		return "permit"
-	}
-	return "deny"
-}
+// The IOS keywords of kinds and actions.
+var (
+	kindNames   = [...]string{Standard: "standard", Extended: "extended"}
+	actionNames = [...]string{Deny: "deny", Permit: "permit"}
+)
+
+func (k Kind) String() string   { return kindNames[k] }
+func (a Action) String() string { return actionNames[a] }
 
 // Address is an IOS address with a wildcard (inverted) mask. Addr has the
 // wildcard bits cleared, as IOS stores it: 192.168.1.5 0.0.0.255 is kept
