@@ -1,7 +1,6 @@
 package ios
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -205,16 +204,32 @@ func (e *Engine) eraseStartup() error {
 // LineError is a configuration line that failed to load.
 type LineError struct {
 	Line    int    // 1-based line number
-	Text    string // the line as read
-	Message string // the IOS error text
+	Text    string // the line as read, Printable (and shortened when it was too long)
+	Message string // the IOS error text, Printable
 }
 
-func (l LineError) Error() string { return fmt.Sprintf("line %d: %q: %s", l.Line, l.Text, l.Message) }
+func (l LineError) Error() string { return fmt.Sprintf("line %d: %s: %s", l.Line, l.Text, l.Message) }
+
+// shownLength is how much of an over-long line an error quotes.
+const shownLength = 80
+
+// lineError makes the LineError of a failed line: what reaches a terminal
+// is Printable, so a configuration cannot send it escape sequences.
+func lineError(n int, raw, message string) LineError {
+	return LineError{Line: n, Text: Printable(raw), Message: Printable(message)}
+}
+
+// tooLongError is the LineError of a line over MaxLineLength: its start and
+// its length.
+func tooLongError(n int, start string, length int) LineError {
+	return LineError{Line: n, Text: Printable(start[:min(len(start), shownLength)]) + "...", Message: lineTooLong(length)}
+}
 
 // LoadConfig runs each line in configuration mode as IOS does for a
 // startup-config: indentation is ignored (walk-up finds the mode), "!" and
 // blank lines are skipped, "end" stops, header lines are tolerated. Every
-// line that fails is reported; the others still apply.
+// line that fails is reported, a line of any length included; the others
+// still apply.
 func (e *Engine) LoadConfig(r io.Reader) []LineError {
 	return e.loadConfig(r, false)
 }
@@ -226,12 +241,20 @@ func (e *Engine) loadConfig(r io.Reader, locked bool) []LineError {
 	s.locked = locked
 	s.literal = true
 	var errs []LineError
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	n := 0
-	for sc.Scan() {
-		n++
-		raw := strings.TrimRight(sc.Text(), "\r")
+	lr := newLineReader(r, MaxLineLength)
+	for n := 1; ; n++ {
+		text, length, tooLong, err := lr.next()
+		if err != nil {
+			if err != io.EOF {
+				errs = append(errs, LineError{Line: n, Message: "%Error reading configuration (" + Printable(err.Error()) + ")"})
+			}
+			break
+		}
+		if tooLong {
+			errs = append(errs, tooLongError(n, text, length))
+			continue
+		}
+		raw := strings.TrimRight(text, "\r")
 		if s.textIn != nil {
 			s.Execute(raw) // a banner's text, as written
 			continue
@@ -245,7 +268,7 @@ func (e *Engine) loadConfig(r io.Reader, locked bool) []LineError {
 		}
 		out.Reset()
 		if !s.Execute(line) {
-			errs = append(errs, LineError{Line: n, Text: raw, Message: errorMessage(out.String())})
+			errs = append(errs, lineError(n, raw, errorMessage(out.String())))
 		}
 		if s.Mode().isExec() {
 			// "exit" at the top level: IOS would leave configuration mode.

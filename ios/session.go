@@ -1,7 +1,6 @@
 package ios
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"strings"
@@ -54,6 +53,8 @@ type Session struct {
 	// textIn, when set, takes the next input lines as text (see
 	// Context.TakeLines); the prompt is empty meanwhile.
 	textIn func(line string) (done bool)
+	// echoed is the line RunScript printed, for the caret of an error.
+	echoed string
 }
 
 // NewSession opens a session that writes to out. It starts in user EXEC and
@@ -323,7 +324,7 @@ func (s *Session) run(line string, base int, m *Mode) bool {
 	case resEmpty:
 		return true
 	case resAmbiguous:
-		s.write("% Ambiguous command:  \"" + line + "\"\n")
+		s.write("% Ambiguous command:  \"" + Printable(line) + "\"\n")
 		return false
 	case resIncomplete:
 		s.write("% Incomplete command.\n\n")
@@ -347,14 +348,14 @@ func (s *Session) run(line string, base int, m *Mode) bool {
 // lookup: nothing) and addresses get no answer in the emulator.
 func (s *Session) telnetAttempt(host string) {
 	if _, ok := parseDotted(host); ok {
-		s.write("Trying " + host + " ... \n% Connection timed out; remote host not responding\n")
+		s.write("Trying " + Printable(host) + " ... \n% Connection timed out; remote host not responding\n")
 		return
 	}
 	lookup := ""
 	if s.eng.DomainLookup() {
 		lookup = "...domain server (255.255.255.255)"
 	}
-	s.write("Translating \"" + host + "\"" + lookup + "\n% Unknown command or computer name, or unable to find computer address\n")
+	s.write("Translating \"" + Printable(host) + "\"" + lookup + "\n% Unknown command or computer name, or unable to find computer address\n")
 }
 
 // takeText gives one input line to the command reading text, under the
@@ -391,6 +392,10 @@ func (s *Session) unlockConfig(taken bool) {
 // caretError prints the caret line and the invalid-input message.
 func (s *Session) caretError(offset int) {
 	col := len(s.Prompt()) + offset
+	if s.echoed != "" && offset <= len(s.echoed) {
+		// The transcript shows the line Printable: the caret follows.
+		col = len(s.Prompt()) + printableWidth(s.echoed[:offset])
+	}
 	s.write(strings.Repeat(" ", col) + "^\n% Invalid input detected at '^' marker.\n\n")
 }
 
@@ -421,7 +426,9 @@ func (s *Session) runHandler(res *result, line string, base int, m *Mode, flt *f
 		return false
 	}
 	if err != nil {
-		msg := err.Error()
+		// Messages quote what was typed ("% Invalid interface ..."): keep
+		// them Printable.
+		msg := printableLines(err.Error())
 		if !strings.HasSuffix(msg, "\n") {
 			msg += "\n"
 		}
@@ -444,16 +451,32 @@ func (s *Session) call(h Handler, c *Context, a Args) (err error) {
 }
 
 // RunScript reads lines and, for each, prints the prompt and the line (a
-// session transcript) and runs it. It returns the number of failed lines.
+// session transcript, Printable) and runs it. A line over MaxLineLength is
+// reported and skipped; the lines after it still run. It returns the number
+// of failed lines.
 func (s *Session) RunScript(r io.Reader) (failed int) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for !s.closed && sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
-		s.write(s.Prompt() + strings.ReplaceAll(line, "\x1a", "^Z") + "\n")
+	lr := newLineReader(r, MaxLineLength)
+	for !s.closed {
+		text, length, tooLong, err := lr.next()
+		if err != nil {
+			if err != io.EOF {
+				s.write("%Error reading input (" + Printable(err.Error()) + ")\n")
+				failed++
+			}
+			return failed
+		}
+		line := strings.TrimRight(text, "\r")
+		if tooLong {
+			s.write(s.Prompt() + Printable(line[:shownLength]) + "...\n" + lineTooLong(length) + "\n\n")
+			failed++
+			continue
+		}
+		s.echoed = line
+		s.write(s.Prompt() + Printable(line) + "\n")
 		if !s.Execute(line) {
 			failed++
 		}
+		s.echoed = ""
 	}
 	return failed
 }
