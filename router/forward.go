@@ -74,7 +74,13 @@ func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 			n, err = st.port.Write(q.batch, 0)
 		}
 		if err != nil || n < len(q.batch) {
-			c.outDrops.Add(uint64(len(q.batch) - n))
+			// A failing Write is an output error (IOS: errors that kept
+			// a packet from leaving); a short one without error, a drop.
+			if err != nil {
+				c.outErrors.Add(uint64(len(q.batch) - n))
+			} else {
+				c.outDrops.Add(uint64(len(q.batch) - n))
+			}
 			for _, b := range q.batch[n:] {
 				bytes -= uint64(len(b))
 			}
@@ -207,6 +213,7 @@ func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *t
 		return
 	}
 	if dst.IsMulticast() {
+		c.inMcast.Add(1)
 		c.inDrops.Add(1) // no multicast routing
 		return
 	}

@@ -164,10 +164,15 @@ type Counters struct {
 	// nothing.
 	InDrops uint64
 	// OutDrops counts packets dropped on output: output hooks, MTU, a
-	// failing port.
+	// port that took only part of a batch.
 	OutDrops uint64
+	// OutErrors counts packets a port's Write failed to send.
+	OutErrors uint64
 	// InBroadcasts counts packets to a broadcast address.
 	InBroadcasts uint64
+	// InMulticasts counts packets to a multicast address (dropped: the
+	// router does no multicast routing).
+	InMulticasts uint64
 	// InUnknownProto counts packets of a protocol the router does not
 	// route (IPv6): "unknown protocol drops" in show interfaces.
 	InUnknownProto uint64
@@ -180,7 +185,7 @@ type Counters struct {
 type counters struct {
 	inPackets, inBytes, outPackets, outBytes atomic.Uint64
 	inErrors, inDrops, outDrops, inBcast     atomic.Uint64
-	inUnknown                                atomic.Uint64
+	inUnknown, inMcast, outErrors            atomic.Uint64
 	lastIn, lastOut, cleared                 atomic.Int64
 }
 
@@ -204,6 +209,8 @@ func (i *Interface) Counters() Counters {
 		OutDrops:       c.outDrops.Load(),
 		InBroadcasts:   c.inBcast.Load(),
 		InUnknownProto: c.inUnknown.Load(),
+		InMulticasts:   c.inMcast.Load(),
+		OutErrors:      c.outErrors.Load(),
 		LastInput:      unixTime(c.lastIn.Load()),
 		LastOutput:     unixTime(c.lastOut.Load()),
 		Cleared:        unixTime(c.cleared.Load()),
@@ -223,6 +230,8 @@ func (i *Interface) ClearCounters() {
 	c.outDrops.Store(0)
 	c.inBcast.Store(0)
 	c.inUnknown.Store(0)
+	c.inMcast.Store(0)
+	c.outErrors.Store(0)
 	c.cleared.Store(i.r.clock().UnixNano())
 }
 

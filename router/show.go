@@ -152,12 +152,25 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 	if p := i.Address(); p.IsValid() {
 		ctx.Printf("  Internet address is %s\n", p)
 	}
-	if isLoopback(i.Name()) {
-		ctx.Printf("  MTU 1514 bytes, BW 8000000 Kbit/sec, DLY 5000 usec, \n")
-	} else {
-		ctx.Printf("  MTU %d bytes, BW 1000000 Kbit/sec, DLY 10 usec, \n", i.MTU())
+	k := i.Counters()
+	now := c.clock()
+	c.mu.Lock()
+	cleared, ok := c.cleared[i.Name()]
+	c.mu.Unlock()
+	window := now.Sub(c.boot)
+	if ok {
+		window = now.Sub(cleared)
 	}
-	ctx.Printf("     reliability 255/255, txload 1/255, rxload 1/255\n")
+	inBps, inPps := rate(k.InBytes, k.InPackets, window)
+	outBps, outPps := rate(k.OutBytes, k.OutPackets, window)
+	bw := uint64(gigabitKbps)
+	if isLoopback(i.Name()) {
+		bw = loopbackKbps
+		ctx.Printf("  MTU 1514 bytes, BW %d Kbit/sec, DLY 5000 usec, \n", bw)
+	} else {
+		ctx.Printf("  MTU %d bytes, BW %d Kbit/sec, DLY 10 usec, \n", i.MTU(), bw)
+	}
+	ctx.Printf("     reliability 255/255, txload %d/255, rxload %d/255\n", load(outBps, bw), load(inBps, bw))
 	if isLoopback(i.Name()) {
 		ctx.Printf("  Encapsulation LOOPBACK, loopback not set\n  Keepalive set (10 sec)\n")
 	} else {
@@ -166,12 +179,7 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 		ctx.Printf("  output flow-control is unsupported, input flow-control is unsupported\n")
 		ctx.Printf("  ARP type: ARPA, ARP Timeout 04:00:00\n")
 	}
-	k := i.Counters()
-	now := c.clock()
 	ctx.Printf("  Last input %s, output %s, output hang never\n", since(now, k.LastInput), since(now, k.LastOutput))
-	c.mu.Lock()
-	cleared, ok := c.cleared[i.Name()]
-	c.mu.Unlock()
 	clearing := "never"
 	if ok {
 		clearing = hms(now.Sub(cleared))
@@ -179,22 +187,16 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 	ctx.Printf("  Last clearing of \"show interface\" counters %s\n", clearing)
 	ctx.Printf("  Input queue: 0/75/%d/0 (size/max/drops/flushes); Total output drops: %d\n", k.InDrops, k.OutDrops)
 	ctx.Printf("  Queueing strategy: fifo\n  Output queue: 0/40 (size/max)\n")
-	window := now.Sub(c.boot)
-	if ok {
-		window = now.Sub(cleared)
-	}
-	inBps, inPps := rate(k.InBytes, k.InPackets, window)
-	outBps, outPps := rate(k.OutBytes, k.OutPackets, window)
 	ctx.Printf("  5 minute input rate %d bits/sec, %d packets/sec\n", inBps, inPps)
 	ctx.Printf("  5 minute output rate %d bits/sec, %d packets/sec\n", outBps, outPps)
 	ctx.Printf("     %d packets input, %d bytes, 0 no buffer\n", k.InPackets, k.InBytes)
-	ctx.Printf("     Received %d broadcasts (0 IP multicasts)\n", k.InBroadcasts)
+	ctx.Printf("     Received %d broadcasts (%d IP multicasts)\n", k.InBroadcasts, k.InMulticasts)
 	ctx.Printf("     0 runts, 0 giants, 0 throttles \n")
 	ctx.Printf("     %d input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored\n", k.InErrors)
-	ctx.Printf("     0 watchdog, 0 multicast, 0 pause input\n")
+	ctx.Printf("     0 watchdog, %d multicast, 0 pause input\n", k.InMulticasts)
 	ctx.Printf("     %d packets output, %d bytes, 0 underruns\n", k.OutPackets, k.OutBytes)
-	ctx.Printf("     0 output errors, 0 collisions, 0 interface resets\n")
-	ctx.Printf("     0 unknown protocol drops\n")
+	ctx.Printf("     %d output errors, 0 collisions, 0 interface resets\n", k.OutErrors)
+	ctx.Printf("     %d unknown protocol drops\n", k.InUnknownProto)
 	if !isLoopback(i.Name()) {
 		ctx.Printf("     0 babbles, 0 late collision, 0 deferred\n")
 		ctx.Printf("     0 lost carrier, 0 no carrier, 0 pause output\n")
@@ -217,6 +219,19 @@ func rate(bytes, packets uint64, window time.Duration) (bps, pps uint64) {
 	}
 	bps = bytes * 8 / secs
 	return (bps + 500) / 1000 * 1000, packets / secs
+}
+
+// Bandwidths show interfaces gives, in Kbit/sec: IOSv's GigabitEthernet and
+// Loopback figures. The loads are computed against them.
+const (
+	gigabitKbps  = 1000000
+	loopbackKbps = 8000000
+)
+
+// load is IOS's txload/rxload: the rate as a fraction of the bandwidth in
+// 255ths, at least 1.
+func load(bps, kbps uint64) uint64 {
+	return min(max(bps*255/(kbps*1000), 1), 255)
 }
 
 func since(now, t time.Time) string {
