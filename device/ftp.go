@@ -8,9 +8,6 @@ import (
 	"natlab/packet"
 )
 
-// tcp is the protocol number NAT's FTP entry points take.
-const tcp = 6
-
 // ftpNAT is NAT as FTP inspection's Translator (ftpinspect.Translator
 // says what each method promises):
 //
@@ -27,7 +24,7 @@ type ftpNAT struct{ n *nat.NAT }
 var _ ftpinspect.Translator = ftpNAT{}
 
 func (a ftpNAT) Global(ctrl packet.Tuple) (netip.Addr, bool) {
-	t, ok := a.n.LookupFlow(tcp, ctrl.SrcAddrPort(), ctrl.DstAddrPort(), true)
+	t, ok := a.n.LookupFlow(packet.ProtoTCP, ctrl.SrcAddrPort(), ctrl.DstAddrPort(), true)
 	if !ok || !t.InsideGlobal.IsValid() || t.InsideGlobal.Addr() == t.InsideLocal.Addr() {
 		return netip.Addr{}, false
 	}
@@ -39,9 +36,9 @@ func (a ftpNAT) MapData(m ftpinspect.DataMapping) (netip.AddrPort, error) {
 	if !ok {
 		return m.Local, nil
 	}
-	return a.n.MapData(tcp, m.Local, g, m.Peer, m.Hold)
+	return a.n.MapData(packet.ProtoTCP, m.Local, g, m.Peer, m.Hold)
 }
 
 func (a ftpNAT) UnmapData(m ftpinspect.DataMapping, global netip.AddrPort) {
-	a.n.UnmapData(tcp, m.Local)
+	a.n.UnmapData(packet.ProtoTCP, m.Local)
 }
