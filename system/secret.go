@@ -187,15 +187,25 @@ func (p *password) encrypt() {
 
 // render is the password as the running-config shows it after the
 // keyword: "7 0822455D0A16", or the clear text with zero ("0 cisco") or
-// bare ("cisco") as the command renders it.
+// bare ("cisco") as the command renders it. Clear text whose first word is
+// itself a type ("0", "7 x") always gets its zero: bare, it would load back
+// as that type and lose the password.
 func (p password) render(zero bool) string {
 	switch {
 	case p.enc != "":
 		return "7 " + p.enc
-	case zero:
+	case zero || startsWithType(p.clear):
 		return "0 " + p.clear
 	}
 	return p.clear
+}
+
+// startsWithType reports whether text begins with a word the password
+// commands read as an encryption type.
+func startsWithType(text string) bool {
+	first, _, _ := strings.Cut(strings.TrimLeft(text, " \t"), " ")
+	first, _, _ = strings.Cut(first, "\t")
+	return first == "0" || first == "7"
 }
 
 // secret is an enable or user secret: its type and hash as rendered.
