@@ -158,7 +158,9 @@ func (e *Engine) saveStartup(text string) error {
 		return nil
 	}
 	dir := filepath.Dir(e.startupPath)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(e.startupPath)+".tmp*")
+	prefix := "." + filepath.Base(e.startupPath) + ".tmp"
+	removeStaleTemporaries(dir, prefix)
+	f, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
 		return err
 	}
@@ -185,6 +187,22 @@ func (e *Engine) saveStartup(text string) error {
 		d.Close()
 	}
 	return nil
+}
+
+// removeStaleTemporaries removes what saves killed half-way left behind:
+// files named prefix and the digits os.CreateTemp adds. Saves of one
+// router are serialised (startMu), so none of them is in progress.
+func removeStaleTemporaries(dir, prefix string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, ent := range entries {
+		digits, ok := strings.CutPrefix(ent.Name(), prefix)
+		if ok && digits != "" && strings.Trim(digits, "0123456789") == "" && ent.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, ent.Name()))
+		}
+	}
 }
 
 // eraseStartup removes the saved configuration.

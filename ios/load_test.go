@@ -2,6 +2,8 @@ package ios
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -135,5 +137,36 @@ func TestHandlerErrorsArePrintable(t *testing.T) {
 	s.Execute("echo \x1b]0;owned\x07")
 	if got, want := out.String(), "% Bad word ^[]0;owned^G\nsecond line\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestSaveRemovesStaleTemporaries: a save interrupted by a crash leaves its
+// temporary file; the next save removes it, and only files of that name
+// pattern.
+func TestSaveRemovesStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "startup-config")
+	stale := []string{".startup-config.tmp123456", ".startup-config.tmp4294967295"}
+	kept := []string{".startup-config.tmpx1", ".other.tmp123", "startup-config.tmp1", ".startup-config.bak"}
+	for _, n := range append(append([]string{}, stale...), kept...) {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("half a config"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, _ := newTestEngine()
+	e.SetStartupPath(path)
+	s, out := sessionIn(e, Exec)
+	if !s.Execute("write memory") {
+		t.Fatalf("write memory: %q", out.String())
+	}
+	for _, n := range stale {
+		if _, err := os.Stat(filepath.Join(dir, n)); !os.IsNotExist(err) {
+			t.Errorf("stale %s still there (%v)", n, err)
+		}
+	}
+	for _, n := range kept {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Errorf("%s removed: %v", n, err)
+		}
 	}
 }
