@@ -29,9 +29,12 @@ func (n *NAT) addrOnlyOut(b []byte, p *packet.Parsed, now int64) Result {
 	if !ok && !outside {
 		return Pass
 	}
-	if !ok {
-		src = p.Src.As4()
-	}
+	return n.rewriteAddrs(b, p, src, dst, bind, res, now)
+}
+
+// rewriteAddrs gives a packet the addresses an address-only translation
+// chose, and refreshes the binding that made it.
+func (n *NAT) rewriteAddrs(b []byte, p *packet.Parsed, src, dst [4]byte, bind *Binding, res Result, now int64) Result {
 	if bind != nil {
 		bind.lastUsed.Store(now)
 	}
@@ -76,13 +79,5 @@ func (n *NAT) addrOnlyIn(b []byte, p *packet.Parsed, now int64) Result {
 	if !ok && !outside {
 		return Pass
 	}
-	if !ok {
-		dst = p.Dst.As4()
-	}
-	if bind != nil {
-		bind.lastUsed.Store(now)
-	}
-	n.hits.Add(1)
-	rewrite(b, p, endpoint{src, p.SrcPort}, endpoint{dst, p.DstPort})
-	return Hit
+	return n.rewriteAddrs(b, p, src, dst, bind, Hit, now)
 }

@@ -50,20 +50,22 @@ func (t *addrTable) start(a uint32) (int, int) {
 	return int((uint64(a) * 0x9e3779b97f4a7c15) >> t.shift), len(t.slots) - 1
 }
 
-// has reports whether a is in the set. It takes no lock.
-func (s *addrSet) has(a [4]byte) bool {
-	t := s.table.Load()
+// find is the slot that holds a, or -1.
+func (t *addrTable) find(a [4]byte) int {
 	u := binary.BigEndian.Uint32(a[:])
 	want := addrPresent | uint64(u)
 	for i, mask := t.start(u); ; i = (i + 1) & mask {
 		switch t.slots[i].Load() {
 		case want:
-			return true
+			return i
 		case 0:
-			return false
+			return -1
 		}
 	}
 }
+
+// has reports whether a is in the set. It takes no lock.
+func (s *addrSet) has(a [4]byte) bool { return s.table.Load().find(a) >= 0 }
 
 // add puts a in the set (once more). Caller holds NAT.mu.
 func (s *addrSet) add(a [4]byte) {
@@ -99,16 +101,8 @@ func (s *addrSet) remove(a [4]byte) {
 	}
 	delete(s.refs, a)
 	t := s.table.Load()
-	u := binary.BigEndian.Uint32(a[:])
-	want := addrPresent | uint64(u)
-	for i, mask := t.start(u); ; i = (i + 1) & mask {
-		switch t.slots[i].Load() {
-		case want:
-			t.slots[i].Store(addrTombstone)
-			return
-		case 0:
-			return
-		}
+	if i := t.find(a); i >= 0 {
+		t.slots[i].Store(addrTombstone)
 	}
 }
 

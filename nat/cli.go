@@ -166,7 +166,7 @@ func (n *NAT) execCommands() []*ios.Command {
 		{Mode: ios.Exec, User: true, Syntax: "show ip nat statistics",
 			Help: h(ios.HelpShow, ios.HelpShowIP, helpShowNAT, helpStatistics), Run: n.cmdShowStatistics},
 		{Mode: ios.Exec, Syntax: "clear ip nat translation <*|forced>",
-			Help: append(clearTrans, helpClearAll, helpForced), Run: n.cmdClearAll},
+			Help: append(clearTrans, helpClearAll, helpForced), Run: do(n.ClearAll)},
 		{Mode: ios.Exec, Syntax: "clear ip nat translation inside A.B.C.D$ig A.B.C.D$il [outside A.B.C.D$ol A.B.C.D$og]",
 			Help: append(clearTrans, helpClearInside, helpGlobalAddr, helpLocalAddr, helpClearOutside, helpLocalAddr, helpGlobalAddr), Run: n.cmdClear},
 		{Mode: ios.Exec, Syntax: "clear ip nat translation <tcp|udp> inside A.B.C.D$ig (1-65535)$igp A.B.C.D$il (1-65535)$ilp [outside A.B.C.D$ol (1-65535)$olp A.B.C.D$og (1-65535)$ogp]",
@@ -175,7 +175,7 @@ func (n *NAT) execCommands() []*ios.Command {
 		{Mode: ios.Exec, Syntax: "clear ip nat translation outside A.B.C.D$ol A.B.C.D$og",
 			Help: append(clearTrans, helpClearOutside, helpLocalAddr, helpGlobalAddr), Run: n.cmdClear},
 		{Mode: ios.Exec, Syntax: "clear ip nat statistics",
-			Help: h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearStats), Run: n.cmdClearStats},
+			Help: h(ios.HelpClear, helpClearIP, helpClearNAT, helpClearStats), Run: do(n.ClearStatistics)},
 		{Mode: ios.Exec, Syntax: "[no] debug ip nat [detailed]",
 			Help: h(ios.HelpDebug, helpDebugIP, helpDebugNAT, helpDetailed), Run: n.cmdDebug},
 		{Mode: ios.Exec, Syntax: "undebug ip nat [detailed]",
@@ -185,6 +185,12 @@ func (n *NAT) execCommands() []*ios.Command {
 		{Mode: ios.Exec, Syntax: "no debug all",
 			Help: h(ios.HelpNo, ios.HelpDebug, helpUndebugAll), Run: n.cmdUndebugAll},
 	}
+}
+
+// do adapts an action that takes no argument and prints nothing to a
+// command handler.
+func do(f func()) func(*ios.Context, ios.Args) error {
+	return func(*ios.Context, ios.Args) error { f(); return nil }
 }
 
 // protoArg is the protocol keyword a command was given, 0 for none.
@@ -317,11 +323,6 @@ func (n *NAT) cmdShowStatistics(c *ios.Context, a ios.Args) error {
 	return nil
 }
 
-func (n *NAT) cmdClearAll(c *ios.Context, a ios.Args) error {
-	n.ClearAll()
-	return nil
-}
-
 func (n *NAT) cmdClear(c *ios.Context, a ios.Args) error {
 	sel := Selector{Proto: protoArg(a)}
 	if a.Has("inside") {
@@ -333,11 +334,6 @@ func (n *NAT) cmdClear(c *ios.Context, a ios.Args) error {
 		sel.OutsideLocalPort, sel.OutsideGlobalPort = uint16(a.Int("olp")), uint16(a.Int("ogp"))
 	}
 	n.Clear(sel)
-	return nil
-}
-
-func (n *NAT) cmdClearStats(c *ios.Context, a ios.Args) error {
-	n.ClearStatistics()
 	return nil
 }
 

@@ -74,17 +74,20 @@ func compareGolden(t *testing.T, name string, got string) {
 	golden.Compare(t, filepath.Join("testdata", name+".golden"), got)
 }
 
-// TestCLILab is the E5 lab: PAT for users, static NAT for the server,
-// traffic, then the show, clear and debug commands.
-func TestCLILab(t *testing.T) {
-	l := newCLILab(t)
-	l.script(t, `
-configure terminal
+// insideRoles enters configuration mode and makes the E5 lab's inside
+// interfaces NAT inside interfaces.
+const insideRoles = `configure terminal
 interface GigabitEthernet0/0
  ip nat inside
 interface GigabitEthernet0/2
  ip nat inside
-interface gi0/1
+`
+
+// TestCLILab is the E5 lab: PAT for users, static NAT for the server,
+// traffic, then the show, clear and debug commands.
+func TestCLILab(t *testing.T) {
+	l := newCLILab(t)
+	l.script(t, insideRoles+`interface gi0/1
  ip nat outside
  exit
 access-list 1 permit 192.168.1.0 0.0.0.255

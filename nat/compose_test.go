@@ -15,16 +15,7 @@ import (
 // from the shared grammar, and a startup-config that loads back.
 func TestComposedWithRouterCLI(t *testing.T) {
 	clock := newFakeClock()
-	e := ios.NewEngine()
-	e.Clock = clock.Now
-	r := router.New(router.Options{Interfaces: 4, Clock: clock.Now})
-	defer r.Close()
-	cli := router.RegisterCLI(e, r, clock.Now)
-	acls := acl.Register(e, r)
-	defer acls.Close()
-	n := Register(e, r, acls)
-	defer n.Close()
-	cli.AddInterfaceConfig(router.IfOrderNAT, n.InterfaceConfigLines)
+	e := composed(t, clock)
 
 	var out bytes.Buffer
 	s := e.NewSession(&out)
@@ -63,20 +54,27 @@ show running-config
 	}
 
 	// The running-config loads back into a fresh router unchanged.
-	e2 := ios.NewEngine()
-	e2.Clock = clock.Now
-	r2 := router.New(router.Options{Interfaces: 4, Clock: clock.Now})
-	defer r2.Close()
-	cli2 := router.RegisterCLI(e2, r2, clock.Now)
-	acls2 := acl.Register(e2, r2)
-	defer acls2.Close()
-	n2 := Register(e2, r2, acls2)
-	defer n2.Close()
-	cli2.AddInterfaceConfig(router.IfOrderNAT, n2.InterfaceConfigLines)
+	e2 := composed(t, clock)
 	if errs := e2.LoadConfig(strings.NewReader(cfg)); len(errs) > 0 {
 		t.Fatalf("load: %v", errs)
 	}
 	if got := e2.RunningConfig(); got != cfg {
 		t.Errorf("round trip differs:\n%s\n---\n%s", cfg, got)
 	}
+}
+
+// composed is an engine with the router's CLI, the access-lists and NAT,
+// as the router binary composes them.
+func composed(t *testing.T, clock *fakeClock) *ios.Engine {
+	e := ios.NewEngine()
+	e.Clock = clock.Now
+	r := router.New(router.Options{Interfaces: 4, Clock: clock.Now})
+	t.Cleanup(func() { r.Close() })
+	cli := router.RegisterCLI(e, r, clock.Now)
+	acls := acl.Register(e, r)
+	t.Cleanup(acls.Close)
+	n := Register(e, r, acls)
+	t.Cleanup(n.Close)
+	cli.AddInterfaceConfig(router.IfOrderNAT, n.InterfaceConfigLines)
+	return e
 }

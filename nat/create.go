@@ -170,20 +170,32 @@ func (n *NAT) outboundSession(p *packet.Parsed, now int64) (*Session, Result) {
 	if b == nil {
 		ig = endpoint{t.Src, t.SrcPort}
 	}
-	s := &Session{
-		proto:     t.Proto,
-		outbound:  true,
-		inLocal:   endpoint{t.Src, t.SrcPort},
-		inGlobal:  ig,
-		outLocal:  endpoint{t.Dst, t.DstPort},
-		outGlobal: endpoint{og, t.DstPort},
-		binding:   b,
-		mapID:     mapID,
-	}
-	if p.IsICMPQuery() {
-		s.outGlobal.port = ig.port // the identifier is the "port" on all four
-	}
+	s := sessionOf(p, true, ig, endpoint{og, t.DstPort})
+	s.binding, s.mapID = b, mapID
 	return s, Created
+}
+
+// sessionOf is the session of the flow of packet p, seen from the inside
+// (fromInside) or from the outside, that translates it to src -> dst.
+func sessionOf(p *packet.Parsed, fromInside bool, src, dst endpoint) *Session {
+	t := p.Tuple()
+	from, to := endpoint{t.Src, t.SrcPort}, endpoint{t.Dst, t.DstPort}
+	if p.IsICMPQuery() {
+		// The identifier is the "port" on all four endpoints: the inside
+		// global (or local) one's.
+		if fromInside {
+			dst.port = src.port
+		} else {
+			src.port = dst.port
+		}
+	}
+	s := &Session{proto: t.Proto, outbound: fromInside}
+	if fromInside {
+		s.inLocal, s.outLocal, s.inGlobal, s.outGlobal = from, to, src, dst
+	} else {
+		s.outGlobal, s.inGlobal, s.outLocal, s.inLocal = from, to, src, dst
+	}
+	return s
 }
 
 // wouldTranslateOut is true when some rule would translate the source.
@@ -209,22 +221,13 @@ func (n *NAT) inboundSession(p *packet.Parsed, now int64) (*Session, Result) {
 	if b == nil {
 		il = endpoint{t.Dst, t.DstPort}
 	}
-	s := &Session{
-		proto:     t.Proto,
-		inLocal:   il,
-		inGlobal:  endpoint{t.Dst, t.DstPort},
-		outLocal:  endpoint{ol, t.SrcPort},
-		outGlobal: endpoint{t.Src, t.SrcPort},
-		binding:   b,
-	}
+	s := sessionOf(p, false, endpoint{ol, t.SrcPort}, il)
+	s.binding = b
 	if b != nil {
 		s.mapID = b.mapID
 		if b.kind == bindPAT {
 			b.holdTill = 0 // an expectation admits one connection
 		}
-	}
-	if p.IsICMPQuery() {
-		s.outLocal.port = il.port
 	}
 	return s, Created
 }

@@ -1,6 +1,7 @@
 package nat
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"natlab/packet"
+	"natlab/port"
 )
 
 // fakeClock is a clock tests move by hand.
@@ -124,20 +126,54 @@ func icmpErr(typ, code uint8, from string, orig []byte) []byte {
 // quoted in full, the quoted UDP checksum.
 func checkPacket(t testing.TB, b []byte) packet.Parsed {
 	t.Helper()
-	var p packet.Parsed
-	if r := p.Decode(b); r != packet.OK {
-		t.Fatalf("decode: %v", r)
-	}
-	if !packet.IPv4(b).HeaderChecksumOK() {
-		t.Fatalf("bad IP header checksum")
-	}
-	if !p.TransportChecksumOK(b) {
-		t.Fatalf("bad transport checksum in %v", &p)
-	}
-	if p.IsICMPError() && !packet.IPv4(quotedBytes(b, &p)).HeaderChecksumOK() {
-		t.Fatalf("bad quoted IP header checksum")
+	p, err := verifyPacket(b)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return p
+}
+
+// verifyPacket is checkPacket for goroutines other than the test's.
+func verifyPacket(b []byte) (packet.Parsed, error) {
+	var p packet.Parsed
+	switch r := p.Decode(b); {
+	case r != packet.OK:
+		return p, fmt.Errorf("decode: %v", r)
+	case !p.TransportChecksumOK(b):
+		return p, fmt.Errorf("bad transport checksum in %v", &p)
+	case p.IsICMPError() && !packet.IPv4(quotedBytes(b, &p)).HeaderChecksumOK():
+		return p, fmt.Errorf("bad quoted IP header checksum")
+	}
+	return p, nil
+}
+
+// hop is a packet a host sends through a whole router and what another
+// host must receive: its endpoints after translation.
+type hop struct {
+	name     string
+	from, to *port.MemHost
+	pkt      []byte
+	src, dst netip.AddrPort
+}
+
+// cross sends the hops' packets one after the other and checks what
+// arrives, waiting at most wait for each.
+func cross(hops []hop, wait time.Duration) error {
+	for _, h := range hops {
+		h.from.Inject(append([]byte(nil), h.pkt...))
+		b := h.to.Recv(wait)
+		if b == nil {
+			return fmt.Errorf("%s: no packet", h.name)
+		}
+		p, err := verifyPacket(b)
+		if err != nil {
+			return fmt.Errorf("%s: %v", h.name, err)
+		}
+		if tu := p.Tuple(); tu.SrcAddrPort() != h.src || tu.DstAddrPort() != h.dst {
+			return fmt.Errorf("%s: got %v, want %v -> %v", h.name, tu, h.src, h.dst)
+		}
+	}
+	return nil
 }
 
 // expect asserts the addresses and ports of a packet.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"natlab/ios"
-	"natlab/packet"
 	"natlab/port"
 	"natlab/router"
 )
@@ -50,35 +49,13 @@ func TestEstablishedFlowsTakeNoLock(t *testing.T) {
 	must(t, n.AddMapping(Mapping{List: "1", Interface: labInterfaces[1], Overload: true}))
 	must(t, n.AddStatic(StaticRule{Local: ip("192.168.2.10"), Global: ip("203.0.113.100")}))
 
-	// The flows, each step: who sends what, who must receive it as what.
-	steps := []struct {
-		from, to *port.MemHost
-		pkt      []byte
-		src, dst netip.AddrPort
-	}{
-		{pc1, isp, tcpPkt("192.168.1.10", 49732, "203.0.113.10", 80, ack), ap("203.0.113.1:49732"), ap("203.0.113.10:80")},
-		{isp, pc1, tcpPkt("203.0.113.10", 80, "203.0.113.1", 49732, ack), ap("203.0.113.10:80"), ap("192.168.1.10:49732")},
-		{pc1, srv, tcpPkt("192.168.1.10", 50000, "203.0.113.100", 80, ack), ap("203.0.113.1:50000"), ap("192.168.2.10:80")},
-		{srv, pc1, tcpPkt("192.168.2.10", 80, "203.0.113.1", 50000, ack), ap("203.0.113.100:80"), ap("192.168.1.10:50000")},
+	flows := []hop{
+		{"PAT out", pc1, isp, tcpPkt("192.168.1.10", 49732, "203.0.113.10", 80, ack), ap("203.0.113.1:49732"), ap("203.0.113.10:80")},
+		{"PAT in", isp, pc1, tcpPkt("203.0.113.10", 80, "203.0.113.1", 49732, ack), ap("203.0.113.10:80"), ap("192.168.1.10:49732")},
+		{"hairpin", pc1, srv, tcpPkt("192.168.1.10", 50000, "203.0.113.100", 80, ack), ap("203.0.113.1:50000"), ap("192.168.2.10:80")},
+		{"hairpin reply", srv, pc1, tcpPkt("192.168.2.10", 80, "203.0.113.1", 50000, ack), ap("203.0.113.100:80"), ap("192.168.1.10:50000")},
 	}
-	run := func(wait time.Duration) error {
-		for i, s := range steps {
-			s.from.Inject(append([]byte(nil), s.pkt...))
-			b := s.to.Recv(wait)
-			if b == nil {
-				return fmt.Errorf("step %d: no packet", i)
-			}
-			var p packet.Parsed
-			if r := p.Decode(b); r != packet.OK {
-				return fmt.Errorf("step %d: %v", i, r)
-			}
-			if tu := p.Tuple(); tu.SrcAddrPort() != s.src || tu.DstAddrPort() != s.dst {
-				return fmt.Errorf("step %d: got %v, want %v -> %v", i, tu, s.src, s.dst)
-			}
-		}
-		return nil
-	}
-	if err := run(2 * time.Second); err != nil { // the flows are made
+	if err := cross(flows, 2*time.Second); err != nil { // the flows are made
 		t.Fatal(err)
 	}
 
@@ -94,7 +71,7 @@ func TestEstablishedFlowsTakeNoLock(t *testing.T) {
 	}
 	defer unlock()
 	done := make(chan error, 1)
-	go func() { done <- run(10 * time.Second) }()
+	go func() { done <- cross(flows, 10*time.Second) }()
 	select {
 	case err := <-done:
 		unlock()

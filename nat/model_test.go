@@ -140,14 +140,32 @@ func (m *model) newState(f *mFlow) uint32 {
 	return 0
 }
 
+// sessionBy finds the session whose endpoints, as view picks them, are
+// the flow's.
+func (m *model) sessionBy(f mFlow, view func(s *mSession) (src, dst mEnd)) *mSession {
+	for _, s := range m.sessions {
+		if src, dst := view(s); s.proto == f.proto && src == (mEnd{f.src, f.sport}) && dst == (mEnd{f.dst, f.dport}) {
+			return s
+		}
+	}
+	return nil
+}
+
+// The endpoints of a session as the inside sends, the outside sends, and
+// as the inside's packets leave.
+func insideView(s *mSession) (mEnd, mEnd)  { return s.inL, s.outL }
+func outsideView(s *mSession) (mEnd, mEnd) { return s.outG, s.inG }
+func leftView(s *mSession) (mEnd, mEnd)    { return s.inG, s.outG }
+
+// mTo is a translated flow's endpoints.
+func mTo(src, dst mEnd) mFlow { return mFlow{src: src.a, sport: src.p, dst: dst.a, dport: dst.p} }
+
 // out returns the result and the translated src, sport, dst, dport.
 func (m *model) out(f mFlow) (Result, mFlow) {
-	for _, s := range m.sessions {
-		if s.proto == f.proto && s.inL == (mEnd{f.src, f.sport}) && s.outL == (mEnd{f.dst, f.dport}) {
-			m.hits++
-			m.touch(s, &f, true)
-			return Hit, mFlow{src: s.inG.a, sport: s.inG.p, dst: s.outG.a, dport: s.outG.p}
-		}
+	if s := m.sessionBy(f, insideView); s != nil {
+		m.hits++
+		m.touch(s, &f, true)
+		return Hit, mTo(s.inG, s.outG)
 	}
 	inList := f.src&0xffffff00 == mInsideNet
 	if m.max > 0 && len(m.sessions) >= m.max {
@@ -191,16 +209,14 @@ func (m *model) out(f mFlow) (Result, mFlow) {
 	}
 	m.sessions = append(m.sessions, s)
 	m.misses++
-	return Created, mFlow{src: s.inG.a, sport: s.inG.p, dst: s.outG.a, dport: s.outG.p}
+	return Created, mTo(s.inG, s.outG)
 }
 
 func (m *model) in(f mFlow) (Result, mFlow) {
-	for _, s := range m.sessions {
-		if s.proto == f.proto && s.outG == (mEnd{f.src, f.sport}) && s.inG == (mEnd{f.dst, f.dport}) {
-			m.hits++
-			m.touch(s, &f, false)
-			return Hit, mFlow{src: s.outL.a, sport: s.outL.p, dst: s.inL.a, dport: s.inL.p}
-		}
+	if s := m.sessionBy(f, outsideView); s != nil {
+		m.hits++
+		m.touch(s, &f, false)
+		return Hit, mTo(s.outL, s.inL)
 	}
 	var l mEnd
 	switch {
@@ -222,21 +238,19 @@ func (m *model) in(f mFlow) (Result, mFlow) {
 	}
 	m.sessions = append(m.sessions, s)
 	m.misses++
-	return Created, mFlow{src: s.outL.a, sport: s.outL.p, dst: s.inL.a, dport: s.inL.p}
+	return Created, mTo(s.outL, s.inL)
 }
 
 // errIn is an ICMP error from a router on the outside about q, a packet
 // that left translated. It returns the result, the quoted packet's
 // endpoints after translation and the outer destination.
 func (m *model) errIn(q mFlow, outerDst uint32) (Result, mFlow, uint32) {
-	for _, s := range m.sessions {
-		if s.proto == q.proto && s.inG == (mEnd{q.src, q.sport}) && s.outG == (mEnd{q.dst, q.dport}) {
-			m.hits++ // no refresh: an error is not traffic of the flow (RFC 5508 REQ-6)
-			if outerDst == s.inG.a {
-				outerDst = s.inL.a
-			}
-			return Hit, mFlow{src: s.inL.a, sport: s.inL.p, dst: s.outL.a, dport: s.outL.p}, outerDst
+	if s := m.sessionBy(q, leftView); s != nil {
+		m.hits++ // no refresh: an error is not traffic of the flow (RFC 5508 REQ-6)
+		if outerDst == s.inG.a {
+			outerDst = s.inL.a
 		}
+		return Hit, mTo(s.inL, s.outL), outerDst
 	}
 	if q.src == mStaticG {
 		m.hits++
@@ -283,121 +297,157 @@ func TestModelRandomized(t *testing.T) {
 	}
 }
 
+// modelRun feeds random traffic to the engine and the model alike.
+type modelRun struct {
+	t    *testing.T
+	rng  *rand.Rand
+	l    *lab
+	m    *model
+	seed uint64
+	step int
+	sent [][]byte // translated outbound packets, for ICMP errors about them
+}
+
+// The traffic: endpoints and TCP flags the packets are drawn from.
+var (
+	modelInsides  = []string{"192.168.1.10", "192.168.1.11", "192.168.1.12", "192.168.2.10", "192.168.2.21", "10.0.0.1"}
+	modelOutsides = []string{"203.0.113.10", "203.0.113.11"}
+	modelGlobals  = []string{"203.0.113.1", "203.0.113.100", "203.0.113.7"}
+	modelPorts    = []uint16{1, 2, 22, 53, 500, 511, 512, 700, 1024, 1025, 2222, 49732}
+	modelFlags    = []uint8{syn, synack, ack, finack, rst}
+)
+
 func runModel(t *testing.T, seed uint64, steps int) {
-	rng := rand.New(rand.NewPCG(seed, 99))
-	l := newLab(t).reference(t)
-	must(t, l.AddStatic(StaticRule{Proto: packet.ProtoTCP, Local: ip("192.168.2.21"), LocalPort: 22, Interface: "GigabitEthernet0/1", GlobalPort: 2222}))
-	m := &model{timeouts: DefaultTimeouts}
+	r := &modelRun{t: t, rng: rand.New(rand.NewPCG(seed, 99)), l: newLab(t).reference(t), m: &model{timeouts: DefaultTimeouts}, seed: seed}
+	must(t, r.l.AddStatic(StaticRule{Proto: packet.ProtoTCP, Local: ip("192.168.2.21"), LocalPort: 22, Interface: "GigabitEthernet0/1", GlobalPort: 2222}))
 	if seed%4 == 0 {
-		m.max = 10
-		l.SetMaxEntries(10)
+		r.m.max = 10
+		r.l.SetMaxEntries(10)
 	}
 	if seed%3 == 0 {
-		m.timeouts.UDP = 30 * time.Second
-		must(t, l.SetTimeout("udp-timeout", 30*time.Second, false))
+		r.m.timeouts.UDP = 30 * time.Second
+		must(t, r.l.SetTimeout("udp-timeout", 30*time.Second, false))
 	}
-	insides := []string{"192.168.1.10", "192.168.1.11", "192.168.1.12", "192.168.2.10", "192.168.2.21", "10.0.0.1"}
-	outsides := []string{"203.0.113.10", "203.0.113.11"}
-	globals := []string{"203.0.113.1", "203.0.113.100", "203.0.113.7"}
-	ports := []uint16{1, 2, 22, 53, 500, 511, 512, 700, 1024, 1025, 2222, 49732}
-	flags := []uint8{syn, synack, ack, finack, rst}
-	pick := func(s []string) string { return s[rng.IntN(len(s))] }
-	pport := func() uint16 { return ports[rng.IntN(len(ports))] }
-	var sent [][]byte // translated outbound packets, for ICMP errors about them
-
-	for i := 0; i < steps; i++ {
-		switch r := rng.IntN(100); {
-		case r < 10:
-			d := time.Duration(rng.IntN(120)) * time.Second
-			if rng.IntN(20) == 0 {
-				d = 100000 * time.Second
-			}
-			m.now += d
-			l.clock.Advance(d)
-		case r < 11:
-			m.clear()
-			l.ClearAll()
-		}
-		m.sweep()
-		l.Sweep()
-
-		if len(sent) > 0 && rng.IntN(10) == 0 {
-			// An outside router reports an error about a packet that left.
-			orig := sent[rng.IntN(len(sent))]
-			e := icmpErr(11, 0, "203.0.113.254", orig)
-			q := decodeFlow(t, orig, false)
-			want, wq, wdst := m.errIn(q, q.src)
-			got := l.Inbound(e)
-			if got != want {
-				t.Fatalf("seed %d step %d: error about %s:%d -> %s:%d: result %d, model %d", seed, i, addrOf(q.src), q.sport, addrOf(q.dst), q.dport, got, want)
-			}
-			checkPacket(t, e)
-			gq := decodeFlow(t, e, true)
-			outer := decodeFlow(t, e, false)
-			if outer.dst != wdst || gq.src != wq.src || gq.sport != wq.sport || gq.dst != wq.dst || gq.dport != wq.dport {
-				t.Fatalf("seed %d step %d: error translated to %s, quoting %s:%d -> %s:%d; model %s, %s:%d -> %s:%d", seed, i,
-					addrOf(outer.dst), addrOf(gq.src), gq.sport, addrOf(gq.dst), gq.dport, addrOf(wdst), addrOf(wq.src), wq.sport, addrOf(wq.dst), wq.dport)
-			}
+	for r.step = 0; r.step < steps; r.step++ {
+		r.passTime()
+		if len(r.sent) > 0 && r.rng.IntN(10) == 0 {
+			r.errorAboutSent()
 			continue
 		}
-		outbound := rng.IntN(2) == 0
-		var b []byte
-		var src, dst string
-		var sport, dport uint16
-		if outbound {
-			src, dst, sport, dport = pick(insides), pick(outsides), pport(), pport()
-		} else {
-			src, dst, sport, dport = pick(outsides), pick(globals), pport(), pport()
+		r.packet()
+	}
+}
+
+// passTime moves both clocks now and then, clears both tables more
+// rarely, and expires what timed out.
+func (r *modelRun) passTime() {
+	switch x := r.rng.IntN(100); {
+	case x < 10:
+		d := time.Duration(r.rng.IntN(120)) * time.Second
+		if r.rng.IntN(20) == 0 {
+			d = 100000 * time.Second
 		}
-		var fl uint8
-		switch rng.IntN(3) {
-		case 0:
-			fl = flags[rng.IntN(len(flags))]
-			b = tcpPkt(src, sport, dst, dport, fl)
-		case 1:
-			b = udpPkt(src, sport, dst, dport)
-		default:
-			typ := uint8(8)
-			if rng.IntN(2) == 0 {
-				typ = 0
-			}
-			b = echoPkt(typ, src, dst, sport)
+		r.m.now += d
+		r.l.clock.Advance(d)
+	case x < 11:
+		r.m.clear()
+		r.l.ClearAll()
+	}
+	r.m.sweep()
+	r.l.Sweep()
+}
+
+// errorAboutSent is an outside router's error about a packet that left.
+func (r *modelRun) errorAboutSent() {
+	t := r.t
+	orig := r.sent[r.rng.IntN(len(r.sent))]
+	e := icmpErr(11, 0, "203.0.113.254", orig)
+	q := decodeFlow(t, orig, false)
+	want, wq, wdst := r.m.errIn(q, q.src)
+	got := r.l.Inbound(e)
+	if got != want {
+		t.Fatalf("seed %d step %d: error about %s:%d -> %s:%d: result %d, model %d", r.seed, r.step, addrOf(q.src), q.sport, addrOf(q.dst), q.dport, got, want)
+	}
+	checkPacket(t, e)
+	gq := decodeFlow(t, e, true)
+	outer := decodeFlow(t, e, false)
+	if outer.dst != wdst || gq.src != wq.src || gq.sport != wq.sport || gq.dst != wq.dst || gq.dport != wq.dport {
+		t.Fatalf("seed %d step %d: error translated to %s, quoting %s:%d -> %s:%d; model %s, %s:%d -> %s:%d", r.seed, r.step,
+			addrOf(outer.dst), addrOf(gq.src), gq.sport, addrOf(gq.dst), gq.dport, addrOf(wdst), addrOf(wq.src), wq.sport, addrOf(wq.dst), wq.dport)
+	}
+}
+
+// randomPacket draws a TCP, UDP or echo packet from the inside to the
+// outside (outbound) or from the outside to a global address.
+func (r *modelRun) randomPacket(outbound bool) []byte {
+	pick := func(s []string) string { return s[r.rng.IntN(len(s))] }
+	pport := func() uint16 { return modelPorts[r.rng.IntN(len(modelPorts))] }
+	var src, dst string
+	if outbound {
+		src, dst = pick(modelInsides), pick(modelOutsides)
+	} else {
+		src, dst = pick(modelOutsides), pick(modelGlobals)
+	}
+	sport, dport := pport(), pport()
+	switch r.rng.IntN(3) {
+	case 0:
+		return tcpPkt(src, sport, dst, dport, modelFlags[r.rng.IntN(len(modelFlags))])
+	case 1:
+		return udpPkt(src, sport, dst, dport)
+	}
+	typ := uint8(8)
+	if r.rng.IntN(2) == 0 {
+		typ = 0
+	}
+	return echoPkt(typ, src, dst, sport)
+}
+
+// packet sends a random packet through both and compares the results,
+// the translated packets and the tables.
+func (r *modelRun) packet() {
+	t, l, m := r.t, r.l, r.m
+	outbound := r.rng.IntN(2) == 0
+	b := r.randomPacket(outbound)
+	f := decodeFlow(t, b, false)
+	var want, got Result
+	var wf mFlow
+	if outbound {
+		want, wf = m.out(f)
+		got = l.Outbound(b)
+	} else {
+		want, wf = m.in(f)
+		got = l.Inbound(b)
+	}
+	if got != want {
+		t.Fatalf("seed %d step %d: %s %s:%d -> %s:%d: result %d, model %d", r.seed, r.step, map[bool]string{true: "out", false: "in"}[outbound],
+			addrOf(f.src), f.sport, addrOf(f.dst), f.dport, got, want)
+	}
+	if got == Drop {
+		return
+	}
+	g := decodeFlow(t, b, false)
+	checkPacket(t, b)
+	if outbound && got != Pass {
+		r.sent = append(r.sent, append([]byte(nil), b...))
+		if len(r.sent) > 64 {
+			r.sent = r.sent[1:]
 		}
-		f := decodeFlow(t, b, false)
-		var want Result
-		var wf mFlow
-		var got Result
-		if outbound {
-			want, wf = m.out(f)
-			got = l.Outbound(b)
-		} else {
-			want, wf = m.in(f)
-			got = l.Inbound(b)
-		}
-		if got != want {
-			t.Fatalf("seed %d step %d: %s %s:%d -> %s:%d: result %d, model %d", seed, i, map[bool]string{true: "out", false: "in"}[outbound], src, sport, dst, dport, got, want)
-		}
-		if got == Drop {
-			continue
-		}
-		g := decodeFlow(t, b, false)
-		checkPacket(t, b)
-		if outbound && got != Pass {
-			sent = append(sent, append([]byte(nil), b...))
-			if len(sent) > 64 {
-				sent = sent[1:]
-			}
-		}
-		if g.src != wf.src || g.dst != wf.dst || g.sport != wf.sport || g.dport != wf.dport {
-			t.Fatalf("seed %d step %d: %s:%d -> %s:%d became %s:%d -> %s:%d, model %s:%d -> %s:%d", seed, i, src, sport, dst, dport,
-				addrOf(g.src), g.sport, addrOf(g.dst), g.dport, addrOf(wf.src), wf.sport, addrOf(wf.dst), wf.dport)
-		}
-		st := l.Statistics()
-		if st.Dynamic != len(m.sessions) || st.Hits != uint64(m.hits) || st.Misses != uint64(m.misses) {
-			t.Fatalf("seed %d step %d: dynamic %d/%d hits %d/%d misses %d/%d", seed, i, st.Dynamic, len(m.sessions), st.Hits, m.hits, st.Misses, m.misses)
-		}
-		if len(l.patByLocal) != len(m.bindings) {
-			t.Fatalf("seed %d step %d: bindings %d, model %d", seed, i, len(l.patByLocal), len(m.bindings))
-		}
+	}
+	if g.src != wf.src || g.dst != wf.dst || g.sport != wf.sport || g.dport != wf.dport {
+		t.Fatalf("seed %d step %d: %s:%d -> %s:%d became %s:%d -> %s:%d, model %s:%d -> %s:%d", r.seed, r.step, addrOf(f.src), f.sport, addrOf(f.dst), f.dport,
+			addrOf(g.src), g.sport, addrOf(g.dst), g.dport, addrOf(wf.src), wf.sport, addrOf(wf.dst), wf.dport)
+	}
+	r.compareTables()
+}
+
+// compareTables compares the counters and the number of bindings.
+func (r *modelRun) compareTables() {
+	l, m := r.l, r.m
+	st := l.Statistics()
+	if st.Dynamic != len(m.sessions) || st.Hits != uint64(m.hits) || st.Misses != uint64(m.misses) {
+		r.t.Fatalf("seed %d step %d: dynamic %d/%d hits %d/%d misses %d/%d", r.seed, r.step, st.Dynamic, len(m.sessions), st.Hits, m.hits, st.Misses, m.misses)
+	}
+	if len(l.patByLocal) != len(m.bindings) {
+		r.t.Fatalf("seed %d step %d: bindings %d, model %d", r.seed, r.step, len(l.patByLocal), len(m.bindings))
 	}
 }

@@ -1,7 +1,6 @@
 package nat
 
 import (
-	"net/netip"
 	"testing"
 	"time"
 
@@ -29,13 +28,7 @@ func newRouterLab(t *testing.T) *routerLab {
 		}
 		l.r.Interface(name).SetShutdown(false)
 	}
-	l.script(t, `
-configure terminal
-interface GigabitEthernet0/0
- ip nat inside
-interface GigabitEthernet0/2
- ip nat inside
-interface GigabitEthernet0/1
+	l.script(t, insideRoles+`interface GigabitEthernet0/1
  ip nat outside
  ip access-group OUTSIDE_IN in
  exit
@@ -69,61 +62,39 @@ func noPacket(t *testing.T, h *port.MemHost) {
 	}
 }
 
-func addrPort(a netip.Addr, p uint16) netip.AddrPort { return netip.AddrPortFrom(a, p) }
-
 func TestWholeRouter(t *testing.T) {
 	l := newRouterLab(t)
-
-	// pc1 -> isp: PAT after routing.
-	l.pc1.Inject(tcpPkt("192.168.1.10", 49732, "203.0.113.10", 21, syn))
-	_, p := recv(t, l.isp)
-	if addrPort(p.Src, p.SrcPort) != ap("203.0.113.1:49732") {
-		t.Fatalf("isp saw %s:%d", p.Src, p.SrcPort)
+	pc1, isp, srv := l.pc1, l.isp, l.srv
+	mustCross := func(hops ...hop) {
+		t.Helper()
+		if err := cross(hops, 2*time.Second); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// The reply passes the inbound ACL (established) before NAT.
-	l.isp.Inject(tcpPkt("203.0.113.10", 21, "203.0.113.1", 49732, synack))
-	_, p = recv(t, l.pc1)
-	if addrPort(p.Dst, p.DstPort) != ap("192.168.1.10:49732") {
-		t.Fatalf("pc1 got %s:%d", p.Dst, p.DstPort)
-	}
-
-	// isp -> server's global: the inbound ACL sees the global address.
-	l.isp.Inject(tcpPkt("203.0.113.10", 51022, "203.0.113.100", 21, syn))
-	_, p = recv(t, l.srv)
-	if addrPort(p.Dst, p.DstPort) != ap("192.168.2.10:21") {
-		t.Fatalf("server got %s:%d", p.Dst, p.DstPort)
-	}
-	l.srv.Inject(tcpPkt("192.168.2.10", 21, "203.0.113.10", 51022, synack))
-	_, p = recv(t, l.isp)
-	if addrPort(p.Src, p.SrcPort) != ap("203.0.113.100:21") {
-		t.Fatalf("isp got reply from %s:%d", p.Src, p.SrcPort)
-	}
+	mustCross(
+		hop{"pc1 -> isp: PAT after routing", pc1, isp, tcpPkt("192.168.1.10", 49732, "203.0.113.10", 21, syn), ap("203.0.113.1:49732"), ap("203.0.113.10:21")},
+		hop{"the reply passes the inbound ACL (established) before NAT", isp, pc1, tcpPkt("203.0.113.10", 21, "203.0.113.1", 49732, synack), ap("203.0.113.10:21"), ap("192.168.1.10:49732")},
+		hop{"isp -> server's global: the inbound ACL sees the global address", isp, srv, tcpPkt("203.0.113.10", 51022, "203.0.113.100", 21, syn), ap("203.0.113.10:51022"), ap("192.168.2.10:21")},
+		hop{"the server's reply", srv, isp, tcpPkt("192.168.2.10", 21, "203.0.113.10", 51022, synack), ap("203.0.113.100:21"), ap("203.0.113.10:51022")},
+	)
 	// ssh to the server is denied by the ACL, before NAT.
-	l.isp.Inject(tcpPkt("203.0.113.10", 51023, "203.0.113.100", 22, syn))
-	noPacket(t, l.srv)
-	for l.isp.TryRecv() != nil { // the ACL's unreachable, if any
+	isp.Inject(tcpPkt("203.0.113.10", 51023, "203.0.113.100", 22, syn))
+	noPacket(t, srv)
+	for isp.TryRecv() != nil { // the ACL's unreachable, if any
 	}
-
-	// Hairpin: pc1 reaches the server by its global address.
-	l.pc1.Inject(tcpPkt("192.168.1.10", 50000, "203.0.113.100", 21, syn))
-	_, p = recv(t, l.srv)
-	if addrPort(p.Src, p.SrcPort) != ap("203.0.113.1:50000") || addrPort(p.Dst, p.DstPort) != ap("192.168.2.10:21") {
-		t.Fatalf("hairpin: server got %s:%d -> %s:%d", p.Src, p.SrcPort, p.Dst, p.DstPort)
-	}
-	l.srv.Inject(tcpPkt("192.168.2.10", 21, "203.0.113.1", 50000, synack))
-	_, p = recv(t, l.pc1)
-	if addrPort(p.Src, p.SrcPort) != ap("203.0.113.100:21") || addrPort(p.Dst, p.DstPort) != ap("192.168.1.10:50000") {
-		t.Fatalf("hairpin reply: pc1 got %s:%d -> %s:%d", p.Src, p.SrcPort, p.Dst, p.DstPort)
-	}
+	mustCross(
+		hop{"hairpin: pc1 reaches the server by its global address", pc1, srv, tcpPkt("192.168.1.10", 50000, "203.0.113.100", 21, syn), ap("203.0.113.1:50000"), ap("192.168.2.10:21")},
+		hop{"hairpin reply", srv, pc1, tcpPkt("192.168.2.10", 21, "203.0.113.1", 50000, synack), ap("203.0.113.100:21"), ap("192.168.1.10:50000")},
+	)
 
 	// The router's own time exceeded for a translated inbound packet
 	// quotes the global address, never the inside one.
 	b := tcpPkt("203.0.113.10", 51030, "203.0.113.100", 21, syn)
 	b[8] = 1 // TTL
 	fixHeader(b)
-	l.isp.Inject(b)
-	e, p := recv(t, l.isp)
-	if p.IPProto != packet.ProtoICMP || p.ICMPType != 11 {
+	isp.Inject(b)
+	e, p := recv(t, isp)
+	if p.IPProto != packet.ProtoICMP || p.ICMPType != packet.ICMPTimeExceeded {
 		t.Fatalf("expected time exceeded, got %v", &p)
 	}
 	if p.Src != ip("203.0.113.1") {
@@ -132,19 +103,13 @@ func TestWholeRouter(t *testing.T) {
 	if q := quotedBytes(e, &p); dstOf(q) != ip("203.0.113.100") {
 		t.Fatalf("time exceeded quotes %s", dstOf(q))
 	}
-	noPacket(t, l.srv)
+	noPacket(t, srv)
 
 	// pc1 pings the router's outside address: answered by the router.
-	l.pc1.Inject(echoPkt(8, "192.168.1.10", "203.0.113.1", 9))
-	_, p = recv(t, l.pc1)
-	if p.ICMPType != 0 || p.Src != ip("203.0.113.1") || p.Dst != ip("192.168.1.10") {
+	pc1.Inject(echoPkt(8, "192.168.1.10", "203.0.113.1", 9))
+	_, p = recv(t, pc1)
+	if p.ICMPType != packet.ICMPEchoReply || p.Src != ip("203.0.113.1") || p.Dst != ip("192.168.1.10") {
 		t.Fatalf("ping the outside address: %v", &p)
 	}
-
-	// PAT for ICMP echo.
-	l.pc1.Inject(echoPkt(8, "192.168.1.10", "203.0.113.10", 7))
-	_, p = recv(t, l.isp)
-	if p.Src != ip("203.0.113.1") || p.ICMPID != 7 {
-		t.Fatalf("echo: %s id %d", p.Src, p.ICMPID)
-	}
+	mustCross(hop{"PAT for ICMP echo", pc1, isp, echoPkt(8, "192.168.1.10", "203.0.113.10", 7), ap("203.0.113.1:7"), ap("203.0.113.10:7")})
 }

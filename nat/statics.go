@@ -219,8 +219,9 @@ func (n *NAT) staticUses(a [4]byte) bool {
 	return false
 }
 
-// addressGlobal is the address-only translation of an inside address:
-// a static rule, or a dynamic pool binding. Caller holds mu.
+// addressGlobal is the address-only translation of an inside address: a
+// static rule, or a dynamic pool binding, and the binding that makes it;
+// the address itself when none does. Caller holds mu.
 func (n *NAT) addressGlobal(local [4]byte) ([4]byte, *Binding, bool) {
 	if r, g := n.staticFrom(0, local, 0); r != nil {
 		return g, r.binding, true
@@ -228,7 +229,7 @@ func (n *NAT) addressGlobal(local [4]byte) ([4]byte, *Binding, bool) {
 	if b := n.simpleByLocal[local]; b != nil {
 		return b.global.addr, b, true
 	}
-	return [4]byte{}, nil, false
+	return local, nil, false
 }
 
 // addressLocal is the reverse of addressGlobal. Caller holds mu.
@@ -239,7 +240,7 @@ func (n *NAT) addressLocal(global [4]byte) ([4]byte, *Binding, bool) {
 	if b := n.simpleByGlobal[global]; b != nil {
 		return b.local.addr, b, true
 	}
-	return [4]byte{}, nil, false
+	return global, nil, false
 }
 
 // outsideRule is one outside source static rule.

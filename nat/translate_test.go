@@ -197,7 +197,11 @@ func TestTimers(t *testing.T) {
 	if l.Statistics().Expired != 5 {
 		t.Fatalf("expired %d", l.Statistics().Expired)
 	}
-	// never
+}
+
+func TestTimerNever(t *testing.T) {
+	l := newLab(t).reference(t)
+	count := func() int { return l.Statistics().Dynamic }
 	must(t, l.SetTimeout("udp-timeout", Never, false))
 	l.Outbound(udpPkt("192.168.1.10", 1000, "203.0.113.10", 5000))
 	l.clock.Advance(1000 * time.Hour)
@@ -214,8 +218,19 @@ func TestTimers(t *testing.T) {
 }
 
 func TestICMPErrors(t *testing.T) {
-	l := newLab(t).reference(t)
-	// Outbound UDP, then a router on the way answers time exceeded.
+	for name, f := range map[string]func(*testing.T, *lab){
+		"time exceeded about a packet that left":     errorAboutOutbound,
+		"unreachable about an echo":                  errorAboutEcho,
+		"port unreachable from the static server":    errorFromStaticServer,
+		"an error does not refresh its flow (REQ-6)": errorDoesNotRefresh,
+	} {
+		t.Run(name, func(t *testing.T) { f(t, newLab(t).reference(t)) })
+	}
+}
+
+// errorAboutOutbound: outbound UDP, then a router on the way answers time
+// exceeded; the inside host gets its own packet quoted.
+func errorAboutOutbound(t *testing.T, l *lab) {
 	out := udpPkt("192.168.1.10", 33434, "198.51.100.7", 33434)
 	orig := append([]byte(nil), out...)
 	l.Outbound(out)
@@ -228,37 +243,43 @@ func TestICMPErrors(t *testing.T) {
 	if p.Dst != ip("192.168.1.10") || p.Src != ip("203.0.113.254") {
 		t.Fatalf("outer %s -> %s", p.Src, p.Dst)
 	}
-	quoted := e[p.L4Off+8:]
+	quoted := quotedBytes(e, &p)
 	if string(quoted[:28]) != string(orig[:28]) {
 		t.Fatalf("quoted packet not restored:\n%x\n%x", quoted[:28], orig[:28])
 	}
+}
 
-	// Ping out, an error about the echo comes back (quoted ICMP query).
+// errorAboutEcho: pings out, an error about the second comes back (a
+// quoted ICMP query, whose identifier PAT changed).
+func errorAboutEcho(t *testing.T, l *lab) {
 	echo := echoPkt(8, "192.168.1.11", "198.51.100.7", 1)
 	l.Outbound(echo)
 	echo2 := echoPkt(8, "192.168.1.12", "198.51.100.7", 1)
 	l.Outbound(echo2) // identifier 0
-	e = icmpErr(3, 1, "203.0.113.254", echo2)
+	e := icmpErr(3, 1, "203.0.113.254", echo2)
 	if r := l.Inbound(e); r != Hit {
 		t.Fatalf("error about echo: %d", r)
 	}
-	p = checkPacket(t, e)
+	p := checkPacket(t, e)
 	if id := packet.ICMPv4(quotedBytes(e, &p)[20:]).ID(); p.Dst != ip("192.168.1.12") || id != 1 {
 		t.Fatalf("echo error not translated: %s id %d", p.Dst, id)
 	}
+}
 
-	// Inbound UDP to the static server, the server answers port unreachable.
+// errorFromStaticServer: inbound UDP to the static server, which answers
+// port unreachable; a corrupted copy of that is dropped.
+func errorFromStaticServer(t *testing.T, l *lab) {
 	in := udpPkt("203.0.113.10", 5000, "203.0.113.100", 69)
 	l.Inbound(in)
-	e = icmpErr(3, 3, "192.168.2.10", in)
+	e := icmpErr(3, 3, "192.168.2.10", in)
 	if r := l.Outbound(e); r != Hit {
 		t.Fatalf("error out: %d", r)
 	}
-	p = checkPacket(t, e)
+	p := checkPacket(t, e)
 	if p.Src != ip("203.0.113.100") || p.Dst != ip("203.0.113.10") {
 		t.Fatalf("outer %s -> %s", p.Src, p.Dst)
 	}
-	q := e[p.L4Off+8:]
+	q := quotedBytes(e, &p)
 	if srcOf(q) != ip("203.0.113.10") || dstOf(q) != ip("203.0.113.100") {
 		t.Fatalf("quoted header not translated")
 	}
@@ -267,10 +288,11 @@ func TestICMPErrors(t *testing.T) {
 	if r := l.Outbound(e); r != Drop {
 		t.Fatalf("bad checksum: %d", r)
 	}
+}
 
-	// Errors do not refresh the flow they are about (REQ-6).
-	l.ClearAll()
-	out = udpPkt("192.168.1.10", 7000, "198.51.100.7", 7000)
+// errorDoesNotRefresh: errors do not refresh the flow they are about.
+func errorDoesNotRefresh(t *testing.T, l *lab) {
+	out := udpPkt("192.168.1.10", 7000, "198.51.100.7", 7000)
 	l.Outbound(out)
 	l.clock.Advance(299 * time.Second)
 	if r := l.Inbound(icmpErr(3, 3, "198.51.100.7", out)); r != Hit {
