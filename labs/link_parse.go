@@ -32,7 +32,7 @@ func (p *parser) links(n *yaml.Node) {
 			p.errorf(eps, field+".endpoints", "host %s already has a link (line %d); a host has one interface", l.Host.Name, other.Line)
 			continue
 		}
-		p.t.Links = append(p.t.Links, l)
+		p.t.addLink(l)
 	}
 }
 

@@ -63,8 +63,8 @@ func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
 		"exec":   hostField(func(v *yaml.Node, f string) { nd.Exec = p.strings(v, f) }),
 	})
 	p.readStartupConfig(nd, cfgNode, field)
-	p.t.Nodes = append(p.t.Nodes, nd)
-	p.src = append(p.src, src)
+	p.t.addNode(nd)
+	p.src[nd] = src
 }
 
 // nodeKind reads a node's kind field ahead of the others, which depend on it.
@@ -177,12 +177,7 @@ func parseRoute(s string) (Route, error) {
 
 // checkNode checks what depends on the links: addresses, the chassis size.
 func (p *parser) checkNode(nd *Node) {
-	var src nodeSrc
-	for i, n := range p.t.Nodes {
-		if n == nd {
-			src = p.src[i]
-		}
-	}
+	src := p.src[nd]
 	field := "topology.nodes." + nd.Name
 	switch nd.Kind {
 	case Router:

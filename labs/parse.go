@@ -22,6 +22,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Line == 0 { // about the whole file
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
 	if e.Field == "" {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
@@ -54,11 +57,11 @@ const (
 
 // LoadFile reads and checks a topology file; relative paths in it are read from its directory.
 func LoadFile(file string) (*Topology, error) {
-	data, err := os.ReadFile(file)
+	abs, err := filepath.Abs(file)
 	if err != nil {
 		return nil, err
 	}
-	abs, err := filepath.Abs(file)
+	data, err := readLimited(abs, defaultLimits.fileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +76,14 @@ func LoadFile(file string) (*Topology, error) {
 // Parse checks a topology file. source names it in messages; relative paths (startup-config) are read
 // from fsys under dir.
 func Parse(data []byte, source string, fsys fs.FS, dir string) (*Topology, error) {
-	p := &parser{file: source, fsys: fsys, dir: dir, t: &Topology{Source: source, FS: fsys, Raw: data}}
+	return parse(data, source, fsys, dir, defaultLimits)
+}
+
+func parse(data []byte, source string, fsys fs.FS, dir string, lim limits) (*Topology, error) {
+	if len(data) > lim.fileSize {
+		return nil, ErrorList{sizeError(source, len(data), lim.fileSize)}
+	}
+	p := &parser{file: source, fsys: fsys, dir: dir, lim: lim, t: &Topology{Source: source, FS: fsys, Raw: data}, src: map[*Node]nodeSrc{}, taskNames: map[string]bool{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, ErrorList{p.yamlError(err)}
@@ -86,6 +96,22 @@ func Parse(data []byte, source string, fsys fs.FS, dir string) (*Topology, error
 		return nil, p.errs
 	}
 	return p.t, nil
+}
+
+// tooMany reports a list (or mapping) of more than limit entries, at the line of its key in parent,
+// before any entry is checked: a file that is refused anyway should not cost time.
+func (p *parser) tooMany(parent, list *yaml.Node, field, what string, count, limit int) bool {
+	if count <= limit || list.Kind != yaml.SequenceNode && list.Kind != yaml.MappingNode {
+		return false
+	}
+	at := list
+	for i := 0; i+1 < len(parent.Content); i += 2 {
+		if parent.Content[i+1] == list {
+			at = parent.Content[i]
+		}
+	}
+	p.errorf(at, field, "%d %s; a lab has at most %d", count, what, limit)
+	return true
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
@@ -104,11 +130,13 @@ type parser struct {
 	file string
 	fsys fs.FS
 	dir  string
+	lim  limits
 	t    *Topology
 	errs ErrorList
 
-	src       []nodeSrc // per node, parallel to t.Nodes
+	src       map[*Node]nodeSrc
 	taskNodes []*yaml.Node
+	taskNames map[string]bool
 	checks    []checkSrc
 }
 
@@ -222,7 +250,12 @@ func (p *parser) top(n *yaml.Node) {
 		},
 		"message":  func(v *yaml.Node, f string) { p.t.Message, _ = p.str(v, f) },
 		"topology": func(v *yaml.Node, f string) { topoNode = v },
-		"tasks":    func(v *yaml.Node, f string) { p.tasks(v, f) },
+		"tasks": func(v *yaml.Node, f string) {
+			if p.tooMany(n, v, f, "tasks", len(v.Content), p.lim.tasks) {
+				return
+			}
+			p.tasks(v, f)
+		},
 	})
 	if n.Kind != yaml.MappingNode {
 		return
@@ -265,6 +298,10 @@ func (p *parser) topology(n *yaml.Node) {
 		p.errorf(nodes, "topology.nodes", "want a mapping of node names to their settings")
 		return
 	}
+	if p.tooMany(n, nodes, "topology.nodes", "nodes", len(nodes.Content)/2, p.lim.nodes) ||
+		links != nil && p.tooMany(n, links, "topology.links", "links", len(links.Content), p.lim.links) {
+		return
+	}
 	for i := 0; i+1 < len(nodes.Content); i += 2 {
 		k, v := nodes.Content[i], nodes.Content[i+1]
 		f := "topology.nodes." + k.Value
@@ -272,7 +309,7 @@ func (p *parser) topology(n *yaml.Node) {
 			p.errorf(k, f, "node name %q: want letters, digits, - or _", k.Value)
 			continue
 		}
-		if p.t.Node(k.Value) != nil {
+		if p.t.Node(k.Value) != nil { // a mapping with a key given twice
 			p.errorf(k, f, "node defined twice")
 			continue
 		}
@@ -350,11 +387,10 @@ func (p *parser) tasks(n *yaml.Node, field string) {
 		if len(t.Checks) == 0 {
 			p.errorf(tn, f+".checks", "missing (want node and exec or cli)")
 		}
-		for _, other := range p.t.Tasks {
-			if other.Name == t.Name && t.Name != "" {
-				p.errorf(tn, f+".name", "task %q defined twice", t.Name)
-			}
+		if p.taskNames[t.Name] && t.Name != "" {
+			p.errorf(tn, f+".name", "task %q defined twice", t.Name)
 		}
+		p.taskNames[t.Name] = true
 		p.t.Tasks = append(p.t.Tasks, t)
 		p.taskNodes = append(p.taskNodes, tn)
 	}

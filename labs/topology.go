@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,6 +32,13 @@ type Topology struct {
 	Dir    string
 	FS     fs.FS
 	Raw    []byte // the file as read, kept with the running lab so checks work without the file
+
+	// The nodes by name and the links by node, so that lookups do not scan (a lab of many nodes
+	// would parse in quadratic time). They cover the first indexed nodes and links.
+	byName       map[string]*Node
+	linksOf      map[*Node][]*Link
+	indexedNodes int
+	indexedLinks int
 }
 
 // Node is one router or host.
@@ -94,33 +102,56 @@ type Check struct {
 
 // Node returns the node called name, or nil.
 func (t *Topology) Node(name string) *Node {
-	for _, n := range t.Nodes {
-		if n.Name == name {
-			return n
-		}
-	}
-	return nil
+	t.index()
+	return t.byName[name]
 }
 
-// LinksOf lists the links that end on the node.
+// LinksOf lists the links that end on the node, in file order.
 func (t *Topology) LinksOf(n *Node) []*Link {
-	var out []*Link
-	for _, l := range t.Links {
-		if l.Router == n || l.Host == n {
-			out = append(out, l)
-		}
-	}
-	return out
+	t.index()
+	return slices.Clip(t.linksOf[n]) // a caller's append must not write into the index
 }
 
 // HostLink is the link of a host (hosts have one interface), or nil.
 func (t *Topology) HostLink(n *Node) *Link {
-	for _, l := range t.Links {
+	for _, l := range t.LinksOf(n) {
 		if l.Host == n {
 			return l
 		}
 	}
 	return nil
+}
+
+// addNode and addLink grow the topology and its index together.
+func (t *Topology) addNode(n *Node) {
+	t.Nodes = append(t.Nodes, n)
+	t.index()
+}
+
+func (t *Topology) addLink(l *Link) {
+	t.Links = append(t.Links, l)
+	t.index()
+}
+
+// index brings the index up to date with nodes and links appended since (a Topology built by hand
+// starts with none indexed). The first node of a name wins, as a lookup by scanning would find it.
+func (t *Topology) index() {
+	if t.byName == nil || t.indexedNodes > len(t.Nodes) || t.indexedLinks > len(t.Links) {
+		t.byName, t.linksOf, t.indexedNodes, t.indexedLinks = map[string]*Node{}, map[*Node][]*Link{}, 0, 0
+	}
+	for _, n := range t.Nodes[t.indexedNodes:] {
+		if _, dup := t.byName[n.Name]; !dup {
+			t.byName[n.Name] = n
+		}
+	}
+	t.indexedNodes = len(t.Nodes)
+	for _, l := range t.Links[t.indexedLinks:] {
+		t.linksOf[l.Router] = append(t.linksOf[l.Router], l)
+		if l.Host != l.Router {
+			t.linksOf[l.Host] = append(t.linksOf[l.Host], l)
+		}
+	}
+	t.indexedLinks = len(t.Links)
 }
 
 // canonicalInterface expands an IOS interface abbreviation (g0/1, Gi0/1, gig 0/1) to the router's
