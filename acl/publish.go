@@ -319,8 +319,9 @@ func (a *ACLs) compileDue() time.Duration {
 		cls := newClassifier(rules)
 
 		a.mu.Lock()
-		if next.epoch == epoch && a.tables[next.name] == next {
-			// Entries appended meanwhile stay in the tail.
+		// Unless the list was rewritten, or recompiled further in a command
+		// meanwhile; entries appended meanwhile stay in the tail.
+		if next.epoch == epoch && a.tables[next.name] == next && cls.grouped > next.cls.grouped {
 			cls.rules = next.cls.rules
 			next.cls = cls
 			next.published.Store(&compiled{name: next.name, kind: next.kind, cls: cls})
