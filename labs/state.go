@@ -105,16 +105,17 @@ var ErrNotRunning = errors.New("not running")
 // LoadState reads the state of a running lab.
 func LoadState(lab string) (*State, error) {
 	dir := filepath.Join(RunDir(), lab)
-	b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	file := filepath.Join(dir, "state.json")
+	b, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("lab %s: %w", lab, ErrNotRunning)
 	}
 	if err != nil {
 		return nil, err
 	}
-	s := &State{dir: dir}
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("lab %s: %s: %v", lab, filepath.Join(dir, "state.json"), err)
+	s, err := parseState(b, lab, dir)
+	if err != nil {
+		return nil, fmt.Errorf("lab %s: %s: %v", lab, file, err)
 	}
 	return s, nil
 }
