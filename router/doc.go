@@ -93,9 +93,10 @@
 // other protocols with protocol unreachable. Answers to the router's own
 // probes reach Ping and Traceroute through a listener map that is replaced,
 // not locked. Fragments addressed to the router are reassembled (up to 16
-// datagrams at a time, 30 s each, under the reassembler's own mutex), so
-// large pings to and from the router work; forwarded fragments pass as
-// they are. ICMP errors follow RFC 1812 (never about ICMP errors, later
+// datagrams and 256 KiB at a time, 30 s each, under the reassembler's own
+// mutex; a datagram is delivered only when its fragments cover it exactly,
+// and overlapping fragments drop it), so large pings to and from the router
+// work; forwarded fragments pass as they are. ICMP errors follow RFC 1812 (never about ICMP errors, later
 // fragments, broadcasts or non-unicast sources); `no ip unreachables` on
 // the receiving interface (SetUnreachables) suppresses unreachables; they
 // are rate-limited per receiving interface, 500 ms by default (IOS `ip
