@@ -202,7 +202,15 @@ func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *t
 		c.inDrops.Add(1)
 		return
 	}
-	if !r.inbound(s, p, HookInput, now, q) || !r.inbound(s, p, HookPreRouting, now, q) {
+	if !r.inbound(s, p, HookInput, now, q) {
+		return
+	}
+	// uRPF after the input ACL, before NAT and routing, on the source on
+	// the wire.
+	if st := &s.ifaces[in.index]; st.verify.Mode != VerifyOff && !r.sourceVerified(s, st, p) {
+		return
+	}
+	if !r.inbound(s, p, HookPreRouting, now, q) {
 		return
 	}
 

@@ -29,6 +29,7 @@ type Interface struct {
 	desc      string
 	mtu       int // 0: the port's MTU, else DefaultMTU
 	noUnreach bool
+	verify    VerifySource
 	port      port.Port
 	linker    port.Linker
 	lineUp    bool // as of the last rebuild
@@ -186,6 +187,7 @@ type counters struct {
 	inPackets, inBytes, outPackets, outBytes atomic.Uint64
 	inErrors, inDrops, outDrops, inBcast     atomic.Uint64
 	inUnknown, inMcast, outErrors            atomic.Uint64
+	verifyDrops, verifySuppressed            atomic.Uint64
 	lastIn, lastOut, cleared                 atomic.Int64
 }
 
@@ -232,6 +234,8 @@ func (i *Interface) ClearCounters() {
 	c.inUnknown.Store(0)
 	c.inMcast.Store(0)
 	c.outErrors.Store(0)
+	c.verifyDrops.Store(0)
+	c.verifySuppressed.Store(0)
 	c.cleared.Store(i.r.clock().UnixNano())
 }
 

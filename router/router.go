@@ -43,6 +43,7 @@ type Router struct {
 	staticIndex map[staticKey]int // position in statics
 	hooks       [numHookPoints][]hookEntry
 	hookSeq     int
+	aclEval     ACLEvaluator
 	onLink      func(i *Interface, up bool)
 	closed      bool
 	// updating counts open BeginUpdate calls; stale says a change since the

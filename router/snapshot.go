@@ -14,6 +14,8 @@ type snapshot struct {
 	fib    lpm
 	rib    []RouteEntry // sorted for show ip route
 	hooks  [numHookPoints][]Hook
+	// aclEval evaluates the access lists uRPF names.
+	aclEval ACLEvaluator
 }
 
 // ifaceState is an interface as the packet path sees it.
@@ -26,6 +28,7 @@ type ifaceState struct {
 	// noUnreach: `no ip unreachables` - send no unreachables about
 	// packets received here.
 	noUnreach bool
+	verify    VerifySource
 }
 
 // commitLocked makes a configuration change take effect: it compiles and
@@ -60,10 +63,10 @@ func (r *Router) lineChangesLocked() []linkChange {
 // it, and returns the interfaces whose LineUp changed. r.mu is held.
 func (r *Router) rebuildLocked() []linkChange {
 	changes := r.lineChangesLocked()
-	s := &snapshot{ifaces: make([]ifaceState, len(r.ifaces))}
+	s := &snapshot{ifaces: make([]ifaceState, len(r.ifaces)), aclEval: r.aclEval}
 	for k, i := range r.ifaces {
 		if i != nil {
-			s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: i.lineUp, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach}
+			s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: i.lineUp, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach, verify: i.verify}
 		}
 	}
 	r.compileRoutes(s)
