@@ -71,6 +71,8 @@ func RegisterCLI(e *ios.Engine, r *Router, clock func() time.Time) *CLI {
 	c.installRouteCommands()
 	c.installShowCommands()
 	c.installProbeCommands()
+	c.installVerifyCommands()
+	c.installShowIPInterface()
 	e.AddConfigSection(ios.OrderInterfaces, c.renderInterfaces)
 	e.AddConfigSection(ios.OrderRoutes, c.renderRoutes)
 	r.OnLinkChange(c.portLinkChanged)

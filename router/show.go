@@ -154,13 +154,7 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 	}
 	k := i.Counters()
 	now := c.clock()
-	c.mu.Lock()
-	cleared, ok := c.cleared[i.Name()]
-	c.mu.Unlock()
-	window := now.Sub(c.boot)
-	if ok {
-		window = now.Sub(cleared)
-	}
+	window := c.counterWindow(i)
 	inBps, inPps := rate(k.InBytes, k.InPackets, window)
 	outBps, outPps := rate(k.OutBytes, k.OutPackets, window)
 	bw := uint64(gigabitKbps)
@@ -181,6 +175,9 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 	}
 	ctx.Printf("  Last input %s, output %s, output hang never\n", since(now, k.LastInput), since(now, k.LastOutput))
 	clearing := "never"
+	c.mu.Lock()
+	cleared, ok := c.cleared[i.Name()]
+	c.mu.Unlock()
 	if ok {
 		clearing = hms(now.Sub(cleared))
 	}
@@ -202,6 +199,18 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 		ctx.Printf("     0 lost carrier, 0 no carrier, 0 pause output\n")
 	}
 	ctx.Printf("     0 output buffer failures, 0 output buffers swapped out\n")
+}
+
+// counterWindow is how long the interface's counters have counted: since
+// boot, or since the last clear counters.
+func (c *CLI) counterWindow(i *Interface) time.Duration {
+	c.mu.Lock()
+	cleared, ok := c.cleared[i.Name()]
+	c.mu.Unlock()
+	if ok {
+		return c.clock().Sub(cleared)
+	}
+	return c.clock().Sub(c.boot)
 }
 
 // HardwareAddress is the MAC address show commands give an interface. A TUN has none; IOSv's style

@@ -19,6 +19,7 @@ type cliLab struct {
 func newCLILab(t testing.TB) *cliLab {
 	l := newLab(t)
 	e := ios.NewEngine()
+	e.Clock = l.clock.Now
 	return &cliLab{lab: l, e: e, c: RegisterCLI(e, l.r, l.clock.Now)}
 }
 
