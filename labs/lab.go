@@ -202,13 +202,15 @@ func (l *Lab) Save() ([]string, error) {
 
 // NodeStatus is one line of `labs inspect`.
 type NodeStatus struct {
-	Name    string      `json:"name"`
-	Kind    Kind        `json:"kind"`
-	State   string      `json:"state"` // running, exited, ...
-	PID     int         `json:"pid,omitempty"`
-	Netns   string      `json:"netns"`
-	Console string      `json:"console,omitempty"`
-	Ports   []PortState `json:"ports"`
+	Name     string      `json:"name"`
+	Kind     Kind        `json:"kind"`
+	State    string      `json:"state"` // running, exited, restarting, no console, ...
+	PID      int         `json:"pid,omitempty"`
+	Netns    string      `json:"netns"`
+	Console  string      `json:"console,omitempty"`
+	Ports    []PortState `json:"ports"`
+	Restarts int         `json:"restarts,omitempty"`
+	Exit     *ExitInfo   `json:"last_exit,omitempty"` // how the router last ended
 }
 
 // Status reports each node's state: a router runs when its process is alive and answers on its
@@ -220,20 +222,7 @@ func (l *Lab) Status() []NodeStatus {
 		st := NodeStatus{Name: n.Name, Kind: n.Kind, Netns: n.Netns, Console: n.Console, Ports: n.Ports}
 		switch n.Kind {
 		case Router:
-			st.State = "exited"
-			for _, p := range l.Procs {
-				if p.Node == n.Name && p.Role == "router" {
-					st.PID = p.PID
-					if cur, ok := sys.ProcStart(p.PID); ok && cur == p.Start {
-						st.State = "running"
-						if c, err := console.Dial(n.Console, time.Second); err == nil {
-							c.Close()
-						} else {
-							st.State = "no console"
-						}
-					}
-				}
-			}
+			l.routerStatus(sys, &st)
 		default:
 			st.State = "running"
 			if !sys.NetnsExists(n.Netns) {
@@ -243,6 +232,46 @@ func (l *Lab) Status() []NodeStatus {
 		out = append(out, st)
 	}
 	return out
+}
+
+// routerStatus fills in a router's state from what its supervisor recorded, checked against the
+// processes that run: a supervisor killed with its router recorded nothing.
+func (l *Lab) routerStatus(sys system, st *NodeStatus) {
+	st.State = "exited"
+	alive := func(pid int, start uint64) bool { cur, ok := sys.ProcStart(pid); return ok && cur == start }
+	rs, err := readRunStatus(StatusPath(l.dir, st.Name))
+	if err != nil { // no supervisor record: the router process as labs up recorded it
+		rs = &RunStatus{State: RunExited}
+		for _, p := range l.Procs {
+			if p.Node == st.Name && p.Role == "router" {
+				rs.State, rs.PID, rs.Start = RunRunning, p.PID, p.Start
+			}
+		}
+	}
+	st.Restarts, st.Exit = rs.Restarts, rs.Exit
+	switch {
+	case rs.State == RunRunning && alive(rs.PID, rs.Start):
+		st.PID, st.State = rs.PID, "running"
+		if c, err := console.Dial(st.Console, time.Second); err == nil {
+			c.Close()
+		} else {
+			st.State = "no console"
+		}
+	case rs.State == RunRestarting && l.supervised(sys, st.Name):
+		st.State = "restarting"
+	}
+}
+
+// supervised reports whether the supervisor of a router still runs.
+func (l *Lab) supervised(sys system, node string) bool {
+	for _, p := range l.Procs {
+		if p.Node == node && p.Role == "supervisor" {
+			if cur, ok := sys.ProcStart(p.PID); ok && cur == p.Start {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Inspect prints the nodes, their addresses and state, as a table or as JSON.
@@ -272,7 +301,41 @@ func (l *Lab) Inspect(w io.Writer, asJSON bool) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", n.Name, n.Kind, n.State, n.Netns, strings.Join(ifs, ", "))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	printExits(w, st)
+	return nil
+}
+
+// printExits says under the table how each router that ended did so: the exit status or signal,
+// when, how often it was restarted, and the crash it printed.
+func printExits(w io.Writer, st []NodeStatus) {
+	first := true
+	for _, n := range st {
+		if n.Exit == nil {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w)
+			first = false
+		}
+		fmt.Fprintf(w, "%s: %s at %s", n.Name, n.Exit.Reason, n.Exit.Time.Local().Format("15:04:05"))
+		if n.Restarts > 0 {
+			fmt.Fprintf(w, "; restarted %d time%s", n.Restarts, plural(n.Restarts))
+		}
+		fmt.Fprintln(w)
+		if n.Exit.Crash != "" {
+			fmt.Fprintln(w, indent(n.Exit.Crash))
+		}
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // Reach prints how to reach each node of a lab that just came up.

@@ -47,6 +47,14 @@ func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
 			cfgNode = v
 		}),
 		"config": routerField(func(v *yaml.Node, f string) { nd.StartupConfigText, _ = p.str(v, f) }),
+		"restart": routerField(func(v *yaml.Node, f string) {
+			if r, ok := p.str(v, f); ok {
+				if r != RestartNo && r != RestartOnFailure {
+					p.errorf(v, f, "%q: want %s or %s", r, RestartNo, RestartOnFailure)
+				}
+				nd.Restart = r
+			}
+		}),
 		"interfaces": routerField(func(v *yaml.Node, f string) {
 			nd.Interfaces, _ = p.integer(v, f, 1, MaxInterfaces)
 			src.interfaces = v

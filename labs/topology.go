@@ -51,6 +51,7 @@ type Node struct {
 	StartupConfig     string // path as written in the file ("" = none)
 	StartupConfigText string // its contents
 	Interfaces        int    // GigabitEthernet0/0 .. 0/(N-1)
+	Restart           string // RestartNo (default) or RestartOnFailure
 
 	// Host nodes.
 	Addr    netip.Prefix // address of its interface (zero = none)

@@ -22,6 +22,10 @@ type Options struct {
 	ConfigDir    string        // where saved configs live; default SavedConfigDir(t)
 	ReadyTimeout time.Duration // how long nodes get to become ready; default 20s
 	Out          io.Writer     // progress and the summary; default io.Discard
+	Restart      bool          // restart every router that fails once the lab is up (as restart: on-failure)
+	// Supervisor is the command that runs a router as `SUPERVISOR... supervise [--restart] --router
+	// PATH DIR NODE`, which must call Supervise; default: this program.
+	Supervisor []string
 }
 
 // SavedConfigDir is where `labs save` keeps a lab's running configs: next to the topology file as
@@ -52,6 +56,13 @@ func Up(t *Topology, o Options) (*State, error) {
 	}
 	if o.Router == "" && len(t.Routers()) > 0 {
 		return nil, errors.New("no router binary (build cmd/router and pass --router PATH)")
+	}
+	if len(o.Supervisor) == 0 {
+		self, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		o.Supervisor = []string{self}
 	}
 	d := &deployer{sys: host{}, t: t, o: o}
 	s, err := d.prepare()
@@ -218,15 +229,21 @@ func RouterArgs(t *Topology, n *Node, consolePath, startup string) []string {
 	return args
 }
 
+// startRouter starts the router's supervisor, which starts the router and records its process in
+// the router's status file (waitRouter records it in the state).
 func (d *deployer) startRouter(n *Node) error {
 	st, _ := d.s.Node(n.Name)
 	if err := d.routerConfig(n, st.Startup); err != nil {
 		return err
 	}
-	args := append([]string{"netns", "exec", st.Netns, d.o.Router}, RouterArgs(d.t, n, st.Console, st.Startup)...)
-	p, _, err := d.spawn(nil, n.Name, "router", st.Log, "ip", args...)
+	args := append(d.o.Supervisor[1:len(d.o.Supervisor):len(d.o.Supervisor)], "supervise", "--router", d.o.Router)
+	if d.o.Restart || n.Restart == RestartOnFailure {
+		args = append(args, "--restart")
+	}
+	args = append(args, d.s.dir, n.Name)
+	p, _, err := d.spawn(nil, n.Name, "supervisor", st.Log, d.o.Supervisor[0], args...)
 	if err != nil {
-		return fmt.Errorf("%s: starting the router: %v", n.Name, err)
+		return fmt.Errorf("%s: starting the router's supervisor: %v", n.Name, err)
 	}
 	d.s.Procs = append(d.s.Procs, p)
 	return d.s.Save()
@@ -260,19 +277,38 @@ func (d *deployer) spawn(env []string, node, role, logPath, prog string, args ..
 // its address.
 func (d *deployer) waitRouter(n *Node, deadline time.Time) error {
 	st, _ := d.s.Node(n.Name)
-	var p Proc
+	var sup Proc
 	for _, q := range d.s.Procs {
-		if q.Node == n.Name && q.Role == "router" {
-			p = q
+		if q.Node == n.Name && q.Role == "supervisor" {
+			sup = q
 		}
 	}
+	recorded := false
 	for {
-		if cur, ok := d.sys.ProcStart(p.PID); !ok || cur != p.Start {
-			return fmt.Errorf("%s: the router exited during start:\n%s", n.Name, logTail(st.Log))
+		rs, err := readRunStatus(StatusPath(d.s.dir, n.Name))
+		switch {
+		case err == nil && rs.Exit != nil:
+			return startFailure(n.Name, rs.Exit, st.Log)
+		case err == nil && rs.PID != 0 && !recorded:
+			d.s.Procs = append(d.s.Procs, Proc{Node: n.Name, Role: "router", PID: rs.PID, Start: rs.Start, Cmd: d.o.Router})
+			if err := d.s.Save(); err != nil {
+				return err
+			}
+			recorded = true
+		case err != nil && !errors.Is(err, os.ErrNotExist):
+			return err
 		}
-		if c, err := console.Dial(st.Console, time.Second); err == nil {
-			c.Close()
-			break
+		if cur, ok := d.sys.ProcStart(sup.PID); !ok || cur != sup.Start {
+			if rs, err := readRunStatus(StatusPath(d.s.dir, n.Name)); err == nil && rs.Exit != nil {
+				return startFailure(n.Name, rs.Exit, st.Log)
+			}
+			return fmt.Errorf("%s: the router's supervisor exited during start:\n%s", n.Name, logTail(st.Log))
+		}
+		if recorded {
+			if c, err := console.Dial(st.Console, time.Second); err == nil {
+				c.Close()
+				break
+			}
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%s: the router did not open its console %s within %v:\n%s", n.Name, st.Console, d.o.ReadyTimeout, logTail(st.Log))
@@ -289,6 +325,18 @@ func (d *deployer) waitRouter(n *Node, deadline time.Time) error {
 	}
 	return nil
 }
+
+// startFailure says how a router ended while the lab came up: the panic or signal line and the
+// first frame when it crashed (the end of a crash dump is registers and other goroutines), else the
+// end of its output.
+func startFailure(node string, e *ExitInfo, log string) error {
+	if e.Crash != "" {
+		return fmt.Errorf("%s: the router crashed during start (%s):\n%s\n  (its whole output is in %s)", node, e.Reason, indent(e.Crash), log)
+	}
+	return fmt.Errorf("%s: the router exited during start (%s):\n%s", node, e.Reason, logTail(log))
+}
+
+func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
 
 // hostIfReady reports whether the host end of a router port exists, is up and has its address.
 func hostIfReady(p PortState) bool {

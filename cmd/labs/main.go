@@ -3,7 +3,8 @@
 //
 // Usage:
 //
-//	labs up [FILE|LAB] [--reset] [--router PATH]   deploy a topology (default: the ftp-nat reference lab)
+//	labs up [FILE|LAB] [--reset] [--restart] [--router PATH]
+//	                                               deploy a topology (default: the ftp-nat reference lab)
 //	labs down [NAME]                               remove a lab (also when its file is gone)
 //	labs inspect [--json]                          nodes, addresses and state
 //	labs console NODE                              the router's IOS console (Ctrl-] leaves)
@@ -55,12 +56,16 @@ var commands = map[string]func(args []string) error{
 	"capture": cmdCapture,
 	"list":    cmdList,
 	"readme":  cmdReadme,
+	// supervise runs one router for labs up (which starts it); it is not for typing.
+	"supervise": cmdSupervise,
 }
 
 func usage() {
 	fmt.Fprint(os.Stderr, `usage: labs COMMAND [ARGS]
 
-  up [FILE|LAB] [--reset] [--router PATH]   deploy a topology (default: the ftp-nat reference lab)
+  up [FILE|LAB] [--reset] [--restart] [--router PATH]
+                                            deploy a topology (default: the ftp-nat reference lab);
+                                            --restart restarts a router that fails while the lab runs
   down [NAME]                               remove a lab (also when its file is gone)
   inspect [--json]                          nodes, addresses and state
   console NODE                              the router's IOS console (Ctrl-] leaves)
@@ -173,6 +178,7 @@ func cmdUp(args []string) error {
 	reset := fs.Bool("reset", false, "ignore configs saved by labs save; start from the startup-configs")
 	router := fs.String("router", "", "the router binary")
 	timeout := fs.Duration("timeout", 20*time.Second, "how long nodes get to become ready")
+	restart := fs.Bool("restart", false, "restart a router that fails while the lab runs, from its startup-config (as restart: on-failure)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -191,7 +197,7 @@ func cmdUp(args []string) error {
 	if os.Geteuid() != 0 {
 		return errors.New("labs up needs root (network namespaces and TUN devices): run it with sudo")
 	}
-	if _, err := labs.Up(t, labs.Options{Router: bin, Reset: *reset, ReadyTimeout: *timeout, Out: os.Stdout}); err != nil {
+	if _, err := labs.Up(t, labs.Options{Router: bin, Reset: *reset, Restart: *restart, ReadyTimeout: *timeout, Out: os.Stdout}); err != nil {
 		return err
 	}
 	l, err := labs.Open(t.Name)
@@ -203,6 +209,20 @@ func cmdUp(args []string) error {
 		fmt.Printf("\n%s", strings.TrimRight(t.Message, "\n")+"\n")
 	}
 	return nil
+}
+
+func cmdSupervise(args []string) error {
+	fs := flag.NewFlagSet("supervise", flag.ContinueOnError)
+	router := fs.String("router", "", "the router binary")
+	restart := fs.Bool("restart", false, "restart the router when it fails")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return errors.New("want a lab's state directory and a router: labs supervise [--restart] --router PATH DIR NODE")
+	}
+	return labs.Supervise(pos[0], pos[1], labs.SuperviseOptions{Router: *router, Restart: *restart})
 }
 
 func first(s []string) string {
