@@ -68,7 +68,7 @@
 //
 // One goroutine per bound port reads a batch, runs every packet through
 //
-//	decode (malformed: InErrors) -> HookInput -> HookPreRouting ->
+//	decode (malformed: InErrors) -> HookInput -> uRPF -> HookPreRouting ->
 //	local delivery | route lookup -> TTL check and decrement ->
 //	HookPostRouting -> HookOutput -> HookInspect -> MTU -> queue
 //
@@ -80,7 +80,9 @@
 // routing; NAT inside-to-outside after it; the output ACL; inspection).
 // So an input ACL sees addresses before NAT, NAT outside-to-inside runs
 // before routing, NAT inside-to-outside after it, and an output ACL sees
-// translated addresses.
+// translated addresses. uRPF (`ip verify unicast source reachable-via`,
+// urpf.go) checks the source on the wire after the input ACL, with a FIB
+// lookup in the same snapshot.
 //
 // Read buffers are the worker's own and hold MTU plus headroom so hooks can
 // grow a packet in place; the pipeline's Packet structs live in the worker;
