@@ -37,8 +37,12 @@ var signalHead = regexp.MustCompile(`^SIG[A-Z0-9]+: `)
 // goroutineHead opens a goroutine's stack in a Go crash dump.
 var goroutineHead = regexp.MustCompile(`^goroutine \d+ .*\]:$`)
 
-// maxCrashLine keeps a summary readable when a panic value is huge.
-const maxCrashLine = 300
+// maxCrashLine and maxCrashHead keep a summary readable when a panic value is huge or panics nest
+// deeply.
+const (
+	maxCrashLine = 300
+	maxCrashHead = 6
+)
 
 // crashSummary finds what a Go program printed when it crashed: the panic line (with the signal line
 // the runtime adds under it, and nested panics), else the fatal error line, else the signal line;
@@ -59,7 +63,7 @@ func crashSummary(output string) string {
 	}
 	out := []string{lines[head]}
 	i := head + 1
-	for ; i < len(lines) && (strings.HasPrefix(lines[i], "[signal ") || strings.HasPrefix(lines[i], "\tpanic: ") || strings.HasPrefix(lines[i], "panic: ")); i++ {
+	for ; i < len(lines) && len(out) < maxCrashHead && (strings.HasPrefix(lines[i], "[signal ") || strings.HasPrefix(lines[i], "\tpanic: ") || strings.HasPrefix(lines[i], "panic: ")); i++ {
 		out = append(out, lines[i])
 	}
 	for ; i < len(lines); i++ {

@@ -1,6 +1,9 @@
 package labs
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCrashSummary(t *testing.T) {
 	tests := []struct{ name, output, want string }{
@@ -28,4 +31,28 @@ func TestCrashSummary(t *testing.T) {
 			t.Errorf("%s: crashSummary =\n%s\nwant\n%s", tt.name, got, tt.want)
 		}
 	}
+}
+
+func FuzzCrashSummary(f *testing.F) {
+	f.Add("panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/main.go:5 +0x25\n")
+	f.Add("SIGSEGV: segmentation violation\nPC=0x1 m=0\n\ngoroutine 0 [idle]:\nruntime.futex()\n\trax 0x0\n")
+	f.Add("fatal error: x\n")
+	f.Fuzz(func(t *testing.T, output string) {
+		got := crashSummary(output)
+		if got == "" {
+			return
+		}
+		lines := strings.Split(got, "\n")
+		if len(lines) > maxCrashHead+2 {
+			t.Fatalf("a summary of %d lines", len(lines))
+		}
+		if !strings.Contains(output, strings.TrimSuffix(lines[0], "...")) {
+			t.Fatalf("the summary's first line %q is not in the output", lines[0])
+		}
+		for _, ln := range lines {
+			if len(ln) > maxCrashLine+len("...") {
+				t.Fatalf("a line of %d bytes", len(ln))
+			}
+		}
+	})
 }

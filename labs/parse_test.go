@@ -16,6 +16,7 @@ topology:
     r1:
       kind: router
       startup-config: r1.cfg
+      restart: on-failure
     pc1: { ip: 192.168.1.10/24, gw: 192.168.1.1, routes: ["10.0.0.0/8 via 192.168.1.1"] }
     srv:
       kind: host
@@ -53,6 +54,9 @@ func TestParseGood(t *testing.T) {
 		t.Fatalf("parsed %+v", top)
 	}
 	r1 := top.Node("r1")
+	if r1.Restart != RestartOnFailure {
+		t.Errorf("r1 restart = %q, want %s", r1.Restart, RestartOnFailure)
+	}
 	if r1.Kind != Router || r1.StartupConfigText != "hostname R1\n" || r1.Interfaces != 6 {
 		t.Errorf("r1 = %+v; want a router with its config and 6 interfaces (a link uses Gi0/5)", r1)
 	}
@@ -131,6 +135,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad wait", "name: x\ntopology:\n  nodes:\n    a: {}\ntasks:\n  - name: t\n    wait: forever\n    node: a\n    exec: ls\n", "bad.yml:7: tasks[0].wait: want seconds"},
 		{"both exec and cli", "name: x\ntopology:\n  nodes:\n    a: {}\ntasks:\n  - name: t\n    node: a\n    exec: ls\n    cli: show\n", "bad.yml:6: tasks[0]: give exec or cli, not both"},
 		{"duplicate task", "name: x\ntopology:\n  nodes:\n    a: {}\ntasks:\n  - {name: t, node: a, exec: ls}\n  - {name: t, node: a, exec: ls}\n", "bad.yml:7: tasks[1].name: task \"t\" defined twice"},
+		{"bad restart", "name: x\ntopology:\n  nodes:\n    r1: {kind: router, restart: always}\n", "bad.yml:4: topology.nodes.r1.restart: \"always\": want no or on-failure"},
+		{"restart on a host", "name: x\ntopology:\n  nodes:\n    a: {restart: on-failure}\n", "bad.yml:4: topology.nodes.a.restart: only router nodes have this field"},
 		{"field given twice", "name: x\nname: y\ntopology: {nodes: {}}\n", "bad.yml:2: name: given twice"},
 	}
 	for _, tt := range tests {
