@@ -8,7 +8,10 @@
 //     connection and for the mapping of each announced data endpoint, and
 //     gives the mapping back when its pinhole is never used;
 //   - FTP inspection evaluates `ip nat service list N ftp tcp port P`
-//     through the access-lists.
+//     through the access-lists;
+//   - the router's unicast reverse-path check (`ip verify unicast source
+//     reachable-via rx N`) lets a failing packet through when list N
+//     permits it.
 //
 // cmd/router runs a Device on real ports; the whole-router tests run it on
 // in-memory ones.
@@ -64,6 +67,9 @@ func New(o Options) *Device {
 	r := router.New(router.Options{Interfaces: o.Interfaces, Clock: o.Clock})
 	d := &Device{Engine: e, Router: r, CLI: router.RegisterCLI(e, r, o.Clock)}
 	d.ACLs = acl.Register(e, r)
+	// `ip verify unicast source ... ACL` lets a failing packet through when
+	// the list permits it.
+	r.SetACLEvaluator(d.ACLs.Evaluate)
 	d.NAT = nat.Register(e, r, d.ACLs)
 	d.CLI.AddInterfaceConfig(router.IfOrderAccessGroup, d.ACLs.InterfaceConfigLines)
 	d.FTP = ftpinspect.Register(e, r, ftpNAT{d.NAT}, d.ACLs, d.ACLs)
