@@ -331,7 +331,7 @@ func (d *deployer) waitRouter(n *Node, deadline time.Time) error {
 // end of its output.
 func startFailure(node string, e *ExitInfo, log string) error {
 	if e.Crash != "" {
-		return fmt.Errorf("%s: the router crashed during start (%s):\n%s\n  (its whole output is in %s)", node, e.Reason, indent(e.Crash), log)
+		return fmt.Errorf("%s: the router crashed during start (%s):\n%s", node, e.Reason, indent(e.Crash))
 	}
 	return fmt.Errorf("%s: the router exited during start (%s):\n%s", node, e.Reason, logTail(log))
 }
