@@ -4,8 +4,12 @@
 // for a terminal (whose raw mode is internal/tty's).
 //
 // A router started with `--console PATH` listens on PATH; `labs console` and `labs cli` connect to it.
-// Any number of clients may be connected at once; each gets its own IOS session on the same engine, as
-// several vty lines share one configuration on a real router.
+// Up to MaxConnections clients may be connected at once; each gets its own IOS session on the same
+// engine, as several vty lines share one configuration on a real router. One more is refused with an
+// error reply. A client has HelloTimeout to send its hello, of at most MaxHello bytes; a CLI request is
+// at most MaxRequest bytes. An accept error (out of file descriptors) pauses the accept loop, as in
+// net/http, and never ends it. Clients bound their waits too: Dial's timeout covers the connection and
+// the first answer, and each reply may be silent for at most ReplyTimeout.
 //
 // # Protocol
 //

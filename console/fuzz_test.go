@@ -22,7 +22,7 @@ func FuzzServe(f *testing.F) {
 		srv, cli := net.Pipe()
 		done := make(chan struct{})
 		go func() {
-			serveConn(srv, e, nil)
+			newServer(e, nil).serveConn(srv)
 			close(done)
 		}()
 		go io.Copy(io.Discard, cli)

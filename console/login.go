@@ -22,7 +22,7 @@ type Login func(t Terminal) bool
 
 // ServeLogin is Serve with a login dialogue on terminal connections.
 func ServeLogin(ln net.Listener, e *ios.Engine, login Login) error {
-	return acceptLoop(ln, e, login)
+	return newServer(e, login).serve(ln)
 }
 
 // lineAsker reads answers key by key from a raw-mode client.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -40,31 +41,91 @@ func Listen(path string) (net.Listener, error) {
 }
 
 // Serve accepts console connections on ln until ln is closed, each an IOS session on e. It returns nil
-// when the listener was closed and the accept error otherwise.
-func Serve(ln net.Listener, e *ios.Engine) error { return acceptLoop(ln, e, nil) }
+// when the listener was closed. An accept error (out of file descriptors) does not end it: it retries
+// after a pause, as net/http does.
+func Serve(ln net.Listener, e *ios.Engine) error { return newServer(e, nil).serve(ln) }
 
-func acceptLoop(ln net.Listener, e *ios.Engine, login Login) error {
+// Limits of the console, so that no client can take the router's memory or its last file descriptor.
+const (
+	// MaxConnections is how many console connections are served at once; one more is refused with a
+	// message.
+	MaxConnections = 32
+	// HelloTimeout is how long a new connection has to send its hello line.
+	HelloTimeout = 10 * time.Second
+	// MaxHello bounds the hello line; a longer one is refused without being read.
+	MaxHello = 4096
+	// MaxRequest bounds a CLI-mode request line: an input line of ios.MaxLineLength, JSON-escaped.
+	MaxRequest = 6*ios.MaxLineLength + 64
+	// maxAcceptDelay caps the pause between accept retries.
+	maxAcceptDelay = time.Second
+)
+
+// server is the accept loop and its limits (tests shrink them).
+type server struct {
+	e            *ios.Engine
+	login        Login
+	maxConns     int
+	helloTimeout time.Duration
+	maxHello     int
+	maxRequest   int
+	slots        chan struct{}
+}
+
+func newServer(e *ios.Engine, login Login) *server {
+	return &server{e: e, login: login, maxConns: MaxConnections, helloTimeout: HelloTimeout,
+		maxHello: MaxHello, maxRequest: MaxRequest}
+}
+
+func (srv *server) serve(ln net.Listener) error {
+	srv.slots = make(chan struct{}, srv.maxConns)
+	var delay time.Duration
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			return err
+			// EMFILE, ENFILE, ECONNABORTED...: the listener still works once the cause passes.
+			delay = min(max(2*delay, 5*time.Millisecond), maxAcceptDelay)
+			time.Sleep(delay)
+			continue
 		}
-		go serveConn(c, e, login)
+		delay = 0
+		select {
+		case srv.slots <- struct{}{}:
+			go func() {
+				defer func() { <-srv.slots }()
+				srv.serveConn(c)
+			}()
+		default:
+			go refuse(c, fmt.Sprintf("console: too many console connections (%d); try again later", srv.maxConns))
+		}
 	}
 }
 
-func serveConn(c net.Conn, e *ios.Engine, login Login) {
+// refuse answers a connection that will not be served with an error reply, and closes it.
+func refuse(c net.Conn, msg string) {
+	defer c.Close()
+	c.SetWriteDeadline(time.Now().Add(time.Second))
+	writeJSON(c, Reply{End: true, Error: msg})
+}
+
+func (srv *server) serveConn(c net.Conn) {
 	defer c.Close()
 	r := bufio.NewReader(c)
-	line, err := r.ReadBytes('\n')
-	if err != nil {
+	c.SetReadDeadline(time.Now().Add(srv.helloTimeout))
+	line, err := readLine(r, srv.maxHello)
+	c.SetReadDeadline(time.Time{})
+	switch {
+	case errors.Is(err, errLineTooLong):
+		c.SetWriteDeadline(time.Now().Add(writeTimeout))
+		writeJSON(c, Reply{End: true, Error: fmt.Sprintf("console: the hello line is longer than %d bytes", srv.maxHello)})
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		c.SetWriteDeadline(time.Now().Add(writeTimeout))
+		writeJSON(c, Reply{End: true, Error: fmt.Sprintf("console: no hello within %v", srv.helloTimeout)})
+		return
+	case err != nil:
 		return
 	}
 	var h Hello
@@ -74,11 +135,29 @@ func serveConn(c net.Conn, e *ios.Engine, login Login) {
 	}
 	switch h.Mode {
 	case ModeCLI:
-		serveCLI(c, r, e)
+		serveCLI(c, r, srv.e, srv.maxRequest)
 	case ModeTerminal:
-		serveTerminal(c, r, e, h, login)
+		serveTerminal(c, r, srv.e, h, srv.login)
 	default:
 		writeJSON(c, Reply{End: true, Error: "console: unknown mode " + h.Mode + " (want terminal or cli)"})
+	}
+}
+
+// errLineTooLong is readLine's answer to a line over its bound.
+var errLineTooLong = errors.New("console: line too long")
+
+// readLine reads one line of at most max bytes (the "\n" included); a longer one is not read further.
+func readLine(r *bufio.Reader, max int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(line)+len(chunk) > max {
+			return nil, errLineTooLong
+		}
+		line = append(line, chunk...)
+		if err != bufio.ErrBufferFull {
+			return line, err
+		}
 	}
 }
 
@@ -114,7 +193,7 @@ func (o *cliOutput) reply(r Reply) error {
 	return writeJSON(o.c, r)
 }
 
-func serveCLI(c net.Conn, r *bufio.Reader, e *ios.Engine) {
+func serveCLI(c net.Conn, r *bufio.Reader, e *ios.Engine, maxRequest int) {
 	out := &cliOutput{c: c}
 	s := e.NewSession(out)
 	defer s.Close()
@@ -125,7 +204,11 @@ func serveCLI(c net.Conn, r *bufio.Reader, e *ios.Engine) {
 		return
 	}
 	for {
-		b, err := r.ReadBytes('\n')
+		b, err := readLine(r, maxRequest)
+		if errors.Is(err, errLineTooLong) {
+			out.reply(Reply{End: true, Error: fmt.Sprintf("console: the request line is longer than %d bytes", maxRequest)})
+			return
+		}
 		if err != nil {
 			return
 		}
