@@ -2,7 +2,8 @@ package ios
 
 import "time"
 
-// DefaultLogBufferSize is the size of the in-memory log buffer in bytes.
+// DefaultLogBufferSize is the size of the in-memory log buffer in bytes, as
+// on IOS: `logging buffered` without a size keeps 4096 bytes of messages.
 const DefaultLogBufferSize = 4096
 
 // timestampFormat is IOS `service timestamps log datetime msec`: the day is
@@ -28,11 +29,7 @@ func (e *Engine) Log(msg string) {
 	e.logCount++
 	e.logBuf = append(e.logBuf, line)
 	e.logBytes += len(line) + 1
-	for e.logBytes > e.logMax && len(e.logBuf) > 1 {
-		e.logBytes -= len(e.logBuf[0]) + 1
-		e.logBuf = e.logBuf[1:]
-		e.logDropped++
-	}
+	e.trimLog()
 	e.logMu.Unlock()
 
 	e.sessMu.Lock()
@@ -73,14 +70,43 @@ func (e *Engine) LogCount() int {
 func (e *Engine) SetLogBufferSize(n int) {
 	e.logMu.Lock()
 	defer e.logMu.Unlock()
-	if n < 1 {
-		n = 1
+	if n < 2 {
+		n = 2
 	}
 	e.logMax = n
-	for e.logBytes > e.logMax && len(e.logBuf) > 0 {
+	e.trimLog()
+}
+
+// trimLog drops the oldest lines until the buffer holds at most logMax
+// bytes (each line with its end). A line longer than the whole buffer
+// keeps its tail, as IOS's circular buffer shows a partial first line.
+func (e *Engine) trimLog() {
+	for e.logBytes > e.logMax && len(e.logBuf) > 1 {
 		e.logBytes -= len(e.logBuf[0]) + 1
+		e.logBuf[0] = ""
 		e.logBuf = e.logBuf[1:]
+		e.logDropped++
 	}
+	if e.logBytes > e.logMax {
+		last := e.logBuf[0]
+		e.logBuf[0] = last[len(last)-(e.logMax-1):]
+		e.logBytes = e.logMax
+	}
+}
+
+// LogStats are the figures of the log buffer for `show logging`.
+type LogStats struct {
+	Size        int // the buffer's bound in bytes (`logging buffered SIZE`)
+	Used        int // bytes held now
+	Logged      int // messages logged since start
+	Overwritten int // messages dropped from the buffer to make room for newer ones
+}
+
+// LogStats returns the log buffer's figures.
+func (e *Engine) LogStats() LogStats {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	return LogStats{Size: e.logMax, Used: e.logBytes, Logged: e.logCount, Overwritten: e.logDropped}
 }
 
 // LogBufferSize is the bound of the log buffer in bytes.
