@@ -271,4 +271,10 @@ func (in *Inspector) SetNAT(t Translator) {
 	in.cfg.NAT = t
 }
 
+// tupleOf is the tuple of a decoded TCP packet: p.Tuple() without its
+// general protocol switch, which shows in the profiles of the FTP stages.
+func tupleOf(p *packet.Parsed) packet.Tuple {
+	return packet.Tuple{Src: p.Src.As4(), Dst: p.Dst.As4(), SrcPort: p.SrcPort, DstPort: p.DstPort, Proto: p.IPProto}
+}
+
 func (in *Inspector) now() int64 { return in.cfg.Clock().UnixNano() }
