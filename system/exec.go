@@ -21,6 +21,7 @@ func (s *System) installExecCommands() {
 		helpDay       = "Day of the month"
 		helpMonth     = "Month of the year"
 		helpYear      = "Year"
+		helpProcesses = "Active process statistics"
 	)
 	s.e.Install(
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show clock [detail]", Help: []string{ios.HelpShow, helpShowClock, "Display detailed information"}, Run: s.showClock},
@@ -32,6 +33,8 @@ func (s *System) installExecCommands() {
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip arp", Help: []string{ios.HelpShow, ios.HelpShowIP, "IP ARP table"}, Run: s.showARP},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show arp", Help: []string{ios.HelpShow, "ARP table"}, Run: s.showARP},
 		&ios.Command{Mode: ios.Exec, Syntax: "reload", Help: []string{"Halt and perform a cold restart"}, Run: s.reload},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show processes cpu", Help: []string{ios.HelpShow, helpProcesses, "Show CPU use per process"}, Run: s.showProcessesCPU},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show processes memory", Help: []string{ios.HelpShow, helpProcesses, "Show memory use per process"}, Run: s.showProcessesMemory},
 	)
 }
 
