@@ -3,8 +3,9 @@
 // lines with their passwords and login settings, the message-of-the-day and
 // other banners, the DNS resolver switches (ip domain lookup, ip domain
 // name), ip cef, the HTTP server switches, SSH (ip ssh, crypto key generate
-// rsa), and the EXEC commands show clock, clock set, show users, show ip arp
-// and reload.
+// rsa), and the EXEC commands show clock, clock set, show users, show ip arp,
+// show processes cpu and memory (the process's real CPU time, goroutines and
+// heap) and reload.
 //
 // Register installs them on an ios engine, keeps their state and renders it
 // into the running-config at the IOS positions, so that a rendered
