@@ -32,8 +32,8 @@ func parsePortSpec(s string) (portSpec, error) {
 	}
 	fields := strings.Split(rest, ",")
 	ps := portSpec{Interface: ifname, TUN: port.TUNConfig{Device: fields[0]}}
-	if len(ps.TUN.Device) > 15 {
-		return portSpec{}, fmt.Errorf("--port %q: device name %q is longer than 15 characters", s, fields[0])
+	if err := checkDeviceName(fields[0]); err != nil {
+		return portSpec{}, fmt.Errorf("--port %q: %v", s, err)
 	}
 	for _, f := range fields[1:] {
 		k, v, ok := strings.Cut(f, "=")
@@ -70,6 +70,20 @@ func parsePortSpec(s string) (portSpec, error) {
 	return ps, nil
 }
 
+// checkDeviceName applies the kernel's rules for a network device name (dev_valid_name): 1 to 15
+// bytes, not "." or "..", no '/', ':' or blanks.
+func checkDeviceName(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("no device name after tun:")
+	case len(name) > 15:
+		return fmt.Errorf("device name %q is longer than 15 characters", name)
+	case name == "." || name == ".." || strings.ContainsAny(name, "/: \t\n\r\v\f\x00"):
+		return fmt.Errorf("device name %q is not a valid interface name", name)
+	}
+	return nil
+}
+
 // canonicalInterface expands an IOS interface abbreviation (g0/1, Gi0/1, gig 0/1, lo0) to its full name.
 func canonicalInterface(s string) (string, error) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
@@ -79,9 +93,27 @@ func canonicalInterface(s string) (string, error) {
 	}
 	typ, num := strings.ToLower(s[:i]), s[i:]
 	for _, full := range []string{"GigabitEthernet", "Loopback"} {
-		if strings.HasPrefix(strings.ToLower(full), typ) {
+		if strings.HasPrefix(strings.ToLower(full), typ) && validNumber(num, full == "GigabitEthernet") {
 			return full + num, nil
 		}
 	}
 	return "", fmt.Errorf("%q is not an interface name such as GigabitEthernet0/1", s)
+}
+
+// validNumber checks an interface number: "0/1" (slot/port) for GigabitEthernet, "0" for Loopback.
+func validNumber(num string, slotted bool) bool {
+	parts := strings.Split(num, "/")
+	want := 1
+	if slotted {
+		want = 2
+	}
+	if len(parts) != want {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 5 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }

@@ -27,6 +27,11 @@ func TestParsePortSpec(t *testing.T) {
 		{in: "g0/0=tun:x,addr=300.1.1.1/24", wantErr: "not an IPv4 prefix"},
 		{in: "g0/0=tun:x,color=red", wantErr: "unknown option"},
 		{in: "g0/0=tun:averyveryverylongname", wantErr: "longer than 15"},
+		{in: "g0/0=tun:,netns=pc1", wantErr: "no device name"},
+		{in: "g0/0=tun:a/b", wantErr: "not a valid interface name"},
+		{in: "g0/1x=tun:a", wantErr: "not an interface name"},
+		{in: "lo0/1=tun:a", wantErr: "not an interface name"},
+		{in: "lo3=tun:a", iface: "Loopback3", device: "a"},
 	}
 	for _, tt := range tests {
 		got, err := parsePortSpec(tt.in)
