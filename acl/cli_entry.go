@@ -15,7 +15,9 @@ import (
 // values back by their $labels (readEntry) and refuse, with the caret
 // error, the few combinations IOS refuses that a grammar cannot say. The
 // long alternations (protocols, port keywords, ICMP messages) come from
-// the keyword tables of names.go.
+// the keyword tables of names.go. A label is never the text of a keyword of
+// the entry: Args falls back to keyword names, so a label `icmp` would
+// find the protocol keyword when no ICMP type was typed.
 
 // Help texts as IOS prints them.
 const (

@@ -255,8 +255,9 @@ interface GigabitEthernet0/1
 	}
 }
 
-// BenchmarkInputHook is the per-packet cost of the interface hook (flow
-// extraction, list by interface index, classification) on E5's list.
+// BenchmarkInputHook is the per-packet cost of the input access-group stage
+// (list by interface index, classification of the decoded packet) on E5's
+// list.
 func BenchmarkInputHook(b *testing.B) {
 	r := router.New(router.Options{Interfaces: 2})
 	defer r.Close()
