@@ -62,7 +62,7 @@ func (n *NAT) outsideToInside(p *router.Packet) router.Verdict {
 	case RoleOutside:
 		res = n.translate(p.Buf, &p.P, false, false, n.nowNano())
 	case RoleInside:
-		res = n.hairpin(p.Buf, &p.P, n.nowNano())
+		res = n.hairpin(p.Buf, &p.P)
 	default:
 		return router.Accept
 	}

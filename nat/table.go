@@ -121,27 +121,31 @@ func (x *sessionIndex) init() {
 	}
 }
 
-func (x *sessionIndex) shard(k packet.Tuple) *shard {
+func (x *sessionIndex) shard(k *packet.Tuple) *shard {
 	return &x.shards[k.Hash()>>(64-shardBits)]
 }
 
-func (x *sessionIndex) get(k packet.Tuple) *Session {
+func (x *sessionIndex) get(k packet.Tuple) *Session { return x.lookup(&k) }
+
+// lookup is get for the packet path: a Tuple, holding arrays, is passed in
+// memory, never in registers, so a pointer saves a copy.
+func (x *sessionIndex) lookup(k *packet.Tuple) *Session {
 	sh := x.shard(k)
 	sh.mu.RLock()
-	s := sh.m[k]
+	s := sh.m[*k]
 	sh.mu.RUnlock()
 	return s
 }
 
 func (x *sessionIndex) put(k packet.Tuple, s *Session) {
-	sh := x.shard(k)
+	sh := x.shard(&k)
 	sh.mu.Lock()
 	sh.m[k] = s
 	sh.mu.Unlock()
 }
 
 func (x *sessionIndex) del(k packet.Tuple, s *Session) {
-	sh := x.shard(k)
+	sh := x.shard(&k)
 	sh.mu.Lock()
 	if sh.m[k] == s {
 		delete(sh.m, k)

@@ -53,7 +53,7 @@ func (n *NAT) Hairpin(b []byte) Result {
 	if p.Decode(b) != packet.OK {
 		return Drop
 	}
-	return n.hairpin(b, &p, n.nowNano())
+	return n.hairpin(b, &p)
 }
 
 // keyed reports whether a packet belongs to a flow NAT keeps a session
@@ -80,7 +80,8 @@ func (n *NAT) translate(b []byte, p *packet.Parsed, fromInside, fromRouter bool,
 // flow translates a packet of a keyed flow by its session, made for it
 // when the flow is new.
 func (n *NAT) flow(b []byte, p *packet.Parsed, fromInside bool, now int64) Result {
-	s := n.index(fromInside).get(p.Tuple())
+	k := p.Tuple()
+	s := n.index(fromInside).lookup(&k)
 	res := Hit
 	switch {
 	case s != nil:
@@ -92,14 +93,18 @@ func (n *NAT) flow(b []byte, p *packet.Parsed, fromInside bool, now int64) Resul
 			return res
 		}
 	}
-	pre := fragKeyOf(p)
+	var pre fragKey // a first fragment's datagram, for the later fragments
+	first := p.Frag == packet.FirstFragment
+	if first {
+		pre = fragKeyOf(p)
+	}
 	if fromInside {
 		rewrite(b, p, s.inGlobal, s.outGlobal)
 	} else {
 		rewrite(b, p, s.outLocal, s.inLocal)
 	}
 	n.touch(s, p, fromInside, now)
-	if p.Frag == packet.FirstFragment {
+	if first {
 		n.frags.add(pre, p.Src.As4(), p.Dst.As4(), now)
 	}
 	return res
@@ -161,15 +166,18 @@ func (n *NAT) laterFragment(b []byte, p *packet.Parsed, now int64) bool {
 }
 
 // hairpin translates a packet from the inside whose destination is an
-// inside-global address: out, then back in.
-func (n *NAT) hairpin(b []byte, p *packet.Parsed, now int64) Result {
+// inside-global address: out, then back in. Every packet from the inside
+// asks, so the answer for the others (not to a global address, no
+// hairpinned flow) takes no lock and does not read the clock.
+func (n *NAT) hairpin(b []byte, p *packet.Parsed) Result {
 	s := n.snap.Load()
 	if !s.active || p.IsICMPError() {
 		return Pass // errors about hairpinned flows are not translated (documented)
 	}
 	if !n.isGlobal(s, p.Dst.As4()) {
-		return n.hairpinReply(b, p, now)
+		return n.hairpinReply(b, p)
 	}
+	now := n.nowNano()
 	if !n.comesBackIn(p, now) {
 		return Pass // e.g. a ping to the router's own outside address
 	}
@@ -198,14 +206,14 @@ func (n *NAT) hairpin(b []byte, p *packet.Parsed, now int64) Result {
 
 // hairpinReply translates the reply of a hairpinned flow whose client was
 // not translated: it comes back addressed to the client's own address.
-func (n *NAT) hairpinReply(b []byte, p *packet.Parsed, now int64) Result {
+func (n *NAT) hairpinReply(b []byte, p *packet.Parsed) Result {
 	if n.hairpins.Load() == 0 || !keyed(p) {
 		return Pass
 	}
 	if ss := n.in.get(p.Tuple()); ss == nil || !ss.hairpin.Load() {
 		return Pass
 	}
-	return n.translate(b, p, true, false, now)
+	return n.translate(b, p, true, false, n.nowNano())
 }
 
 // comesBackIn reports whether a packet from the inside to an inside-global
