@@ -228,6 +228,20 @@ func TestICMPErrors(t *testing.T) {
 	}
 }
 
+// translatedError translates an ICMP error from the inside (fromInside)
+// or the outside, which must hit a translation, and checks the result.
+func (l *lab) translatedError(t *testing.T, e []byte, fromInside bool) packet.Parsed {
+	t.Helper()
+	r := l.Inbound
+	if fromInside {
+		r = l.Outbound
+	}
+	if res := r(e); res != Hit {
+		t.Fatalf("error not translated: %d", res)
+	}
+	return checkPacket(t, e)
+}
+
 // errorAboutOutbound: outbound UDP, then a router on the way answers time
 // exceeded; the inside host gets its own packet quoted.
 func errorAboutOutbound(t *testing.T, l *lab) {
@@ -236,10 +250,7 @@ func errorAboutOutbound(t *testing.T, l *lab) {
 	l.Outbound(out)
 	expect(t, out, "203.0.113.1", 33434, "198.51.100.7", 33434)
 	e := icmpErr(11, 0, "203.0.113.254", out)
-	if r := l.Inbound(e); r != Hit {
-		t.Fatalf("error in: %d", r)
-	}
-	p := checkPacket(t, e)
+	p := l.translatedError(t, e, false)
 	if p.Dst != ip("192.168.1.10") || p.Src != ip("203.0.113.254") {
 		t.Fatalf("outer %s -> %s", p.Src, p.Dst)
 	}
@@ -257,10 +268,7 @@ func errorAboutEcho(t *testing.T, l *lab) {
 	echo2 := echoPkt(8, "192.168.1.12", "198.51.100.7", 1)
 	l.Outbound(echo2) // identifier 0
 	e := icmpErr(3, 1, "203.0.113.254", echo2)
-	if r := l.Inbound(e); r != Hit {
-		t.Fatalf("error about echo: %d", r)
-	}
-	p := checkPacket(t, e)
+	p := l.translatedError(t, e, false)
 	if id := packet.ICMPv4(quotedBytes(e, &p)[20:]).ID(); p.Dst != ip("192.168.1.12") || id != 1 {
 		t.Fatalf("echo error not translated: %s id %d", p.Dst, id)
 	}
@@ -272,10 +280,7 @@ func errorFromStaticServer(t *testing.T, l *lab) {
 	in := udpPkt("203.0.113.10", 5000, "203.0.113.100", 69)
 	l.Inbound(in)
 	e := icmpErr(3, 3, "192.168.2.10", in)
-	if r := l.Outbound(e); r != Hit {
-		t.Fatalf("error out: %d", r)
-	}
-	p := checkPacket(t, e)
+	p := l.translatedError(t, e, true)
 	if p.Src != ip("203.0.113.100") || p.Dst != ip("203.0.113.10") {
 		t.Fatalf("outer %s -> %s", p.Src, p.Dst)
 	}
