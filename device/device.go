@@ -76,6 +76,7 @@ func New(o Options) *Device {
 	d.CLI.AddInterfaceConfig(router.IfOrderNAT, d.NAT.InterfaceConfigLines)
 	d.CLI.AddInterfaceConfig(router.IfOrderInspect, d.FTP.InterfaceConfigLines)
 	d.CLI.OnInterfaceRemoved(d.ACLs.RemoveInterface)
+	d.CLI.OnInterfaceRemoved(d.NAT.RemoveInterface)
 	// After e.Clock is set: system wraps the clock so that `clock set` moves
 	// syslog time too.
 	d.System = system.Register(e)
@@ -87,6 +88,7 @@ func New(o Options) *Device {
 func (d *Device) Close() error {
 	d.FTP.Close()
 	d.NAT.Close()
+	d.ACLs.Close()
 	return d.Router.Close()
 }
 
