@@ -1,11 +1,15 @@
 package acl
 
 import (
+	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 
-	"natlab/packet"
 	"time"
+
+	"natlab/ios"
+	"natlab/packet"
 )
 
 func TestLogFirstPacketThenSummaries(t *testing.T) {
@@ -75,4 +79,30 @@ func TestLogMessages(t *testing.T) {
 		l.close()
 	}
 	_ = netip.Addr{}
+}
+
+// TestShowLoggingDropped: the messages the bounded log buffer overwrote
+// are the dropped count of show logging, not a constant.
+func TestShowLoggingDropped(t *testing.T) {
+	e := ios.NewEngine()
+	a := Register(e, nil)
+	defer a.Close()
+	dropped := func() string {
+		var out strings.Builder
+		s := e.NewSession(&out)
+		s.Execute("enable")
+		s.Execute("show logging")
+		line, _, _ := strings.Cut(out.String()[strings.Index(out.String(), "Syslog logging"):], "\n")
+		return line
+	}
+	if got := dropped(); !strings.Contains(got, "(0 messages dropped,") {
+		t.Fatalf("a fresh buffer: %q", got)
+	}
+	for i := 0; i < 200; i++ {
+		e.Log(fmt.Sprintf("%%SYS-5-CONFIG_I: Configured from console by console (%d)", i))
+	}
+	want := fmt.Sprintf("(%d messages dropped,", e.LogStats().Overwritten)
+	if e.LogStats().Overwritten == 0 || !strings.Contains(dropped(), want) {
+		t.Errorf("after 200 messages into 4096 bytes: %q, want %q", dropped(), want)
+	}
 }

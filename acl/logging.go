@@ -100,7 +100,11 @@ func (a *ACLs) showLogging(w io.Writer, e *ios.Engine) {
 		level = "debugging"
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "Syslog logging: enabled (0 messages dropped, %d messages rate-limited, 0 flushes, 0 overruns, xml disabled, filtering disabled)\n\n", a.log.limited.Load())
+	// Messages dropped: the ones the bounded buffer overwrote (the router
+	// has no syslog queue that could drop any other way). Flushes and
+	// overruns count events of IOS's syslog queue, which has no
+	// counterpart here.
+	fmt.Fprintf(&s, "Syslog logging: enabled (%d messages dropped, %d messages rate-limited, 0 flushes, 0 overruns, xml disabled, filtering disabled)\n\n", e.LogStats().Overwritten, a.log.limited.Load())
 	s.WriteString("No Active Message Discriminator.\n\n\n\nNo Inactive Message Discriminator.\n\n\n")
 	fmt.Fprintf(&s, "    Console logging: level debugging, %d messages logged, xml disabled,\n                     filtering disabled\n", n)
 	s.WriteString("    Monitor logging: level debugging, 0 messages logged, xml disabled,\n                     filtering disabled\n")
