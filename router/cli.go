@@ -34,7 +34,7 @@ type ifaceLines struct {
 	lines func(ifname string) []string
 }
 
-// Interface-block line order, as IOS 15 renders an interface (ios-cli.md §4.1.2). Features pass these to
+// Interface-block line order, as IOS 15 renders an interface. Features pass these to
 // AddInterfaceConfig so their lines land where IOS puts them.
 const (
 	IfOrderDescription  = 10

@@ -72,7 +72,7 @@ type lineRange struct {
 	first, last int
 }
 
-// render writes the line's settings in IOS order (ios-cli.md §4.1.2).
+// render writes the line's settings in IOS order.
 func (c *lineConf) render(b *strings.Builder, k lineKind) {
 	if c.accessIn != "" {
 		fmt.Fprintf(b, " access-class %s in\n", c.accessIn)

@@ -10,7 +10,7 @@ type Terminal interface {
 }
 
 // ConsoleLogin runs what IOS shows when someone presses Return on the
-// console (ios-cli.md §9.4): the motd and login banners, then, as `line con
+// console, as on IOS: the motd and login banners, then, as `line con
 // 0` says, nothing, the line password (`login`) or a username and its
 // secret (`login local`), three tries; then the exec banner. It reports
 // whether the session may start, and the user name for `login local`. A
