@@ -15,6 +15,7 @@ func (n *NAT) addrOnlyOut(b []byte, p *packet.Parsed, now int64) Result {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.admitting = nil
 	src, bind, ok := n.addressGlobal(p.Src.As4())
 	res := Hit
 	if !ok {
@@ -57,12 +58,12 @@ func (n *NAT) mappedAddress(m *mapping, p *packet.Parsed, now int64) ([4]byte, *
 			return g, nil, Hit
 		}
 		n.misses.Add(1)
-		return [4]byte{}, nil, Drop
+		return [4]byte{}, nil, n.dropped(dropPATNoPorts, true)
 	}
 	n.misses.Add(1)
-	b := n.newSimpleBinding(m, p.Src.As4(), now)
+	b, cause := n.newSimpleBinding(m, p, 1, now)
 	if b == nil {
-		return [4]byte{}, nil, Drop
+		return [4]byte{}, nil, n.dropped(cause, true)
 	}
 	return b.global.addr, b, Created
 }

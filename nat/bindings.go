@@ -6,13 +6,22 @@ import "natlab/packet"
 // port (PAT) an inside host or endpoint gets, shared by its sessions.
 // Everything here runs under NAT.mu.
 
-// newSimpleBinding takes the lowest free address of a pool for local.
-func (n *NAT) newSimpleBinding(m *mapping, local [4]byte, now int64) *Binding {
-	p := n.cfg.pool(m.Pool)
-	if p == nil || n.full() {
-		return nil
+// newSimpleBinding takes the lowest free address of a pool for the
+// packet's source. The binding is an entry of the table and of its host;
+// need is the number of entries the translation adds with it (2 when a
+// session follows), for which room is made first.
+func (n *NAT) newSimpleBinding(m *mapping, p *packet.Parsed, need int, now int64) (*Binding, dropCause) {
+	pl := n.cfg.pool(m.Pool)
+	if pl == nil {
+		return nil, dropNoTranslation
 	}
-	for a := p.start; a <= p.end && a >= p.start; a++ {
+	local := p.Src.As4()
+	if n.limited() {
+		if cause, ok := n.room(p, local, need, now); !ok {
+			return nil, cause
+		}
+	}
+	for a := pl.start; a <= pl.end && a >= pl.start; a++ {
 		g := from32(a)
 		if n.addressTaken(g) || n.staticUses(g) {
 			continue
@@ -23,12 +32,13 @@ func (n *NAT) newSimpleBinding(m *mapping, local [4]byte, now int64) *Binding {
 		n.simpleByLocal[local] = b
 		n.simpleByGlobal[g] = b
 		n.sessions++
+		n.hostAdd(local, 1)
 		n.mapRef(m.ID, 1)
 		n.notePeak(now)
-		return b
+		return b, 0
 	}
-	p.misses++
-	return nil
+	pl.misses++
+	return nil, dropPoolExhausted
 }
 
 // addressTaken reports whether a pool address is bound: to one host, or
@@ -40,18 +50,18 @@ func (n *NAT) addressTaken(a [4]byte) bool {
 
 // newPATBinding maps local to an address and port of the mapping's pool or
 // interface.
-func (n *NAT) newPATBinding(m *mapping, proto packet.Proto, local endpoint, now int64) *Binding {
+func (n *NAT) newPATBinding(m *mapping, proto packet.Proto, local endpoint, now int64) (*Binding, dropCause) {
 	var p *pool
 	var lo, hi uint32
 	if m.Interface != "" {
 		a, ok := n.interfaceAddr(m.Interface)
 		if !ok {
-			return nil
+			return nil, dropNoTranslation
 		}
 		lo, hi = be32(a), be32(a)
 	} else {
 		if p = n.cfg.pool(m.Pool); p == nil {
-			return nil
+			return nil, dropNoTranslation
 		}
 		lo, hi = p.start, p.end
 	}
@@ -64,12 +74,12 @@ func (n *NAT) newPATBinding(m *mapping, proto packet.Proto, local endpoint, now 
 		if !ok {
 			continue
 		}
-		return n.addPATBinding(proto, local, endpoint{g, port}, m.ID, now)
+		return n.addPATBinding(proto, local, endpoint{g, port}, m.ID, now), 0
 	}
 	if p != nil {
 		p.misses++
 	}
-	return nil
+	return nil, dropPoolExhausted
 }
 
 // addPATBinding records a PAT binding whose global port is allocated.
@@ -152,6 +162,7 @@ func (n *NAT) removeBinding(b *Binding) {
 		if n.simpleByLocal[b.local.addr] == b {
 			delete(n.simpleByLocal, b.local.addr)
 			n.sessions--
+			n.hostAdd(b.local.addr, -1)
 			if b.mapID != 0 {
 				n.mapRef(b.mapID, -1)
 			}

@@ -63,6 +63,7 @@ type config struct {
 	pools     []*pool
 	mappings  []*mapping
 	timeouts  Timeouts
+	limits    limits
 	nextMapID int
 	ruleSeq   uint64
 	// ifRefs counts the rules that name each interface (`interface IF`):
@@ -75,6 +76,7 @@ func (c *config) init() {
 	c.outside.init()
 	c.ifRefs = make(map[string]int)
 	c.timeouts = DefaultTimeouts
+	c.limits.hosts = make(map[[4]byte]*limitRule)
 }
 
 func (c *config) refInterface(name string, d int) {

@@ -8,44 +8,45 @@ import "natlab/packet"
 
 // insideOut finds or makes the inside translation of a packet's source.
 // It returns a nil binding when no rule translates the source, and Drop
-// when one should but cannot. Caller holds mu.
-func (n *NAT) insideOut(p *packet.Parsed, now int64) (*Binding, endpoint, int, Result) {
+// with its cause when one should but cannot. Caller holds mu.
+func (n *NAT) insideOut(p *packet.Parsed, now int64) (*Binding, endpoint, int, Result, dropCause) {
 	t := p.Tuple()
 	ports := keyed(p)
 	if ports {
 		if r, g := n.staticFrom(t.Proto, t.Src, t.SrcPort); r != nil {
-			return r.binding, endpoint{g, r.GlobalPort}, 0, Created
+			return r.binding, endpoint{g, r.GlobalPort}, 0, Created, 0
 		}
 	}
 	if r, g := n.staticFrom(0, t.Src, 0); r != nil {
-		return r.binding, endpoint{g, t.SrcPort}, 0, Created
+		return r.binding, endpoint{g, t.SrcPort}, 0, Created, 0
 	}
 	if b := n.simpleByLocal[t.Src]; b != nil {
-		return b, endpoint{b.global.addr, t.SrcPort}, b.mapID, Created
+		return b, endpoint{b.global.addr, t.SrcPort}, b.mapID, Created, 0
 	}
 	if ports {
 		if b := n.patByLocal[bindKey{t.Src, t.SrcPort, t.Proto}]; b != nil {
-			return b, b.global, b.mapID, Created
+			return b, b.global, b.mapID, Created, 0
 		}
 	}
 	m := n.firstMapping(p)
 	switch {
 	case m == nil:
-		return nil, endpoint{}, 0, Pass
+		return nil, endpoint{}, 0, Pass, 0
 	case !m.Overload && m.Pool != "":
-		b := n.newSimpleBinding(m, t.Src, now)
+		// The binding is an entry, and so is the session that follows.
+		b, cause := n.newSimpleBinding(m, p, 2, now)
 		if b == nil {
-			return nil, endpoint{}, 0, Drop
+			return nil, endpoint{}, 0, Drop, cause
 		}
-		return b, endpoint{b.global.addr, t.SrcPort}, m.ID, Created
+		return b, endpoint{b.global.addr, t.SrcPort}, m.ID, Created, 0
 	case !ports:
-		return nil, endpoint{}, 0, Drop // PAT cannot carry a flow without ports
+		return nil, endpoint{}, 0, Drop, dropPATNoPorts
 	}
-	b := n.newPATBinding(m, t.Proto, endpoint{t.Src, t.SrcPort}, now)
+	b, cause := n.newPATBinding(m, t.Proto, endpoint{t.Src, t.SrcPort}, now)
 	if b == nil {
-		return nil, endpoint{}, 0, Drop
+		return nil, endpoint{}, 0, Drop, cause
 	}
-	return b, b.global, m.ID, Created
+	return b, b.global, m.ID, Created, 0
 }
 
 // firstMapping is the first dynamic mapping whose source list permits the
@@ -99,18 +100,13 @@ func (n *NAT) insideIn(p *packet.Parsed, peer [4]byte, now int64) (*Binding, end
 	return nil, endpoint{}
 }
 
-// full reports whether max-entries forbids another dynamic entry.
-func (n *NAT) full() bool {
-	m := n.cfg.timeouts.MaxEntries
-	return m > 0 && n.sessions >= m
-}
-
 // newSession makes the session of a packet that found none: a flow from
 // the inside (fromInside) or from the outside. Another packet of the flow
 // may have made it meanwhile: then that one is used.
 func (n *NAT) newSession(p *packet.Parsed, fromInside bool, now int64) (*Session, Result) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.admitting = nil
 	if s := n.index(fromInside).get(p.Tuple()); s != nil {
 		n.hits.Add(1)
 		return s, Hit
@@ -133,7 +129,7 @@ func (n *NAT) newSession(p *packet.Parsed, fromInside bool, now int64) (*Session
 	}
 	n.misses.Add(1)
 	if !n.insert(s, now) {
-		return nil, Drop
+		return nil, n.dropped(dropNoTranslation, fromInside)
 	}
 	return s, Created
 }
@@ -152,17 +148,21 @@ func (n *NAT) index(fromInside bool) *sessionIndex {
 func (n *NAT) outboundSession(p *packet.Parsed, now int64) (*Session, Result) {
 	t := p.Tuple()
 	og, outside := n.outsideToGlobal(t.Dst)
-	if n.full() {
-		if outside || n.wouldTranslateOut(p) {
-			n.misses.Add(1)
-			return nil, Drop
+	if n.limited() {
+		// Room is made (or refused) only for a packet that would be
+		// translated; the others pass as they would without limits.
+		if !outside && !n.wouldTranslateOut(p) {
+			return nil, Pass
 		}
-		return nil, Pass
+		if cause, ok := n.room(p, t.Src, 1, now); !ok {
+			n.misses.Add(1)
+			return nil, n.dropped(cause, true)
+		}
 	}
-	b, ig, mapID, res := n.insideOut(p, now)
+	b, ig, mapID, res, cause := n.insideOut(p, now)
 	if res == Drop {
 		n.misses.Add(1)
-		return nil, Drop
+		return nil, n.dropped(cause, true)
 	}
 	if b == nil && !outside {
 		return nil, Pass
@@ -214,12 +214,14 @@ func (n *NAT) inboundSession(p *packet.Parsed, now int64) (*Session, Result) {
 	if b == nil && !outside {
 		return nil, Pass
 	}
-	if n.full() {
-		n.misses.Add(1)
-		return nil, Drop
-	}
 	if b == nil {
 		il = endpoint{t.Dst, t.DstPort}
+	}
+	if n.limited() {
+		if cause, ok := n.room(p, il.addr, 1, now); !ok {
+			n.misses.Add(1)
+			return nil, n.dropped(cause, false)
+		}
 	}
 	s := sessionOf(p, false, endpoint{ol, t.SrcPort}, il)
 	s.binding = b
@@ -256,6 +258,8 @@ func (n *NAT) insert(s *Session, now int64) bool {
 		n.mapRef(s.mapID, 1)
 	}
 	n.sessions++
+	s.host = n.hostAdd(s.inLocal.addr, 1)
+	n.enqueue(s)
 	n.in.put(ik, s)
 	n.out.put(ok, s)
 	n.notePeak(now)

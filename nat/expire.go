@@ -108,6 +108,9 @@ func (n *NAT) removeSession(s *Session, now int64) {
 	n.in.del(s.inKey(), s)
 	n.out.del(s.outKey(), s)
 	n.sessions--
+	n.dequeue(s)
+	n.hostAdd(s.inLocal.addr, -1)
+	s.host = nil
 	if s.hairpin.Load() {
 		n.hairpins.Add(-1)
 	}

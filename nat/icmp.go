@@ -35,7 +35,7 @@ func (n *NAT) icmpError(b []byte, p *packet.Parsed, fromInside, fromRouter bool)
 	var q packet.Parsed
 	qb, ok := quoted(b, p, &q)
 	if !ok {
-		return Drop
+		return n.dropped(dropMalformed, fromInside)
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()

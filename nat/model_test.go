@@ -42,6 +42,8 @@ type mSession struct {
 	state                uint32
 	outbound             bool
 	binding              *mBinding
+	replied              bool // a packet came from the side that did not start the flow
+	pruned               bool // an eviction found it established: never a candidate again
 }
 
 var (
@@ -128,9 +130,38 @@ func (m *model) alloc(proto packet.Proto, want uint16) (uint16, bool) {
 
 func (m *model) touch(s *mSession, f *mFlow, fromInside bool) {
 	s.last = m.now
+	if fromInside != s.outbound {
+		s.replied = true
+	}
 	if f.proto == packet.ProtoTCP {
 		s.state = nextTCPState(s.state, f.tcpFlags, fromInside == s.outbound)
 	}
+}
+
+// makeRoom evicts, while the table is full, the oldest session that is
+// not established; sessions found established on the way are never
+// candidates again. It reports whether there is room.
+func (m *model) makeRoom() bool {
+	for m.max > 0 && len(m.sessions) >= m.max {
+		victim := -1
+		for i, s := range m.sessions {
+			if s.pruned {
+				continue
+			}
+			fins := s.state&(tcpOrigFin|tcpReplyFin) == tcpOrigFin|tcpReplyFin
+			if !s.replied || (s.proto == packet.ProtoTCP && (s.state&tcpEstablished == 0 || s.state&tcpSawRst != 0 || fins)) {
+				victim = i
+				break
+			}
+			s.pruned = true
+		}
+		if victim < 0 {
+			return false
+		}
+		m.drop(m.sessions[victim])
+		m.sessions = append(m.sessions[:victim], m.sessions[victim+1:]...)
+	}
+	return true
 }
 
 func (m *model) newState(f *mFlow) uint32 {
@@ -169,11 +200,13 @@ func (m *model) out(f mFlow) (Result, mFlow) {
 	}
 	inList := f.src&0xffffff00 == mInsideNet
 	if m.max > 0 && len(m.sessions) >= m.max {
-		if inList || f.src == mStaticL || f.src == mPortL {
+		if !inList && f.src != mStaticL && f.src != mPortL {
+			return Pass, f
+		}
+		if !m.makeRoom() {
 			m.misses++
 			return Drop, f
 		}
-		return Pass, f
 	}
 	var g mEnd
 	var b *mBinding
@@ -227,7 +260,7 @@ func (m *model) in(f mFlow) (Result, mFlow) {
 	default:
 		return Pass, f
 	}
-	if m.max > 0 && len(m.sessions) >= m.max {
+	if !m.makeRoom() {
 		m.misses++
 		return Drop, f
 	}

@@ -73,6 +73,13 @@ type NAT struct {
 	// that the packet itself never escapes to the evaluator. Under mu.
 	listPkt packet.Parsed
 	frags   fragCache
+	// hosts are the inside local hosts with dynamic entries; cand queues
+	// every session for eviction; admitting is the per-host limit the
+	// translation being made counts under (set by room). Under mu.
+	hosts     map[[4]byte]*hostEntry
+	cand      queue
+	admitting *limitRule
+	drops     dropCounters
 
 	hits, misses atomic.Uint64
 	hairpins     atomic.Int64 // sessions marked hairpin
@@ -96,6 +103,7 @@ func New(o Options) *NAT {
 		simpleByLocal:  make(map[[4]byte]*Binding),
 		simpleByGlobal: make(map[[4]byte]*Binding),
 		ports:          make(map[allocKey]*portSet),
+		hosts:          make(map[[4]byte]*hostEntry),
 	}
 	clock := o.Clock
 	if clock == nil {

@@ -17,6 +17,16 @@ func (n *NAT) ClearStatistics() {
 	for _, p := range n.cfg.pools {
 		p.misses = 0
 	}
+	n.drops.clear()
+	for _, r := range n.cfg.limits.hosts {
+		r.missed = 0
+	}
+	for _, r := range n.cfg.limits.lists {
+		r.missed = 0
+	}
+	if r := n.cfg.limits.allHost; r != nil {
+		r.missed = 0
+	}
 }
 
 // activeLocked is the number of translations `show ip nat statistics`

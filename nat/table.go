@@ -51,6 +51,13 @@ type Session struct {
 	created   int64
 	lastUsed  atomic.Int64
 	tcpState  atomic.Uint32
+	// replied is set by the first packet from the side that did not
+	// start the flow: until then the flow may be spoofed (evict.go).
+	replied atomic.Bool
+	// host counts the session among its inside local host's entries;
+	// links place it in the eviction queues. Under NAT.mu.
+	host  *hostEntry
+	links [2]link
 }
 
 // inKey is the session's flow as the inside sends it (inside local ->

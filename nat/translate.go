@@ -28,7 +28,7 @@ const (
 func (n *NAT) Outbound(b []byte) Result {
 	var p packet.Parsed
 	if p.Decode(b) != packet.OK {
-		return Drop
+		return n.dropped(dropMalformed, true)
 	}
 	return n.translate(b, &p, true, false, n.nowNano())
 }
@@ -38,7 +38,7 @@ func (n *NAT) Outbound(b []byte) Result {
 func (n *NAT) Inbound(b []byte) Result {
 	var p packet.Parsed
 	if p.Decode(b) != packet.OK {
-		return Drop
+		return n.dropped(dropMalformed, false)
 	}
 	return n.translate(b, &p, false, false, n.nowNano())
 }
@@ -51,7 +51,7 @@ func (n *NAT) Inbound(b []byte) Result {
 func (n *NAT) Hairpin(b []byte) Result {
 	var p packet.Parsed
 	if p.Decode(b) != packet.OK {
-		return Drop
+		return n.dropped(dropMalformed, true)
 	}
 	return n.hairpin(b, &p)
 }
@@ -145,9 +145,13 @@ func (n *NAT) touch(s *Session, p *packet.Parsed, fromInside bool, now int64) {
 	if s.lastUsed.Load() != now {
 		s.lastUsed.Store(now)
 	}
+	orig := fromInside == s.outbound
+	if !orig && !s.replied.Load() {
+		s.replied.Store(true)
+	}
 	if p.IPProto == packet.ProtoTCP && p.HasPorts() {
 		st := s.tcpState.Load()
-		if nst := nextTCPState(st, p.TCPFlags, fromInside == s.outbound); nst != st {
+		if nst := nextTCPState(st, p.TCPFlags, orig); nst != st {
 			s.tcpState.CompareAndSwap(st, nst)
 		}
 	}

@@ -137,17 +137,26 @@ func grePkt(src, dst string) []byte {
 	return b
 }
 
+// TestMaxEntries: at the limit, a new flow takes the place of the oldest
+// one not established; when every flow is established it is refused.
 func TestMaxEntries(t *testing.T) {
 	l := newLab(t).reference(t)
 	l.SetMaxEntries(2)
 	l.run(t, []step{
 		{"1", "out", udpPkt("192.168.1.10", 1000, "203.0.113.10", 53), Created, "203.0.113.1", 1000, "203.0.113.10", 53},
+		{"1 replied", "in", udpPkt("203.0.113.10", 53, "203.0.113.1", 1000), Hit, "203.0.113.10", 53, "192.168.1.10", 1000},
 		{"2", "out", udpPkt("192.168.1.10", 1001, "203.0.113.10", 53), Created, "203.0.113.1", 1001, "203.0.113.10", 53},
-		{"3 over the limit", "out", udpPkt("192.168.1.10", 1002, "203.0.113.10", 53), Drop, "", 0, "", 0},
+		{"3 evicts 2, never replied", "out", udpPkt("192.168.1.10", 1002, "203.0.113.10", 53), Created, "203.0.113.1", 1002, "203.0.113.10", 53},
+		{"3 replied", "in", udpPkt("203.0.113.10", 53, "203.0.113.1", 1002), Hit, "203.0.113.10", 53, "192.168.1.10", 1002},
+		{"4 over the limit", "out", udpPkt("192.168.1.10", 1003, "203.0.113.10", 53), Drop, "", 0, "", 0},
 		{"existing still works", "out", udpPkt("192.168.1.10", 1000, "203.0.113.10", 53), Hit, "203.0.113.1", 1000, "203.0.113.10", 53},
 	})
-	if st := l.Statistics(); st.Misses != 3 || st.Hits != 1 {
-		t.Fatalf("hits %d misses %d", st.Hits, st.Misses)
+	st := l.Statistics()
+	if st.Misses != 4 || st.Hits != 3 || st.Dynamic != 2 {
+		t.Fatalf("hits %d misses %d dynamic %d", st.Hits, st.Misses, st.Dynamic)
+	}
+	if e, m := l.drops.evicted.Load(), l.drops.maxEntryMissed.Load(); e != 1 || m != 1 {
+		t.Fatalf("evicted %d, missed %d", e, m)
 	}
 }
 
