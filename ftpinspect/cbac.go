@@ -216,6 +216,9 @@ func (cb *cbac) update(s *cbacSession, p *packet.Parsed, side int, now int64) {
 		s.open = true
 	}
 	if p.IPProto == packet.ProtoTCP {
+		if s.fin == 3 {
+			return // closing: the finwait linger runs out whatever follows
+		}
 		switch {
 		case p.TCPFlags&packet.TCPRst != 0:
 			cb.remove(s)

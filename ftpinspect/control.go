@@ -20,7 +20,7 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 	if !toServer {
 		dir, key = dirServer, key.Reverse()
 	}
-	c := in.connFor(key, dir, p.TCPFlags, inIdx, now)
+	c := in.connFor(key, dir, p.TCPFlags, p.PayloadOff == p.TotalLen, inIdx, now)
 	if c == nil {
 		return Result{Len: n}
 	}
@@ -38,23 +38,26 @@ func (in *Inspector) controlPacket(buf []byte, n int, p *packet.Parsed, toServer
 // connFor returns the live connection under key (client to server) and
 // restarts its idle timer. It starts tracking a connection it does not
 // know, or one whose tuple a client reuses after a close; nil means the
-// packet is left alone (a RST, a server the service filter excludes, a
-// full table).
-func (in *Inspector) connFor(key packet.Tuple, dir int, flags uint8, inIdx int, now int64) *conn {
+// packet is left alone (a RST, a segment with neither SYN nor data, such as
+// the late ACK of a connection whose linger ran out, a server the service
+// filter excludes, a full table).
+func (in *Inspector) connFor(key packet.Tuple, dir int, flags uint8, empty bool, inIdx int, now int64) *conn {
 	c := in.conns[key]
 	if c != nil && (c.expires <= now || c.reopenedBy(dir, flags)) {
 		in.removeConn(c)
 		c = nil
 	}
 	if c == nil {
-		if flags&packet.TCPRst != 0 {
+		if flags&packet.TCPRst != 0 || (empty && flags&packet.TCPSyn == 0) {
 			return nil
 		}
 		if c = in.newConn(key, inIdx, now); c == nil {
 			return nil
 		}
 	}
-	c.expires = now + int64(c.idle)
+	if !c.fin[0] || !c.fin[1] { // closed: the linger runs out whatever follows
+		c.expires = now + int64(c.idle)
+	}
 	c.lastHeard = now
 	return c
 }

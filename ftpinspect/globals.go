@@ -97,6 +97,7 @@ func (f *Feature) setGlobal(change func(g *globals)) error {
 	}
 	f.cb.synWait.Store(int64(time.Duration(f.glob.synWait) * time.Second))
 	f.cb.finWait.Store(int64(time.Duration(f.glob.finWait) * time.Second))
+	f.In.SetDataLinger(time.Duration(f.glob.finWait) * time.Second)
 	f.rebuildCBAC()
 	return nil
 }

@@ -18,6 +18,7 @@ const (
 	DefaultConnIdle           = 3600 * time.Second // IOS "ftp ... timeout 3600"
 	DefaultDataIdle           = 3600 * time.Second
 	DefaultCloseLinger        = 30 * time.Second // after both FINs: late retransmissions still mapped
+	DefaultDataLinger         = 5 * time.Second  // IOS ip inspect tcp finwait-time
 	DefaultMaxPacket          = 1500
 )
 
@@ -44,6 +45,9 @@ type Config struct {
 	// CloseLinger keeps a closed control connection's sequence mapping for
 	// late retransmissions.
 	CloseLinger time.Duration
+	// DataLinger keeps a data connection after both FINs (IOS `ip inspect
+	// tcp finwait-time`; SetDataLinger changes it).
+	DataLinger time.Duration
 	// MaxPacket bounds a rewritten packet's size (the egress MTU): a
 	// segment that would grow beyond it is cut short at a line end and the
 	// sender resends the rest.
@@ -75,6 +79,7 @@ func (c *Config) setDefaults() {
 	def(&c.ConnIdle, DefaultConnIdle)
 	def(&c.DataIdle, DefaultDataIdle)
 	def(&c.CloseLinger, DefaultCloseLinger)
+	def(&c.DataLinger, DefaultDataLinger)
 	if c.MaxPinholesPerConn <= 0 {
 		c.MaxPinholesPerConn = DefaultMaxPinholesPerConn
 	}
@@ -134,6 +139,7 @@ type Inspector struct {
 	nextID  uint32 // session numbers for show ip inspect sessions
 
 	debugCmdOn, debugTokOn atomic.Bool
+	dataLinger             atomic.Int64 // ns after both FINs of a data connection
 }
 
 // New returns an inspector with cfg (defaults filled in).
@@ -142,8 +148,13 @@ func New(cfg Config) *Inspector {
 	in := &Inspector{cfg: cfg, conns: make(map[packet.Tuple]*conn), scratch: make([]byte, 0, 65536)}
 	in.SetPorts(cfg.Ports)
 	in.exp.init()
+	in.dataLinger.Store(int64(cfg.DataLinger))
 	return in
 }
+
+// SetDataLinger sets how long a data connection stays after both FINs
+// (ip inspect tcp finwait-time); a RST ends it at once.
+func (in *Inspector) SetDataLinger(d time.Duration) { in.dataLinger.Store(int64(d)) }
 
 // SetDebug turns the ftp-cmd and ftp-tokens debug output on or off.
 func (in *Inspector) SetDebug(cmd, tokens bool) {

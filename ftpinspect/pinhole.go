@@ -33,24 +33,31 @@ func (in *Inspector) dataPacket(buf []byte, p *packet.Parsed) Result {
 }
 
 // dataSeen counts a packet of an opened data connection and follows its
-// close: a RST ends it, both FINs start the linger.
+// close: a RST ends it; both FINs start the linger (ip inspect tcp
+// finwait-time), which no later packet extends, so a closed connection
+// leaves the table however its last ACKs are retransmitted.
 func (in *Inspector) dataSeen(d *dataFlow, p *packet.Parsed, opener bool, now int64) {
 	side := 0
 	if !opener {
 		side = 1
 	}
-	d.expires = now + int64(in.cfg.DataIdle)
 	d.lastHeard = now
 	d.bytes[side] += uint64(p.TotalLen - p.PayloadOff)
+	if d.fin == 3 {
+		return
+	}
 	switch {
 	case p.TCPFlags&packet.TCPRst != 0:
 		in.removeData(d)
+		return
 	case p.TCPFlags&packet.TCPFin != 0:
 		d.fin |= 1 << side
 		if d.fin == 3 {
-			d.expires = now + int64(in.cfg.CloseLinger)
+			d.expires = now + in.dataLinger.Load()
+			return
 		}
 	}
+	d.expires = now + int64(in.cfg.DataIdle)
 }
 
 // claim uses pinhole x up for the connection c: one connection per
