@@ -15,30 +15,38 @@ func (n *NAT) newSimpleBinding(m *mapping, p *packet.Parsed, need int, now int64
 	if pl == nil {
 		return nil, dropNoTranslation
 	}
+	g, ok := n.freePoolAddress(pl)
+	if !ok {
+		pl.misses++
+		return nil, dropPoolExhausted
+	}
 	local := p.Src.As4()
 	if n.limited() {
+		// Evicting only frees entries: the address stays free.
 		if cause, ok := n.room(p, local, need, now); !ok {
 			return nil, cause
 		}
 	}
+	n.seq++
+	b := &Binding{kind: bindSimple, local: endpoint{local, 0}, global: endpoint{g, 0}, mapID: m.ID, created: now, seq: n.seq}
+	b.lastUsed.Store(now)
+	n.simpleByLocal[local] = b
+	n.simpleByGlobal[g] = b
+	n.sessions++
+	n.hostAdd(local, 1)
+	n.mapRef(m.ID, 1)
+	n.notePeak(now)
+	return b, 0
+}
+
+// freePoolAddress is the lowest address of a pool nothing uses.
+func (n *NAT) freePoolAddress(pl *pool) ([4]byte, bool) {
 	for a := pl.start; a <= pl.end && a >= pl.start; a++ {
-		g := from32(a)
-		if n.addressTaken(g) || n.staticUses(g) {
-			continue
+		if g := from32(a); !n.addressTaken(g) && !n.staticUses(g) {
+			return g, true
 		}
-		n.seq++
-		b := &Binding{kind: bindSimple, local: endpoint{local, 0}, global: endpoint{g, 0}, mapID: m.ID, created: now, seq: n.seq}
-		b.lastUsed.Store(now)
-		n.simpleByLocal[local] = b
-		n.simpleByGlobal[g] = b
-		n.sessions++
-		n.hostAdd(local, 1)
-		n.mapRef(m.ID, 1)
-		n.notePeak(now)
-		return b, 0
 	}
-	pl.misses++
-	return nil, dropPoolExhausted
+	return [4]byte{}, false
 }
 
 // addressTaken reports whether a pool address is bound: to one host, or

@@ -104,6 +104,7 @@ func help(no bool, more ...string) []string {
 func (n *NAT) installCLI(e *ios.Engine) {
 	e.Install(n.ruleCommands()...)
 	e.Install(n.poolAndTimerCommands()...)
+	e.Install(n.limitCommands()...)
 	e.Install(n.execCommands()...)
 	e.AddConfigSection(ios.OrderNAT, n.renderConfig)
 }

@@ -148,17 +148,6 @@ func (n *NAT) index(fromInside bool) *sessionIndex {
 func (n *NAT) outboundSession(p *packet.Parsed, now int64) (*Session, Result) {
 	t := p.Tuple()
 	og, outside := n.outsideToGlobal(t.Dst)
-	if n.limited() {
-		// Room is made (or refused) only for a packet that would be
-		// translated; the others pass as they would without limits.
-		if !outside && !n.wouldTranslateOut(p) {
-			return nil, Pass
-		}
-		if cause, ok := n.room(p, t.Src, 1, now); !ok {
-			n.misses.Add(1)
-			return nil, n.dropped(cause, true)
-		}
-	}
 	b, ig, mapID, res, cause := n.insideOut(p, now)
 	if res == Drop {
 		n.misses.Add(1)
@@ -167,12 +156,47 @@ func (n *NAT) outboundSession(p *packet.Parsed, now int64) (*Session, Result) {
 	if b == nil && !outside {
 		return nil, Pass
 	}
+	if cause, ok := n.roomFor(b, p, t.Src, now); !ok {
+		n.misses.Add(1)
+		return nil, n.dropped(cause, true)
+	}
 	if b == nil {
 		ig = endpoint{t.Src, t.SrcPort}
 	}
 	s := sessionOf(p, true, ig, endpoint{og, t.DstPort})
 	s.binding, s.mapID = b, mapID
 	return s, Created
+}
+
+// roomFor makes room for one session of an inside local host that will
+// use binding b (nil: none), once the translation is known, so that a
+// packet NAT would not translate, or cannot for another cause, evicts
+// nothing. b is kept while room evicts (it may be the binding of the
+// sessions evicted), and given back when it was made for this packet and
+// there is no room. Caller holds mu.
+func (n *NAT) roomFor(b *Binding, p *packet.Parsed, host [4]byte, now int64) (dropCause, bool) {
+	if !n.limited() {
+		return 0, true
+	}
+	if b != nil {
+		b.refs++
+	}
+	cause, ok := n.room(p, host, 1, now)
+	if b != nil {
+		b.refs--
+		if !ok {
+			n.releaseUnused(b, now)
+		}
+	}
+	return cause, ok
+}
+
+// releaseUnused gives back a PAT binding no session uses and no
+// expectation holds. Caller holds mu.
+func (n *NAT) releaseUnused(b *Binding, now int64) {
+	if b.refs == 0 && b.kind == bindPAT && b.holdTill <= now {
+		n.removeBinding(b)
+	}
 }
 
 // sessionOf is the session of the flow of packet p, seen from the inside
@@ -198,13 +222,6 @@ func sessionOf(p *packet.Parsed, fromInside bool, src, dst endpoint) *Session {
 	return s
 }
 
-// wouldTranslateOut is true when some rule would translate the source.
-// Caller holds mu.
-func (n *NAT) wouldTranslateOut(p *packet.Parsed) bool {
-	src := p.Src.As4()
-	return n.cfg.statics.locals[src] > 0 || n.simpleByLocal[src] != nil || n.firstMapping(p) != nil
-}
-
 // inboundSession is the translation of a new flow from the outside.
 // Caller holds mu.
 func (n *NAT) inboundSession(p *packet.Parsed, now int64) (*Session, Result) {
@@ -217,11 +234,9 @@ func (n *NAT) inboundSession(p *packet.Parsed, now int64) (*Session, Result) {
 	if b == nil {
 		il = endpoint{t.Dst, t.DstPort}
 	}
-	if n.limited() {
-		if cause, ok := n.room(p, il.addr, 1, now); !ok {
-			n.misses.Add(1)
-			return nil, n.dropped(cause, false)
-		}
+	if cause, ok := n.roomFor(b, p, il.addr, now); !ok {
+		n.misses.Add(1)
+		return nil, n.dropped(cause, false)
 	}
 	s := sessionOf(p, false, endpoint{ol, t.SrcPort}, il)
 	s.binding = b
@@ -241,8 +256,8 @@ func (n *NAT) insert(s *Session, now int64) bool {
 		// The flow already has a translation the other way (two extendable
 		// static entries for one inside host, say): one flow, one
 		// translation. A binding made for this packet is given back.
-		if b := s.binding; b != nil && b.refs == 0 && b.kind == bindPAT && b.holdTill <= now {
-			n.removeBinding(b)
+		if b := s.binding; b != nil {
+			n.releaseUnused(b, now)
 		}
 		return false
 	}

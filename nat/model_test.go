@@ -199,15 +199,6 @@ func (m *model) out(f mFlow) (Result, mFlow) {
 		return Hit, mTo(s.inG, s.outG)
 	}
 	inList := f.src&0xffffff00 == mInsideNet
-	if m.max > 0 && len(m.sessions) >= m.max {
-		if !inList && f.src != mStaticL && f.src != mPortL {
-			return Pass, f
-		}
-		if !m.makeRoom() {
-			m.misses++
-			return Drop, f
-		}
-	}
 	var g mEnd
 	var b *mBinding
 	switch {
@@ -234,6 +225,12 @@ func (m *model) out(f mFlow) (Result, mFlow) {
 		g = b.global
 	default:
 		return Pass, f
+	}
+	// Room is made once the translation is known, its binding held.
+	if !m.makeRoom() {
+		m.misses++
+		m.drop(&mSession{binding: b}) // the binding's reference, given back
+		return Drop, f
 	}
 	s := &mSession{proto: f.proto, inL: mEnd{f.src, f.sport}, inG: g, outL: mEnd{f.dst, f.dport}, outG: mEnd{f.dst, f.dport},
 		last: m.now, state: m.newState(&f), outbound: true, binding: b}

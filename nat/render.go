@@ -38,9 +38,7 @@ func (n *NAT) renderConfig(w io.Writer) {
 			fmt.Fprintf(w, "ip nat translation %s %d\n", name, v/time.Second)
 		}
 	}
-	if t.MaxEntries > 0 {
-		fmt.Fprintf(w, "ip nat translation max-entries %d\n", t.MaxEntries)
-	}
+	n.renderLimits(w)
 	for _, p := range n.cfg.pools {
 		if p.ByPrefix {
 			fmt.Fprintf(w, "ip nat pool %s %s %s prefix-length %d\n", p.Name, p.Start, p.End, p.PrefixLen)

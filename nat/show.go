@@ -217,6 +217,7 @@ func (n *NAT) WriteStatistics(w io.Writer) {
 		fmt.Fprintf(w, "\tstart %s end %s\n", p.Start, p.End)
 		fmt.Fprintf(w, "\ttype generic, total addresses %d, allocated %d (%d%%), misses %d\n", p.Total, p.Allocated, p.Allocated*100/p.Total, p.Misses)
 	}
+	writeLimits(w, &st)
 	io.WriteString(w, "\nTotal doors: 0\nAppl doors: 0\nNormal doors: 0\nQueued Packets: 0\n")
 }
 

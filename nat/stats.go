@@ -70,6 +70,8 @@ type Statistics struct {
 	Inside, Outside                   []string
 	Mappings                          []MappingStats
 	Pools                             []PoolStats
+	Limits                            []LimitStats
+	Drops                             DropStats
 }
 
 // Statistics returns the counters and mappings.
@@ -88,6 +90,8 @@ func (n *NAT) Statistics() Statistics {
 	if n.peakAt != 0 {
 		st.PeakAt = time.Unix(0, n.peakAt)
 	}
+	st.Limits = n.limitStats()
+	st.Drops = n.dropStats()
 	st.Extended = n.in.count()
 	for _, r := range n.cfg.statics.rules {
 		if r.Proto != 0 {
