@@ -36,6 +36,12 @@ type cbacSession struct {
 	open     bool          // the responder has answered (SIS_OPEN)
 	fin      uint8         // bit 0 initiator, bit 1 responder
 	bytes    [2]uint64
+	pi       uint8      // protocol index (protoNames)
+	state    uint8      // stOpen, stHalf, stTerm: the counts it is in
+	tcp      [2]tcpSide // initiator, responder (TCP state checks)
+	// hprev, hnext: the half-open list, oldest first; oprev, onext: the
+	// half-open TCP sessions to the same responder host.
+	hprev, hnext, oprev, onext *cbacSession
 }
 
 type cbac struct {
@@ -50,11 +56,26 @@ type cbac struct {
 	// synWait is how long a TCP session may stay half-open, finWait how long it lingers after both FINs
 	// (ns; ip inspect tcp synwait-time / finwait-time, IOS defaults 30 s and 5 s).
 	synWait, finWait atomic.Int64
+
+	// Limits and counts (cbac_limits.go), guarded by mu.
+	max                  int // table bound
+	lim                  limits
+	nHalf, nTerm         int
+	halfHead, halfTail   *cbacSession
+	hosts                map[[4]byte]*hostState
+	rate                 [60]uint32 // sessions started in each of the last 60 seconds
+	rateSec              int64
+	aggressive           bool
+	ctr                  cbacCounters
+	log                  func(string)
+	lastOOWLog, oowSince int64
 }
 
 func (cb *cbac) init(clock func() time.Time) {
 	cb.clock = clock
 	cb.sessions = map[packet.Tuple]*cbacSession{}
+	cb.hosts = map[[4]byte]*hostState{}
+	cb.max = DefaultMaxSessions
 	cb.synWait.Store(int64(time.Duration(defaultGlobals.synWait) * time.Second))
 	cb.finWait.Store(int64(time.Duration(defaultGlobals.finWait) * time.Second))
 	cb.snap.Store(&cbacSnap{})
@@ -119,8 +140,8 @@ func (cb *cbac) create(p *router.Packet) router.Verdict {
 	if cb.count.Load() == 0 && len(snap.in) == 0 && len(snap.out) == 0 {
 		return router.Accept
 	}
-	if k, starts, ok := keyOf(&p.P); ok {
-		cb.fromInitiator(k, starts, p, snap)
+	if k, starts, ok := keyOf(&p.P); ok && !cb.fromInitiator(k, starts, p, snap) {
+		return router.Drop
 	}
 	return router.Accept
 }
@@ -131,59 +152,85 @@ func (cb *cbac) ret(p *router.Packet) router.Verdict {
 	if cb.count.Load() == 0 {
 		return router.Accept
 	}
-	if k, _, ok := keyOf(&p.P); ok && cb.fromResponder(k, &p.P) {
-		p.Mark |= router.MarkPermit
+	if k, _, ok := keyOf(&p.P); ok {
+		switch cb.fromResponder(k, p) {
+		case matched:
+			p.Mark |= router.MarkPermit
+		case refused:
+			return router.Drop
+		}
 	}
 	return router.Accept
 }
 
+// Outcomes of a packet of a session's responder.
+const (
+	unmatched = iota // no session: the ACLs decide
+	matched          // return traffic of a session
+	refused          // a session's, failing its state check: dropped
+)
+
 // fromInitiator counts a packet of the session under k, or starts one when
-// the packet may start a session and a rule on its interfaces inspects it.
-func (cb *cbac) fromInitiator(k packet.Tuple, starts bool, p *router.Packet, snap *cbacSnap) {
+// the packet may start a session and a rule on its interfaces inspects it;
+// false means drop the packet (a segment outside the window, a session
+// the limits refuse).
+func (cb *cbac) fromInitiator(k packet.Tuple, starts bool, p *router.Packet, snap *cbacSnap) bool {
 	now := cb.clock().UnixNano()
 	cb.mu.Lock()
 	defer cb.mu.Unlock()
 	if s := cb.live(k, now); s != nil {
-		cb.update(s, &p.P, 0, now)
-		return
+		return cb.update(s, p.Buf, &p.P, 0, now)
 	}
 	if !starts || cb.live(k.Reverse(), now) != nil {
-		return
+		return true
 	}
 	r := cb.protoFor(snap.in[p.In.Index()], &p.P)
 	if r == nil {
 		r = cb.protoFor(snap.out[p.Out.Index()], &p.P)
 	}
-	if r != nil {
-		cb.start(k, r, &p.P, now)
+	if r == nil {
+		return true
 	}
+	return cb.start(k, r, p.Buf, &p.P, now)
 }
 
-// fromResponder counts a packet whose key is a live session's reversed;
-// false when there is none.
-func (cb *cbac) fromResponder(k packet.Tuple, p *packet.Parsed) bool {
+// fromResponder counts a packet whose key is a live session's reversed.
+func (cb *cbac) fromResponder(k packet.Tuple, p *router.Packet) int {
 	now := cb.clock().UnixNano()
 	cb.mu.Lock()
 	defer cb.mu.Unlock()
 	s := cb.live(k.Reverse(), now)
 	if s == nil {
-		return false
+		return unmatched
 	}
-	cb.update(s, p, 1, now)
-	return true
+	if !cb.update(s, p.Buf, &p.P, 1, now) {
+		return refused
+	}
+	return matched
 }
 
-// start opens a session under k for rule r. Caller holds cb.mu.
-func (cb *cbac) start(k packet.Tuple, r *rule, p *packet.Parsed, now int64) {
+// start opens a session under k for rule r, unless the limits refuse it.
+// Caller holds cb.mu.
+func (cb *cbac) start(k packet.Tuple, r *rule, buf []byte, p *packet.Parsed, now int64) bool {
+	if !cb.admit(k, now) {
+		return false
+	}
 	cb.nextID++
-	s := &cbacSession{key: k, proto: r.proto, icmpType: p.ICMPType, id: 0x66F90000 + cb.nextID*0x2B4,
+	s := &cbacSession{key: k, proto: r.proto, pi: protoIndex(r.proto), icmpType: p.ICMPType, id: 0x66F90000 + cb.nextID*0x2B4,
 		created: now, idle: time.Duration(r.timeout) * time.Second}
+	s.tcp[0].wscale, s.tcp[1].wscale = -1, -1
 	cb.sessions[k] = s
 	cb.count.Add(1)
-	cb.update(s, p, 0, now)
+	cb.countStart(now)
+	cb.ctr.created[s.pi]++
+	cb.ctr.startPackets[s.pi]++
+	cb.ctr.lastCreated = now
+	cb.track(s)
+	cb.update(s, buf, p, 0, now)
 	if cb.audit != nil {
 		cb.audit(cb.event(s, true))
 	}
+	return true
 }
 
 // live returns the session under k unless it expired (then removes it).
@@ -201,6 +248,7 @@ func (cb *cbac) remove(s *cbacSession) {
 	if cb.sessions[s.key] == s {
 		delete(cb.sessions, s.key)
 		cb.count.Add(-1)
+		cb.untrack(s)
 		if cb.audit != nil {
 			cb.audit(cb.event(s, false))
 		}
@@ -208,13 +256,28 @@ func (cb *cbac) remove(s *cbacSession) {
 }
 
 // update counts a packet of s from side (0 initiator, 1 responder) and
-// advances its state and timer.
-func (cb *cbac) update(s *cbacSession, p *packet.Parsed, side int, now int64) {
+// advances its state and timer; false means the packet fails the TCP
+// state check and is dropped.
+func (cb *cbac) update(s *cbacSession, buf []byte, p *packet.Parsed, side int, now int64) bool {
+	if p.IPProto == packet.ProtoTCP && !s.inWindow(buf, p, side) {
+		cb.dropOutOfWindow(p, now)
+		return false
+	}
+	cb.ctr.packets[s.pi]++
 	s.last = now
 	s.bytes[side] += uint64(p.TotalLen - p.PayloadOff)
 	if side == 1 {
 		s.open = true
 	}
+	cb.advance(s, p, side, now)
+	if cb.sessions[s.key] == s {
+		cb.track(s)
+	}
+	return true
+}
+
+// advance moves s's TCP state and timer on with a packet from side.
+func (cb *cbac) advance(s *cbacSession, p *packet.Parsed, side int, now int64) {
 	if p.IPProto == packet.ProtoTCP {
 		if s.fin == 3 {
 			return // closing: the finwait linger runs out whatever follows
@@ -272,10 +335,21 @@ func (cb *cbac) list() []Session {
 func (cb *cbac) sweep() {
 	cb.mu.Lock()
 	defer cb.mu.Unlock()
-	now := cb.clock().UnixNano()
+	cb.sweepLocked(cb.clock().UnixNano())
+}
+
+// sweepLocked removes the expired sessions, ends the blocks whose time is
+// up and leaves aggressive mode when the counts allow. Caller holds cb.mu.
+func (cb *cbac) sweepLocked(now int64) {
 	for _, s := range cb.sessions {
 		if s.expires <= now {
 			cb.remove(s)
 		}
 	}
+	for dst, h := range cb.hosts {
+		if h.blockedUntil != 0 && h.blockedUntil <= now {
+			cb.unblock(dst, h)
+		}
+	}
+	cb.calm(now)
 }

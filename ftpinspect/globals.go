@@ -18,6 +18,7 @@ type globals struct {
 	tcpIdle    int  // ip inspect tcp idle-time
 	udpIdle    int  // ip inspect udp idle-time
 	dnsTimeout int  // ip inspect dns-timeout
+	lim        limits
 }
 
 // defaultGlobals are IOS's defaults.
@@ -127,4 +128,5 @@ func (f *Feature) renderGlobals(w io.Writer) {
 			fmt.Fprintf(w, "ip inspect %s %d\n", t.syntax, v)
 		}
 	}
+	f.renderLimits(w)
 }

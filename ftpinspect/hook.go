@@ -22,6 +22,7 @@ import (
 func (f *Feature) attach(r *router.Router) {
 	f.cb.isFTP = f.In.isControlPort
 	f.cb.audit = f.audit
+	f.cb.log = f.e.Log
 	r.Attach(router.StageInspectReturn, router.HookFunc(f.cb.ret))
 	r.Attach(router.StageFTPData, dataHook{f.In})
 	r.Attach(router.StageFTPControl, controlHook{f.In})

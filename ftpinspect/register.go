@@ -85,6 +85,8 @@ func Register(e *ios.Engine, r *router.Router, nat Translator, lists ListEvaluat
 	}
 	f.installCLI()
 	f.installGlobals()
+	f.installLimits()
+	f.installStatistics()
 	e.AddConfigSection(ios.OrderInspect, f.renderConfig)
 	e.AddConfigSection(ios.OrderNAT+5, f.renderServices)
 	f.stop = make(chan struct{})

@@ -66,9 +66,7 @@ func (f *Feature) showConfig(c *ios.Context) {
 	g := f.glob
 	c.Printf("Session audit trail is %s\n", enabled(g.auditTrail))
 	c.Printf("Session alert is %s\n", enabled(!g.alertOff))
-	c.Printf("one-minute (sampling period) thresholds are [unlimited : unlimited] connections\n")
-	c.Printf("max-incomplete sessions thresholds are [unlimited : unlimited]\n")
-	c.Printf("max-incomplete tcp connections per host is unlimited. Block-time 0 minute.\n")
+	f.showLimits(c)
 	c.Printf("tcp synwait-time is %d sec -- tcp finwait-time is %d sec\n", g.synWait, g.finWait)
 	c.Printf("tcp idle-time is %d sec -- udp idle-time is %d sec\n", g.tcpIdle, g.udpIdle)
 	c.Printf("tcp reassembly queue length 16; timeout 5 sec; memory-limit 1024 kilo bytes\n")
