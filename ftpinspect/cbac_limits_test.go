@@ -38,7 +38,12 @@ func newCBACLab(t testing.TB) *cbacLab {
 // StageInspectReturn) and returns the verdict and whether it was marked.
 func (l *cbacLab) seg(out bool, src, dst string, seq, ack uint32, flags uint8, payload string) (router.Verdict, bool) {
 	b, n := buildSeg(netip.MustParseAddrPort(src), netip.MustParseAddrPort(dst), seq, ack, flags, []byte(payload), nil)
-	p := &router.Packet{Buf: b[:n], In: l.in0, Out: l.in1}
+	return l.send(out, b[:n])
+}
+
+// send passes a packet through the stage its direction runs at.
+func (l *cbacLab) send(out bool, b []byte) (router.Verdict, bool) {
+	p := &router.Packet{Buf: b, In: l.in0, Out: l.in1}
 	if !out {
 		p.In, p.Out = l.in1, l.in0
 	}
