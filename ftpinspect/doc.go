@@ -45,7 +45,10 @@
 //     (command/reply pairing, AUTH TLS) and the pinhole table;
 //   - inspector.go, control.go: the packet entry point on raw IPv4 bytes.
 //
-// CBAC is cbac.go (sessions), rules.go and globals.go (its configuration);
+// CBAC is cbac.go (sessions), cbac_limits.go (max-incomplete, one-minute,
+// per-host limits, the table's bound), cbac_window.go (TCP state checks),
+// cbac_stats.go, rules.go, globals.go and globals_limits.go (its
+// configuration);
 // the IOS feature around both is register.go, cli.go, service.go and
 // show.go. README.md states the behaviour decisions and pins each to a
 // test.
