@@ -273,7 +273,7 @@ func (n *NAT) insert(s *Session, now int64) bool {
 		n.mapRef(s.mapID, 1)
 	}
 	n.sessions++
-	s.host = n.hostAdd(s.inLocal.addr, 1)
+	n.hostAdd(s.inLocal.addr, 1)
 	n.enqueue(s)
 	n.in.put(ik, s)
 	n.out.put(ok, s)

@@ -15,10 +15,13 @@
 //   - the translation table (table.go, bindings.go, alloc.go, create.go,
 //     expire.go): sessions (IOS "extended" entries) keyed by packet.Tuple in
 //     sharded maps, endpoint-independent bindings, global port allocation,
-//     expiry;
+//     expiry; the limits on it (limits.go: max-entries, per host, per
+//     list, all-host) and the early drop that makes room under them by
+//     evicting unestablished translations (evict.go);
 //   - the translations (translate.go, addronly.go, icmp.go, frag.go), run
 //     from the router's hooks (hook.go);
-//   - the CLI (cli.go, show.go, render.go, stats.go, debug.go);
+//   - the CLI (cli.go, limits_cli.go, show.go, limits_show.go, render.go,
+//     stats.go, debug.go), and the drop counters by cause (drops.go);
 //   - the entry points an application-level gateway needs (alg.go), which
 //     the composition root (natlab/device) gives to the FTP inspection.
 //

@@ -26,7 +26,6 @@ const evictScan = 1024
 // link is a session's place in one queue.
 type link struct {
 	prev, next *Session
-	in         bool
 }
 
 // queue is a doubly linked list of sessions, oldest first.
@@ -36,7 +35,7 @@ type queue struct {
 
 func (q *queue) push(s *Session, which int) {
 	l := &s.links[which]
-	l.prev, l.next, l.in = q.tail, nil, true
+	l.prev, l.next = q.tail, nil
 	if q.tail != nil {
 		q.tail.links[which].next = s
 	} else {
@@ -47,8 +46,8 @@ func (q *queue) push(s *Session, which int) {
 
 func (q *queue) remove(s *Session, which int) {
 	l := &s.links[which]
-	if !l.in {
-		return
+	if l.prev == nil && q.head != s {
+		return // not queued
 	}
 	if l.prev != nil {
 		l.prev.links[which].next = l.next
@@ -81,16 +80,16 @@ func evictable(s *Session) bool {
 // enqueue puts a new session at the tail of its queues. Caller holds mu.
 func (n *NAT) enqueue(s *Session) {
 	n.cand.push(s, qAll)
-	if s.host != nil {
-		s.host.cand.push(s, qHost)
+	if he := n.hosts[s.inLocal.addr]; he != nil {
+		he.cand.push(s, qHost)
 	}
 }
 
 // dequeue takes a session out of its queues. Caller holds mu.
 func (n *NAT) dequeue(s *Session) {
 	n.cand.remove(s, qAll)
-	if s.host != nil {
-		s.host.cand.remove(s, qHost)
+	if he := n.hosts[s.inLocal.addr]; he != nil {
+		he.cand.remove(s, qHost)
 	}
 }
 

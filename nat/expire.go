@@ -110,7 +110,6 @@ func (n *NAT) removeSession(s *Session, now int64) {
 	n.sessions--
 	n.dequeue(s)
 	n.hostAdd(s.inLocal.addr, -1)
-	s.host = nil
 	if s.hairpin.Load() {
 		n.hairpins.Add(-1)
 	}

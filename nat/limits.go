@@ -116,11 +116,11 @@ func (n *NAT) room(p *packet.Parsed, host [4]byte, need int, now int64) (dropCau
 
 // hostAdd counts d entries more (or fewer) for an inside local host.
 // Caller holds mu.
-func (n *NAT) hostAdd(host [4]byte, d int) *hostEntry {
+func (n *NAT) hostAdd(host [4]byte, d int) {
 	he := n.hosts[host]
 	if he == nil {
 		if d <= 0 {
-			return nil
+			return
 		}
 		he = &hostEntry{addr: host}
 		n.hosts[host] = he
@@ -130,9 +130,7 @@ func (n *NAT) hostAdd(host [4]byte, d int) *hostEntry {
 	}
 	if he.count += d; he.count <= 0 {
 		delete(n.hosts, host)
-		return nil
 	}
-	return he
 }
 
 // SetHostLimit sets `ip nat translation max-entries host A.B.C.D N`.

@@ -54,9 +54,8 @@ type Session struct {
 	// replied is set by the first packet from the side that did not
 	// start the flow: until then the flow may be spoofed (evict.go).
 	replied atomic.Bool
-	// host counts the session among its inside local host's entries;
-	// links place it in the eviction queues. Under NAT.mu.
-	host  *hostEntry
+	// links place it in the eviction queues: the table's and its inside
+	// local host's. Under NAT.mu.
 	links [2]link
 }
 
