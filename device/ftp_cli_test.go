@@ -109,7 +109,7 @@ show running-config | include service
 
 // Generic CBAC: `ip inspect name FW tcp|udp|icmp` out on the outside lets
 // the return traffic of inside-initiated sessions through an inbound ACL
-// that denies everything, and nothing else (ios-cli.md §8, T-KR-CBAC).
+// that denies everything, and nothing else, as on IOS.
 func TestCBACSessions(t *testing.T) {
 	l := newE5Lab(t, e5DenyNew)
 	l.run(`

@@ -8,7 +8,7 @@ import (
 	"natlab/ios"
 )
 
-// globals are the router-wide CBAC settings (ios-cli.md §8.1): the audit trail and alerts for every
+// globals are the router-wide CBAC settings: the audit trail and alerts for every
 // rule, and the timers that rules without their own timeout follow.
 type globals struct {
 	auditTrail bool // ip inspect audit-trail

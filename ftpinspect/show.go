@@ -52,7 +52,7 @@ func (f *Feature) cmdShowName(c *ios.Context, a ios.Args) error {
 	return nil
 }
 
-// showConfig is `show ip inspect config` (ios-cli.md §4.13, 12.4(11)T+
+// showConfig is `show ip inspect config` (IOS 12.4(11)T and later
 // "unlimited" defaults).
 func (f *Feature) showConfig(c *ios.Context) {
 	f.mu.Lock()
@@ -150,7 +150,7 @@ func hms(d time.Duration) string {
 }
 
 // showSessionsDetail is `show ip inspect sessions [detail]`; detail adds
-// the ages and the bytes each side sent (ios-cli.md §4.13).
+// the ages and the bytes each side sent.
 func (f *Feature) showSessionsDetail(c *ios.Context, detail bool) {
 	now := f.In.cfg.Clock()
 	var open, opening []Session

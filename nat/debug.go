@@ -8,7 +8,7 @@ import (
 	"natlab/packet"
 )
 
-// Debug lines in the IOS format (ios-cli.md §5.5):
+// Debug lines in the IOS format (IOS 15):
 //
 //	NAT: s=192.168.1.10->203.0.113.1, d=203.0.113.10 [23]
 //	NAT*: s=203.0.113.10, d=203.0.113.1->192.168.1.10 [23]
@@ -58,7 +58,7 @@ func (n *NAT) expiryLine(lines []string, global, local endpoint, proto packet.Pr
 // detailedLine is the extra line of `debug ip nat detailed`, before the
 // translation: where the packet came from (i: inside, o: outside), its
 // protocol and its endpoints as they arrived, and its IP identification
-// (layout not confirmed on a device: ios-cli.md §5.5).
+// (layout not confirmed on a device).
 func detailedLine(fromInside bool, t *packet.Tuple, id uint16) string {
 	side := "o"
 	if fromInside {

@@ -10,7 +10,7 @@ import (
 
 // InterfaceConfigLines returns the NAT lines of an interface block, without
 // indentation: `ip nat inside|outside`, and `ip virtual-reassembly in`,
-// which IOS 15 adds by itself with NAT (ios-cli.md §4.1.2).
+// which IOS 15 adds by itself with NAT.
 func (n *NAT) InterfaceConfigLines(ifname string) []string {
 	switch n.RoleOf(ifname) {
 	case RoleInside:

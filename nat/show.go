@@ -11,7 +11,7 @@ import (
 	"natlab/packet"
 )
 
-// Column stops of `show ip nat translations` (ios-cli.md §4.9): each field
+// Column stops of `show ip nat translations` (IOS 15): each field
 // is padded to the next stop, with at least one space.
 var translationStops = [...]int{4, 23, 42, 61}
 
@@ -177,7 +177,7 @@ func left(timeout, idle time.Duration) string {
 	return age(timeout - idle)
 }
 
-// WriteStatistics writes `show ip nat statistics` (ios-cli.md §4.10).
+// WriteStatistics writes `show ip nat statistics` in IOS 15's layout.
 func (n *NAT) WriteStatistics(w io.Writer) {
 	st := n.Statistics()
 	now := n.now()

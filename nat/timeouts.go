@@ -23,7 +23,7 @@ type Timeouts struct {
 // Never is the timeout value of `never`.
 const Never time.Duration = -1
 
-// DefaultTimeouts are the IOS 15 defaults (ios-cli.md §7.2).
+// DefaultTimeouts are the IOS 15 defaults.
 var DefaultTimeouts = Timeouts{
 	Timeout: 86400 * time.Second,
 	TCP:     86400 * time.Second,
