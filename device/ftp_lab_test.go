@@ -5,11 +5,11 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"natlab/internal/golden"
+	"natlab/internal/testclock"
 	"natlab/ios"
 	"natlab/packet"
 	"natlab/port"
@@ -23,31 +23,13 @@ type ftpLab struct {
 	d             *Device
 	s             *ios.Session
 	out           bytes.Buffer
-	clock         *testClock
+	clock         *testclock.Clock
 	pc1, isp, srv *port.MemHost
-}
-
-// testClock is a clock that stands still until a test moves it.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 func newFTPLab(t *testing.T) *ftpLab {
 	t.Helper()
-	l := &ftpLab{clock: &testClock{now: time.Date(2026, 3, 1, 0, 12, 0, 0, time.UTC)}}
+	l := &ftpLab{clock: testclock.New(time.Date(2026, 3, 1, 0, 12, 0, 0, time.UTC))}
 	l.d = New(Options{Interfaces: 3, Clock: l.clock.Now})
 	t.Cleanup(func() { l.d.Close() })
 	hosts := []**port.MemHost{&l.pc1, &l.isp, &l.srv}

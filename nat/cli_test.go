@@ -10,6 +10,7 @@ import (
 
 	"natlab/acl"
 	"natlab/internal/golden"
+	"natlab/internal/testclock"
 	"natlab/ios"
 	"natlab/router"
 )
@@ -20,7 +21,7 @@ type cliLab struct {
 	e     *ios.Engine
 	r     *router.Router
 	n     *NAT
-	clock *fakeClock
+	clock *testclock.Clock
 	out   bytes.Buffer
 	s     *ios.Session
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"natlab/acl"
+	"natlab/internal/testclock"
 	"natlab/ios"
 	"natlab/router"
 )
@@ -65,7 +66,7 @@ show running-config
 
 // composed is an engine with the router's CLI, the access-lists and NAT,
 // as the router binary composes them.
-func composed(t *testing.T, clock *fakeClock) *ios.Engine {
+func composed(t *testing.T, clock *testclock.Clock) *ios.Engine {
 	e := ios.NewEngine()
 	e.Clock = clock.Now
 	r := router.New(router.Options{Interfaces: 4, Clock: clock.Now})

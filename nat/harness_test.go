@@ -4,35 +4,13 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
+	"natlab/internal/testclock"
 	"natlab/packet"
 	"natlab/port"
 )
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // prefixLists is a ListEvaluator: each list permits sources in its prefixes.
 type prefixLists map[string][]netip.Prefix
@@ -58,7 +36,7 @@ var labInterfaces = []string{"GigabitEthernet0/0", "GigabitEthernet0/1", "Gigabi
 // 192.168.2.0/24, outside Gi0/1 203.0.113.1.
 type lab struct {
 	*NAT
-	clock *fakeClock
+	clock *testclock.Clock
 	ifs   map[string]netip.Addr
 }
 
@@ -194,3 +172,8 @@ func quotedBytes(b []byte, p *packet.Parsed) []byte { return b[p.PayloadOff:p.To
 func srcOf(b []byte) netip.Addr { return packet.IPv4(b).Src() }
 func dstOf(b []byte) netip.Addr { return packet.IPv4(b).Dst() }
 func fixHeader(b []byte)        { packet.IPv4(b).UpdateChecksum() }
+
+// newFakeClock is the NAT tests' clock, standing at the reference date.
+func newFakeClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+}

@@ -3,10 +3,10 @@ package router
 import (
 	"encoding/binary"
 	"net/netip"
-	"sync"
 	"testing"
 	"time"
 
+	"natlab/internal/testclock"
 	"natlab/packet"
 	"natlab/port"
 )
@@ -20,36 +20,18 @@ var (
 	unroutable = netip.MustParseAddr("8.8.8.8")
 )
 
-// fakeClock is a settable clock for rate-limit tests.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // lab is the reference topology's first two links over mem ports:
 // pc1 -- Gi0/0 192.168.1.1 [R] Gi0/1 203.0.113.1 -- isp.
 type lab struct {
 	r       *Router
-	clock   *fakeClock
+	clock   *testclock.Clock
 	inside  *port.MemHost
 	outside *port.MemHost
 }
 
 func newLab(t testing.TB) *lab {
 	t.Helper()
-	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	r := New(Options{Interfaces: 4, Clock: clk.Now})
 	t.Cleanup(func() { r.Close() })
 	l := &lab{r: r, clock: clk}

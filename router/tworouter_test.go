@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"natlab/internal/testclock"
 	"natlab/port"
 )
 
@@ -35,7 +36,7 @@ func wire(t *testing.T, a, b *port.MemHost) {
 // 172.16.0.1/24 -- host 172.16.0.10. Traceroute from R1 walks R2 to the
 // host; traceroute to R2's far address ends at R2 with port unreachable.
 func TestTwoRouters(t *testing.T) {
-	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	r1 := New(Options{Clock: clk.Now})
 	r2 := New(Options{Clock: clk.Now})
 	t.Cleanup(func() { r1.Close(); r2.Close() })
