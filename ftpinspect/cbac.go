@@ -39,9 +39,9 @@ type cbacSession struct {
 	pi       uint8      // protocol index (protoNames)
 	state    uint8      // stOpen, stHalf, stTerm: the counts it is in
 	tcp      [2]tcpSide // initiator, responder (TCP state checks)
-	// hprev, hnext: the half-open list, oldest first; oprev, onext: the
-	// half-open TCP sessions to the same responder host.
-	hprev, hnext, oprev, onext *cbacSession
+	// half: its place in the half-open list, oldest first; host: in the
+	// list of half-open TCP sessions to the same responder host.
+	half, host sessionLink
 }
 
 type cbac struct {
@@ -61,7 +61,7 @@ type cbac struct {
 	max                  int // table bound
 	lim                  limits
 	nHalf, nTerm         int
-	halfHead, halfTail   *cbacSession
+	halfOpen             sessionList
 	hosts                map[[4]byte]*hostState
 	rate                 [60]uint32 // sessions started in each of the last 60 seconds
 	rateSec              int64

@@ -104,7 +104,7 @@ func checkCBAC(t *testing.T, cb *cbac) {
 		}
 	}
 	n := 0
-	for s := cb.halfHead; s != nil; s = s.hnext {
+	for s := cb.halfOpen.head; s != nil; s = s.half.next {
 		if n++; n > len(cb.sessions) || cb.sessions[s.key] != s {
 			t.Fatalf("half-open list holds a session not in the table")
 		}

@@ -42,7 +42,7 @@ const DefaultMaxSessions = 65536
 // first, and whether new connections to it are blocked.
 type hostState struct {
 	n            int
-	head, tail   *cbacSession
+	halfOpen     sessionList
 	blockedUntil int64 // unix ns; 0: not blocked
 	alerted      bool  // HOST_TCP_ALERT_ON logged for this episode
 }
@@ -66,8 +66,8 @@ func thr(t int) string {
 // established sessions). Caller holds cb.mu.
 func (cb *cbac) admit(k packet.Tuple, now int64) bool {
 	// Expired half-open sessions count for nothing; the oldest are first.
-	for cb.halfHead != nil && cb.halfHead.expires <= now {
-		cb.remove(cb.halfHead)
+	for cb.halfOpen.head != nil && cb.halfOpen.head.expires <= now {
+		cb.remove(cb.halfOpen.head)
 	}
 	if k.Proto == packet.ProtoTCP && !cb.admitHost(k.Dst, now) {
 		return false
@@ -77,17 +77,17 @@ func (cb *cbac) admit(k packet.Tuple, now int64) bool {
 		cb.aggressive = true
 		cb.logf("%%FW-4-ALERT_ON: getting aggressive, count (%d/%s) current 1-min rate: %d", cb.nHalf+1, thr(cb.lim.maxIncHigh), rate+1)
 	}
-	if cb.aggressive && cb.halfHead != nil {
+	if cb.aggressive && cb.halfOpen.head != nil {
 		cb.ctr.aggressiveDeleted++
-		cb.remove(cb.halfHead)
+		cb.remove(cb.halfOpen.head)
 	}
 	if len(cb.sessions) >= cb.max {
-		if cb.halfHead == nil {
+		if cb.halfOpen.head == nil {
 			cb.ctr.tableFull++
 			return false
 		}
 		cb.ctr.evicted++
-		cb.remove(cb.halfHead)
+		cb.remove(cb.halfOpen.head)
 	}
 	return true
 }
@@ -112,9 +112,9 @@ func (cb *cbac) admitHost(dst [4]byte, now int64) bool {
 			addr, cb.lim.blockMinutes, plural(cb.lim.blockMinutes), cb.lim.hostMax)
 		cb.ctr.hostBlocks++
 		h.blockedUntil = now + int64(time.Duration(cb.lim.blockMinutes)*time.Minute)
-		for h.head != nil {
+		for h.halfOpen.head != nil {
 			cb.ctr.hostDeleted++
-			cb.remove(h.head) // h stays: it holds the block
+			cb.remove(h.halfOpen.head) // h stays: it holds the block
 		}
 		cb.ctr.blockedDrops++
 		return false
@@ -124,7 +124,7 @@ func (cb *cbac) admitHost(dst [4]byte, now int64) bool {
 		cb.logf("%%FW-4-HOST_TCP_ALERT_ON: Max tcp half-open connections (%d) exceeded for host %s.", cb.lim.hostMax, addr)
 	}
 	cb.ctr.hostDeleted++
-	cb.remove(h.head)
+	cb.remove(h.halfOpen.head)
 	return true
 }
 
@@ -248,13 +248,7 @@ func (cb *cbac) untrack(s *cbacSession) {
 // linkHalf appends s to the half-open list, and a TCP session to its
 // responder's list.
 func (cb *cbac) linkHalf(s *cbacSession) {
-	s.hprev, s.hnext = cb.halfTail, nil
-	if cb.halfTail != nil {
-		cb.halfTail.hnext = s
-	} else {
-		cb.halfHead = s
-	}
-	cb.halfTail = s
+	cb.halfOpen.push(s, halfLink)
 	if s.key.Proto != packet.ProtoTCP {
 		return
 	}
@@ -264,27 +258,11 @@ func (cb *cbac) linkHalf(s *cbacSession) {
 		cb.hosts[s.key.Dst] = h
 	}
 	h.n++
-	s.oprev, s.onext = h.tail, nil
-	if h.tail != nil {
-		h.tail.onext = s
-	} else {
-		h.head = s
-	}
-	h.tail = s
+	h.halfOpen.push(s, hostLink)
 }
 
 func (cb *cbac) unlinkHalf(s *cbacSession) {
-	if s.hprev != nil {
-		s.hprev.hnext = s.hnext
-	} else {
-		cb.halfHead = s.hnext
-	}
-	if s.hnext != nil {
-		s.hnext.hprev = s.hprev
-	} else {
-		cb.halfTail = s.hprev
-	}
-	s.hprev, s.hnext = nil, nil
+	cb.halfOpen.remove(s, halfLink)
 	if s.key.Proto != packet.ProtoTCP {
 		return
 	}
@@ -292,17 +270,7 @@ func (cb *cbac) unlinkHalf(s *cbacSession) {
 	if h == nil {
 		return
 	}
-	if s.oprev != nil {
-		s.oprev.onext = s.onext
-	} else {
-		h.head = s.onext
-	}
-	if s.onext != nil {
-		s.onext.oprev = s.oprev
-	} else {
-		h.tail = s.oprev
-	}
-	s.oprev, s.onext = nil, nil
+	h.halfOpen.remove(s, hostLink)
 	h.n--
 	if h.n < cb.lim.hostMax || cb.lim.hostMax == unlimited {
 		h.alerted = false
@@ -318,4 +286,42 @@ func (cb *cbac) logf(format string, a ...any) {
 	if cb.log != nil {
 		cb.log(fmt.Sprintf(format, a...))
 	}
+}
+
+// sessionLink is a session's place in one intrusive list; sessionList is
+// such a list, oldest first. A session is in two of them at once (all
+// half-open sessions, and those to its responder), so each list names the
+// link it uses.
+type sessionLink struct{ prev, next *cbacSession }
+
+type sessionList struct{ head, tail *cbacSession }
+
+func halfLink(s *cbacSession) *sessionLink { return &s.half }
+func hostLink(s *cbacSession) *sessionLink { return &s.host }
+
+// push appends s.
+func (l *sessionList) push(s *cbacSession, link func(*cbacSession) *sessionLink) {
+	*link(s) = sessionLink{prev: l.tail}
+	if l.tail != nil {
+		link(l.tail).next = s
+	} else {
+		l.head = s
+	}
+	l.tail = s
+}
+
+// remove takes s out of the list.
+func (l *sessionList) remove(s *cbacSession, link func(*cbacSession) *sessionLink) {
+	k := link(s)
+	if k.prev != nil {
+		link(k.prev).next = k.next
+	} else {
+		l.head = k.next
+	}
+	if k.next != nil {
+		link(k.next).prev = k.prev
+	} else {
+		l.tail = k.prev
+	}
+	*k = sessionLink{}
 }
