@@ -2,6 +2,7 @@ package nat
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +62,33 @@ func TestFTPActiveThroughPAT(t *testing.T) {
 	g, err = l.MapData(packet.ProtoTCP, ap("192.168.2.10:3001"), ip("203.0.113.100"), netip.Addr{}, time.Minute)
 	if err != nil || g != ap("203.0.113.100:3001") {
 		t.Fatalf("static server: %v %v", g, err)
+	}
+}
+
+// TestApplDoors: show ip nat statistics counts the data mappings waiting
+// for their connection as application doors, and stops counting one once
+// its connection comes or it is given back.
+func TestApplDoors(t *testing.T) {
+	l := newLab(t).reference(t)
+	doors := func() string {
+		var b strings.Builder
+		l.WriteStatistics(&b)
+		out := b.String()
+		return out[strings.Index(out, "Total doors"):]
+	}
+	if got := doors(); got != "Total doors: 0\nAppl doors: 0\nNormal doors: 0\nQueued Packets: 0\n" {
+		t.Fatalf("no mapping:\n%s", got)
+	}
+	l.Outbound(tcpPkt("192.168.1.10", 40000, "203.0.113.10", 21, syn))
+	tr, _ := l.LookupFlow(packet.ProtoTCP, ap("192.168.1.10:40000"), ap("203.0.113.10:21"), true)
+	g, _ := l.MapData(packet.ProtoTCP, ap("192.168.1.10:5001"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
+	l.MapData(packet.ProtoTCP, ap("192.168.1.10:5002"), tr.InsideGlobal.Addr(), ip("203.0.113.10"), time.Minute)
+	if got := doors(); !strings.HasPrefix(got, "Total doors: 2\nAppl doors: 2\n") {
+		t.Fatalf("two mappings waiting:\n%s", got)
+	}
+	l.Inbound(tcpPkt("203.0.113.10", 20, g.Addr().String(), g.Port(), syn))
+	l.UnmapData(packet.ProtoTCP, ap("192.168.1.10:5002"))
+	if got := doors(); !strings.HasPrefix(got, "Total doors: 0\nAppl doors: 0\n") {
+		t.Fatalf("one used, one given back:\n%s", got)
 	}
 }

@@ -218,7 +218,27 @@ func (n *NAT) WriteStatistics(w io.Writer) {
 		fmt.Fprintf(w, "\ttype generic, total addresses %d, allocated %d (%d%%), misses %d\n", p.Total, p.Allocated, p.Allocated*100/p.Total, p.Misses)
 	}
 	writeLimits(w, &st)
-	io.WriteString(w, "\nTotal doors: 0\nAppl doors: 0\nNormal doors: 0\nQueued Packets: 0\n")
+	// Doors are IOS's partial entries that an application-level gateway
+	// opens for a connection still to come: here the FTP data mappings
+	// that wait for their connection. No other kind exists (normal doors)
+	// and no packet ever waits for a translation (queued packets).
+	doors := n.applDoors()
+	fmt.Fprintf(w, "\nTotal doors: %d\nAppl doors: %d\nNormal doors: 0\nQueued Packets: 0\n", doors, doors)
+}
+
+// applDoors counts the data mappings (MapData) that no connection has used
+// yet and that are still held for one.
+func (n *NAT) applDoors() int {
+	now := n.nowNano()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	doors := 0
+	for _, b := range n.patByLocal {
+		if b.refs == 0 && b.holdTill > now {
+			doors++
+		}
+	}
+	return doors
 }
 
 // sortIfs orders interface names as the chassis does.
