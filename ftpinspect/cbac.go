@@ -34,7 +34,7 @@ type cbacSession struct {
 	expires  int64
 	idle     time.Duration // the rule's timeout (TCP: once open)
 	open     bool          // the responder has answered (SIS_OPEN)
-	fin      uint8         // bit 0 initiator, bit 1 responder
+	fin      tcpClose
 	bytes    [2]uint64
 	pi       uint8      // protocol index (protoNames)
 	state    uint8      // stOpen, stHalf, stTerm: the counts it is in
@@ -279,17 +279,13 @@ func (cb *cbac) update(s *cbacSession, buf []byte, p *packet.Parsed, side int, n
 // advance moves s's TCP state and timer on with a packet from side.
 func (cb *cbac) advance(s *cbacSession, p *packet.Parsed, side int, now int64) {
 	if p.IPProto == packet.ProtoTCP {
-		if s.fin == 3 {
-			return // closing: the finwait linger runs out whatever follows
-		}
-		switch {
-		case p.TCPFlags&packet.TCPRst != 0:
+		switch s.fin.step(p.TCPFlags, side) {
+		case lingering:
+			return
+		case reset:
 			cb.remove(s)
 			return
-		case p.TCPFlags&packet.TCPFin != 0:
-			s.fin |= 1 << side
-		}
-		if s.fin == 3 {
+		case bothClosed:
 			s.expires = now + cb.finWait.Load()
 			return
 		}

@@ -197,7 +197,7 @@ func sessState(s *cbacSession) uint8 {
 	switch {
 	case !s.open:
 		return stHalf
-	case s.fin != 0:
+	case s.fin.closing():
 		return stTerm
 	}
 	return stOpen

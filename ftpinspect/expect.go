@@ -74,7 +74,8 @@ type dataFlow struct {
 	keys      [4]packet.Tuple
 	nkeys     int
 	expires   int64
-	fin       uint8 // bit 0: FIN from the connecting side, bit 1: from the other
+	fin       tcpClose
+	idle      int64 // ns: the control connection's idle time (its ftp rule's timeout)
 	kind      Kind
 	created   int64
 	lastHeard int64

@@ -40,7 +40,8 @@ type Config struct {
 	// pass uninspected.
 	MaxConns int
 	// ConnIdle ends the state of a silent control connection; DataIdle
-	// that of a silent data connection opened through a pinhole.
+	// that of a silent data connection opened through a pinhole. Under an
+	// ftp rule both take the rule's timeout instead.
 	ConnIdle, DataIdle time.Duration
 	// CloseLinger keeps a closed control connection's sequence mapping for
 	// late retransmissions.

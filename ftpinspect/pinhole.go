@@ -43,21 +43,15 @@ func (in *Inspector) dataSeen(d *dataFlow, p *packet.Parsed, opener bool, now in
 	}
 	d.lastHeard = now
 	d.bytes[side] += uint64(p.TotalLen - p.PayloadOff)
-	if d.fin == 3 {
-		return
-	}
-	switch {
-	case p.TCPFlags&packet.TCPRst != 0:
+	switch d.fin.step(p.TCPFlags, side) {
+	case lingering:
+	case reset:
 		in.removeData(d)
-		return
-	case p.TCPFlags&packet.TCPFin != 0:
-		d.fin |= 1 << side
-		if d.fin == 3 {
-			d.expires = now + in.dataLinger.Load()
-			return
-		}
+	case bothClosed:
+		d.expires = now + in.dataLinger.Load()
+	default:
+		d.expires = now + d.idle
 	}
-	d.expires = now + int64(in.cfg.DataIdle)
 }
 
 // claim uses pinhole x up for the connection c: one connection per
@@ -74,8 +68,14 @@ func (in *Inspector) claim(x *expectation, c packet.Tuple, now int64) {
 		in.stats.TableFull++ // the SYN passes; later packets rely on the ACL
 		return
 	}
-	d := in.exp.addData(x, c, now+int64(in.cfg.DataIdle))
-	d.created, d.lastHeard, d.id = now, now, in.newID()
+	// A data connection idles out as its control connection does: after
+	// the ftp rule's timeout, which follows ip inspect tcp idle-time.
+	idle := int64(in.cfg.DataIdle)
+	if x.owner != nil && x.owner.idle > 0 {
+		idle = int64(x.owner.idle)
+	}
+	d := in.exp.addData(x, c, now+idle)
+	d.created, d.lastHeard, d.id, d.idle = now, now, in.newID(), idle
 	in.active.Add(1)
 	in.auditData(d, true)
 }
