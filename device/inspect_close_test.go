@@ -29,17 +29,8 @@ func TestInspectSessionsEndAfterClose(t *testing.T) {
 	if failed := l.run(inspectFW); failed != 0 {
 		t.Fatalf("configuration failed:\n%s", l.out.String())
 	}
-	const pc1, isp, gpc1 = "192.168.1.10:40000", "203.0.113.10:21", "203.0.113.1:40000"
-	l.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, packet.TCPSyn, "")
-	l.exchange(t, l.isp, l.pc1, isp, gpc1, 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
-	l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck, "")
-
 	// Passive: PASV, 227, pc1 connects to the announced endpoint.
-	const r227 = "227 Entering Passive Mode (203,0,113,10,156,64)\r\n"
-	srvSeq := uint32(5000 + len(r227))
-	l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PASV\r\n")
-	l.exchange(t, l.isp, l.pc1, isp, gpc1, 5000, 1006, packet.TCPAck|packet.TCPPsh, r227)
-	const pdata, gpdata, sdata = "192.168.1.10:40001", "203.0.113.1:40001", "203.0.113.10:40000"
+	srvSeq := openPASV(t, l)
 	transfer(t, l, l.pc1, l.isp, pdata, sdata, sdata, gpdata)
 
 	// Active: PORT (rewritten one byte shorter), the server connects from port 20.
@@ -89,6 +80,27 @@ func TestInspectSessionsEndAfterClose(t *testing.T) {
 // transfer runs a data connection that from opens (src to dst as sent)
 // and to accepts (replying from rsrc to rdst as sent): the handshake, 1000
 // bytes from the acceptor, both FINs and the acceptor's last ACK.
+// The control connection pc1 -> isp:21 (global 203.0.113.1:40000) and the
+// passive data endpoint isp's 227 announces, as pc1, its global address
+// and the server see the data connection.
+const (
+	pc1, isp, gpc1       = "192.168.1.10:40000", "203.0.113.10:21", "203.0.113.1:40000"
+	pdata, gpdata, sdata = "192.168.1.10:40001", "203.0.113.1:40001", "203.0.113.10:40000"
+	r227                 = "227 Entering Passive Mode (203,0,113,10,156,64)\r\n"
+)
+
+// openPASV opens pc1's control connection and exchanges PASV and its 227
+// (client sequence 1006 next); it returns the server's next sequence number.
+func openPASV(t *testing.T, l *ftpLab) uint32 {
+	t.Helper()
+	l.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, packet.TCPSyn, "")
+	l.exchange(t, l.isp, l.pc1, isp, gpc1, 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
+	l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck, "")
+	l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PASV\r\n")
+	l.exchange(t, l.isp, l.pc1, isp, gpc1, 5000, 1006, packet.TCPAck|packet.TCPPsh, r227)
+	return uint32(5000 + len(r227))
+}
+
 func transfer(t *testing.T, l *ftpLab, from, to *port.MemHost, src, dst, rsrc, rdst string) {
 	t.Helper()
 	if p, _ := l.exchange(t, from, to, src, dst, 1, 0, packet.TCPSyn, ""); p == nil {

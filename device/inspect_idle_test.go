@@ -17,15 +17,7 @@ func TestAbandonedDataSessionIdlesOut(t *testing.T) {
 	if failed := l.run("configure terminal\nip inspect tcp idle-time 120\nend\n" + inspectFW); failed != 0 {
 		t.Fatalf("configuration failed:\n%s", l.out.String())
 	}
-	const pc1, isp, gpc1 = "192.168.1.10:40000", "203.0.113.10:21", "203.0.113.1:40000"
-	l.exchange(t, l.pc1, l.isp, pc1, isp, 999, 0, packet.TCPSyn, "")
-	l.exchange(t, l.isp, l.pc1, isp, gpc1, 4999, 1000, packet.TCPSyn|packet.TCPAck, "")
-	l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck, "")
-	const r227 = "227 Entering Passive Mode (203,0,113,10,156,64)\r\n"
-	l.exchange(t, l.pc1, l.isp, pc1, isp, 1000, 5000, packet.TCPAck|packet.TCPPsh, "PASV\r\n")
-	l.exchange(t, l.isp, l.pc1, isp, gpc1, 5000, 1006, packet.TCPAck|packet.TCPPsh, r227)
-
-	const pdata, gpdata, sdata = "192.168.1.10:40001", "203.0.113.1:40001", "203.0.113.10:40000"
+	openPASV(t, l)
 	if p, _ := l.exchange(t, l.pc1, l.isp, pdata, sdata, 1, 0, packet.TCPSyn, ""); p == nil {
 		t.Fatal("data SYN refused")
 	}
