@@ -156,12 +156,7 @@ func (f *Feature) policy(client, server netip.AddrPort, inIdx int) (bool, time.D
 	if f.r == nil {
 		return f.natPinholes, 0
 	}
-	var inName, outName string
-	for _, i := range f.r.Interfaces() {
-		if i.Index() == inIdx {
-			inName = i.Name()
-		}
-	}
+	inName, outName := f.r.NameOf(inIdx), ""
 	if rt, ok := f.r.Lookup(server.Addr()); ok {
 		outName = rt.Interface
 	}

@@ -114,6 +114,18 @@ func (r *Router) AddressOf(index int) netip.Prefix {
 	return s.ifaces[index].addr
 }
 
+// NameOf returns the name of the interface with the given index from the
+// published snapshot, or "". Like AddressOf it takes no lock, for features
+// on the packet path (FTP inspection finds a new control connection's
+// rules by the name of its arriving interface).
+func (r *Router) NameOf(index int) string {
+	s := r.snap.Load()
+	if index < 0 || index >= len(s.ifaces) || s.ifaces[index].iface == nil {
+		return ""
+	}
+	return s.ifaces[index].iface.name
+}
+
 // HoldConfig takes the configuration lock and returns its release. While
 // it is held no configuration can change; the packet path, which reads only
 // the published snapshot, must go on forwarding. Tests use it to prove that
