@@ -254,3 +254,31 @@ func TestBindErrors(t *testing.T) {
 		t.Error("Bind after Close")
 	}
 }
+
+// TestStagesRunInTableOrder: hooks attached to every stage, in reverse,
+// run in the order of the orderOfOperations table for a forwarded packet.
+func TestStagesRunInTableOrder(t *testing.T) {
+	l := newLab(t)
+	var mu sync.Mutex
+	var log []string
+	for s := numStages - 1; s < numStages; s-- {
+		l.r.Attach(s, recorder{&mu, &log, s.String()})
+	}
+	l.inside.Inject(tcpPkt(pc1, isp, 64, nil))
+	expect(t, l.outside)
+	settle()
+	mu.Lock()
+	defer mu.Unlock()
+	var want []string
+	for s := Stage(0); s < numStages; s++ {
+		want = append(want, s.String()+" 192.168.1.10>203.0.113.10 in=GigabitEthernet0/0 out=")
+	}
+	if len(log) != len(want) {
+		t.Fatalf("hooks saw:\n%s", strings.Join(log, "\n"))
+	}
+	for k := range want {
+		if !strings.HasPrefix(log[k], want[k]) {
+			t.Errorf("hook %d saw %q, want %q...", k, log[k], want[k])
+		}
+	}
+}

@@ -14,9 +14,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
-// Updating reports whether the tests run with -update.
-func Updating() bool { return *update }
-
 // Compare checks got against the golden file at path (with -update it
 // writes got there instead). A difference names the first lines that
 // differ.
