@@ -20,7 +20,10 @@
 // push its own (IOS `shutdown` drops carrier on the wire).
 package port
 
-import "errors"
+import (
+	"errors"
+	"net/netip"
+)
 
 // Port is where packets enter and leave an interface.
 //
@@ -83,3 +86,16 @@ type Linker interface {
 
 // ErrClosed is returned by Read and Write on a closed port.
 var ErrClosed = errors.New("port closed")
+
+// NextHopWriter is implemented by ports on a multi-access link (Ethernet): the router passes each packet's
+// on-link next hop so the port can resolve its link-layer address. hops[i] belongs to bufs[i].
+type NextHopWriter interface {
+	WriteNextHop(bufs [][]byte, hops []netip.Addr, offset int) (int, error)
+}
+
+// Trunk is implemented by Ethernet ports that carry 802.1Q VLANs (the port of a main interface): VLAN returns
+// the IP port of subinterface traffic tagged id (native: that VLAN travels untagged on the wire).
+type Trunk interface {
+	VLAN(id uint16, native bool) (Port, error)
+	RemoveVLAN(id uint16)
+}
