@@ -44,8 +44,11 @@ func (l *Lab) router(name string) (*NodeState, error) {
 	return l.nodeOfKind(name, Router, "%[1]s is a host: use labs exec %[1]s -- COMMAND")
 }
 
-// host returns the state of a host node.
+// host returns the state of a node that runs programs: a host, or a switch (bridge vlan show).
 func (l *Lab) host(name string) (*NodeState, error) {
+	if n, ok := l.Node(name); ok && n.Kind == Switch {
+		return n, nil
+	}
 	return l.nodeOfKind(name, Host, "%[1]s is a router: use labs cli %[1]s COMMAND or labs console %[1]s")
 }
 
@@ -294,8 +297,11 @@ func (l *Lab) Inspect(w io.Writer, asJSON bool) error {
 		var ifs []string
 		for _, p := range n.Ports {
 			s := ShortInterface(p.Interface) + "->" + p.Peer
-			if n.Kind == Host && p.Addr != "" {
+			switch {
+			case n.Kind == Host && p.Addr != "":
 				s = p.Interface + " " + p.Addr
+			case n.Kind == Switch:
+				s = p.Interface + " (" + p.Mode + ")->" + p.Peer
 			}
 			ifs = append(ifs, s)
 		}
@@ -345,6 +351,8 @@ func (l *Lab) Reach(w io.Writer) {
 		switch n.Kind {
 		case Router:
 			fmt.Fprintf(tw, "  %s\trouter\tlabs console %s\tlabs cli %s show ip interface brief\n", n.Name, n.Name, n.Name)
+		case Switch:
+			fmt.Fprintf(tw, "  %s\tswitch\tlabs exec %s -- bridge vlan show\tip netns exec %s ...\n", n.Name, n.Name, n.Netns)
 		default:
 			addr := "-"
 			for _, p := range n.Ports {

@@ -2,12 +2,14 @@ package labs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// links reads topology.links: each joins a router interface and a host, and no interface is used twice.
+// links reads topology.links: each joins two interfaces of two nodes, and no interface is used twice.
+// Any two kinds may be joined; how the link is built follows from them (Link.Kind).
 func (p *parser) links(n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
 		p.errorf(n, "topology.links", "want a list of links such as - endpoints: [\"r1:Gi0/0\", \"pc1:eth0\"]")
@@ -25,15 +27,33 @@ func (p *parser) links(n *yaml.Node) {
 		for j, ep := range eps.Content {
 			ok = p.endpoint(l, j, ep, fmt.Sprintf("%s.endpoints[%d]", field, j), used) && ok
 		}
-		if !ok || l.Router == nil || l.Host == nil {
+		if !ok {
 			continue // reported above
 		}
-		if other := p.t.HostLink(l.Host); other != nil {
-			p.errorf(eps, field+".endpoints", "host %s already has a link (line %d); a host has one interface", l.Host.Name, other.Line)
+		if l.Ends[0].Node == l.Ends[1].Node {
+			p.errorf(eps, field+".endpoints", "both ends are on %s; a link joins two nodes", l.Ends[0].Node.Name)
+			continue
+		}
+		if p.secondInterface(l, eps, field) {
 			continue
 		}
 		p.t.addLink(l)
 	}
+}
+
+// secondInterface reports (and says) when the link gives a host that has one interface (no
+// interfaces: list) a second link.
+func (p *parser) secondInterface(l *Link, eps *yaml.Node, field string) bool {
+	for _, e := range l.Ends {
+		if e.Node.Kind != Host || len(e.Node.IfAddrs) > 0 {
+			continue
+		}
+		if others := p.t.LinksOf(e.Node); len(others) > 0 {
+			p.errorf(eps, field+".endpoints", "host %s already has a link (line %d); a host with several interfaces lists them under interfaces", e.Node.Name, others[0].Line)
+			return true
+		}
+	}
+	return false
 }
 
 // linkEndpoints reads one link's fields and returns its list of two endpoints, or nil when it has none.
@@ -72,28 +92,28 @@ func (p *parser) endpoint(l *Link, j int, ep *yaml.Node, f string, used map[stri
 		p.errorf(ep, f, "%q: there is no node %q in topology.nodes", s, nodeName)
 		return false
 	}
-	if nd.Kind == Router {
+	switch nd.Kind {
+	case Router:
 		c, err := canonicalInterface(ifname)
 		if err != nil {
 			p.errorf(ep, f, "%v", err)
 			return false
 		}
-		if l.Router != nil {
-			p.errorf(ep, f, "%q: this link joins two routers; a link joins a router interface and a host", s)
+		ifname = c
+	case Switch:
+		if !linuxIfName(ifname) || ifname == bridgeName {
+			p.errorf(ep, f, "%q: %q is not a switch port name such as p1 (a Linux interface name other than %s)", s, ifname, bridgeName)
 			return false
 		}
-		l.Router, l.RouterIf, l.routerSide = nd, c, j
-		ifname = c
-	} else {
-		if len(ifname) > MaxIfName || !validName(ifname) || ifname == "lo" {
+	default:
+		if !linuxIfName(ifname) {
 			p.errorf(ep, f, "%q: %q is not a Linux interface name such as eth0", s, ifname)
 			return false
 		}
-		if l.Host != nil {
-			p.errorf(ep, f, "%q: this link joins two hosts; a link joins a router interface and a host", s)
+		if len(nd.IfAddrs) > 0 && !slices.ContainsFunc(nd.IfAddrs, func(ia IfAddr) bool { return ia.Name == ifname }) {
+			p.errorf(ep, f, "%q: %s has no interface %s in topology.nodes.%s.interfaces", s, nd.Name, ifname, nd.Name)
 			return false
 		}
-		l.Host, l.HostIf = nd, ifname
 	}
 	key := nd.Name + ":" + ifname
 	if line, dup := used[key]; dup {
@@ -101,5 +121,9 @@ func (p *parser) endpoint(l *Link, j int, ep *yaml.Node, f string, used map[stri
 		return false
 	}
 	used[key] = ep.Line
+	l.Ends[j] = End{Node: nd, If: ifname}
 	return true
 }
+
+// linuxIfName reports whether s can name a host's or a switch's interface.
+func linuxIfName(s string) bool { return len(s) <= MaxIfName && validName(s) && s != "lo" }

@@ -47,3 +47,12 @@ func ifaceTag(iface string) string {
 	num := strings.TrimPrefix(iface[i:], "0/")
 	return strings.ToLower(iface[:1]) + strings.ReplaceAll(num, "/", "-")
 }
+
+// VethName is the name of a router's end of a veth pair to another router, in the router's
+// namespace: the short interface name with '-' for '/' (GigabitEthernet0/1 -> Gi0-1).
+func VethName(iface string) string { return strings.ReplaceAll(ShortInterface(iface), "/", "-") }
+
+// RouterMAC is the base MAC of the router at 1-based position pos among a lab's routers, in IOS's
+// dotted form: aabb.cc00.NN00, so that routers on one switch never share a MAC. Past 255 routers the
+// position goes on into the fourth byte.
+func RouterMAC(pos int) string { return fmt.Sprintf("aabb.cc%02x.%02x00", pos>>8&0xff, pos&0xff) }

@@ -15,6 +15,7 @@ import (
 type nodeSrc struct {
 	node, ip, gw *yaml.Node
 	interfaces   *yaml.Node
+	ifs          map[string]*yaml.Node // a host's interfaces or a switch's vlans and trunks, by name
 }
 
 // node reads one entry of topology.nodes; kind is the default when the node names none.
@@ -23,23 +24,26 @@ func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
 	if k, ok := p.nodeKind(n, field); ok {
 		nd.Kind = k
 	}
-	src := nodeSrc{node: n}
+	src := nodeSrc{node: n, ifs: map[string]*yaml.Node{}}
 	var cfgNode *yaml.Node
-	// only wraps the handler of a field that nodes of one kind have; on the other kind the field is
+	// only wraps the handler of a field that nodes of one kind have; on another kind the field is
 	// reported instead.
-	only := func(want Kind, hint string, h func(v *yaml.Node, f string)) func(*yaml.Node, string) {
+	only := func(want Kind, h func(v *yaml.Node, f string)) func(*yaml.Node, string) {
 		return func(v *yaml.Node, f string) {
 			if nd.Kind != want {
+				hint := ""
+				if want == Host && nd.Kind == Router {
+					hint = "; configure it in its startup-config"
+				}
 				p.errorf(v, f, "only %s nodes have this field (%s is a %s%s)", want, name, nd.Kind, hint)
 				return
 			}
 			h(v, f)
 		}
 	}
-	routerField := func(h func(v *yaml.Node, f string)) func(*yaml.Node, string) { return only(Router, "", h) }
-	hostField := func(h func(v *yaml.Node, f string)) func(*yaml.Node, string) {
-		return only(Host, "; configure it in its startup-config", h)
-	}
+	routerField := func(h func(v *yaml.Node, f string)) func(*yaml.Node, string) { return only(Router, h) }
+	hostField := func(h func(v *yaml.Node, f string)) func(*yaml.Node, string) { return only(Host, h) }
+	switchField := func(h func(v *yaml.Node, f string)) func(*yaml.Node, string) { return only(Switch, h) }
 	p.fields(n, field, map[string]func(*yaml.Node, string){
 		"kind": func(*yaml.Node, string) {}, // read first, by nodeKind
 		"startup-config": routerField(func(v *yaml.Node, f string) {
@@ -55,10 +59,17 @@ func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
 				nd.Restart = r
 			}
 		}),
-		"interfaces": routerField(func(v *yaml.Node, f string) {
-			nd.Interfaces, _ = p.integer(v, f, 1, MaxInterfaces)
+		"interfaces": func(v *yaml.Node, f string) {
 			src.interfaces = v
-		}),
+			switch nd.Kind {
+			case Router:
+				nd.Interfaces, _ = p.integer(v, f, 1, MaxInterfaces)
+			case Host:
+				p.hostInterfaces(nd, v, f, src.ifs)
+			default:
+				p.errorf(v, f, "only router and host nodes have this field (%s is a %s)", name, nd.Kind)
+			}
+		},
 		"ip": hostField(func(v *yaml.Node, f string) {
 			src.ip = v
 			nd.Addr, _ = parsed(p, v, f, hostPrefix, "an IPv4 address with a prefix length such as 192.168.1.10/24")
@@ -69,7 +80,12 @@ func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
 		}),
 		"routes": hostField(func(v *yaml.Node, f string) { nd.Routes = p.routes(v, f) }),
 		"exec":   hostField(func(v *yaml.Node, f string) { nd.Exec = p.strings(v, f) }),
+		"vlans":  switchField(func(v *yaml.Node, f string) { p.switchVLANs(nd, v, f, src.ifs) }),
+		"trunks": switchField(func(v *yaml.Node, f string) { p.switchTrunks(nd, v, f, src.ifs) }),
 	})
+	if nd.Kind == Host && src.ip != nil && len(nd.IfAddrs) > 0 {
+		p.errorf(src.interfaces, field+".interfaces", "give ip (one interface) or interfaces, not both")
+	}
 	p.readStartupConfig(nd, cfgNode, field)
 	p.t.addNode(nd)
 	p.src[nd] = src
@@ -94,10 +110,10 @@ func (p *parser) kind(v *yaml.Node, f string) (Kind, bool) {
 		return "", false
 	}
 	switch Kind(s) {
-	case Router, Host:
+	case Router, Host, Switch:
 		return Kind(s), true
 	}
-	p.errorf(v, f, "%q: want router or host", s)
+	p.errorf(v, f, "%q: want router, switch or host", s)
 	return "", false
 }
 
@@ -183,16 +199,21 @@ func parseRoute(s string) (Route, error) {
 	return Route{Prefix: pfx.Masked(), Via: via}, nil
 }
 
-// checkNode checks what depends on the links: addresses, the chassis size.
+// checkNode checks what depends on the links: addresses, the chassis size, switch ports.
 func (p *parser) checkNode(nd *Node) {
 	src := p.src[nd]
 	field := "topology.nodes." + nd.Name
+	onLink := map[string]bool{}
+	highest := -1
+	for _, l := range p.t.LinksOf(nd) {
+		here, _ := l.At(nd)
+		onLink[here.If] = true
+		if nd.Kind == Router {
+			highest = max(highest, interfaceNumber(here.If))
+		}
+	}
 	switch nd.Kind {
 	case Router:
-		highest := -1
-		for _, l := range p.t.LinksOf(nd) {
-			highest = max(highest, interfaceNumber(l.RouterIf))
-		}
 		switch {
 		case nd.Interfaces == 0:
 			nd.Interfaces = max(DefaultInterfaces, highest+1)
@@ -200,17 +221,44 @@ func (p *parser) checkNode(nd *Node) {
 			p.errorf(src.interfaces, field+".interfaces", "%d interfaces end at GigabitEthernet0/%d, but a link uses GigabitEthernet0/%d", nd.Interfaces, nd.Interfaces-1, highest)
 		}
 	case Host:
-		link := p.t.HostLink(nd)
-		if link == nil && src.ip != nil {
+		if len(onLink) == 0 && src.ip != nil {
 			p.errorf(src.ip, field+".ip", "%s has an address but no link", nd.Name)
 		}
-		if nd.Gateway.IsValid() {
-			switch {
-			case !nd.Addr.IsValid():
-				p.errorf(src.gw, field+".gw", "a gateway needs an address (ip) on the same subnet")
-			case !nd.Addr.Masked().Contains(nd.Gateway) || nd.Gateway == nd.Addr.Addr():
-				p.errorf(src.gw, field+".gw", "%s is not another address in %s", nd.Gateway, nd.Addr.Masked())
+		for _, ia := range nd.IfAddrs {
+			if !onLink[ia.Name] {
+				p.errorf(src.ifs[ia.Name], field+".interfaces."+ia.Name, "%s has no link on %s", nd.Name, ia.Name)
+			}
+		}
+		p.checkGateway(nd, src, field)
+	case Switch:
+		for _, port := range sortedKeys(src.ifs) {
+			if !onLink[port] {
+				p.errorf(src.ifs[port], field, "%s has no link on port %s", nd.Name, port)
 			}
 		}
 	}
+}
+
+// checkGateway checks that a host's gateway is another address on one of its subnets.
+func (p *parser) checkGateway(nd *Node, src nodeSrc, field string) {
+	if !nd.Gateway.IsValid() {
+		return
+	}
+	addrs := nd.Addrs()
+	if len(addrs) == 0 {
+		p.errorf(src.gw, field+".gw", "a gateway needs an address (ip) on the same subnet")
+		return
+	}
+	var subnets []string
+	for _, a := range addrs {
+		if nd.Gateway == a.Addr() {
+			p.errorf(src.gw, field+".gw", "%s is %s's own address", nd.Gateway, nd.Name)
+			return
+		}
+		if a.Masked().Contains(nd.Gateway) {
+			return
+		}
+		subnets = append(subnets, a.Masked().String())
+	}
+	p.errorf(src.gw, field+".gw", "%s is not another address in %s", nd.Gateway, strings.Join(subnets, " or "))
 }

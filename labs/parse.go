@@ -456,10 +456,10 @@ func (p *parser) checkTasks() {
 		switch {
 		case nd == nil:
 			p.errorf(cs.n, cs.field+".node", "there is no node %q in topology.nodes", c.Node)
-		case c.Exec != "" && nd.Kind != Host:
+		case c.Exec != "" && nd.Kind == Router:
 			p.errorf(cs.n, cs.field+".exec", "%s is a router: use cli for router checks", c.Node)
 		case c.CLI != "" && nd.Kind != Router:
-			p.errorf(cs.n, cs.field+".cli", "%s is a host: use exec for host checks", c.Node)
+			p.errorf(cs.n, cs.field+".cli", "%s is a %s: use exec for %s checks", c.Node, nd.Kind, nd.Kind)
 		}
 	}
 }

@@ -68,7 +68,7 @@ func TestParseGood(t *testing.T) {
 		t.Errorf("pc1 routes = %v", pc1.Routes)
 	}
 	l := top.Links[1]
-	if l.Router != r1 || l.RouterIf != "GigabitEthernet0/5" || l.Host.Name != "srv" || l.HostIf != "eth0" {
+	if l.Ends[1].Node != r1 || l.Ends[1].If != "GigabitEthernet0/5" || l.Ends[0].Node.Name != "srv" || l.Ends[0].If != "eth0" || l.Kind() != LinkTUN {
 		t.Errorf("link 2 = %+v", l)
 	}
 	if got := top.Node("srv").Exec; len(got) != 2 || got[1] != "sleep 100 &" {
@@ -99,12 +99,12 @@ func TestParseErrors(t *testing.T) {
 		{"long name", "name: averyveryverylongname\ntopology: {nodes: {}}\n", "bad.yml:1: name: \"averyveryverylongname\": want up to 12"},
 		{"unknown top field", "name: x\ntopolgy: {}\n", "bad.yml:2: topolgy: unknown field (want message, name, tasks, topology)"},
 		{"unknown node field", "name: x\ntopology:\n  nodes:\n    pc1:\n      ipp: 1.2.3.4/24\n", "bad.yml:5: topology.nodes.pc1.ipp: unknown field"},
-		{"bad kind", "name: x\ntopology:\n  nodes:\n    r1: {kind: switch}\n", "bad.yml:4: topology.nodes.r1.kind: \"switch\": want router or host"},
+		{"bad kind", "name: x\ntopology:\n  nodes:\n    r1: {kind: hub}\n", "bad.yml:4: topology.nodes.r1.kind: \"hub\": want router, switch or host"},
 		{"bad ip", "name: x\ntopology:\n  nodes:\n    pc1:\n      ip: 192.168.1.300/24\n", "bad.yml:5: topology.nodes.pc1.ip: \"192.168.1.300/24\" is not an IPv4 address"},
 		{"ip without prefix", "name: x\ntopology:\n  nodes:\n    pc1: {ip: 192.168.1.3}\n", "bad.yml:4: topology.nodes.pc1.ip"},
 		{"gw off subnet", "name: x\ntopology:\n  nodes:\n    r1: {kind: router}\n    pc1:\n      ip: 10.0.0.2/24\n      gw: 10.0.1.1\n  links:\n    - endpoints: [\"r1:g0/0\", \"pc1:eth0\"]\n", "bad.yml:7: topology.nodes.pc1.gw: 10.0.1.1 is not another address in 10.0.0.0/24"},
 		{"host field on router", "name: x\ntopology:\n  nodes:\n    r1:\n      kind: router\n      ip: 10.0.0.1/24\n", "bad.yml:6: topology.nodes.r1.ip: only host nodes have this field"},
-		{"router field on host", "name: x\ntopology:\n  nodes:\n    pc1:\n      interfaces: 2\n", "bad.yml:5: topology.nodes.pc1.interfaces: only router nodes have this field (pc1 is a host)"},
+		{"router field on host", "name: x\ntopology:\n  nodes:\n    pc1:\n      restart: no\n", "bad.yml:5: topology.nodes.pc1.restart: only router nodes have this field (pc1 is a host)"},
 		{"router field on a host by default", "name: x\ntopology:\n  defaults: {kind: host}\n  nodes:\n    pc1: {config: hostname x}\n", "bad.yml:5: topology.nodes.pc1.config: only router nodes have this field"},
 		{"host field names the kind", "name: x\ntopology:\n  nodes:\n    r1: {kind: router, exec: ls}\n", "topology.nodes.r1.exec: only host nodes have this field (r1 is a router; configure it in its startup-config)"},
 		{"bad gw", "name: x\ntopology:\n  nodes:\n    pc1:\n      gw: 10.0.0.300\n", "bad.yml:5: topology.nodes.pc1.gw: \"10.0.0.300\" is not an IPv4 address such as 192.168.1.1"},
@@ -117,8 +117,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad router interface", "name: x\ntopology:\n  nodes:\n    r1: {kind: router}\n    pc1: {}\n  links:\n    - endpoints: [\"r1:Serial0/0/1\", \"pc1:eth0\"]\n", "bad.yml:7: topology.links[0].endpoints[0]: \"Serial0/0/1\" is not a router interface"},
 		{"endpoint without colon", "name: x\ntopology:\n  nodes:\n    r1: {kind: router}\n  links:\n    - endpoints: [\"r1\", \"pc1:eth0\"]\n", "topology.links[0].endpoints[0]: \"r1\": want NODE:INTERFACE"},
 		{"three endpoints", "name: x\ntopology:\n  nodes: {}\n  links:\n    - endpoints: [a:b, c:d, e:f]\n", "bad.yml:5: topology.links[0].endpoints: want two endpoints"},
-		{"router to router", "name: x\ntopology:\n  nodes:\n    r1: {kind: router}\n    r2: {kind: router}\n  links:\n    - endpoints: [\"r1:Gi0/0\", \"r2:Gi0/0\"]\n", "this link joins two routers"},
-		{"host to host", "name: x\ntopology:\n  nodes:\n    a: {}\n    b: {}\n  links:\n    - endpoints: [\"a:eth0\", \"b:eth0\"]\n", "bad.yml:7: topology.links[0].endpoints[1]: \"b:eth0\": this link joins two hosts"},
+		{"link to itself", "name: x\ntopology:\n  nodes:\n    r1: {kind: router}\n  links:\n    - endpoints: [\"r1:Gi0/0\", \"r1:Gi0/1\"]\n", "bad.yml:6: topology.links[0].endpoints: both ends are on r1; a link joins two nodes"},
 		{"link without endpoints", "name: x\ntopology:\n  nodes: {}\n  links:\n    - {}\n", "bad.yml:5: topology.links[0].endpoints: missing"},
 		{"links not a list", "name: x\ntopology:\n  nodes: {}\n  links: {a: b}\n", "bad.yml:4: topology.links: want a list of links"},
 		{"endpoint not a string", "name: x\ntopology:\n  nodes:\n    r1: {kind: router}\n  links:\n    - endpoints: [[r1], \"pc1:eth0\"]\n", "bad.yml:6: topology.links[0].endpoints[0]: want a string"},

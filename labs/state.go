@@ -61,13 +61,19 @@ type NodeState struct {
 }
 
 // PortState is one link end on a node.
+//
+// Netns and HostIf name the device that carries the port, where labs waits for it and captures it:
+// for a router's TUN the host's end, for its TAP the switch port, for its end of a veth pair to
+// another router the veth in the router's own namespace; for a host or a switch its own interface.
 type PortState struct {
-	Interface string `json:"interface"` // GigabitEthernet0/0 on a router, eth0 on a host
-	Peer      string `json:"peer"`      // "pc1:eth0"
-	Device    string `json:"device"`    // the TUN's kernel name when the router creates it
-	Netns     string `json:"netns"`     // the namespace the TUN lives in (the host's)
-	HostIf    string `json:"host_if"`   // its name there
-	Addr      string `json:"addr,omitempty"`
+	Interface string   `json:"interface"` // GigabitEthernet0/0 on a router, eth0 on a host, p1 on a switch
+	Peer      string   `json:"peer"`      // "pc1:eth0"
+	Kind      LinkKind `json:"kind,omitempty"`
+	Device    string   `json:"device"`  // the TUN's or TAP's kernel name when the router creates it
+	Netns     string   `json:"netns"`   // the namespace the device lives in
+	HostIf    string   `json:"host_if"` // its name there
+	Addr      string   `json:"addr,omitempty"`
+	Mode      string   `json:"mode,omitempty"` // a switch port's VLANs: "access 10", "trunk"
 }
 
 // Dir is the lab's state directory.

@@ -237,7 +237,8 @@ func (sv *supervisor) runOnce() (ps *os.ProcessState, stopped bool, err error) {
 }
 
 // restoreHostRoutes puts back the routes of the hosts on the router's links once the restarted
-// router has given them their interfaces again (a route goes with its interface).
+// router has given them their interfaces again (a route goes with its interface), and makes the
+// router's new TAPs ports of their switches' bridges again.
 func (sv *supervisor) restoreHostRoutes(done <-chan struct{}) {
 	deadline := time.Now().Add(20 * time.Second)
 	for _, port := range sv.st.Ports {
@@ -254,7 +255,7 @@ func (sv *supervisor) restoreHostRoutes(done <-chan struct{}) {
 		}
 		peer, _, _ := strings.Cut(port.Peer, ":")
 		h := sv.t.Node(peer)
-		if h == nil {
+		if h == nil || h.Kind != Host {
 			continue
 		}
 		for _, r := range h.Routes {
@@ -262,6 +263,9 @@ func (sv *supervisor) restoreHostRoutes(done <-chan struct{}) {
 				fmt.Fprintf(os.Stderr, "labs: %s: route %s: %v\n", h.Name, r, err)
 			}
 		}
+	}
+	if err := attachTAPs(sv.t, sv.n); err != nil {
+		fmt.Fprintf(os.Stderr, "labs: %v\n", err)
 	}
 }
 

@@ -17,6 +17,7 @@ type Kind string
 const (
 	Router Kind = "router" // a router process (cmd/router) configured by an IOS startup-config
 	Host   Kind = "host"   // a network namespace running ordinary programs
+	Switch Kind = "switch" // a Linux bridge (br0, VLAN-aware) in a namespace of its own
 )
 
 // Topology is a parsed and checked lab.
@@ -54,10 +55,83 @@ type Node struct {
 	Restart           string // RestartNo (default) or RestartOnFailure
 
 	// Host nodes.
-	Addr    netip.Prefix // address of its interface (zero = none)
+	Addr    netip.Prefix // ip: the address of its one interface (zero = none)
+	IfAddrs []IfAddr     // interfaces: several interfaces and their addresses, in file order
 	Gateway netip.Addr   // default route (zero = none)
 	Routes  []Route
 	Exec    []string // shell commands run in the namespace after addressing; "... &" runs in the background
+
+	// Switch nodes.
+	VLANs  map[string]uint16 // access port -> its VLAN (ports not named are access ports in VLAN 1)
+	Trunks []string          // trunk ports: every VLAN of the switch tagged, VLAN 1 untagged
+}
+
+// IfAddr is one interface of a host with several.
+type IfAddr struct {
+	Name string
+	Addr netip.Prefix // zero = none
+}
+
+// AddrOf is the address of the host's interface ifname: from interfaces:, or ip: for a host with one
+// interface (whatever its link calls it).
+func (n *Node) AddrOf(ifname string) netip.Prefix {
+	if len(n.IfAddrs) == 0 {
+		return n.Addr
+	}
+	for _, ia := range n.IfAddrs {
+		if ia.Name == ifname {
+			return ia.Addr
+		}
+	}
+	return netip.Prefix{}
+}
+
+// Addrs lists the host's addresses (for graphs).
+func (n *Node) Addrs() []netip.Prefix {
+	if n.Addr.IsValid() {
+		return []netip.Prefix{n.Addr}
+	}
+	var out []netip.Prefix
+	for _, ia := range n.IfAddrs {
+		if ia.Addr.IsValid() {
+			out = append(out, ia.Addr)
+		}
+	}
+	return out
+}
+
+// GatewayOn is the host's default gateway when it lies on the subnet of ifname (the route goes out
+// there), else zero.
+func (n *Node) GatewayOn(ifname string) netip.Addr {
+	a := n.AddrOf(ifname)
+	if n.Gateway.IsValid() && a.IsValid() && a.Masked().Contains(n.Gateway) {
+		return n.Gateway
+	}
+	return netip.Addr{}
+}
+
+// PortMode is how a switch port carries VLANs: "trunk", or "access N".
+func (n *Node) PortMode(port string) string {
+	if slices.Contains(n.Trunks, port) {
+		return "trunk"
+	}
+	if v, ok := n.VLANs[port]; ok {
+		return fmt.Sprintf("access %d", v)
+	}
+	return "access 1"
+}
+
+// SwitchVLANs lists the VLANs named on a switch other than VLAN 1, sorted: what its trunks carry
+// tagged.
+func (n *Node) SwitchVLANs() []uint16 {
+	var out []uint16
+	for _, v := range n.VLANs {
+		if v != 1 && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Route is a static route on a host.
@@ -68,14 +142,67 @@ type Route struct {
 
 func (r Route) String() string { return r.Prefix.String() + " via " + r.Via.String() }
 
-// Link joins a router interface and a host interface.
+// End is one end of a link: a node and its interface (a router's canonical: GigabitEthernet0/1; a
+// host's or a switch's Linux name: eth0, p1).
+type End struct {
+	Node *Node
+	If   string
+}
+
+func (e End) String() string {
+	if e.Node.Kind == Router {
+		return e.Node.Name + ":" + ShortInterface(e.If)
+	}
+	return e.Node.Name + ":" + e.If
+}
+
+// Link joins two interfaces of two nodes.
 type Link struct {
-	Router     *Node
-	RouterIf   string // canonical: GigabitEthernet0/1
-	Host       *Node
-	HostIf     string // eth0
-	Line       int
-	routerSide int // index of the router endpoint as written (for graphs in the file's order)
+	Ends [2]End // as written
+	Line int
+}
+
+// LinkKind is how a link is built.
+type LinkKind string
+
+// Link kinds.
+const (
+	LinkTUN  LinkKind = "tun"  // router to host: the router's TUN, moved into the host (IP only)
+	LinkTAP  LinkKind = "tap"  // router to switch: the router's TAP, moved into the switch (Ethernet)
+	LinkEth  LinkKind = "eth"  // router to router: a veth pair the routers open with AF_PACKET (Ethernet)
+	LinkVeth LinkKind = "veth" // host or switch to host or switch: a veth pair
+)
+
+// Kind says how the link is built, from the kinds of its ends.
+func (l *Link) Kind() LinkKind {
+	a, b := l.Ends[0].Node.Kind, l.Ends[1].Node.Kind
+	switch {
+	case a == Router && b == Router:
+		return LinkEth
+	case a == Router && b == Switch || a == Switch && b == Router:
+		return LinkTAP
+	case a == Router || b == Router:
+		return LinkTUN
+	}
+	return LinkVeth
+}
+
+// At returns the end of the link on node n and the far end.
+func (l *Link) At(n *Node) (here, far End) {
+	if l.Ends[0].Node == n {
+		return l.Ends[0], l.Ends[1]
+	}
+	return l.Ends[1], l.Ends[0]
+}
+
+// drawn is the link's ends in the order a graph draws them: a router first, then a switch, then a
+// host (so a router's link reads Gi0/0 - eth0 whichever way it was written).
+func (l *Link) drawn() (End, End) {
+	rank := map[Kind]int{Router: 0, Switch: 1, Host: 2}
+	if rank[l.Ends[1].Node.Kind] < rank[l.Ends[0].Node.Kind] {
+		return l.Ends[1], l.Ends[0]
+	}
+	return l.Ends[0], l.Ends[1]
 }
 
 // Task is one graded item: its checks must all pass (retried until Wait has passed).
@@ -113,16 +240,6 @@ func (t *Topology) LinksOf(n *Node) []*Link {
 	return slices.Clip(t.linksOf[n]) // a caller's append must not write into the index
 }
 
-// HostLink is the link of a host (hosts have one interface), or nil.
-func (t *Topology) HostLink(n *Node) *Link {
-	for _, l := range t.LinksOf(n) {
-		if l.Host == n {
-			return l
-		}
-	}
-	return nil
-}
-
 // addNode and addLink grow the topology and its index together.
 func (t *Topology) addNode(n *Node) {
 	t.Nodes = append(t.Nodes, n)
@@ -147,9 +264,10 @@ func (t *Topology) index() {
 	}
 	t.indexedNodes = len(t.Nodes)
 	for _, l := range t.Links[t.indexedLinks:] {
-		t.linksOf[l.Router] = append(t.linksOf[l.Router], l)
-		if l.Host != l.Router {
-			t.linksOf[l.Host] = append(t.linksOf[l.Host], l)
+		a, b := l.Ends[0].Node, l.Ends[1].Node
+		t.linksOf[a] = append(t.linksOf[a], l)
+		if b != a {
+			t.linksOf[b] = append(t.linksOf[b], l)
 		}
 	}
 	t.indexedLinks = len(t.Links)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -126,17 +127,7 @@ func (d *deployer) prepare() (*State, error) {
 			ns.Startup = filepath.Join(dir, n.Name+".cfg")
 		}
 		for _, l := range t.LinksOf(n) {
-			dev := TUNName(t.Name, l.Router.Name, l.RouterIf)
-			hostNS := NetnsName(t.Name, l.Host.Name)
-			addr := ""
-			if l.Host.Addr.IsValid() {
-				addr = l.Host.Addr.String()
-			}
-			if n.Kind == Router {
-				ns.Ports = append(ns.Ports, PortState{Interface: l.RouterIf, Peer: l.Host.Name + ":" + l.HostIf, Device: dev, Netns: hostNS, HostIf: l.HostIf, Addr: addr})
-			} else {
-				ns.Ports = append(ns.Ports, PortState{Interface: l.HostIf, Peer: l.Router.Name + ":" + ShortInterface(l.RouterIf), Device: dev, Netns: hostNS, HostIf: l.HostIf, Addr: addr})
-			}
+			ns.Ports = append(ns.Ports, portState(t, n, l))
 		}
 		s.Nodes = append(s.Nodes, ns)
 	}
@@ -164,6 +155,9 @@ func (d *deployer) deploy() error {
 		if err := s.Save(); err != nil {
 			return err
 		}
+	}
+	if err := d.links(); err != nil {
+		return err
 	}
 	for _, n := range t.Routers() {
 		if err := d.startRouter(n); err != nil {
@@ -213,16 +207,30 @@ func (d *deployer) routerConfig(n *Node, path string) error {
 	return os.WriteFile(path, []byte(text), 0o600)
 }
 
-// RouterArgs are the router's command line for node n.
+// RouterArgs are the router's command line for node n: its console, config, chassis, MAC and one
+// --port per link (a TUN into a host, a TAP into a switch, or its end of a veth pair to another
+// router, which it opens with AF_PACKET).
 func RouterArgs(t *Topology, n *Node, consolePath, startup string) []string {
 	args := []string{"--daemon", "--console", consolePath, "--startup-config", startup, "--interfaces", strconv.Itoa(n.Interfaces)}
+	if pos := slices.Index(t.Routers(), n); pos >= 0 {
+		args = append(args, "--mac", RouterMAC(pos+1))
+	}
 	for _, l := range t.LinksOf(n) {
-		spec := fmt.Sprintf("%s=tun:%s,netns=%s,name=%s", ShortInterface(l.RouterIf), TUNName(t.Name, n.Name, l.RouterIf), NetnsName(t.Name, l.Host.Name), l.HostIf)
-		if l.Host.Addr.IsValid() {
-			spec += ",addr=" + l.Host.Addr.String()
-		}
-		if l.Host.Gateway.IsValid() {
-			spec += ",gw=" + l.Host.Gateway.String()
+		here, far := l.At(n)
+		var spec string
+		switch l.Kind() {
+		case LinkTUN:
+			spec = fmt.Sprintf("%s=tun:%s,netns=%s,name=%s", ShortInterface(here.If), TUNName(t.Name, n.Name, here.If), NetnsName(t.Name, far.Node.Name), far.If)
+			if a := far.Node.AddrOf(far.If); a.IsValid() {
+				spec += ",addr=" + a.String()
+			}
+			if gw := far.Node.GatewayOn(far.If); gw.IsValid() {
+				spec += ",gw=" + gw.String()
+			}
+		case LinkTAP:
+			spec = fmt.Sprintf("%s=tap:%s,netns=%s,name=%s", ShortInterface(here.If), TUNName(t.Name, n.Name, here.If), NetnsName(t.Name, far.Node.Name), far.If)
+		case LinkEth:
+			spec = fmt.Sprintf("%s=eth:%s,netns=%s", ShortInterface(here.If), VethName(here.If), NetnsName(t.Name, n.Name))
 		}
 		args = append(args, "--port", spec)
 	}
@@ -323,7 +331,8 @@ func (d *deployer) waitRouter(n *Node, deadline time.Time) error {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	return nil
+	// The router's TAPs are in their switches now: make them bridge ports.
+	return attachTAPs(d.t, n)
 }
 
 // startFailure says how a router ended while the lab came up: the panic or signal line and the
@@ -352,6 +361,9 @@ func hostIfReady(p PortState) bool {
 
 func (d *deployer) startHost(n *Node) error {
 	st, _ := d.s.Node(n.Name)
+	if err := vethDefaultRoute(d.t, n); err != nil {
+		return err
+	}
 	for _, r := range n.Routes {
 		if err := ipCmd("-n", st.Netns, "route", "replace", r.Prefix.String(), "via", r.Via.String()); err != nil {
 			return fmt.Errorf("%s: route %s: %v", n.Name, r, err)

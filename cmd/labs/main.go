@@ -13,7 +13,7 @@
 //	labs save                                      keep the routers' running configs for the next up
 //	labs check [TASK ...] [--json] [-v]            grade the lab
 //	labs graph [FILE|LAB] [--dot]                  draw the topology (Mermaid or Graphviz)
-//	labs capture NODE IFACE [-w FILE] [-c N]       pcap of an interface
+//	labs capture NODE IFACE [-w FILE] [-c N]       pcap of a link end (also NODE:IFACE, LAB NODE:IFACE)
 //	labs list                                      the shipped labs
 //	labs readme LAB                                a shipped lab's task
 //
@@ -74,7 +74,9 @@ func usage() {
   save                                      keep the routers' running configs for the next up
   check [TASK ...] [--json] [-v]            grade the lab: exit 0 all passed, 1 a task failed, 2 no tasks
   graph [FILE|LAB] [--dot]                  draw the topology (Mermaid, or Graphviz with --dot)
-  capture NODE IFACE [-w FILE] [-c N]       pcap of an interface (to standard output without -w)
+  capture NODE IFACE [-w FILE] [-c N]       pcap of a link end: a router interface, a host interface
+                                            or a switch port (also NODE:IFACE or LAB NODE:IFACE);
+                                            to standard output without -w
   list                                      the shipped labs
   readme LAB                                a shipped lab's task
 
@@ -460,14 +462,20 @@ func cmdCapture(args []string) error {
 	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
 	file := fs.String("w", "", "write the pcap to FILE (default: standard output)")
 	count := fs.Int("c", 0, "stop after N packets")
-	l, pos, err := openLab(fs, args)
+	lab := fs.String("lab", "", "the running lab (default: the only one)")
+	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return errors.New("want a node and an interface: labs capture NODE IFACE [-w FILE]")
+	labName, node, iface, err := captureTarget(*lab, pos)
+	if err != nil {
+		return err
 	}
-	ns, dev, err := l.CapturePoint(pos[0], pos[1])
+	l, err := labs.Open(labName)
+	if err != nil {
+		return err
+	}
+	ns, dev, err := l.CapturePoint(node, iface)
 	if err != nil {
 		return err
 	}
@@ -486,10 +494,34 @@ func cmdCapture(args []string) error {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	go func() { <-sigs; close(stop) }()
-	fmt.Fprintf(os.Stderr, "capturing on %s %s (%s in %s); Ctrl-C stops\n", pos[0], pos[1], dev, ns)
+	fmt.Fprintf(os.Stderr, "capturing on %s %s (%s in %s); Ctrl-C stops\n", node, iface, dev, ns)
 	n, err := labs.Capture(ns, dev, w, *count, stop)
 	fmt.Fprintf(os.Stderr, "%d packets captured\n", n)
 	return err
+}
+
+// captureTarget reads what labs capture watches: NODE IFACE, NODE:IFACE, or LAB NODE:IFACE (a link
+// end as the topology writes it, on the lab named first).
+func captureTarget(lab string, pos []string) (labName, node, iface string, err error) {
+	const want = "want a link end: labs capture NODE IFACE, NODE:IFACE or LAB NODE:IFACE [-w FILE] [-c N]"
+	switch {
+	case len(pos) == 1 && strings.Contains(pos[0], ":"):
+		node, iface, _ = strings.Cut(pos[0], ":")
+	case len(pos) == 2 && strings.Contains(pos[1], ":"):
+		if lab != "" && lab != pos[0] {
+			return "", "", "", fmt.Errorf("two labs named: --lab %s and %s", lab, pos[0])
+		}
+		lab = pos[0]
+		node, iface, _ = strings.Cut(pos[1], ":")
+	case len(pos) == 2:
+		node, iface = pos[0], pos[1]
+	default:
+		return "", "", "", errors.New(want)
+	}
+	if node == "" || iface == "" {
+		return "", "", "", errors.New(want)
+	}
+	return lab, node, iface, nil
 }
 
 func cmdList(args []string) error {
