@@ -18,6 +18,9 @@ type Context struct {
 	buf *bytes.Buffer
 	// mode is where the command matched (after any walk-up).
 	mode *Mode
+	// item is the Range item the command runs for, when hasItem.
+	item    any
+	hasItem bool
 }
 
 // Printf writes formatted output through the filters and the pager.
@@ -31,7 +34,12 @@ func (c *Context) Enter(m *Mode, data any) { c.sess.enter(m, data) }
 
 // ModeData is the data given to Enter for the current mode (e.g. the
 // interface name of config-if).
-func (c *Context) ModeData() any { return c.sess.ModeData() }
+func (c *Context) ModeData() any {
+	if c.hasItem {
+		return c.item
+	}
+	return c.sess.ModeData()
+}
 
 // Engine is the engine running the command.
 func (c *Context) Engine() *Engine { return c.eng }

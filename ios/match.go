@@ -386,8 +386,14 @@ func splitIfName(w string, types []InterfaceType) (InterfaceType, string, bool) 
 	return found[0], num, true
 }
 
-// validIfNumber checks "0/1" for slotted types and "0" otherwise.
+// validIfNumber checks "0/1" for slotted types and "0" otherwise, with an
+// optional ".N" for types with subinterfaces.
 func validIfNumber(t InterfaceType, num string) bool {
+	if t.Subinterfaces {
+		if base, sub, ok := strings.Cut(num, "."); ok {
+			return validIfNumber(InterfaceType{Slotted: t.Slotted}, base) && validIfNumber(InterfaceType{}, sub)
+		}
+	}
 	parts := strings.Split(num, "/")
 	want := 1
 	if t.Slotted {

@@ -12,6 +12,10 @@ type Mode struct {
 	// ExitHelp is the help of `exit` in this mode; empty derives it from Name
 	// ("Exit from interface configuration mode").
 	ExitHelp string
+	// Commands, when set, is the mode whose commands this one offers: IOS's
+	// config-subif and config-if-range take the interface commands of
+	// config-if under their own prompts.
+	Commands *Mode
 }
 
 // The modes every router has. Features may declare more (with Parent: Config).
@@ -20,7 +24,19 @@ var (
 	Exec     = &Mode{Name: "exec", Prompt: "#", Help: "Exec commands:"}
 	Config   = &Mode{Name: "config", Prompt: "(config)#", Help: "Configure commands:"}
 	ConfigIf = &Mode{Name: "config-if", Prompt: "(config-if)#", Help: "Interface configuration commands:", Parent: Config}
+	// ConfigSubif is a subinterface (GigabitEthernet0/0.10): config-if's
+	// commands under IOS's config-subif prompt.
+	ConfigSubif = &Mode{Name: "config-subif", Prompt: "(config-subif)#", Help: "Interface configuration commands:",
+		Parent: Config, Commands: ConfigIf, ExitHelp: "Exit from interface configuration mode"}
+	// ConfigIfRange is `interface range`: each config-if command runs on
+	// every interface of the range (the mode data is a Range).
+	ConfigIfRange = &Mode{Name: "config-if-range", Prompt: "(config-if-range)#", Help: "Interface range configuration commands:",
+		Parent: Config, Commands: ConfigIf, ExitHelp: "Exit from interface range configuration mode"}
 )
+
+// Range is mode data that runs every command of the mode once per item, in
+// order, with Context.ModeData giving the item (IOS `interface range`).
+type Range []any
 
 // isExec tells the two EXEC modes from the configuration modes.
 func (m *Mode) isExec() bool { return m == UserExec || m == Exec }

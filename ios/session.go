@@ -414,7 +414,19 @@ func (s *Session) runHandler(res *result, line string, base int, m *Mode, flt *f
 		w = newPager(s)
 	}
 	ctx := &Context{sess: s, eng: s.eng, line: line, base: base, out: w, mode: m, buf: buf}
-	err := s.call(res.cmd.cmd.Run, ctx, newArgs(res))
+	var err error
+	if items, ok := s.ModeData().(Range); ok && m == s.Mode() {
+		// interface range: the command runs on each interface in turn and
+		// stops at the first that refuses it.
+		for _, it := range items {
+			ctx.item, ctx.hasItem = it, true
+			if err = s.call(res.cmd.cmd.Run, ctx, newArgs(res)); err != nil || s.Mode() != m {
+				break
+			}
+		}
+	} else {
+		err = s.call(res.cmd.cmd.Run, ctx, newArgs(res))
+	}
 	if buf != nil {
 		text := buf.String()
 		if flt != nil {

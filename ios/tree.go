@@ -12,6 +12,8 @@ type InterfaceType struct {
 	// Slotted types are numbered slot/port ("0/1"); others by one number.
 	Slotted bool
 	NumHelp string // "GigabitEthernet interface number"
+	// Subinterfaces types take a ".N" suffix (GigabitEthernet0/0.10).
+	Subinterfaces bool
 }
 
 // installed is one compiled command in one mode (a "[no]" command installs
@@ -155,6 +157,9 @@ func (s *modeSet) checkHelp(prog program) error {
 func (e *Engine) modeSetLocked(m *Mode) *modeSet {
 	if m == UserExec {
 		m = Exec // user-exec commands live in the exec set, flagged User
+	}
+	if m.Commands != nil {
+		m = m.Commands
 	}
 	if s, ok := e.modes[m]; ok {
 		return s

@@ -37,23 +37,24 @@ type ifaceLines struct {
 // Interface-block line order, as IOS 15 renders an interface. Features pass these to
 // AddInterfaceConfig so their lines land where IOS puts them.
 const (
-	IfOrderDescription  = 10
-	IfOrderAddress      = 20
-	IfOrderAccessGroup  = 30
-	IfOrderNoIP         = 40 // no ip redirects / no ip unreachables / no ip proxy-arp
-	IfOrderInspect      = 45
-	IfOrderNAT          = 50
-	IfOrderReassembly   = 55
-	IfOrderShutdown     = 60
-	IfOrderMedia        = 70
-	defaultPingSize     = 100
-	defaultPingCount    = 5
-	defaultPingTimeout  = 2
-	pingMarksPerLine    = 70
-	traceProbesPerHop   = 3
-	traceMaxTTL         = 30
-	traceProbeTimeout   = 3 * time.Second
-	interfaceHardwareID = "iGbE"
+	IfOrderDescription   = 10
+	IfOrderEncapsulation = 15
+	IfOrderAddress       = 20
+	IfOrderAccessGroup   = 30
+	IfOrderNoIP          = 40 // no ip redirects / no ip unreachables / no ip proxy-arp
+	IfOrderInspect       = 45
+	IfOrderNAT           = 50
+	IfOrderReassembly    = 55
+	IfOrderShutdown      = 60
+	IfOrderMedia         = 70
+	defaultPingSize      = 100
+	defaultPingCount     = 5
+	defaultPingTimeout   = 2
+	pingMarksPerLine     = 70
+	traceProbesPerHop    = 3
+	traceMaxTTL          = 30
+	traceProbeTimeout    = 3 * time.Second
+	interfaceHardwareID  = "iGbE"
 )
 
 // RegisterCLI installs the router's commands and running-config sections on e.
@@ -64,10 +65,13 @@ func RegisterCLI(e *ios.Engine, r *Router, clock func() time.Time) *CLI {
 	c := &CLI{e: e, r: r, boot: clock(), clock: clock,
 		method: map[string]string{}, cleared: map[string]time.Time{}}
 	e.AddInterfaceType(ios.InterfaceType{Name: "GigabitEthernet", Help: "GigabitEthernet IEEE 802.3z",
-		Slotted: true, NumHelp: "GigabitEthernet interface number"})
+		Slotted: true, Subinterfaces: true, NumHelp: "GigabitEthernet interface number"})
 	e.AddInterfaceType(ios.InterfaceType{Name: "Loopback", Help: "Loopback interface",
 		NumHelp: "Loopback interface number"})
 	c.installInterfaceCommands()
+	c.installEncapsulationCommands()
+	c.installRangeCommand()
+	c.installARPCommands()
 	c.installRouteCommands()
 	c.installShowCommands()
 	c.installProbeCommands()
@@ -77,6 +81,7 @@ func RegisterCLI(e *ios.Engine, r *Router, clock func() time.Time) *CLI {
 	e.AddConfigSection(ios.OrderRoutes, c.renderRoutes)
 	r.OnLinkChange(c.portLinkChanged)
 	c.AddInterfaceConfig(IfOrderDescription, c.descriptionLines)
+	c.AddInterfaceConfig(IfOrderEncapsulation, c.encapsulationLines)
 	c.AddInterfaceConfig(IfOrderAddress, c.addressLines)
 	c.AddInterfaceConfig(IfOrderShutdown, c.shutdownLines)
 	c.AddInterfaceConfig(IfOrderMedia, c.mediaLines)

@@ -66,6 +66,18 @@ func (c *CLI) chassisInterface(ctx *ios.Context, a ios.Args, create bool) (*Inte
 	if i := c.r.Interface(name); i != nil {
 		return i, nil
 	}
+	if parent, num, ok := SplitSubinterface(name); ok && create {
+		if c.r.Interface(parent) == nil {
+			return nil, invalidAtNumber(ctx, a)
+		}
+		c.inHandler.Store(true)
+		i, err := c.r.Subinterface(parent, num)
+		c.inHandler.Store(false)
+		if err != nil {
+			return nil, invalidAtNumber(ctx, a)
+		}
+		return i, nil
+	}
 	if n, ok := strings.CutPrefix(name, "Loopback"); ok && create {
 		var num int
 		if _, err := fmt.Sscanf(n, "%d", &num); err == nil && num >= 0 && num <= 2147483647 {
@@ -97,13 +109,17 @@ func (c *CLI) cmdInterface(ctx *ios.Context, a ios.Args) error {
 		return err
 	}
 	c.bootDefaults(i)
+	if i.IsSubinterface() {
+		ctx.Enter(ios.ConfigSubif, i.Name())
+		return nil
+	}
 	ctx.Enter(ios.ConfigIf, i.Name())
 	return nil
 }
 
 func (c *CLI) cmdNoInterface(ctx *ios.Context, a ios.Args) error {
 	name := a.Str("if")
-	if !strings.HasPrefix(name, "Loopback") {
+	if _, _, sub := SplitSubinterface(name); !strings.HasPrefix(name, "Loopback") && !sub {
 		return ios.Errorf("%% Removal of physical interfaces is not permitted")
 	}
 	if c.r.Interface(name) == nil {
@@ -123,6 +139,10 @@ func (c *CLI) cmdNoInterface(ctx *ios.Context, a ios.Args) error {
 }
 
 func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args, i *Interface) error {
+	if vlan, _ := i.Encapsulation(); i.IsSubinterface() && vlan == 0 {
+		return ios.Errorf("%% Configuring IP routing on a LAN subinterface is only allowed if that\n" +
+			"subinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.")
+	}
 	addr, mask := a.Addr("addr"), a.Addr("mask")
 	bits, ok := maskLen(mask)
 	if !ok {

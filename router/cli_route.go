@@ -138,7 +138,7 @@ func (c *CLI) shutdownLines(name string) []string {
 }
 
 func (c *CLI) mediaLines(name string) []string {
-	if isLoopback(name) {
+	if _, _, sub := SplitSubinterface(name); isLoopback(name) || sub {
 		return nil
 	}
 	return []string{"duplex auto", "speed auto", "media-type rj45"}

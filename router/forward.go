@@ -20,7 +20,8 @@ const maxBatch = 128
 type txItem struct {
 	out    int32
 	buf    []byte
-	pooled *[]byte // returned to the pool after the write; nil for read buffers
+	pooled *[]byte    // returned to the pool after the write; nil for read buffers
+	hop    netip.Addr // the on-link next hop, for ports that resolve it (Ethernet)
 }
 
 // txQueue collects a batch's outgoing packets so that each port gets one
@@ -29,6 +30,7 @@ type txItem struct {
 type txQueue struct {
 	items   []txItem
 	batch   [][]byte
+	hops    []netip.Addr
 	release []*[]byte
 	pkt     Packet // the packet being processed
 	errPkt  Packet // an ICMP error generated about it
@@ -38,12 +40,13 @@ func newTxQueue(n int) *txQueue {
 	return &txQueue{
 		items:   make([]txItem, 0, 2*n),
 		batch:   make([][]byte, 0, 2*n),
+		hops:    make([]netip.Addr, 0, 2*n),
 		release: make([]*[]byte, 0, 2*n),
 	}
 }
 
-func (q *txQueue) push(out int32, buf []byte, pooled *[]byte) {
-	q.items = append(q.items, txItem{out, buf, pooled})
+func (q *txQueue) push(out int32, buf []byte, pooled *[]byte, hop netip.Addr) {
+	q.items = append(q.items, txItem{out, buf, pooled, hop})
 }
 
 // flush writes the queued packets, one Write per outgoing port, updates the
@@ -51,7 +54,7 @@ func (q *txQueue) push(out int32, buf []byte, pooled *[]byte) {
 func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 	for len(q.items) > 0 {
 		idx := q.items[0].out
-		q.batch = q.batch[:0]
+		q.batch, q.hops = q.batch[:0], q.hops[:0]
 		var bytes uint64
 		j := 0
 		for _, it := range q.items {
@@ -61,6 +64,7 @@ func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 				continue
 			}
 			q.batch = append(q.batch, it.buf)
+			q.hops = append(q.hops, it.hop)
 			bytes += uint64(len(it.buf))
 			if it.pooled != nil {
 				q.release = append(q.release, it.pooled)
@@ -70,7 +74,10 @@ func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 		st := &s.ifaces[idx]
 		c := &st.iface.c
 		n, err := 0, error(nil)
-		if st.port != nil {
+		switch {
+		case st.hopWriter != nil:
+			n, err = st.hopWriter.WriteNextHop(q.batch, q.hops, 0)
+		case st.port != nil:
 			n, err = st.port.Write(q.batch, 0)
 		}
 		if err != nil || n < len(q.batch) {
@@ -315,7 +322,7 @@ func (r *Router) output(s *snapshot, p *Packet, now int64, q *txQueue, pooled *[
 		r.putBuf(pooled)
 		return
 	}
-	q.push(int32(p.Out.index), p.Buf, pooled)
+	q.push(int32(p.Out.index), p.Buf, pooled, p.NextHop)
 }
 
 // fragment splits p to fit out.mtu (RFC 791), or answers "fragmentation
@@ -346,7 +353,7 @@ func (r *Router) fragment(s *snapshot, p *Packet, out *ifaceState, now int64, q 
 		}
 		f[6], f[7] = byte(fo>>8), byte(fo)
 		fi.UpdateChecksum()
-		q.push(int32(out.iface.index), f, bp)
+		q.push(int32(out.iface.index), f, bp, p.NextHop)
 	}
 }
 

@@ -22,6 +22,12 @@ type Interface struct {
 	index    int
 	loopback bool
 	loopNum  int
+	parent   *Interface // a subinterface's main interface
+	subNum   int        // the N of a subinterface's .N
+
+	// 802.1Q (r.mu): a subinterface's VLAN, 0 until encapsulation dot1Q.
+	vlan   uint16
+	native bool
 
 	// Configuration (r.mu).
 	addr      netip.Prefix
@@ -30,6 +36,9 @@ type Interface struct {
 	mtu       int // 0: the port's MTU, else DefaultMTU
 	noUnreach bool
 	verify    VerifySource
+	// ARP on Ethernet ports: `arp timeout` (0: default), `no ip proxy-arp`.
+	arpTimeout time.Duration
+	noProxyARP bool
 	port      port.Port
 	linker    port.Linker
 	lineUp    bool // as of the last rebuild
@@ -49,6 +58,30 @@ func newInterface(r *Router, name string, index, loopNum int) *Interface {
 		// as soon as they are created.
 		shutdown: loopNum < 0,
 	}
+}
+
+// before orders interfaces as IOS lists them: chassis interfaces, each
+// followed by its subinterfaces by number, then loopbacks by number.
+func (i *Interface) before(o *Interface) bool {
+	if i.loopback != o.loopback {
+		return !i.loopback
+	}
+	if i.loopback {
+		return i.loopNum < o.loopNum
+	}
+	a, b := i.main(), o.main()
+	if a != b {
+		return a.index < b.index
+	}
+	return i.parent == nil && o.parent != nil || i.parent != nil && o.parent != nil && i.subNum < o.subNum
+}
+
+// main is the interface itself, or a subinterface's parent.
+func (i *Interface) main() *Interface {
+	if i.parent != nil {
+		return i.parent
+	}
+	return i
 }
 
 // Name is the canonical IOS name, e.g. "GigabitEthernet0/1".
@@ -114,6 +147,9 @@ func (i *Interface) computeLineUp() bool {
 	}
 	if i.loopback {
 		return true
+	}
+	if i.parent != nil && i.parent.shutdown {
+		return false
 	}
 	if i.port == nil {
 		return false

@@ -227,6 +227,23 @@ func (r *Router) icmpError(s *snapshot, p *Packet, typ, code uint8, mtu uint16, 
 	r.sendFromRouter(s, e, now, q, bp)
 }
 
+// Unresolved answers a packet that could not leave because its next hop's
+// link-layer address did not resolve (ARP gave up): ICMP host unreachable
+// to its source, as IOS sends. It is called by Ethernet ports from their
+// own goroutine; pkt is not kept.
+func (r *Router) Unresolved(pkt []byte) {
+	s := r.snap.Load()
+	q := newTxQueue(1)
+	p := &q.pkt
+	*p = Packet{Buf: pkt}
+	if p.P.Decode(pkt) != packet.OK {
+		return
+	}
+	now := r.clock().UnixNano()
+	r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPHostUnreachable, 0, now, q)
+	q.flush(r, s, now)
+}
+
 // errorSource picks the source of an ICMP error: for a packet addressed to
 // the router (port or protocol unreachable), the address it was sent to, so
 // a traceroute to any router address ends with that address; otherwise the

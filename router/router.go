@@ -23,7 +23,13 @@ type Options struct {
 	// per interface (IOS `ip icmp rate-limit unreachable`, default 500 ms).
 	// Negative disables the limit.
 	ICMPRateLimit time.Duration
+	// MAC is the burned-in address of GigabitEthernet0/0; interface k has
+	// MAC + k*0x10, as IOL numbers them. Zero means DefaultMAC.
+	MAC [6]byte
 }
+
+// DefaultMAC is the first interface's MAC when Options.MAC is zero.
+var DefaultMAC = [6]byte{0x52, 0x54, 0x00, 0x12, 0x34, 0x00}
 
 // DefaultICMPRateLimit is IOS's default unreachable rate limit.
 const DefaultICMPRateLimit = 500 * time.Millisecond
@@ -31,6 +37,7 @@ const DefaultICMPRateLimit = 500 * time.Millisecond
 // Router is the forwarding engine: the chassis of interfaces, the routing
 // table, the per-packet pipeline and router-originated traffic.
 type Router struct {
+	mac       [6]byte
 	clock     func() time.Time
 	chassis   int
 	icmpLimit atomic.Int64 // nanoseconds; <0 off
@@ -44,6 +51,7 @@ type Router struct {
 	hooks       [numHookPoints][]hookEntry
 	hookSeq     int
 	aclEval     ACLEvaluator
+	arpAlias    func(ifIndex int, a netip.Addr) bool
 	onLink      func(i *Interface, up bool)
 	closed      bool
 	// updating counts open BeginUpdate calls; stale says a change since the
@@ -72,7 +80,11 @@ func New(opts Options) *Router {
 	if n <= 0 {
 		n = 4
 	}
+	if opts.MAC == ([6]byte{}) {
+		opts.MAC = DefaultMAC
+	}
 	r := &Router{
+		mac:         opts.MAC,
 		clock:       opts.Clock,
 		chassis:     n,
 		staticIndex: make(map[staticKey]int),
@@ -93,6 +105,20 @@ func New(opts Options) *Router {
 	}
 	r.rebuildLocked()
 	return r
+}
+
+// MAC is the interface's burned-in address: chassis interface k has the
+// router's base + k*0x10, a subinterface its parent's; loopbacks have none
+// (zero).
+func (i *Interface) MAC() [6]byte {
+	m := i.main()
+	if m.loopback {
+		return [6]byte{}
+	}
+	b := i.r.mac
+	v := uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(b[2])<<24 | uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])
+	v += uint64(m.index) * 0x10
+	return [6]byte{byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
 }
 
 // SetICMPRateLimit changes the unreachable rate limit (IOS `ip icmp
@@ -178,14 +204,7 @@ func (r *Router) Interfaces() []*Interface {
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool {
-		ia, ib := out[a], out[b]
-		if ia.loopback != ib.loopback {
-			return !ia.loopback
-		}
-		if ia.loopback {
-			return ia.loopNum < ib.loopNum
-		}
-		return ia.index < ib.index
+		return out[a].before(out[b])
 	})
 	return out
 }
@@ -219,28 +238,17 @@ func (r *Router) Loopback(n int) *Interface {
 		r.mu.Unlock()
 		return i
 	}
-	// Reuse the lowest free index so per-interface slices stay small.
-	idx := len(r.ifaces)
-	for k := r.chassis; k < len(r.ifaces); k++ {
-		if r.ifaces[k] == nil {
-			idx = k
-			break
-		}
-	}
-	i := newInterface(r, name, idx, n)
-	if idx == len(r.ifaces) {
-		r.ifaces = append(r.ifaces, i)
-	} else {
-		r.ifaces[idx] = i
-	}
+	i := newInterface(r, name, r.freeIndexLocked(), n)
+	r.placeLocked(i)
 	changes := r.commitLocked()
 	r.mu.Unlock()
 	r.notify(changes)
 	return i
 }
 
-// RemoveInterface deletes a loopback (`no interface loopback N`). Static
-// routes through it stay configured but are no longer installed.
+// RemoveInterface deletes a loopback or a subinterface (`no interface
+// loopback N`). Static routes through it stay configured but are no longer
+// installed.
 func (r *Router) RemoveInterface(name string) error {
 	r.mu.Lock()
 	i := r.ifaceLocked(name)
@@ -248,13 +256,18 @@ func (r *Router) RemoveInterface(name string) error {
 	case i == nil:
 		r.mu.Unlock()
 		return fmt.Errorf("no interface %s", name)
-	case !i.loopback:
+	case !i.loopback && i.parent == nil:
 		r.mu.Unlock()
 		return fmt.Errorf("%s is a physical interface and cannot be removed", name)
+	}
+	var old detached
+	if i.parent != nil {
+		old = r.unbindVLANLocked(i)
 	}
 	r.ifaces[i.index] = nil
 	changes := r.commitLocked()
 	r.mu.Unlock()
+	closeDetached(old)
 	r.notify(changes)
 	return nil
 }
@@ -277,16 +290,28 @@ func (r *Router) Bind(name string, p port.Port) error {
 	case i.loopback:
 		r.mu.Unlock()
 		return fmt.Errorf("%s is a loopback and takes no port", name)
+	case i.parent != nil:
+		r.mu.Unlock()
+		return fmt.Errorf("%s is a subinterface: it takes its port from encapsulation dot1Q", name)
 	case i.port != nil:
 		r.mu.Unlock()
 		return fmt.Errorf("%s is already bound to %s", name, i.port.Name())
 	}
+	r.attachLocked(i, p)
+	r.bindSubinterfacesLocked(i)
+	changes := r.commitLocked()
+	r.mu.Unlock()
+	r.notify(changes)
+	return nil
+}
+
+// attachLocked makes p i's port and starts reading it.
+func (r *Router) attachLocked(i *Interface, p port.Port) {
 	i.port = p
 	if l, ok := p.(port.Linker); ok {
 		i.linker = l
 		l.SetLinkUp(!i.shutdown)
 	}
-	changes := r.commitLocked()
 	w := newWorker(r, i, p)
 	r.wg.Add(1)
 	go w.run()
@@ -296,9 +321,6 @@ func (r *Router) Bind(name string, p port.Port) error {
 			go r.watchLink(ev, w.done)
 		}
 	}
-	r.mu.Unlock()
-	r.notify(changes)
-	return nil
 }
 
 // watchLink rebuilds the snapshot when a port reports a carrier change.

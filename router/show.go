@@ -165,13 +165,22 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 		ctx.Printf("  MTU %d bytes, BW %d Kbit/sec, DLY 10 usec, \n", i.MTU(), bw)
 	}
 	ctx.Printf("     reliability 255/255, txload %d/255, rxload %d/255\n", load(outBps, bw), load(inBps, bw))
+	if vlan, _ := i.Encapsulation(); i.IsSubinterface() {
+		// IOS gives a subinterface the short block: its VLAN, ARP, and no
+		// counters of its own.
+		ctx.Printf("  Encapsulation 802.1Q Virtual LAN, Vlan ID  %d.\n", vlan)
+		ctx.Printf("  ARP type: ARPA, ARP Timeout %s\n", arpTimeoutText(i.ARPTimeout()))
+		ctx.Printf("  Keepalive set (10 sec)\n")
+		ctx.Printf("  Last clearing of \"show interface\" counters never\n")
+		return
+	}
 	if isLoopback(i.Name()) {
 		ctx.Printf("  Encapsulation LOOPBACK, loopback not set\n  Keepalive set (10 sec)\n")
 	} else {
 		ctx.Printf("  Encapsulation ARPA, loopback not set\n  Keepalive set (10 sec)\n")
 		ctx.Printf("  Auto Duplex, Auto Speed, link type is auto, media type is RJ45\n")
 		ctx.Printf("  output flow-control is unsupported, input flow-control is unsupported\n")
-		ctx.Printf("  ARP type: ARPA, ARP Timeout 04:00:00\n")
+		ctx.Printf("  ARP type: ARPA, ARP Timeout %s\n", arpTimeoutText(i.ARPTimeout()))
 	}
 	ctx.Printf("  Last input %s, output %s, output hang never\n", since(now, k.LastInput), since(now, k.LastOutput))
 	clearing := "never"
@@ -213,10 +222,11 @@ func (c *CLI) counterWindow(i *Interface) time.Duration {
 	return c.clock().Sub(c.boot)
 }
 
-// HardwareAddress is the MAC address show commands give an interface. A TUN has none; IOSv's style
-// (5254.0012.34NN) with the interface's position keeps show interfaces and show ip arp consistent.
+// HardwareAddress is the interface's MAC address in IOS's dotted form
+// (aabb.cc00.0100).
 func HardwareAddress(i *Interface) string {
-	return fmt.Sprintf("5254.0012.34%02x", i.Index()+1)
+	m := i.MAC()
+	return fmt.Sprintf("%02x%02x.%02x%02x.%02x%02x", m[0], m[1], m[2], m[3], m[4], m[5])
 }
 
 // rate is the average since boot or the last clear (not IOS's decaying five-minute average), with

@@ -52,6 +52,7 @@ func (c *CLI) ipInterfaceLines(i *Interface) []string {
 		"  Directed broadcast forwarding is disabled",
 		"  Outgoing access list is "+orNotSet(f.outACL),
 		"  Inbound  access list is "+orNotSet(f.inACL),
+		"  Proxy ARP is "+enabled(i.ProxyARP()),
 		"  ICMP redirects are never sent",
 		"  ICMP unreachables are "+f.unreachables,
 		"  ICMP mask replies are never sent",
@@ -99,4 +100,11 @@ func orNotSet(s string) string {
 		return "not set"
 	}
 	return s
+}
+
+func enabled(on bool) string {
+	if on {
+		return "enabled"
+	}
+	return "disabled"
 }

@@ -16,6 +16,8 @@ type snapshot struct {
 	hooks  [numHookPoints][]Hook
 	// aclEval evaluates the access lists uRPF names.
 	aclEval ACLEvaluator
+	// arpAlias: addresses an interface answers ARP for (NAT globals).
+	arpAlias func(ifIndex int, a netip.Addr) bool
 }
 
 // ifaceState is an interface as the packet path sees it.
@@ -25,10 +27,14 @@ type ifaceState struct {
 	up    bool // LineUp
 	mtu   int
 	port  port.Port
+	// hopWriter is port as a port.NextHopWriter (Ethernet), else nil.
+	hopWriter port.NextHopWriter
 	// noUnreach: `no ip unreachables` - send no unreachables about
 	// packets received here.
 	noUnreach bool
 	verify    VerifySource
+	// noProxyARP: `no ip proxy-arp`.
+	noProxyARP bool
 }
 
 // commitLocked makes a configuration change take effect: it compiles and
@@ -63,10 +69,12 @@ func (r *Router) lineChangesLocked() []linkChange {
 // it, and returns the interfaces whose LineUp changed. r.mu is held.
 func (r *Router) rebuildLocked() []linkChange {
 	changes := r.lineChangesLocked()
-	s := &snapshot{ifaces: make([]ifaceState, len(r.ifaces)), aclEval: r.aclEval}
+	s := &snapshot{ifaces: make([]ifaceState, len(r.ifaces)), aclEval: r.aclEval, arpAlias: r.arpAlias}
 	for k, i := range r.ifaces {
 		if i != nil {
 			s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: i.lineUp, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach, verify: i.verify}
+			s.ifaces[k].hopWriter, _ = i.port.(port.NextHopWriter)
+			s.ifaces[k].noProxyARP = i.noProxyARP
 		}
 	}
 	r.compileRoutes(s)
