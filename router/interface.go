@@ -39,9 +39,9 @@ type Interface struct {
 	// ARP on Ethernet ports: `arp timeout` (0: default), `no ip proxy-arp`.
 	arpTimeout time.Duration
 	noProxyARP bool
-	port      port.Port
-	linker    port.Linker
-	lineUp    bool // as of the last rebuild
+	port       port.Port
+	linker     port.Linker
+	lineUp     bool // as of the last rebuild
 
 	c        counters
 	icmpLast atomic.Int64 // unix nanos of the last rate-limited ICMP error
