@@ -1,6 +1,10 @@
 package nat
 
-import "natlab/packet"
+import (
+	"net/netip"
+
+	"natlab/packet"
+)
 
 // snapshot is the part of the configuration the packet path reads without
 // locks. It is compiled by publish on every configuration change and never
@@ -108,4 +112,26 @@ func (n *NAT) interfaceAddr(name string) ([4]byte, bool) {
 		return [4]byte{}, false
 	}
 	return a.As4(), true
+}
+
+// AnswersARP reports whether the router answers ARP for a on the interface
+// with index ifIndex: an inside-global address of a static rule or a pool,
+// on an outside interface, as IOS installs them (its ip aliases). An
+// interface's own address needs no alias. It takes no lock.
+func (n *NAT) AnswersARP(ifIndex int, a netip.Addr) bool {
+	s := n.snap.Load()
+	if s == nil || !a.Is4() || s.roleOf(ifIndex) != RoleOutside {
+		return false
+	}
+	b := a.As4()
+	if n.globals.has(b) {
+		return true
+	}
+	u := be32(b)
+	for _, p := range s.pools {
+		if u >= p[0] && u <= p[1] {
+			return true
+		}
+	}
+	return false
 }
