@@ -1,23 +1,40 @@
-// Package port is where IP packets enter and leave a router interface.
+// Package port is where IP packets (or Ethernet frames) enter and leave a
+// router interface.
 //
 // A Port has wireguard-go's tun.Device shape: batch-shaped Read and Write
 // over caller-owned buffers with an offset for headroom, so an
 // implementation that can move several packets per system call (or per
 // channel operation) does, and nothing is allocated per packet.
 //
-// Two implementations:
+// Two kinds of device sit behind the same interface. An IP device carries
+// bare IPv4 packets; a frame device carries whole Ethernet frames
+// (destination MAC first, an 802.1Q tag in the frame when present; MTU is
+// still the IP MTU, so frames are up to MTU+18 bytes). Package ether turns
+// a frame device into IP ports.
 //
 //   - Mem (NewMem): an in-memory, channel-backed pair. The router holds the
 //     Mem end; a test holds the MemHost end, injects packets and reads what
-//     the router sent. Whole-router tests run without root.
+//     the router sent. Whole-router tests run without root. It carries
+//     whatever it is given, so tests also use it as a frame device.
 //   - TUN (OpenTUN): a Linux TUN device (IFF_TUN|IFF_NO_PI) opened with
 //     github.com/songgao/water and set up with netlink. It may be moved into
 //     a named network namespace, where it is renamed and given an address and
 //     a default route so that the namespace plays a PC; the file descriptor
 //     keeps working across the move and the router process stays where it is.
+//   - TAP (OpenTAP): the same for a TAP device (IFF_TAP|IFF_NO_PI), a frame
+//     device; the host side ARPs for the router like a PC on a LAN.
+//   - Packet (OpenPacket): an AF_PACKET socket on an existing interface (a
+//     veth end, say), in a named namespace or here: a frame device. It is
+//     promiscuous, skips its own transmissions, puts VLAN tags the kernel
+//     stripped back into the frame, and turns the offloaded packets a peer
+//     veth hands over (partial checksums, TCP/UDP segmentation offload
+//     super-packets) into wire-correct frames, so what Read returns is what
+//     a cable would carry. It reads several frames per system call.
 //
-// Optional interfaces (Linker) let the router follow a port's link state and
-// push its own (IOS `shutdown` drops carrier on the wire).
+// Optional interfaces let the router follow a port's link state and push
+// its own (Linker: IOS `shutdown` drops carrier on the wire), hand an
+// Ethernet port each packet's next hop (NextHopWriter), and ask a main
+// interface's port for 802.1Q subinterface ports (Trunk).
 package port
 
 import (
