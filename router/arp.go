@@ -102,6 +102,17 @@ func (h *ARPHost) Answers(target, sender netip.Addr) bool {
 // Unresolved answers a packet whose next hop did not resolve.
 func (h *ARPHost) Unresolved(pkt []byte) { h.r.Unresolved(pkt) }
 
+// announcer is an Ethernet port that sends gratuitous ARP.
+type announcer interface{ Announce() }
+
+// announce sends gratuitous ARP for the interface's address, as IOS does
+// when an address is configured or the line comes up.
+func (i *Interface) announce() {
+	if a, ok := i.Port().(announcer); ok && i.Address().IsValid() && i.LineUp() {
+		a.Announce()
+	}
+}
+
 // arpTimeoutText is the timeout as show interfaces prints it (04:00:00).
 func arpTimeoutText(d time.Duration) string {
 	s := int64(d / time.Second)

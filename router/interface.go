@@ -100,6 +100,7 @@ func (i *Interface) IsLoopback() bool { return i.loopback }
 // other interfaces) is the CLI's job.
 func (i *Interface) SetAddress(p netip.Prefix) {
 	i.r.configure(func() { i.addr = p })
+	i.announce()
 }
 
 // Address returns the configured address, or the zero Prefix.

@@ -53,6 +53,7 @@ type Router struct {
 	aclEval     ACLEvaluator
 	arpAlias    func(ifIndex int, a netip.Addr) bool
 	onLink      func(i *Interface, up bool)
+	onAttach    func(i *Interface, p port.Port)
 	closed      bool
 	// updating counts open BeginUpdate calls; stale says a change since the
 	// last published snapshot waits for EndUpdate.
@@ -297,30 +298,42 @@ func (r *Router) Bind(name string, p port.Port) error {
 		r.mu.Unlock()
 		return fmt.Errorf("%s is already bound to %s", name, i.port.Name())
 	}
-	r.attachLocked(i, p)
-	r.bindSubinterfacesLocked(i)
+	list := []attachment{r.attachLocked(i, p)}
+	list = append(list, r.bindSubinterfacesLocked(i)...)
 	changes := r.commitLocked()
 	r.mu.Unlock()
+	r.attached(list)
 	r.notify(changes)
 	return nil
 }
 
-// attachLocked makes p i's port and starts reading it.
-func (r *Router) attachLocked(i *Interface, p port.Port) {
+// attachment is a port attached to an interface whose goroutines start
+// once the OnAttach callback has seen it.
+type attachment struct {
+	i     *Interface
+	p     port.Port
+	start func()
+}
+
+// attachLocked makes p i's port; the returned attachment starts reading it.
+func (r *Router) attachLocked(i *Interface, p port.Port) attachment {
 	i.port = p
 	if l, ok := p.(port.Linker); ok {
 		i.linker = l
 		l.SetLinkUp(!i.shutdown)
 	}
 	w := newWorker(r, i, p)
+	linker := i.linker
 	r.wg.Add(1)
-	go w.run()
-	if i.linker != nil {
-		if ev := i.linker.Events(); ev != nil {
-			r.wg.Add(1)
-			go r.watchLink(ev, w.done)
+	return attachment{i: i, p: p, start: func() {
+		go w.run()
+		if linker != nil {
+			if ev := linker.Events(); ev != nil {
+				r.wg.Add(1)
+				go r.watchLink(ev, w.done)
+			}
 		}
-	}
+	}}
 }
 
 // watchLink rebuilds the snapshot when a port reports a carrier change.
@@ -395,10 +408,35 @@ func (r *Router) notify(changes []linkChange) {
 	r.mu.Lock()
 	f := r.onLink
 	r.mu.Unlock()
-	if f == nil {
-		return
-	}
 	for _, c := range changes {
-		f(c.i, c.up)
+		if c.up {
+			c.i.announce()
+		}
+		if f != nil {
+			f(c.i, c.up)
+		}
+	}
+}
+
+// OnAttach registers f to be called with every port the router attaches to
+// an interface (Bind, and the VLAN ports of subinterfaces), with no lock
+// held, before packets flow: the device gives Ethernet ports their ARP host
+// there.
+func (r *Router) OnAttach(f func(i *Interface, p port.Port)) {
+	r.mu.Lock()
+	r.onAttach = f
+	r.mu.Unlock()
+}
+
+// attached runs the OnAttach callback for ports attached under the lock.
+func (r *Router) attached(list []attachment) {
+	r.mu.Lock()
+	f := r.onAttach
+	r.mu.Unlock()
+	for _, a := range list {
+		if f != nil {
+			f(a.i, a.p)
+		}
+		a.start()
 	}
 }

@@ -95,30 +95,30 @@ func (r *Router) SetEncapsulation(i *Interface, vlan uint16, native bool) (other
 	}
 	old := r.unbindVLANLocked(i)
 	i.vlan, i.native = vlan, native
-	err = r.bindVLANLocked(i)
+	a, err := r.bindVLANLocked(i)
 	changes := r.commitLocked()
 	r.mu.Unlock()
 	closeDetached(old)
+	r.attached(a)
 	r.notify(changes)
 	return nil, err
 }
 
 // bindVLANLocked gives subinterface i the port of its VLAN on its parent's
 // trunk, when both exist.
-func (r *Router) bindVLANLocked(i *Interface) error {
+func (r *Router) bindVLANLocked(i *Interface) ([]attachment, error) {
 	if i.vlan == 0 || i.port != nil || r.closed {
-		return nil
+		return nil, nil
 	}
 	t, ok := i.parent.port.(port.Trunk)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	p, err := t.VLAN(i.vlan, i.native)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	r.attachLocked(i, p)
-	return nil
+	return []attachment{r.attachLocked(i, p)}, nil
 }
 
 // detached is a subinterface port taken off its interface, to close outside
@@ -151,12 +151,15 @@ func closeDetached(d detached) {
 
 // bindSubinterfacesLocked binds the VLAN ports of parent's subinterfaces
 // once parent has a port.
-func (r *Router) bindSubinterfacesLocked(parent *Interface) {
+func (r *Router) bindSubinterfacesLocked(parent *Interface) []attachment {
+	var out []attachment
 	for _, i := range r.ifaces {
 		if i != nil && i.parent == parent {
-			r.bindVLANLocked(i)
+			a, _ := r.bindVLANLocked(i)
+			out = append(out, a...)
 		}
 	}
+	return out
 }
 
 // freeIndexLocked is the lowest index past the chassis that no interface
