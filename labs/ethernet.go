@@ -3,6 +3,7 @@ package labs
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // portState is what the state records of node n's end of link l: where the device that carries it
@@ -48,7 +49,7 @@ func (d *deployer) links() error {
 	t := d.t
 	for _, n := range t.Nodes {
 		if n.Kind == Switch {
-			if err := addBridge(NetnsName(t.Name, n.Name)); err != nil {
+			if err := addBridge(NetnsName(t.Name, n.Name), len(n.SwitchVLANs()) > 0); err != nil {
 				return fmt.Errorf("%s: %v", n.Name, err)
 			}
 		}
@@ -72,9 +73,18 @@ func vethName(e End) string {
 	return e.If
 }
 
-// addBridge makes the switch's VLAN-aware bridge: ports join VLAN 1 untagged unless told otherwise.
-func addBridge(ns string) error {
-	if err := ipCmd("-n", ns, "link", "add", bridgeName, "type", "bridge", "vlan_filtering", "1", "vlan_default_pvid", "1"); err != nil {
+// addBridge makes the switch's bridge. A switch with VLANs gets a VLAN-aware one, whose ports join VLAN
+// 1 untagged unless told otherwise; a switch without (every port in VLAN 1) a plain one, which does
+// the same and needs no kernel support for VLAN filtering.
+func addBridge(ns string, vlans bool) error {
+	args := []string{"-n", ns, "link", "add", bridgeName, "type", "bridge"}
+	if vlans {
+		args = append(args, "vlan_filtering", "1", "vlan_default_pvid", "1")
+	}
+	if err := ipCmd(args...); err != nil {
+		if vlans && strings.Contains(err.Error(), "not supported") {
+			return fmt.Errorf("VLANs need a kernel whose bridge filters VLANs (CONFIG_BRIDGE_VLAN_FILTERING), and this one does not: %v", err)
+		}
 		return err
 	}
 	return ipCmd("-n", ns, "link", "set", bridgeName, "up")
@@ -85,7 +95,7 @@ func addBridge(ns string) error {
 func addVeth(t *Topology, l *Link) error {
 	a, b := l.Ends[0], l.Ends[1]
 	nsA, nsB := NetnsName(t.Name, a.Node.Name), NetnsName(t.Name, b.Node.Name)
-	if err := ipCmd("-n", nsA, "link", "add", vethName(a), "type", "veth", "peer", "name", vethName(b), "netns", nsB); err != nil {
+	if err := ipCmd("-n", nsA, "link", "add", "name", vethName(a), "type", "veth", "peer", "name", vethName(b), "netns", nsB); err != nil {
 		return err
 	}
 	for _, e := range l.Ends {
@@ -126,7 +136,7 @@ func switchPortUp(t *Topology, sw *Node, port string) error {
 		id := strconv.Itoa(int(v))
 		cmds = append(cmds, []string{"vlan", "add", "dev", port, "vid", id, "pvid", "untagged"}, []string{"vlan", "del", "dev", port, "vid", "1"})
 	}
-	if sw.PortMode(port) == "trunk" {
+	if sw.PortMode(port) == "trunk" { // on a plain bridge (no VLANs but 1) there is nothing to add
 		for _, v := range sw.SwitchVLANs() {
 			cmds = append(cmds, []string{"vlan", "add", "dev", port, "vid", strconv.Itoa(int(v))})
 		}
