@@ -141,13 +141,14 @@ func (e *env) downClean(name string, st *labs.State) {
 	}
 }
 
-// capture runs labs capture with args (a link end) for up to 4 frames while traffic runs, and returns
+// capture runs labs capture with args (a link end) for up to 30 frames (or 5 s: hosts send IGMP and MLD
+// too) while traffic runs four times, and returns
 // the pcap.
 func (e *env) capture(args []string, traffic func()) []byte {
 	t := e.t
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "c.pcap")
-	cmd := exec.Command(e.bin, append(append([]string{"capture"}, args...), "-c", "4", "-w", file)...)
+	cmd := exec.Command(e.bin, append(append([]string{"capture"}, args...), "-c", "30", "-w", file)...)
 	cmd.Env = append(os.Environ(), labs.RunDirEnv+"="+e.runDir)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
