@@ -196,10 +196,15 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 	ctx.Printf("  5 minute input rate %d bits/sec, %d packets/sec\n", inBps, inPps)
 	ctx.Printf("  5 minute output rate %d bits/sec, %d packets/sec\n", outBps, outPps)
 	ctx.Printf("     %d packets input, %d bytes, 0 no buffer\n", k.InPackets, k.InBytes)
-	ctx.Printf("     Received %d broadcasts (%d IP multicasts)\n", k.InBroadcasts, k.InMulticasts)
+	bcast, mcast := k.InBroadcasts, k.InMulticasts
+	if lc, ok := i.Port().(linkCounter); ok {
+		// On Ethernet IOS counts frames: ARP broadcasts too.
+		bcast, mcast = lc.LinkBroadcasts()
+	}
+	ctx.Printf("     Received %d broadcasts (%d IP multicasts)\n", bcast, mcast)
 	ctx.Printf("     0 runts, 0 giants, 0 throttles \n")
 	ctx.Printf("     %d input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored\n", k.InErrors)
-	ctx.Printf("     0 watchdog, %d multicast, 0 pause input\n", k.InMulticasts)
+	ctx.Printf("     0 watchdog, %d multicast, 0 pause input\n", mcast)
 	ctx.Printf("     %d packets output, %d bytes, 0 underruns\n", k.OutPackets, k.OutBytes)
 	ctx.Printf("     %d output errors, 0 collisions, 0 interface resets\n", k.OutErrors)
 	ctx.Printf("     %d unknown protocol drops\n", k.InUnknownProto)
@@ -220,6 +225,12 @@ func (c *CLI) counterWindow(i *Interface) time.Duration {
 		return c.clock().Sub(cleared)
 	}
 	return c.clock().Sub(c.boot)
+}
+
+// linkCounter is an Ethernet port that counts the broadcast and multicast
+// frames it received.
+type linkCounter interface {
+	LinkBroadcasts() (broadcasts, multicasts uint64)
 }
 
 // HardwareAddress is the interface's MAC address in IOS's dotted form
