@@ -70,6 +70,18 @@ func TestRouterArgsEthernet(t *testing.T) {
 	}
 }
 
+// A router of TUN links only gets no --mac (it has no MAC to show); the others' MACs still count it.
+func TestRouterArgsTUNOnly(t *testing.T) {
+	top, err := LoadShipped(DefaultLab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(RouterArgs(top, top.Node("r1"), "C", "S"), " ")
+	if strings.Contains(got, "--mac") || !strings.Contains(got, "--port Gi0/0=tun:ftp-nat-r1-g0,netns=ftp-nat-pc1,name=eth0,addr=192.168.1.10/24,gw=192.168.1.1") {
+		t.Errorf("ftp-nat r1: %s", got)
+	}
+}
+
 func TestRouterMAC(t *testing.T) {
 	for pos, want := range map[int]string{1: "aabb.cc00.0100", 2: "aabb.cc00.0200", 255: "aabb.cc00.ff00", 256: "aabb.cc01.0000", 1000: "aabb.cc03.e800"} {
 		if got := RouterMAC(pos); got != want {

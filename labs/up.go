@@ -212,7 +212,10 @@ func (d *deployer) routerConfig(n *Node, path string) error {
 // router, which it opens with AF_PACKET).
 func RouterArgs(t *Topology, n *Node, consolePath, startup string) []string {
 	args := []string{"--daemon", "--console", consolePath, "--startup-config", startup, "--interfaces", strconv.Itoa(n.Interfaces)}
-	if pos := slices.Index(t.Routers(), n); pos >= 0 {
+	// The MAC is the router's position among the lab's routers, so routers on one switch never share
+	// one. Only a router with an Ethernet link gets it: a router of TUN links has no MAC to show, and
+	// so runs with a router binary that predates Ethernet.
+	if pos := slices.Index(t.Routers(), n); pos >= 0 && hasEthernet(t, n) {
 		args = append(args, "--mac", RouterMAC(pos+1))
 	}
 	for _, l := range t.LinksOf(n) {
@@ -235,6 +238,16 @@ func RouterArgs(t *Topology, n *Node, consolePath, startup string) []string {
 		args = append(args, "--port", spec)
 	}
 	return args
+}
+
+// hasEthernet reports whether router n has a TAP or an AF_PACKET port.
+func hasEthernet(t *Topology, n *Node) bool {
+	for _, l := range t.LinksOf(n) {
+		if k := l.Kind(); k == LinkTAP || k == LinkEth {
+			return true
+		}
+	}
+	return false
 }
 
 // startRouter starts the router's supervisor, which starts the router and records its process in
