@@ -2,10 +2,14 @@ package labs
 
 import (
 	"bytes"
+	"encoding/binary"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"natlab/internal/golden"
 )
@@ -194,4 +198,22 @@ topology:
 	if k := []LinkKind{top.Links[0].Kind(), top.Links[1].Kind(), top.Links[2].Kind()}; !slices.Equal(k, []LinkKind{LinkEth, LinkVeth, LinkVeth}) {
 		t.Errorf("kinds %v", k)
 	}
+}
+
+// FuzzVLANTag: any control message bytes give a tag or none, never a panic; a VLAN-valid auxdata gives
+// its TCI.
+func FuzzVLANTag(f *testing.F) {
+	aux := make([]byte, unix.CmsgSpace(sizeofAuxdata))
+	h := (*unix.Cmsghdr)(unsafe.Pointer(&aux[0]))
+	h.Level, h.Type = unix.SOL_PACKET, unix.PACKET_AUXDATA
+	h.SetLen(unix.CmsgLen(sizeofAuxdata))
+	data := aux[unix.CmsgLen(0):]
+	binary.NativeEndian.PutUint32(data[0:], unix.TP_STATUS_VLAN_VALID)
+	binary.NativeEndian.PutUint16(data[16:], 10)
+	if tag, ok := vlanTag(aux); !ok || tag != [4]byte{0x81, 0, 0, 10} {
+		f.Fatalf("vlanTag = % x %v, want 81 00 00 0a", tag, ok)
+	}
+	f.Add(aux)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) { vlanTag(b) })
 }

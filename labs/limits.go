@@ -12,7 +12,7 @@ import (
 const (
 	MaxFileSize = 4 << 20 // bytes
 	MaxNodes    = 1000
-	MaxLinks    = 1000 // a host has one link, so a valid lab never has more links than nodes
+	MaxLinks    = 1000 // a link per node is typical; a switch port per link keeps a bridge under its 1,024 ports
 	MaxTasks    = 1000
 )
 

@@ -3,6 +3,7 @@ package labs
 import (
 	"errors"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -188,6 +189,9 @@ func TestShippedLabsParse(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(goodLab))
+	if b, err := os.ReadFile("testdata/switches.yml"); err == nil {
+		f.Add(b)
+	}
 	for _, d := range ShippedLabs() {
 		b, _ := ShippedFile(d, "topology.yml")
 		f.Add(b)
