@@ -57,13 +57,17 @@ func serve(t *testing.T, p port.Port, mac [6]byte, addr netip.Addr) *responder {
 
 // answer turns f into its reply in place, or returns nil.
 func (r *responder) answer(f []byte) []byte {
-	if len(f) < 14 {
+	l2 := 14 // an 802.1Q tag stays where it is: the reply goes back in its VLAN
+	if len(f) >= 18 && binary.BigEndian.Uint16(f[12:]) == 0x8100 {
+		l2 = 18
+	}
+	if len(f) < l2 {
 		return nil
 	}
 	me := r.addr.As4()
-	switch binary.BigEndian.Uint16(f[12:]) {
+	switch binary.BigEndian.Uint16(f[l2-2:]) {
 	case 0x0806: // ARP
-		a := f[14:]
+		a := f[l2:]
 		if len(a) < 28 || binary.BigEndian.Uint16(a[6:]) != 1 || [4]byte(a[24:28]) != me {
 			return nil
 		}
@@ -74,9 +78,9 @@ func (r *responder) answer(f []byte) []byte {
 		copy(a[18:28], a[8:18]) // target = old sender
 		copy(a[8:14], r.mac[:])
 		copy(a[14:18], me[:])
-		return f[:42]
+		return f[:l2+28]
 	case 0x0800:
-		ip := packet.IPv4(f[14:])
+		ip := packet.IPv4(f[l2:])
 		if len(ip) < 28 || ip.Protocol() != packet.ProtoICMP || ip.Dst() != r.addr {
 			return nil
 		}
@@ -100,7 +104,7 @@ func (r *responder) answer(f []byte) []byte {
 		icmp[0] = 0
 		binary.BigEndian.PutUint16(icmp[2:], 0)
 		binary.BigEndian.PutUint16(icmp[2:], ^packet.Checksum(icmp, 0))
-		return f[:14+tl]
+		return f[:l2+tl]
 	}
 	return nil
 }
