@@ -9,73 +9,116 @@ import (
 	"natlab/port"
 )
 
-// portSpec is one --port flag: an interface name and the TUN that backs it.
+// Kinds of --port: the device that backs an interface.
+const (
+	kindTUN = "tun" // a TUN the router creates: bare IP packets
+	kindTAP = "tap" // a TAP the router creates: Ethernet
+	kindEth = "eth" // an existing interface through AF_PACKET: Ethernet
+)
+
+// portSpec is one --port flag: an interface name and the device that backs it. Kind says which of TUN,
+// TAP and Packet is filled in.
 //
 //	--port NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N]
+//	--port NAME=tap:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N]
+//	--port NAME=eth:IFNAME[,netns=NS]
 type portSpec struct {
 	Interface string // canonical IOS name, e.g. GigabitEthernet0/1
+	Kind      string // kindTUN, kindTAP or kindEth
 	TUN       port.TUNConfig
+	TAP       port.TAPConfig
+	Packet    port.PacketConfig
+}
+
+// Device is the kernel name of the device behind the port: the TUN or TAP the router creates, or the
+// existing interface.
+func (ps portSpec) Device() string {
+	switch ps.Kind {
+	case kindTAP:
+		return ps.TAP.Device
+	case kindEth:
+		return ps.Packet.Interface
+	}
+	return ps.TUN.Device
 }
 
 func parsePortSpec(s string) (portSpec, error) {
 	name, spec, ok := strings.Cut(s, "=")
 	if !ok {
-		return portSpec{}, fmt.Errorf("--port %q: want NAME=tun:DEVICE[,option=value...]", s)
+		return portSpec{}, fmt.Errorf("--port %q: want NAME=tun:DEVICE, NAME=tap:DEVICE or NAME=eth:IFNAME[,option=value...]", s)
 	}
 	ifname, err := canonicalInterface(name)
 	if err != nil {
 		return portSpec{}, fmt.Errorf("--port %q: %v", s, err)
 	}
 	kind, rest, _ := strings.Cut(spec, ":")
-	if kind != "tun" || rest == "" {
-		return portSpec{}, fmt.Errorf("--port %q: only tun:DEVICE ports are supported", s)
+	switch kind {
+	case kindTUN, kindTAP, kindEth:
+	default:
+		return portSpec{}, fmt.Errorf("--port %q: only tun:, tap: and eth: ports are supported", s)
 	}
 	fields := strings.Split(rest, ",")
-	ps := portSpec{Interface: ifname, TUN: port.TUNConfig{Device: fields[0]}}
-	if err := checkDeviceName(fields[0]); err != nil {
+	if err := checkDeviceName(kind, fields[0]); err != nil {
 		return portSpec{}, fmt.Errorf("--port %q: %v", s, err)
 	}
+	ps := portSpec{Interface: ifname, Kind: kind}
+	var c port.TUNConfig // tun and tap share their options
+	c.Device = fields[0]
 	for _, f := range fields[1:] {
 		k, v, ok := strings.Cut(f, "=")
 		if !ok {
 			return portSpec{}, fmt.Errorf("--port %q: option %q is not key=value", s, f)
 		}
+		if kind == kindEth && k != "netns" {
+			return portSpec{}, fmt.Errorf("--port %q: eth: takes only netns= (the interface %s exists already; configure it where it lives)", s, fields[0])
+		}
 		switch k {
 		case "netns":
-			ps.TUN.Netns = v
+			if v == "" {
+				return portSpec{}, fmt.Errorf("--port %q: netns= needs a namespace name", s)
+			}
+			c.Netns = v
 		case "name":
-			ps.TUN.HostName = v
+			c.HostName = v
 		case "addr":
 			p, err := netip.ParsePrefix(v)
 			if err != nil || !p.Addr().Is4() {
 				return portSpec{}, fmt.Errorf("--port %q: addr %q is not an IPv4 prefix such as 192.168.1.10/24", s, v)
 			}
-			ps.TUN.HostAddr = p
+			c.HostAddr = p
 		case "gw":
 			a, err := netip.ParseAddr(v)
 			if err != nil || !a.Is4() {
 				return portSpec{}, fmt.Errorf("--port %q: gw %q is not an IPv4 address", s, v)
 			}
-			ps.TUN.HostGateway = a
+			c.HostGateway = a
 		case "mtu":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 68 || n > 65535 {
 				return portSpec{}, fmt.Errorf("--port %q: mtu %q is not a number from 68 to 65535", s, v)
 			}
-			ps.TUN.MTU = n
+			c.MTU = n
 		default:
 			return portSpec{}, fmt.Errorf("--port %q: unknown option %q (want netns, name, addr, gw or mtu)", s, k)
 		}
+	}
+	switch kind {
+	case kindTUN:
+		ps.TUN = c
+	case kindTAP:
+		ps.TAP = port.TAPConfig(c)
+	case kindEth:
+		ps.Packet = port.PacketConfig{Interface: c.Device, Netns: c.Netns}
 	}
 	return ps, nil
 }
 
 // checkDeviceName applies the kernel's rules for a network device name (dev_valid_name): 1 to 15
 // bytes, not "." or "..", no '/', ':' or blanks.
-func checkDeviceName(name string) error {
+func checkDeviceName(kind, name string) error {
 	switch {
 	case name == "":
-		return fmt.Errorf("no device name after tun:")
+		return fmt.Errorf("no device name after %s:", kind)
 	case len(name) > 15:
 		return fmt.Errorf("device name %q is longer than 15 characters", name)
 	case name == "." || name == ".." || strings.ContainsAny(name, "/: \t\n\r\v\f\x00"):

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"natlab/port"
 )
 
 // FuzzPortSpec: parsePortSpec never panics; what it accepts names a full
@@ -11,7 +13,9 @@ import (
 // spec it parses to the same thing.
 func FuzzPortSpec(f *testing.F) {
 	for _, s := range []string{"g0/0=tun:r1g0", "Gi0/1=tun:r1g1,netns=pc1,name=eth0,addr=192.168.1.10/24,gw=192.168.1.1,mtu=1400",
-		"lo0=tun:x", "g0/0", "=tun:", "g0/0=tun:,netns=a", "g0/0=tun:x,mtu=68", "gig 0/3=tun:a=b", "g0/0=tun:x,addr=1.2.3.4/33"} {
+		"lo0=tun:x", "g0/0", "=tun:", "g0/0=tun:,netns=a", "g0/0=tun:x,mtu=68", "gig 0/3=tun:a=b", "g0/0=tun:x,addr=1.2.3.4/33",
+		"g0/1=tap:t1,netns=pc1,name=eth0,addr=10.0.0.2/8,gw=10.0.0.1,mtu=9000", "g0/2=eth:veth1,netns=r1", "g0/2=eth:v,name=x",
+		"g0/0=eth:", "g0/0=tap:x,netns="} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -22,8 +26,26 @@ func FuzzPortSpec(f *testing.F) {
 		if !strings.HasPrefix(ps.Interface, "GigabitEthernet") && !strings.HasPrefix(ps.Interface, "Loopback") {
 			t.Fatalf("%q: interface %q", s, ps.Interface)
 		}
-		if d := ps.TUN.Device; d == "" || len(d) > 15 || strings.ContainsAny(d, "/\x00 \t\n") {
+		if d := ps.Device(); d == "" || len(d) > 15 || strings.ContainsAny(d, "/:\x00 \t\n") {
 			t.Fatalf("%q: device %q", s, d)
+		}
+		// Only the kind's own config is filled in.
+		var zero portSpec
+		switch ps.Kind {
+		case kindTUN:
+			if ps.TAP != zero.TAP || ps.Packet != zero.Packet {
+				t.Fatalf("%q: %+v", s, ps)
+			}
+		case kindTAP:
+			if ps.TUN != zero.TUN || ps.Packet != zero.Packet {
+				t.Fatalf("%q: %+v", s, ps)
+			}
+		case kindEth:
+			if ps.TUN != zero.TUN || ps.TAP != zero.TAP {
+				t.Fatalf("%q: %+v", s, ps)
+			}
+		default:
+			t.Fatalf("%q: kind %q", s, ps.Kind)
 		}
 		again, err := parsePortSpec(renderPortSpec(ps))
 		if err != nil || again != ps {
@@ -34,21 +56,32 @@ func FuzzPortSpec(f *testing.F) {
 
 // renderPortSpec writes a parsed spec back in the --port syntax.
 func renderPortSpec(ps portSpec) string {
-	s := ps.Interface + "=tun:" + ps.TUN.Device
-	if ps.TUN.Netns != "" {
-		s += ",netns=" + ps.TUN.Netns
+	if ps.Kind == kindEth {
+		s := ps.Interface + "=eth:" + ps.Packet.Interface
+		if ps.Packet.Netns != "" {
+			s += ",netns=" + ps.Packet.Netns
+		}
+		return s
 	}
-	if ps.TUN.HostName != "" {
-		s += ",name=" + ps.TUN.HostName
+	c := ps.TUN
+	if ps.Kind == kindTAP {
+		c = port.TUNConfig(ps.TAP)
 	}
-	if ps.TUN.HostAddr.IsValid() {
-		s += ",addr=" + ps.TUN.HostAddr.String()
+	s := ps.Interface + "=" + ps.Kind + ":" + c.Device
+	if c.Netns != "" {
+		s += ",netns=" + c.Netns
 	}
-	if ps.TUN.HostGateway.IsValid() {
-		s += ",gw=" + ps.TUN.HostGateway.String()
+	if c.HostName != "" {
+		s += ",name=" + c.HostName
 	}
-	if ps.TUN.MTU != 0 {
-		s += ",mtu=" + strconv.Itoa(ps.TUN.MTU)
+	if c.HostAddr.IsValid() {
+		s += ",addr=" + c.HostAddr.String()
+	}
+	if c.HostGateway.IsValid() {
+		s += ",gw=" + c.HostGateway.String()
+	}
+	if c.MTU != 0 {
+		s += ",mtu=" + strconv.Itoa(c.MTU)
 	}
 	return s
 }

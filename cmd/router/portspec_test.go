@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"natlab/port"
 )
 
 func TestParsePortSpec(t *testing.T) {
@@ -23,7 +25,8 @@ func TestParsePortSpec(t *testing.T) {
 		{in: "GigabitEthernet0/2=tun:x", iface: "GigabitEthernet0/2", device: "x"},
 		{in: "g0/0", wantErr: "want NAME=tun"},
 		{in: "eth0=tun:x", wantErr: "not an interface name"},
-		{in: "g0/0=tap:x", wantErr: "only tun"},
+		{in: "g0/0=veth:x", wantErr: "only tun:, tap: and eth:"},
+		{in: "g0/0=r1g0", wantErr: "only tun:, tap: and eth:"},
 		{in: "g0/0=tun:x,addr=300.1.1.1/24", wantErr: "not an IPv4 prefix"},
 		{in: "g0/0=tun:x,color=red", wantErr: "unknown option"},
 		{in: "g0/0=tun:averyveryverylongname", wantErr: "longer than 15"},
@@ -53,6 +56,52 @@ func TestParsePortSpec(t *testing.T) {
 		}
 		if tt.gw != "" && got.TUN.HostGateway != netip.MustParseAddr(tt.gw) {
 			t.Errorf("parsePortSpec(%q) gw = %v", tt.in, got.TUN.HostGateway)
+		}
+	}
+}
+
+func TestParsePortSpecKinds(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    portSpec
+		wantErr string
+	}{
+		{in: "g0/0=tun:r1g0", want: portSpec{Interface: "GigabitEthernet0/0", Kind: "tun", TUN: port.TUNConfig{Device: "r1g0"}}},
+		{in: "g0/1=tap:r1g1,netns=pc1,name=eth0,addr=192.168.1.10/24,gw=192.168.1.1,mtu=9000",
+			want: portSpec{Interface: "GigabitEthernet0/1", Kind: "tap", TAP: port.TAPConfig{Device: "r1g1", Netns: "pc1", HostName: "eth0",
+				HostAddr: netip.MustParsePrefix("192.168.1.10/24"), HostGateway: netip.MustParseAddr("192.168.1.1"), MTU: 9000}}},
+		{in: "g0/2=tap:t2", want: portSpec{Interface: "GigabitEthernet0/2", Kind: "tap", TAP: port.TAPConfig{Device: "t2"}}},
+		{in: "g0/3=eth:r1-gi0-3", want: portSpec{Interface: "GigabitEthernet0/3", Kind: "eth", Packet: port.PacketConfig{Interface: "r1-gi0-3"}}},
+		{in: "Gi0/3=eth:eth1,netns=r1", want: portSpec{Interface: "GigabitEthernet0/3", Kind: "eth", Packet: port.PacketConfig{Interface: "eth1", Netns: "r1"}}},
+		{in: "g0/0=eth:eth1,name=x", wantErr: "eth: takes only netns="},
+		{in: "g0/0=eth:eth1,addr=10.0.0.1/24", wantErr: "eth: takes only netns="},
+		{in: "g0/0=eth:eth1,mtu=1400", wantErr: "eth: takes only netns="},
+		{in: "g0/0=eth:eth1,netns=", wantErr: "needs a namespace name"},
+		{in: "g0/0=eth:", wantErr: "no device name after eth:"},
+		{in: "g0/0=tap:,mtu=1500", wantErr: "no device name after tap:"},
+		{in: "g0/0=eth:a:b", wantErr: "not a valid interface name"},
+		{in: "g0/0=tap:x,mtu=67", wantErr: "mtu \"67\""},
+		{in: "g0/0=tap:x,gw=::1", wantErr: "not an IPv4 address"},
+		{in: "g0/0=tap:x,speed=1000", wantErr: "unknown option"},
+		{in: "g0/0=eth", wantErr: "no device name after eth:"},
+	}
+	for _, tt := range tests {
+		got, err := parsePortSpec(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("parsePortSpec(%q) error = %v, want %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("parsePortSpec(%q): %v", tt.in, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("parsePortSpec(%q) =\n %+v, want\n %+v", tt.in, got, tt.want)
+		}
+		if d := got.Device(); d != strings.Split(strings.SplitN(tt.in, ":", 2)[1], ",")[0] {
+			t.Errorf("parsePortSpec(%q).Device() = %q", tt.in, d)
 		}
 	}
 }
