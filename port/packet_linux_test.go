@@ -167,9 +167,9 @@ func inNS(t testing.TB, ns string, f func()) {
 	}
 }
 
-// bridge copies frames from a to b until a is closed.
-func bridge(a, b port.Port) {
-	bufs := make([][]byte, a.BatchSize())
+// bridge copies frames from a to b, batch at a time, until a is closed.
+func bridge(a, b port.Port, batch int) {
+	bufs := make([][]byte, batch)
 	for i := range bufs {
 		bufs[i] = make([]byte, 2048)
 	}
@@ -208,8 +208,9 @@ func TestPacketOffloadsTCP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	go bridge(a, b)
-	go bridge(b, a)
+	// Four buffers a Read: a super-frame's segments take several Reads.
+	go bridge(a, b, 4)
+	go bridge(b, a, b.BatchSize())
 
 	var ln net.Listener
 	inNS(t, pcB, func() { ln, err = net.Listen("tcp4", "192.168.81.20:0") })
