@@ -23,8 +23,8 @@ type Link struct {
 	frameSize int         // largest frame: MTU + a tagged header
 
 	main   *Port
-	vlans  [MaxVLAN + 1]atomic.Pointer[Port] // demux of tagged frames
-	native atomic.Pointer[Port]              // gets untagged frames when set
+	vlans  [vlanMask + 1]atomic.Pointer[Port] // demux of tagged frames, by VLAN ID (4095 stays empty)
+	native atomic.Pointer[Port]               // gets untagged frames when set
 
 	vmu   sync.Mutex // guards ports and every port's events channel
 	ports []*Port    // main first, then the VLAN ports

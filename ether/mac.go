@@ -1,9 +1,6 @@
 package ether
 
-import (
-	"errors"
-	"net/netip"
-)
+import "errors"
 
 // MAC is an Ethernet (EUI-48) address.
 type MAC [6]byte
@@ -102,12 +99,4 @@ func hexNibble(c byte) (byte, bool) {
 // (RFC 1112 §6.4: 01-00-5e and the low 23 bits of the address).
 func multicastMAC(a [4]byte) MAC {
 	return MAC{0x01, 0x00, 0x5e, a[1] & 0x7f, a[2], a[3]}
-}
-
-// addr4 is an IPv4 address as a [4]byte, the zero array for anything else.
-func addr4(a netip.Addr) [4]byte {
-	if !a.Is4() {
-		return [4]byte{}
-	}
-	return a.As4()
 }
