@@ -310,12 +310,14 @@ func TestDebug(t *testing.T) {
 	var mu sync.Mutex
 	var lines []string
 	r.p.SetDebug(func(s string) {
+		r.p.Neighbors() // the sink runs with the cache unlocked
 		mu.Lock()
 		lines = append(lines, s)
 		mu.Unlock()
 	})
 	r.l.input(arpFrame(ARPRequest, pc1MAC, pc1IP, MAC{}, routerIP, 0))
 	write(t, r.p, udp(routerIP, pc2IP, 60), netip.Addr{})
+	r.advance(RetryInterval)
 	r.l.input(arpFrame(ARPReply, pc2MAC, pc2IP, routerMAC, routerIP, 0))
 	r.p.SetDebug(nil)
 	r.p.Announce()
@@ -324,6 +326,7 @@ func TestDebug(t *testing.T) {
 		"IP ARP: creating entry for IP address: 192.168.1.20, hw: 0050.7966.6800",
 		"IP ARP: sent rep src 192.168.1.1 aabb.cc00.0100, dst 192.168.1.20 0050.7966.6800 GigabitEthernet0/0",
 		"IP ARP: creating incomplete entry for IP address: 192.168.1.30 interface GigabitEthernet0/0",
+		"IP ARP: sent req src 192.168.1.1 aabb.cc00.0100, dst 192.168.1.30 0000.0000.0000 GigabitEthernet0/0",
 		"IP ARP: sent req src 192.168.1.1 aabb.cc00.0100, dst 192.168.1.30 0000.0000.0000 GigabitEthernet0/0",
 		"IP ARP: rcvd rep src 192.168.1.30 0050.7966.6802, dst 192.168.1.1 GigabitEthernet0/0",
 	}

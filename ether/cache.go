@@ -50,6 +50,7 @@ type cache struct {
 	incomplete int
 	lastSweep  time.Time
 	spare      []*entry
+	debugLines []string // held until the lock is released (Port.noteLocked)
 
 	// The queue pool: slot i holds a packet at bufs[i][TaggedHeaderSize:]
 	// [:lens[i]], leaving room to put the Ethernet header in front of it

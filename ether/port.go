@@ -169,6 +169,30 @@ func (p *Port) debugf(format string, args ...any) {
 	}
 }
 
+// maxDebugLines bounds the debug lines held while the cache is locked.
+const maxDebugLines = 64
+
+// noteLocked holds a debug line until the cache is unlocked: the debug
+// sink writes to terminals, which must not stall the cache. p.c.mu is held.
+func (p *Port) noteLocked(format string, args ...any) {
+	if len(p.c.debugLines) < maxDebugLines {
+		p.c.debugLines = append(p.c.debugLines, fmt.Sprintf(format, args...))
+	}
+}
+
+// flushDebug writes the held debug lines; p.c.mu is not held.
+func (p *Port) flushDebug() {
+	p.c.mu.Lock()
+	lines := p.c.debugLines
+	p.c.debugLines = nil
+	p.c.mu.Unlock()
+	if f := p.debug.Load(); f != nil {
+		for _, s := range lines {
+			(*f)(s)
+		}
+	}
+}
+
 // Read implements port.Port: IPv4 packets received on the port.
 func (p *Port) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 	if len(bufs) == 0 {
@@ -283,6 +307,9 @@ func (p *Port) write(bufs [][]byte, hops []netip.Addr, offset int) (int, error) 
 		}
 		if locked {
 			p.c.mu.Unlock()
+			if p.debug.Load() != nil {
+				p.flushDebug()
+			}
 		}
 		if n == 0 {
 			continue
@@ -314,7 +341,7 @@ func (p *Port) queueLocked(k uint32, e *entry, pkt []byte, own [4]byte, now time
 		c.incomplete++
 		e.updated = now
 		if p.debug.Load() != nil {
-			p.debugf("IP ARP: creating incomplete entry for IP address: %s interface %s", addrOf(k), p.ifName())
+			p.noteLocked("IP ARP: creating incomplete entry for IP address: %s interface %s", addrOf(k), p.ifName())
 		}
 		p.requestLocked(e, k, own, now)
 	case e.complete:
@@ -339,7 +366,7 @@ func (p *Port) requestLocked(e *entry, k uint32, own [4]byte, now time.Time) {
 		p.st.arpRequestsOut.Add(1)
 	}
 	if p.debug.Load() != nil {
-		p.debugf("IP ARP: sent req src %s %s, dst %s %s %s",
+		p.noteLocked("IP ARP: sent req src %s %s, dst %s %s %s",
 			netip.AddrFrom4(own), p.l.mac, addrOf(k), MAC{}, p.ifName())
 	}
 }

@@ -140,6 +140,9 @@ func (p *Port) tick(now time.Time) {
 		}
 	}
 	c.mu.Unlock()
+	if p.debug.Load() != nil {
+		p.flushDebug()
+	}
 	if nf == 0 {
 		return
 	}
