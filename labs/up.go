@@ -213,9 +213,8 @@ func (d *deployer) routerConfig(n *Node, path string) error {
 func RouterArgs(t *Topology, n *Node, consolePath, startup string) []string {
 	args := []string{"--daemon", "--console", consolePath, "--startup-config", startup, "--interfaces", strconv.Itoa(n.Interfaces)}
 	// The MAC is the router's position among the lab's routers, so routers on one switch never share
-	// one. Only a router with an Ethernet link gets it: a router of TUN links has no MAC to show, and
-	// so runs with a router binary that predates Ethernet.
-	if pos := slices.Index(t.Routers(), n); pos >= 0 && hasEthernet(t, n) {
+	// one (and show interfaces of every router gives IOL's aabb.cc00.NN00 numbering).
+	if pos := slices.Index(t.Routers(), n); pos >= 0 {
 		args = append(args, "--mac", RouterMAC(pos+1))
 	}
 	for _, l := range t.LinksOf(n) {
@@ -240,15 +239,6 @@ func RouterArgs(t *Topology, n *Node, consolePath, startup string) []string {
 	return args
 }
 
-// hasEthernet reports whether router n has a TAP or an AF_PACKET port.
-func hasEthernet(t *Topology, n *Node) bool {
-	for _, l := range t.LinksOf(n) {
-		if k := l.Kind(); k == LinkTAP || k == LinkEth {
-			return true
-		}
-	}
-	return false
-}
 
 // startRouter starts the router's supervisor, which starts the router and records its process in
 // the router's status file (waitRouter records it in the state).
