@@ -43,6 +43,9 @@ type Device struct {
 	NAT    *nat.NAT
 	FTP    *ftpinspect.Feature
 	System *system.System
+
+	clock    func() time.Time
+	arpDebug arpDebug
 }
 
 // Options configure New.
@@ -53,6 +56,9 @@ type Options struct {
 	// Clock replaces the wall clock (tests pass a fixed one); nil is the
 	// wall clock.
 	Clock func() time.Time
+	// MAC is GigabitEthernet0/0's burned-in address (router.Options.MAC);
+	// zero is router.DefaultMAC.
+	MAC [6]byte
 }
 
 // New builds a router with every feature registered.
@@ -64,8 +70,9 @@ func New(o Options) *Device {
 	if o.Clock != nil {
 		e.Clock = o.Clock
 	}
-	r := router.New(router.Options{Interfaces: o.Interfaces, Clock: o.Clock})
-	d := &Device{Engine: e, Router: r, CLI: router.RegisterCLI(e, r, o.Clock)}
+	r := router.New(router.Options{Interfaces: o.Interfaces, Clock: o.Clock, MAC: o.MAC})
+	d := &Device{Engine: e, Router: r, CLI: router.RegisterCLI(e, r, o.Clock), clock: clockOrNow(o.Clock)}
+	r.OnAttach(d.attachARP)
 	d.ACLs = acl.Register(e, r)
 	// `ip verify unicast source ... ACL` lets a failing packet through when
 	// the list permits it.
@@ -77,10 +84,13 @@ func New(o Options) *Device {
 	d.CLI.AddInterfaceConfig(router.IfOrderInspect, d.FTP.InterfaceConfigLines)
 	d.CLI.OnInterfaceRemoved(d.ACLs.RemoveInterface)
 	d.CLI.OnInterfaceRemoved(d.NAT.RemoveInterface)
+	// The outside interface answers ARP for NAT's inside-global addresses.
+	r.SetARPAlias(d.NAT.AnswersARP)
 	// After e.Clock is set: system wraps the clock so that `clock set` moves
 	// syslog time too.
 	d.System = system.Register(e)
 	d.System.SetARPSource(func() []system.ARPEntry { return arpEntries(r) })
+	d.installARPCommands()
 	return d
 }
 
@@ -123,18 +133,4 @@ func (d *Device) ApplyStartup(r io.Reader) []ios.LineError {
 func (d *Device) ConsoleLogin(t console.Terminal) bool {
 	_, ok := d.System.ConsoleLogin(t)
 	return ok
-}
-
-// arpEntries is what show ip arp lists: TUN interfaces have no neighbours
-// to resolve, so only the router's own addresses on up interfaces, as IOS
-// lists them (age "-").
-func arpEntries(r *router.Router) []system.ARPEntry {
-	var out []system.ARPEntry
-	for _, i := range r.Interfaces() {
-		if p := i.Address(); p.IsValid() && !i.IsLoopback() && i.LineUp() {
-			out = append(out, system.ARPEntry{Addr: p.Addr(), AgeMin: -1,
-				MAC: router.HardwareAddress(i), Interface: i.Name()})
-		}
-	}
-	return out
 }

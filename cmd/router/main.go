@@ -1,10 +1,11 @@
 // Command router is a userspace router that behaves like a Cisco IOS router: its interfaces are Linux
-// TUN devices (optionally moved into network namespaces that play hosts), it forwards IPv4 between them,
-// and it is configured through an emulated IOS command line.
+// TUN devices (point-to-point, optionally moved into network namespaces that play hosts) or Ethernet
+// (a TAP it creates, or an existing interface through AF_PACKET, with ARP and 802.1Q subinterfaces),
+// it forwards IPv4 between them, and it is configured through an emulated IOS command line.
 //
 // Usage:
 //
-//	router [--startup-config FILE] [--interfaces N] [--port NAME=tun:DEVICE[,option=value...]]... [--daemon] [--console SOCKET]
+//	router [--startup-config FILE] [--interfaces N] [--mac BASE] [--port NAME=KIND:DEVICE[,option=value...]]... [--daemon] [--console SOCKET]
 //
 // With a terminal on standard input it opens the IOS CLI; otherwise it reads commands from standard
 // input line by line and prints the session transcript, and exits at end of input. With --daemon it
@@ -20,14 +21,17 @@ package main
 import (
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"natlab/console"
 	"natlab/device"
+	"natlab/ether"
 	"natlab/internal/tty"
 	"natlab/port"
+	"natlab/router"
 )
 
 type portFlags []portSpec
@@ -49,34 +53,36 @@ func main() {
 	ifaces := flag.Int("interfaces", 4, "number of GigabitEthernet0/N interfaces on the chassis")
 	daemon := flag.Bool("daemon", false, "take no commands on standard input; run until SIGINT or SIGTERM")
 	consolePath := flag.String("console", "", "serve the IOS console on this unix socket (labs console, labs cli)")
-	flag.Var(&ports, "port", "bind an interface to a TUN: NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N] (repeatable)")
+	flag.Var(&ports, "port", "back an interface with a device (repeatable): NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N] "+
+		"(point-to-point), NAME=tap:DEVICE[,same options] (Ethernet, a TAP the router creates), NAME=eth:IFNAME[,netns=NS] (Ethernet, an existing interface)")
+	macFlag := flag.String("mac", "", "MAC address of GigabitEthernet0/0 (aabb.cc00.0100); interface N has it + N*0x10; default: derived from the port devices")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "router: unexpected argument %q\n", flag.Arg(0))
 		os.Exit(2)
 	}
-	if err := run(*startup, *ifaces, ports, *daemon, *consolePath); err != nil {
+	mac, err := baseMAC(*macFlag, ports)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "router: --mac: %v\n", err)
+		os.Exit(2)
+	}
+	if err := run(*startup, *ifaces, mac, ports, *daemon, *consolePath); err != nil {
 		fmt.Fprintf(os.Stderr, "router: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(startup string, ifaces int, ports []portSpec, daemon bool, consolePath string) error {
+func run(startup string, ifaces int, mac [6]byte, ports []portSpec, daemon bool, consolePath string) error {
 	if ifaces < 1 || ifaces > 64 {
 		return fmt.Errorf("--interfaces %d: want 1 to 64", ifaces)
 	}
-	d := device.New(device.Options{Interfaces: ifaces})
+	d := device.New(device.Options{Interfaces: ifaces, MAC: mac})
 	defer d.Close()
 	for _, ps := range ports {
 		if d.Router.Interface(ps.Interface) == nil {
 			return fmt.Errorf("--port: the chassis has no %s (it has GigabitEthernet0/0 to 0/%d)", ps.Interface, ifaces-1)
 		}
-		p, err := port.OpenTUN(ps.TUN)
-		if err != nil {
-			return fmt.Errorf("--port %s: %v", ps.Interface, err)
-		}
-		if err := d.Router.Bind(ps.Interface, p); err != nil {
-			p.Close()
+		if err := bindPort(d, ps); err != nil {
 			return fmt.Errorf("--port %s: %v", ps.Interface, err)
 		}
 	}
@@ -118,4 +124,59 @@ func run(startup string, ifaces int, ports []portSpec, daemon bool, consolePath 
 	case <-sigs:
 	}
 	return nil
+}
+
+// bindPort opens the device a --port names and backs its interface with it:
+// a TUN directly, a TAP or an AF_PACKET socket through Ethernet and ARP.
+func bindPort(d *device.Device, ps portSpec) error {
+	var (
+		p   port.Port
+		err error
+	)
+	switch ps.Kind {
+	case "tun":
+		if p, err = port.OpenTUN(ps.TUN); err != nil {
+			return err
+		}
+		if err := d.Router.Bind(ps.Interface, p); err != nil {
+			p.Close()
+			return err
+		}
+		return nil
+	case "tap":
+		p, err = port.OpenTAP(ps.TAP)
+	case "eth":
+		p, err = port.OpenPacket(ps.Packet)
+	default:
+		return fmt.Errorf("unknown port kind %q", ps.Kind)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := d.AttachEthernet(ps.Interface, p); err != nil {
+		p.Close()
+		return err
+	}
+	return nil
+}
+
+// baseMAC is --mac, or without it a locally administered address derived
+// from the port devices' names, so that two routers on one host (which
+// never share a device name) do not share MACs, and a restarted router
+// keeps its own.
+func baseMAC(flagValue string, ports []portSpec) ([6]byte, error) {
+	if flagValue != "" {
+		m, err := ether.ParseMAC(flagValue)
+		return [6]byte(m), err
+	}
+	if len(ports) == 0 {
+		return router.DefaultMAC, nil
+	}
+	h := fnv.New32a()
+	for _, ps := range ports {
+		h.Write([]byte(ps.Interface + "=" + ps.Device() + ";"))
+	}
+	v := h.Sum32()
+	// 0x52 = locally administered unicast, as 5254.00 QEMU addresses.
+	return [6]byte{0x52, 0x54, byte(v >> 24), byte(v >> 16), byte(v >> 8), 0}, nil
 }
