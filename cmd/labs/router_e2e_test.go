@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -33,10 +34,14 @@ topology:
         hostname R1
         interface GigabitEthernet0/0
          ip address 10.1.0.1 255.255.255.0
+         ip nat inside
          no shutdown
         interface GigabitEthernet0/1
          ip address 10.2.0.1 255.255.255.0
+         ip nat outside
          no shutdown
+        access-list 1 permit 10.1.0.0 0.0.0.255
+        ip nat inside source list 1 interface GigabitEthernet0/1 overload
     sw1: { kind: switch }
     h1: { ip: 10.1.0.11/24, gw: 10.1.0.1 }
     h2: { ip: 10.1.0.12/24, gw: 10.1.0.1 }
@@ -62,6 +67,20 @@ topology:
 		if !strings.Contains(out, a) {
 			t.Errorf("R1's show ip arp has no %s:\n%s", a, out)
 		}
+	}
+	// The three PCs share R1's outside address through PAT, each with its own port.
+	out, _, _ = e.labs("", "cli", "--lab", name, "r1", "show ip nat translations")
+	globals := map[string]bool{}
+	for _, a := range []string{"10.1.0.11", "10.1.0.12", "10.1.0.13"} {
+		m := regexp.MustCompile(`icmp (10\.2\.0\.1:\d+) +` + regexp.QuoteMeta(a) + `:\d+`).FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("no PAT translation for %s:\n%s", a, out)
+			continue
+		}
+		globals[m[1]] = true
+	}
+	if len(globals) != 3 {
+		t.Errorf("the three PCs do not have three distinct global ports: %v\n%s", globals, out)
 	}
 	pcap := e.capture([]string{"r1", "Gi0/0"}, func() { e.ping(name, "h1", "10.2.0.10") })
 	if lt := binary.LittleEndian.Uint32(pcap[20:]); lt != 1 {
