@@ -22,7 +22,7 @@ const (
 
 // lab is the reference topology with either router in the middle. Every host's link is called eth0.
 type lab struct {
-	kind          string // "ours" or "kernel"
+	kind          string // "ours", "ethernet" or "kernel"
 	pc1, srv, isp string // namespaces
 	router        *netnstest.Router
 }
@@ -48,14 +48,21 @@ var routerConfig = []string{
 	"end",
 }
 
-// newLab builds the lab with the router kind ("ours" or "kernel") in the middle.
+// newLab builds the lab with the router kind (labKinds) in the middle.
 func newLab(t *testing.T, kind string) *lab {
 	t.Helper()
-	if kind == "ours" {
+	switch kind {
+	case "ours":
 		return newOurLab(t)
+	case "ethernet":
+		return newEthernetLab(t)
 	}
 	return newKernelLab(t)
 }
+
+// ours reports whether our router is in the middle (its results are asserted; the kernel's are the
+// baseline).
+func (l *lab) ours() bool { return l.kind != "kernel" }
 
 // newHosts makes the lab's three host namespaces, named with prefix so that the two routers' labs
 // never share one.
@@ -77,6 +84,33 @@ func newOurLab(t *testing.T) *lab {
 		"--port", "g0/0=tun:fta"+sfx+",netns="+l.pc1+",name=eth0,addr="+pc1Addr+"/24,gw=192.168.1.1",
 		"--port", "g0/1=tun:ftb"+sfx+",netns="+l.isp+",name=eth0,addr="+ispAddr+"/24",
 		"--port", "g0/2=tun:ftc"+sfx+",netns="+l.srv+",name=eth0,addr="+srvAddr+"/24,gw=192.168.2.1")
+	l.router.MustRun(15*time.Second, routerConfig...)
+	return l
+}
+
+// newEthernetLab builds the topology as a plain script (or containerlab) would for any router: a
+// namespace for the router with veth pairs to the hosts, and starts our router inside that namespace
+// on those interfaces (eth:, AF_PACKET). The ISP has no route to the static-NAT address: it ARPs for
+// it on the link, and R1 answers for its NAT global address as IOS does.
+func newEthernetLab(t *testing.T) *lab {
+	t.Helper()
+	l := newHosts(t, "ethernet", "t-ftp-e")
+	rtr := netnstest.Namespace(t, "t-ftp-ertr")
+	for _, h := range []struct{ ns, peer, addr, gw string }{
+		{l.pc1, "eth1", pc1Addr + "/24", "192.168.1.1"},
+		{l.isp, "eth2", ispAddr + "/24", ""},
+		{l.srv, "eth3", srvAddr + "/24", "192.168.2.1"},
+	} {
+		run(t, "ip", "link", "add", "eth0", "netns", h.ns, "type", "veth", "peer", "name", h.peer, "netns", rtr)
+		netnstest.Exec(t, h.ns, "ip", "addr", "add", h.addr, "dev", "eth0")
+		netnstest.Exec(t, h.ns, "ip", "link", "set", "eth0", "up")
+		if h.gw != "" {
+			netnstest.Exec(t, h.ns, "ip", "route", "add", "default", "via", h.gw)
+		}
+		netnstest.Exec(t, rtr, "ip", "link", "set", h.peer, "up")
+	}
+	l.router = netnstest.StartRouterIn(t, rtr,
+		"--port", "g0/0=eth:eth1", "--port", "g0/1=eth:eth2", "--port", "g0/2=eth:eth3")
 	l.router.MustRun(15*time.Second, routerConfig...)
 	return l
 }

@@ -63,25 +63,68 @@ func (r *results) table() string {
 	for _, c := range r.order {
 		w = max(w, len(c))
 	}
-	fmt.Fprintf(&b, "%-*s | %-40s | %s\n", w, "cell", "ours", "kernel")
-	fmt.Fprintf(&b, "%s-+-%s-+-%s\n", strings.Repeat("-", w), strings.Repeat("-", 40), strings.Repeat("-", 40))
-	for _, c := range r.order {
-		fmt.Fprintf(&b, "%-*s | %-40s | %s\n", w, c, orDash(r.cells[c]["ours"]), orDash(r.cells[c]["kernel"]))
+	kinds := r.kinds()
+	fmt.Fprintf(&b, "%-*s", w, "cell")
+	for k, kind := range kinds {
+		fmt.Fprintf(&b, " | %-*s", columnWidth(k, len(kinds)), kind)
 	}
-	return b.String()
+	fmt.Fprintf(&b, "\n%s", strings.Repeat("-", w))
+	for range kinds {
+		fmt.Fprintf(&b, "-+-%s", strings.Repeat("-", 40))
+	}
+	b.WriteString("\n")
+	for _, c := range r.order {
+		fmt.Fprintf(&b, "%-*s", w, c)
+		for k, kind := range kinds {
+			fmt.Fprintf(&b, " | %-*s", columnWidth(k, len(kinds)), orDash(r.cells[c][kind]))
+		}
+		b.WriteString("\n")
+	}
+	return strings.ReplaceAll(b.String(), " \n", "\n")
 }
+
+// kinds are the router kinds that have results, in labKinds order.
+func (r *results) kinds() []string {
+	var out []string
+	for _, k := range labKinds {
+		for _, c := range r.cells {
+			if _, ok := c[k]; ok {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// columnWidth pads every column but the last to 40.
+func columnWidth(k, n int) int {
+	if k == n-1 {
+		return 0
+	}
+	return 40
+}
+
+// labKinds are the routers a lab can have in the middle: ours on TUN devices, ours on Ethernet (veth
+// pairs opened with AF_PACKET, ARP), and the kernel.
+var labKinds = []string{"ours", "ethernet", "kernel"}
 
 // againstKernel runs run as the subtest "ours" on a lab through our router and as "kernel" on one
 // through the kernel, and when the test ends logs the table of both routers' results, titled title,
 // and saves it as report.
 func againstKernel(t *testing.T, title, report string, run func(t *testing.T, l *lab, res *results)) {
+	againstKernelAs(t, []string{"ours", "kernel"}, title, report, run)
+}
+
+// againstKernelAs is againstKernel with the router kinds to run.
+func againstKernelAs(t *testing.T, kinds []string, title, report string, run func(t *testing.T, l *lab, res *results)) {
 	var res results
 	t.Cleanup(func() {
 		table := res.table()
 		t.Logf("%s (ours vs kernel):\n%s", title, table)
 		writeReport(report, table)
 	})
-	for _, kind := range []string{"ours", "kernel"} {
+	for _, kind := range kinds {
 		t.Run(kind, func(t *testing.T) { run(t, newLab(t, kind), &res) })
 	}
 }
@@ -106,7 +149,7 @@ func orDash(s string) string {
 func TestFTPMatrix(t *testing.T) {
 	netnstest.RequireRoot(t, "tcpdump")
 	serversAvailable(t)
-	againstKernel(t, "FTP matrix", "matrix.txt", func(t *testing.T, l *lab, res *results) {
+	againstKernelAs(t, labKinds, "FTP matrix", "matrix.txt", func(t *testing.T, l *lab, res *results) {
 		for _, round := range rounds {
 			onSrv := startServer(t, round[0], l.srv, srvAddr)
 			onISP := startServer(t, round[1], l.isp, ispAddr)
@@ -151,7 +194,7 @@ func runCell(t *testing.T, l *lab, p placement, srv *ftpServer, c client) string
 	fail := func(format string, args ...any) {
 		msg := fmt.Sprintf(format, args...)
 		problems = append(problems, msg)
-		if l.kind == "ours" {
+		if l.ours() {
 			t.Error(msg)
 		} else {
 			t.Log("kernel: " + msg)
@@ -222,7 +265,7 @@ func runCell(t *testing.T, l *lab, p placement, srv *ftpServer, c client) string
 	if leaks := w.privateLeaks(); len(leaks) > 0 {
 		fail("outside wire: private address in %q", leaks)
 	}
-	if len(problems) > 0 && l.kind == "ours" {
+	if len(problems) > 0 && l.ours() {
 		t.Logf("%s log:\n%s", srv.name, tail(srv.log.String()))
 		t.Logf("client output:\n%s", tail(output))
 		t.Logf("outside wire, FTP control segments (tcpdump: %s):\n%s", strings.TrimSpace(w.tcpdump), w.dump())

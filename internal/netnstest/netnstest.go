@@ -133,7 +133,19 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 // StartRouter runs the router binary with args; it is stopped (by PID) when the test ends.
 func StartRouter(t testing.TB, args ...string) *Router {
 	t.Helper()
-	r := &Router{t: t, cmd: exec.Command(RouterBinary(t), args...), done: make(chan struct{})}
+	return startRouter(t, exec.Command(RouterBinary(t), args...))
+}
+
+// StartRouterIn is StartRouter with the router process inside the named network namespace (ip netns
+// exec), as a router container runs: its eth: ports name interfaces of that namespace.
+func StartRouterIn(t testing.TB, netns string, args ...string) *Router {
+	t.Helper()
+	return startRouter(t, exec.Command("ip", append([]string{"netns", "exec", netns, RouterBinary(t)}, args...)...))
+}
+
+func startRouter(t testing.TB, cmd *exec.Cmd) *Router {
+	t.Helper()
+	r := &Router{t: t, cmd: cmd, done: make(chan struct{})}
 	r.cmd.Stdout = lockedWriter{r}
 	r.cmd.Stderr = lockedWriter{r}
 	stdin, err := r.cmd.StdinPipe()
