@@ -5,6 +5,8 @@
 #   router: bra (10.1.0.10) --TUN-- router process (root namespace) --TUN-- brb (10.2.0.10)
 # and prints iperf3 TCP throughput (one stream), UDP 64-byte packets/s and ping RTT for both, and the ratio,
 # three times: routing only, PAT (the kernel's masquerade) and static NAT (10.1.0.10 <-> 10.9.0.10).
+# Then routing only again with the router's interfaces on Ethernet: TAP devices it creates, and AF_PACKET
+# on veth pairs into a namespace it runs in (brr), each next to the kernel in the same run.
 # Usage: sudo bench/forward.sh [SECONDS]   (default 5 s per measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +14,7 @@ export PATH=/usr/local/go/bin:$PATH
 secs=${1:-5}
 [ "$(id -u)" = 0 ] || { echo "forward.sh: run as root" >&2; exit 1; }
 for p in iperf3 ping ip nft; do command -v $p >/dev/null || { echo "forward.sh: needs $p (apt-get install iperf3 iputils-ping iproute2)" >&2; exit 1; }; done
-nss="bfa bfk bfb bra brb"
+nss="bfa bfk bfb bra brb brr"
 work=$(mktemp -d)
 rpid=""
 cleanup() {
@@ -52,12 +54,23 @@ nat_static='interface GigabitEthernet0/0
 interface GigabitEthernet0/1
  ip nat outside
 ip nat inside source static 10.1.0.10 10.9.0.10'
-start_router() { # extra config lines
+start_router() { # extra config lines, [tun|tap|eth]
 	[ -n "$rpid" ] && { kill "$rpid"; wait "$rpid" 2>/dev/null || true; rpid=""; }
 	printf '%s\n%s\nend\n' "$base" "$1" > "$work/r.cfg"
-	"$work/router" --daemon --startup-config "$work/r.cfg" \
-		--port "g0/0=tun:bra0,netns=bra,name=eth0,addr=10.1.0.10/24,gw=10.1.0.1" \
-		--port "g0/1=tun:brb0,netns=brb,name=eth0,addr=10.2.0.10/24" &
+	case ${2:-tun} in
+	tun|tap) "$work/router" --daemon --startup-config "$work/r.cfg" \
+		--port "g0/0=${2:-tun}:bra0,netns=bra,name=eth0,addr=10.1.0.10/24,gw=10.1.0.1" \
+		--port "g0/1=${2:-tun}:brb0,netns=brb,name=eth0,addr=10.2.0.10/24" &
+		;;
+	eth) # The hosts' ends of veth pairs into brr, where the router runs on the other ends.
+		ip link add eth0 netns bra type veth peer name e0 netns brr
+		ip link add eth0 netns brb type veth peer name e1 netns brr
+		ip -n bra addr add 10.1.0.10/24 dev eth0; ip -n bra link set eth0 up; ip -n bra route add default via 10.1.0.1
+		ip -n brb addr add 10.2.0.10/24 dev eth0; ip -n brb link set eth0 up
+		ip -n brr link set e0 up; ip -n brr link set e1 up
+		ip netns exec brr "$work/router" --daemon --startup-config "$work/r.cfg" --port g0/0=eth:e0 --port g0/1=eth:e1 &
+		;;
+	esac
 	rpid=$!
 	for _ in $(seq 50); do
 		ip netns exec brb ip route replace 10.9.0.0/24 via 10.2.0.1 dev eth0 2>/dev/null &&
@@ -126,5 +139,16 @@ for mode in none pat static; do
 	echo "-- $label"
 	row "kernel" "$ktcp" "$kudp" "$krtt"
 	row "natlab router (TUN)" "$rtcp" "$rudp" "$rrtt"
+	printf '%-30s %16s %16s %12s\n' "ratio router/kernel" "$(ratio $rtcp $ktcp)" "$(ratio $rudp $kudp)" "+$(python3 -c "print(f'{($rrtt-$krtt)*1000:.0f}')") us"
+done
+for kind in tap eth; do
+	kernel_nat none
+	start_router "" $kind
+	read -r ktcp kudp krtt < <(measure bfa bfb)
+	read -r rtcp rudp rrtt < <(measure bra brb)
+	label="TAP"; [ $kind = eth ] && label="AF_PACKET"
+	echo "-- routing only, router on Ethernet ($label)"
+	row "kernel" "$ktcp" "$kudp" "$krtt"
+	row "natlab router ($label)" "$rtcp" "$rudp" "$rrtt"
 	printf '%-30s %16s %16s %12s\n' "ratio router/kernel" "$(ratio $rtcp $ktcp)" "$(ratio $rudp $kudp)" "+$(python3 -c "print(f'{($rrtt-$krtt)*1000:.0f}')") us"
 done
