@@ -20,10 +20,13 @@ const memBatch = 32
 type Mem struct {
 	name string
 	mtu  int
+	// bufSize is the largest packet or frame it carries: mtu, or for a
+	// frame device mtu plus an Ethernet header with two VLAN tags.
+	bufSize int
 
 	toRouter chan []byte // MemHost.Inject -> Mem.Read
 	toHost   chan []byte // Mem.Write -> MemHost.Read
-	free     chan []byte // recycled buffers of mtu bytes
+	free     chan []byte // recycled buffers of bufSize bytes
 
 	carrier atomic.Bool // the host side's state (MemHost.SetCarrier)
 	admin   atomic.Bool // the router's state (SetLinkUp)
@@ -44,12 +47,23 @@ type MemHost struct {
 
 // NewMem returns a connected pair. mtu <= 0 means 1500.
 func NewMem(name string, mtu int) (*Mem, *MemHost) {
+	return newMem(name, mtu, 0)
+}
+
+// NewMemFrames is NewMem for Ethernet frames: MTU is the IP MTU, and
+// frames of that MTU with their headers (up to 22 bytes) pass whole.
+func NewMemFrames(name string, mtu int) (*Mem, *MemHost) {
+	return newMem(name, mtu, 22)
+}
+
+func newMem(name string, mtu, header int) (*Mem, *MemHost) {
 	if mtu <= 0 {
 		mtu = 1500
 	}
 	m := &Mem{
 		name:     name,
 		mtu:      mtu,
+		bufSize:  mtu + header,
 		toRouter: make(chan []byte, memQueue),
 		toHost:   make(chan []byte, memQueue),
 		free:     make(chan []byte, 2*memQueue+memBatch),
@@ -66,7 +80,7 @@ func (m *Mem) getBuf() []byte {
 	case b := <-m.free:
 		return b[:cap(b)]
 	default:
-		return make([]byte, m.mtu)
+		return make([]byte, m.bufSize)
 	}
 }
 
