@@ -46,12 +46,12 @@ type user struct {
 	password  password
 }
 
-// ARPEntry is one row of show ip arp. The router knows its own addresses
-// only: its interfaces are TUN devices, which have no ARP.
+// ARPEntry is one row of show ip arp: an address of the router, or a
+// neighbour an Ethernet interface learned.
 type ARPEntry struct {
 	Addr      netip.Addr
 	AgeMin    int    // -1 for the router's own address ("-")
-	MAC       string // "5254.0012.3401"
+	MAC       string // "aabb.cc00.0100", or "Incomplete"
 	Interface string
 }
 
