@@ -201,6 +201,12 @@ func TestEthernetForwardsThroughARP(t *testing.T) {
 			t.Errorf("show ip arp lacks %q:\n%s", want, out)
 		}
 	}
+	if out := run(t, l.d, "show ip arp 203.0.113.10"); strings.Count(out, "Internet") != 1 || !strings.Contains(out, "0050.7966.6801") {
+		t.Errorf("show ip arp ADDRESS:\n%s", out)
+	}
+	if out := run(t, l.d, "show ip arp g0/0"); strings.Count(out, "Internet") != 2 || strings.Contains(out, "GigabitEthernet0/1") {
+		t.Errorf("show ip arp INTERFACE:\n%s", out)
+	}
 	run(t, l.d, "clear arp-cache")
 	if out := run(t, l.d, "show ip arp"); strings.Contains(out, "0050.7966") {
 		t.Errorf("clear arp-cache left:\n%s", out)

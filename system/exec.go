@@ -30,7 +30,8 @@ func (s *System) installExecCommands() {
 		&ios.Command{Mode: ios.Exec, Syntax: "clock set HH:MM:SS MONTH (1-31)$day (1993-2035)$year",
 			Help: []string{helpClock, helpSet, helpTime, helpMonth, helpDay, helpYear}, Run: s.clockSet},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show users", Help: []string{ios.HelpShow, "Display information about terminal lines"}, Run: s.showUsers},
-		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip arp", Help: []string{ios.HelpShow, ios.HelpShowIP, "IP ARP table"}, Run: s.showARP},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show ip arp [<A.B.C.D$addr|IFNAME$if>]", Help: []string{ios.HelpShow, ios.HelpShowIP, "IP ARP table",
+			"IP address or hostname of ARP entry", "Interface name"}, Run: s.showARP},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show arp", Help: []string{ios.HelpShow, "ARP table"}, Run: s.showARP},
 		&ios.Command{Mode: ios.Exec, Syntax: "reload", Help: []string{"Halt and perform a cold restart"}, Run: s.reload},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show processes cpu", Help: []string{ios.HelpShow, helpProcesses, "Show CPU use per process"}, Run: s.showProcessesCPU},
@@ -109,8 +110,8 @@ func (s *System) showUsers(c *ios.Context, a ios.Args) error {
 	return nil
 }
 
-// showARP prints the router's own addresses: its TUN interfaces resolve
-// no neighbours.
+// showARP prints the ARP table the source reports, or its rows for one
+// address or one interface.
 func (s *System) showARP(c *ios.Context, a ios.Args) error {
 	s.mu.Lock()
 	src := s.arp
@@ -120,6 +121,15 @@ func (s *System) showARP(c *ios.Context, a ios.Args) error {
 		rows = src()
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Addr.Less(rows[j].Addr) })
+	if a.Has("addr") || a.Has("if") {
+		kept := rows[:0]
+		for _, r := range rows {
+			if a.Has("addr") && r.Addr == a.Addr("addr") || a.Has("if") && r.Interface == a.Str("if") {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
+	}
 	c.Printf("Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n")
 	for _, r := range rows {
 		age := "-"
