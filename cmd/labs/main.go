@@ -31,6 +31,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"natlab/console"
@@ -525,22 +526,30 @@ func captureTarget(lab string, pos []string) (labName, node, iface string, err e
 }
 
 func cmdList(args []string) error {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', 0)
 	for _, d := range labs.ShippedLabs() {
 		t, err := labs.LoadShipped(d)
 		if err != nil {
 			return err
 		}
 		first, _, _ := strings.Cut(strings.TrimSpace(t.Message), "\n")
-		fmt.Printf("%-22s %-10s %s\n", d, t.Name, first)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", d, t.Name, first)
 	}
-	return nil
+	return tw.Flush()
 }
 
 func cmdReadme(args []string) error {
 	if len(args) != 1 {
 		return errors.New("want a shipped lab: labs readme LAB (labs list shows them)")
 	}
-	b, err := labs.ShippedFile(args[0], "README.md")
+	dir := args[0]
+	for _, d := range labs.ShippedLabs() {
+		// A lab name (ccna-e1) names its directory, as for labs up.
+		if t, err := labs.LoadShipped(d); err == nil && t.Name == dir {
+			dir = d
+		}
+	}
+	b, err := labs.ShippedFile(dir, "README.md")
 	if err != nil {
 		return fmt.Errorf("no shipped lab %q (labs list shows them)", args[0])
 	}
