@@ -2,8 +2,6 @@ package labs
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 // portState is what the state records of node n's end of link l: where the device that carries it
@@ -42,14 +40,14 @@ func addrString[T interface {
 	return a.String()
 }
 
-// links builds what labs itself makes before the routers start: each switch's bridge and every veth
-// pair (router to router, and between hosts and switches), with the hosts' addresses and the
-// switches' VLANs.
+// links builds what labs itself makes before the routers start: the bridge of each switch without
+// VLANs and every veth pair (router to router, and between hosts and switches), with the hosts'
+// addresses.
 func (d *deployer) links() error {
 	t := d.t
 	for _, n := range t.Nodes {
-		if n.Kind == Switch {
-			if err := addBridge(NetnsName(t.Name, n.Name), len(n.SwitchVLANs()) > 0); err != nil {
+		if n.Kind == Switch && !GoSwitch(n) {
+			if err := addBridge(NetnsName(t.Name, n.Name)); err != nil {
 				return fmt.Errorf("%s: %v", n.Name, err)
 			}
 		}
@@ -73,18 +71,10 @@ func vethName(e End) string {
 	return e.If
 }
 
-// addBridge makes the switch's bridge. A switch with VLANs gets a VLAN-aware one, whose ports join VLAN
-// 1 untagged unless told otherwise; a switch without (every port in VLAN 1) a plain one, which does
-// the same and needs no kernel support for VLAN filtering.
-func addBridge(ns string, vlans bool) error {
-	args := []string{"-n", ns, "link", "add", bridgeName, "type", "bridge"}
-	if vlans {
-		args = append(args, "vlan_filtering", "1", "vlan_default_pvid", "1")
-	}
-	if err := ipCmd(args...); err != nil {
-		if vlans && strings.Contains(err.Error(), "not supported") {
-			return fmt.Errorf("VLANs need a kernel whose bridge filters VLANs (CONFIG_BRIDGE_VLAN_FILTERING), and this one does not: %v", err)
-		}
+// addBridge makes the bridge of a switch without VLANs (every port in VLAN 1): a plain one, which
+// needs no kernel support for VLAN filtering. A switch with VLANs is the Go switch instead (GoSwitch).
+func addBridge(ns string) error {
+	if err := ipCmd("-n", ns, "link", "add", bridgeName, "type", "bridge"); err != nil {
 		return err
 	}
 	return ipCmd("-n", ns, "link", "set", bridgeName, "up")
@@ -123,26 +113,14 @@ func vethEndUp(t *Topology, e End) error {
 	return ipCmd("-n", ns, "link", "set", "dev", dev, "up")
 }
 
-// switchPortUp enslaves port to the switch's bridge with its VLANs and sets it up. An access port in
-// VLAN v carries v untagged (and leaves VLAN 1); a trunk carries every VLAN of the switch tagged and
-// VLAN 1 untagged (native VLAN 1, as on Cisco switches).
+// switchPortUp sets a switch port up, a port of the switch's bridge first for a switch without VLANs.
+// A switch with VLANs is the Go switch, which opens its ports itself and carries the VLANs: an access
+// port in VLAN v carries v untagged; a trunk carries every VLAN of the switch tagged and VLAN 1
+// untagged (native VLAN 1, as on Cisco switches).
 func switchPortUp(t *Topology, sw *Node, port string) error {
 	ns := NetnsName(t.Name, sw.Name)
-	if err := ipCmd("-n", ns, "link", "set", "dev", port, "master", bridgeName); err != nil {
-		return err
-	}
-	var cmds [][]string
-	if v, ok := sw.VLANs[port]; ok && v != 1 {
-		id := strconv.Itoa(int(v))
-		cmds = append(cmds, []string{"vlan", "add", "dev", port, "vid", id, "pvid", "untagged"}, []string{"vlan", "del", "dev", port, "vid", "1"})
-	}
-	if sw.PortMode(port) == "trunk" { // on a plain bridge (no VLANs but 1) there is nothing to add
-		for _, v := range sw.SwitchVLANs() {
-			cmds = append(cmds, []string{"vlan", "add", "dev", port, "vid", strconv.Itoa(int(v))})
-		}
-	}
-	for _, c := range cmds {
-		if err := bridgeCmd(ns, c...); err != nil {
+	if !GoSwitch(sw) {
+		if err := ipCmd("-n", ns, "link", "set", "dev", port, "master", bridgeName); err != nil {
 			return err
 		}
 	}
@@ -150,7 +128,7 @@ func switchPortUp(t *Topology, sw *Node, port string) error {
 }
 
 // attachTAPs makes each TAP router n created in a switch (it must exist by now) a port of that
-// switch's bridge.
+// switch: of its bridge, or just up for the Go switch, which opens it (again, after a router restart).
 func attachTAPs(t *Topology, n *Node) error {
 	for _, l := range t.LinksOf(n) {
 		if l.Kind() != LinkTAP {

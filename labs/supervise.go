@@ -98,7 +98,8 @@ func restartDelay(n int) time.Duration {
 // signal. With Restart, a router that fails (a non-zero status or a signal) after the lab is up is
 // started again from its startup-config, and the routes of the hosts on its links, which went with
 // its interfaces, are put back. A router that fails while the lab comes up is not restarted: labs up
-// reports it. SIGTERM (labs down) stops the router and the supervisor.
+// reports it. SIGTERM (labs down) stops the router and the supervisor. A switch with VLANs (the Go
+// switch, `labs switch`) is run the same way, in the switch's namespace.
 func Supervise(dir, node string, o SuperviseOptions) error {
 	s, t, err := openDir(dir)
 	if err != nil {
@@ -108,8 +109,8 @@ func Supervise(dir, node string, o SuperviseOptions) error {
 	if n != nil {
 		st, _ = s.Node(node)
 	}
-	if n == nil || st == nil || n.Kind != Router {
-		return fmt.Errorf("lab %s has no router %q", s.Lab, node)
+	if n == nil || st == nil || n.Kind != Router && !GoSwitch(n) {
+		return fmt.Errorf("lab %s has no router or switch with VLANs %q", s.Lab, node)
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
@@ -177,7 +178,11 @@ func (sv *supervisor) run() error {
 		failures++
 		sv.rs.State = RunRestarting
 		sv.save()
-		fmt.Fprintf(os.Stderr, "labs: %s: the router ended (%s); restarting it from its startup-config in %v\n", sv.n.Name, sv.rs.Exit.Reason, delay)
+		if sv.n.Kind == Router {
+			fmt.Fprintf(os.Stderr, "labs: %s: the router ended (%s); restarting it from its startup-config in %v\n", sv.n.Name, sv.rs.Exit.Reason, delay)
+		} else {
+			fmt.Fprintf(os.Stderr, "labs: %s: the switch ended (%s); restarting it in %v\n", sv.n.Name, sv.rs.Exit.Reason, delay)
+		}
 		select {
 		case <-sv.sigs:
 			sv.rs.State = RunStopped
@@ -200,7 +205,11 @@ func (sv *supervisor) runOnce() (ps *os.ProcessState, stopped bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	args := append([]string{"netns", "exec", sv.st.Netns, sv.o.Router}, RouterArgs(sv.t, sv.n, sv.st.Console, sv.st.Startup)...)
+	args, err := sv.command()
+	if err != nil {
+		logf.Close()
+		return nil, false, err
+	}
 	cmd := exec.Command("ip", args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	err = cmd.Start()
@@ -215,7 +224,7 @@ func (sv *supervisor) runOnce() (ps *os.ProcessState, stopped bool, err error) {
 	sv.save()
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	if sv.rs.Restarts > 0 {
+	if sv.rs.Restarts > 0 && sv.n.Kind == Router {
 		go sv.restoreHostRoutes(done)
 	}
 	select {
@@ -234,6 +243,19 @@ func (sv *supervisor) runOnce() (ps *os.ProcessState, stopped bool, err error) {
 		sv.save()
 		return cmd.ProcessState, true, nil
 	}
+}
+
+// command is the `ip` command line that runs the node in its namespace: the router, or for a switch
+// with VLANs the Go switch (this program's `switch` command).
+func (sv *supervisor) command() ([]string, error) {
+	if sv.n.Kind == Router {
+		return append([]string{"netns", "exec", sv.st.Netns, sv.o.Router}, RouterArgs(sv.t, sv.n, sv.st.Console, sv.st.Startup)...), nil
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{"netns", "exec", sv.st.Netns, self}, SwitchArgs(sv.t, sv.n, ReadyPath(sv.dir, sv.n.Name))...), nil
 }
 
 // restoreHostRoutes puts back the routes of the hosts on the router's links once the restarted

@@ -105,13 +105,3 @@ func procStart(pid int) (uint64, bool) {
 	v, err := strconv.ParseUint(f[19], 10, 64)
 	return v, err == nil
 }
-
-// bridgeCmd runs bridge(8) in namespace ns.
-func bridgeCmd(ns string, args ...string) error {
-	args = append([]string{"-n", ns}, args...)
-	out, err := exec.Command("bridge", args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("bridge %s: %s", strings.Join(args, " "), bytes.TrimSpace(out))
-	}
-	return nil
-}

@@ -176,6 +176,21 @@ func (d *deployer) deploy() error {
 			fmt.Fprintf(d.o.Out, "%s: the router reported:\n  %s\n", n.Name, strings.ReplaceAll(strings.TrimRight(string(b), "\n"), "\n", "\n  "))
 		}
 	}
+	// The Go switches open their ports, the routers' TAPs among them, once the routers are up.
+	for _, n := range t.Nodes {
+		if GoSwitch(n) {
+			if err := d.startSwitch(n); err != nil {
+				return err
+			}
+		}
+	}
+	for _, n := range t.Nodes {
+		if GoSwitch(n) {
+			if err := d.waitSwitch(n, time.Now().Add(d.o.ReadyTimeout)); err != nil {
+				return err
+			}
+		}
+	}
 	for _, n := range t.Nodes {
 		if n.Kind == Host {
 			if err := d.startHost(n); err != nil {
@@ -238,7 +253,6 @@ func RouterArgs(t *Topology, n *Node, consolePath, startup string) []string {
 	}
 	return args
 }
-
 
 // startRouter starts the router's supervisor, which starts the router and records its process in
 // the router's status file (waitRouter records it in the state).
