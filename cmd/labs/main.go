@@ -57,8 +57,10 @@ var commands = map[string]func(args []string) error{
 	"capture": cmdCapture,
 	"list":    cmdList,
 	"readme":  cmdReadme,
-	// supervise runs one router for labs up (which starts it); it is not for typing.
+	// supervise runs one router or Go switch for labs up (which starts it); switch runs a switch with
+	// VLANs. They are not for typing.
 	"supervise": cmdSupervise,
+	"switch":    cmdSwitch,
 }
 
 func usage() {

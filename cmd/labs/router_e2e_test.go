@@ -149,7 +149,6 @@ topology:
 func TestVLANsThroughRouterOnAStick(t *testing.T) {
 	e := newEnv(t)
 	requireEthernetRouter(t, e.router)
-	requireVLANFiltering(t)
 	name := labName("o")
 	file := writeTopology(t, fmt.Sprintf(`name: %s
 topology:
