@@ -13,6 +13,7 @@ import (
 // ports learned, clear arp-cache empties them, debug arp traces them.
 
 func (d *Device) installARPCommands() {
+	d.Engine.AddUndebug(func() { d.setARPDebug(false) })
 	d.Engine.Install(
 		&ios.Command{Mode: ios.Exec, Syntax: "clear arp-cache [interface IFNAME$if]",
 			Help: []string{ios.HelpClear, "Clear the entire ARP cache", "Clear the entire ARP cache on the interface", "Interface name"},
@@ -39,18 +40,23 @@ func (d *Device) cmdClearARP(ctx *ios.Context, a ios.Args) error {
 }
 
 func (d *Device) debugARP(ctx *ios.Context, on bool) error {
-	d.arpDebug.set(on, d.Engine)
-	for _, i := range d.Router.Interfaces() {
-		if ep, ok := i.Port().(*ether.Port); ok {
-			d.arpDebug.apply(ep)
-		}
-	}
+	d.setARPDebug(on)
 	if on {
 		ctx.Printf("ARP packet debugging is on\n")
 	} else {
 		ctx.Printf("ARP packet debugging is off\n")
 	}
 	return nil
+}
+
+// setARPDebug turns debug arp on or off on every Ethernet port.
+func (d *Device) setARPDebug(on bool) {
+	d.arpDebug.set(on, d.Engine)
+	for _, i := range d.Router.Interfaces() {
+		if ep, ok := i.Port().(*ether.Port); ok {
+			d.arpDebug.apply(ep)
+		}
+	}
 }
 
 // arpDebug is whether debug arp is on, and where its lines go.

@@ -80,6 +80,7 @@ func Register(e *ios.Engine, r *router.Router, nat Translator, lists ListEvaluat
 	f.cb.init(f.In.cfg.Clock)
 	f.In.SetPolicy(f.policy)
 	f.In.SetServiceFilter(f.isFTPService)
+	e.AddUndebug(func() { f.In.SetDebug(false, false) })
 	if r != nil {
 		f.attach(r)
 	}

@@ -4,6 +4,7 @@ import "strings"
 
 // installBuiltins installs the commands the engine owns.
 func (e *Engine) installBuiltins() {
+	e.installUndebugAll()
 	e.Install(
 		&Command{Mode: Exec, User: true, Syntax: "enable", Help: []string{"Turn on privileged commands"}, Run: func(c *Context, a Args) error {
 			if c.sess.Mode() != UserExec {

@@ -11,6 +11,8 @@ import (
 type Engine struct {
 	mu sync.Mutex // the config lock, held while a handler runs
 
+	undebug undebugs
+
 	treeMu     sync.RWMutex
 	modes      map[*Mode]*modeSet
 	ifTypes    []InterfaceType

@@ -69,7 +69,6 @@ const (
 	helpDebugNAT     = "NAT events"
 	helpDetailed     = "NAT detailed events"
 	helpUndebug      = "Disable debugging functions (see also 'debug')"
-	helpUndebugAll   = "Enable all debugging"
 )
 
 // timerHelp is the help of each `ip nat translation` timer keyword.
@@ -107,6 +106,7 @@ func (n *NAT) installCLI(e *ios.Engine) {
 	e.Install(n.limitCommands()...)
 	e.Install(n.execCommands()...)
 	e.AddConfigSection(ios.OrderNAT, n.renderConfig)
+	e.AddUndebug(func() { n.SetDebug(false, false) })
 }
 
 // ruleCommands are `ip nat inside|outside` and the translation rules.
@@ -181,10 +181,6 @@ func (n *NAT) execCommands() []*ios.Command {
 			Help: h(ios.HelpDebug, helpDebugIP, helpDebugNAT, helpDetailed), Run: n.cmdDebug},
 		{Mode: ios.Exec, Syntax: "undebug ip nat [detailed]",
 			Help: h(helpUndebug, helpDebugIP, helpDebugNAT, helpDetailed), Run: n.cmdUndebug},
-		{Mode: ios.Exec, Syntax: "undebug all",
-			Help: h(helpUndebug, helpUndebugAll), Run: n.cmdUndebugAll},
-		{Mode: ios.Exec, Syntax: "no debug all",
-			Help: h(ios.HelpNo, ios.HelpDebug, helpUndebugAll), Run: n.cmdUndebugAll},
 	}
 }
 
@@ -360,8 +356,3 @@ func (n *NAT) debugCmd(c *ios.Context, a ios.Args, on bool) error {
 	return nil
 }
 
-func (n *NAT) cmdUndebugAll(c *ios.Context, a ios.Args) error {
-	n.SetDebug(false, false)
-	c.Printf("All possible debugging has been turned off\n")
-	return nil
-}
