@@ -355,4 +355,3 @@ func (n *NAT) debugCmd(c *ios.Context, a ios.Args, on bool) error {
 	}
 	return nil
 }
-
