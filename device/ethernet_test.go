@@ -251,3 +251,26 @@ func TestEthernetUnresolvedHostUnreachable(t *testing.T) {
 	}
 	t.Fatal("no host unreachable for a next hop that never answered ARP")
 }
+
+// TestDebugARP: debug arp logs IOS's lines for the Ethernet interfaces; undebug all stops them.
+func TestDebugARP(t *testing.T) {
+	l := newEthLab(t)
+	if out := run(t, l.d, "debug arp"); !strings.Contains(out, "ARP packet debugging is on") {
+		t.Fatalf("debug arp:\n%s", out)
+	}
+	l.in.Inject(arpFrame(1, pcMAC, "192.168.1.10", ether.MAC{}, "192.168.1.1"))
+	arpReply(t, l.in)
+	want := "IP ARP: rcvd req src 192.168.1.10 0050.7966.6800, dst 192.168.1.1 GigabitEthernet0/0"
+	out := run(t, l.d, "show logging")
+	if !strings.Contains(out, want) {
+		t.Fatalf("show logging lacks %q:\n%s", want, out)
+	}
+	if out := run(t, l.d, "undebug all"); !strings.Contains(out, "All possible debugging has been turned off") {
+		t.Fatalf("undebug all:\n%s", out)
+	}
+	l.in.Inject(arpFrame(1, pcMAC, "192.168.1.10", ether.MAC{}, "192.168.1.1"))
+	arpReply(t, l.in)
+	if n := strings.Count(run(t, l.d, "show logging"), want); n != 1 {
+		t.Errorf("after undebug all the line was logged %d times, want once", n)
+	}
+}
