@@ -3,10 +3,14 @@ package main
 import (
 	"encoding/binary"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // requireEthernetRouter skips a test when the router binary cannot open Ethernet ports yet (its --port
@@ -173,11 +177,24 @@ topology:
     - endpoints: ["pc10:eth0", "sw1:p2"]
     - endpoints: ["pc20:eth0", "sw1:p3"]
 `, name))
-	e.up(file)
+	e.up(file, "--restart")
 	e.cleanupLab(name)
 	st := e.state(name)
 	if code := e.ping(name, "pc10", "192.168.20.20"); code != 0 {
 		t.Errorf("pc10 (VLAN 10) cannot ping pc20 (VLAN 20) through R1: exit %d", code)
+	}
+	// R1 restarted comes back with a new TAP in the switch, which the Go switch opens by itself.
+	if err := syscall.Kill(e.routerPID(name), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor(name, `r1 +router +running(.|\n)*restarted 1 time`, 15*time.Second)
+	reached := false
+	for deadline := time.Now().Add(10 * time.Second); !reached && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		reached = e.ping(name, "pc10", "192.168.20.20") == 0
+	}
+	if !reached {
+		out, _ := os.ReadFile(filepath.Join(e.runDir, name, "sw1.log"))
+		t.Errorf("pc10 cannot ping pc20 after R1 restarted; the switch's log:\n%s", out)
 	}
 	e.downClean(name, st)
 }
