@@ -96,19 +96,7 @@ func newEthernetLab(t *testing.T) *lab {
 	t.Helper()
 	l := newHosts(t, "ethernet", "t-ftp-e")
 	rtr := netnstest.Namespace(t, "t-ftp-ertr")
-	for _, h := range []struct{ ns, peer, addr, gw string }{
-		{l.pc1, "eth1", pc1Addr + "/24", "192.168.1.1"},
-		{l.isp, "eth2", ispAddr + "/24", ""},
-		{l.srv, "eth3", srvAddr + "/24", "192.168.2.1"},
-	} {
-		run(t, "ip", "link", "add", "eth0", "netns", h.ns, "type", "veth", "peer", "name", h.peer, "netns", rtr)
-		netnstest.Exec(t, h.ns, "ip", "addr", "add", h.addr, "dev", "eth0")
-		netnstest.Exec(t, h.ns, "ip", "link", "set", "eth0", "up")
-		if h.gw != "" {
-			netnstest.Exec(t, h.ns, "ip", "route", "add", "default", "via", h.gw)
-		}
-		netnstest.Exec(t, rtr, "ip", "link", "set", h.peer, "up")
-	}
+	l.vethHosts(t, rtr, "eth1", "eth2", "eth3")
 	l.router = netnstest.StartRouterIn(t, rtr,
 		"--port", "g0/0=eth:eth1", "--port", "g0/1=eth:eth2", "--port", "g0/2=eth:eth3")
 	l.router.MustRun(15*time.Second, routerConfig...)
@@ -153,19 +141,7 @@ func newKernelLab(t *testing.T) *lab {
 	netnstest.RequireRoot(t, "nft")
 	l := newHosts(t, "kernel", "t-ftp-k")
 	rtr := netnstest.Namespace(t, "t-ftp-krtr")
-	for _, h := range []struct{ ns, peer, addr, gw string }{
-		{l.pc1, "r0", pc1Addr + "/24", "192.168.1.1"},
-		{l.isp, "r1", ispAddr + "/24", ""},
-		{l.srv, "r2", srvAddr + "/24", "192.168.2.1"},
-	} {
-		run(t, "ip", "link", "add", "eth0", "netns", h.ns, "type", "veth", "peer", "name", h.peer, "netns", rtr)
-		netnstest.Exec(t, h.ns, "ip", "addr", "add", h.addr, "dev", "eth0")
-		netnstest.Exec(t, h.ns, "ip", "link", "set", "eth0", "up")
-		if h.gw != "" {
-			netnstest.Exec(t, h.ns, "ip", "route", "add", "default", "via", h.gw)
-		}
-		netnstest.Exec(t, rtr, "ip", "link", "set", h.peer, "up")
-	}
+	l.vethHosts(t, rtr, "r0", "r1", "r2")
 	// The ISP reaches the static-NAT address through R1 (on a veth it would otherwise ARP for it); it has
 	// no route to the private networks.
 	netnstest.Exec(t, l.isp, "ip", "route", "add", staticAddr+"/32", "via", patAddr)
@@ -179,6 +155,25 @@ func newKernelLab(t *testing.T) *lab {
 		t.Skipf("kernel router: nft -f: %v\n%s", err, out)
 	}
 	return l
+}
+
+// vethHosts joins pc1, the ISP and srv to namespace rtr with veth pairs (their ends eth0 with the
+// lab's addresses and default routes, rtr's ends named by peers, all up), as a plain script would.
+func (l *lab) vethHosts(t *testing.T, rtr string, peers ...string) {
+	t.Helper()
+	for k, h := range []struct{ ns, addr, gw string }{
+		{l.pc1, pc1Addr + "/24", "192.168.1.1"},
+		{l.isp, ispAddr + "/24", ""},
+		{l.srv, srvAddr + "/24", "192.168.2.1"},
+	} {
+		run(t, "ip", "link", "add", "eth0", "netns", h.ns, "type", "veth", "peer", "name", peers[k], "netns", rtr)
+		netnstest.Exec(t, h.ns, "ip", "addr", "add", h.addr, "dev", "eth0")
+		netnstest.Exec(t, h.ns, "ip", "link", "set", "eth0", "up")
+		if h.gw != "" {
+			netnstest.Exec(t, h.ns, "ip", "route", "add", "default", "via", h.gw)
+		}
+		netnstest.Exec(t, rtr, "ip", "link", "set", peers[k], "up")
+	}
 }
 
 func run(t *testing.T, args ...string) {

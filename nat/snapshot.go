@@ -71,11 +71,8 @@ func (n *NAT) isGlobal(s *snapshot, a [4]byte) bool {
 	if n.globals.has(a) {
 		return true
 	}
-	u := be32(a)
-	for _, p := range s.pools {
-		if u >= p[0] && u <= p[1] {
-			return true
-		}
+	if s.inPool(a) {
+		return true
 	}
 	for _, i := range s.globalIfs {
 		if g := n.ifAddress(i); g.Is4() && g.As4() == a {
@@ -124,10 +121,12 @@ func (n *NAT) AnswersARP(ifIndex int, a netip.Addr) bool {
 		return false
 	}
 	b := a.As4()
-	if n.globals.has(b) {
-		return true
-	}
-	u := be32(b)
+	return n.globals.has(b) || s.inPool(b)
+}
+
+// inPool reports whether a is an address of a NAT pool.
+func (s *snapshot) inPool(a [4]byte) bool {
+	u := be32(a)
 	for _, p := range s.pools {
 		if u >= p[0] && u <= p[1] {
 			return true
