@@ -44,18 +44,7 @@ func SwitchArgs(t *Topology, n *Node, ready string) []string {
 // startSwitch starts the supervisor of switch n's Go switch. It runs once every router is up, so the
 // routers' TAPs are in the switch's namespace to be opened.
 func (d *deployer) startSwitch(n *Node) error {
-	st, _ := d.s.Node(n.Name)
-	args := append(d.o.Supervisor[1:len(d.o.Supervisor):len(d.o.Supervisor)], "supervise")
-	if d.o.Restart {
-		args = append(args, "--restart")
-	}
-	args = append(args, d.s.dir, n.Name)
-	p, _, err := d.spawn(nil, n.Name, "supervisor", st.Log, d.o.Supervisor[0], args...)
-	if err != nil {
-		return fmt.Errorf("%s: starting the switch's supervisor: %v", n.Name, err)
-	}
-	d.s.Procs = append(d.s.Procs, p)
-	return d.s.Save()
+	return d.startSupervisor(n, "switch", nil)
 }
 
 // waitSwitch waits until switch n's Go switch has opened its ports, and records its process.

@@ -261,14 +261,22 @@ func (d *deployer) startRouter(n *Node) error {
 	if err := d.routerConfig(n, st.Startup); err != nil {
 		return err
 	}
-	args := append(d.o.Supervisor[1:len(d.o.Supervisor):len(d.o.Supervisor)], "supervise", "--router", d.o.Router)
+	return d.startSupervisor(n, "router", []string{"--router", d.o.Router})
+}
+
+// startSupervisor starts `labs supervise` for node n (a router or a Go switch) with the extra
+// arguments, restarting it on failure when the lab or the node asks for it.
+func (d *deployer) startSupervisor(n *Node, what string, extra []string) error {
+	st, _ := d.s.Node(n.Name)
+	args := append(d.o.Supervisor[1:len(d.o.Supervisor):len(d.o.Supervisor)], "supervise")
+	args = append(args, extra...)
 	if d.o.Restart || n.Restart == RestartOnFailure {
 		args = append(args, "--restart")
 	}
 	args = append(args, d.s.dir, n.Name)
 	p, _, err := d.spawn(nil, n.Name, "supervisor", st.Log, d.o.Supervisor[0], args...)
 	if err != nil {
-		return fmt.Errorf("%s: starting the router's supervisor: %v", n.Name, err)
+		return fmt.Errorf("%s: starting the %s's supervisor: %v", n.Name, what, err)
 	}
 	d.s.Procs = append(d.s.Procs, p)
 	return d.s.Save()
