@@ -217,15 +217,19 @@ type NodeStatus struct {
 }
 
 // Status reports each node's state: a router runs when its process is alive and answers on its
-// console; a host when its namespace exists.
+// console; a Go switch when its process is alive; a host or a kernel-bridge switch when its
+// namespace exists.
 func (l *Lab) Status() []NodeStatus {
 	sys := host{}
 	var out []NodeStatus
 	for _, n := range l.Nodes {
 		st := NodeStatus{Name: n.Name, Kind: n.Kind, Netns: n.Netns, Console: n.Console, Ports: n.Ports}
-		switch n.Kind {
-		case Router:
+		switch {
+		case n.Kind == Router:
 			l.routerStatus(sys, &st)
+		case n.Kind == Switch && l.hasProc(n.Name, "switch"):
+			// A Go switch runs when its process does.
+			l.processStatus(sys, &st, "switch")
 		default:
 			st.State = "running"
 			if !sys.NetnsExists(n.Netns) {
@@ -240,13 +244,35 @@ func (l *Lab) Status() []NodeStatus {
 // routerStatus fills in a router's state from what its supervisor recorded, checked against the
 // processes that run: a supervisor killed with its router recorded nothing.
 func (l *Lab) routerStatus(sys system, st *NodeStatus) {
+	if l.processStatus(sys, st, "router") {
+		if c, err := console.Dial(st.Console, time.Second); err == nil {
+			c.Close()
+		} else {
+			st.State = "no console"
+		}
+	}
+}
+
+// hasProc reports whether labs up recorded a process of role for node.
+func (l *Lab) hasProc(node, role string) bool {
+	for _, p := range l.Procs {
+		if p.Node == node && p.Role == role {
+			return true
+		}
+	}
+	return false
+}
+
+// processStatus fills in the state of a supervised process (role "router" or "switch") and reports
+// whether it runs.
+func (l *Lab) processStatus(sys system, st *NodeStatus, role string) bool {
 	st.State = "exited"
 	alive := func(pid int, start uint64) bool { cur, ok := sys.ProcStart(pid); return ok && cur == start }
 	rs, err := readRunStatus(StatusPath(l.dir, st.Name))
 	if err != nil { // no supervisor record: the router process as labs up recorded it
 		rs = &RunStatus{State: RunExited}
 		for _, p := range l.Procs {
-			if p.Node == st.Name && p.Role == "router" {
+			if p.Node == st.Name && p.Role == role {
 				rs.State, rs.PID, rs.Start = RunRunning, p.PID, p.Start
 			}
 		}
@@ -255,17 +281,14 @@ func (l *Lab) routerStatus(sys system, st *NodeStatus) {
 	switch {
 	case rs.State == RunRunning && alive(rs.PID, rs.Start):
 		st.PID, st.State = rs.PID, "running"
-		if c, err := console.Dial(st.Console, time.Second); err == nil {
-			c.Close()
-		} else {
-			st.State = "no console"
-		}
+		return true
 	case rs.State == RunRestarting && l.supervised(sys, st.Name):
 		st.State = "restarting"
 	}
+	return false
 }
 
-// supervised reports whether the supervisor of a router still runs.
+// supervised reports whether the supervisor of a node still runs.
 func (l *Lab) supervised(sys system, node string) bool {
 	for _, p := range l.Procs {
 		if p.Node == node && p.Role == "supervisor" {
