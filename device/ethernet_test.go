@@ -274,3 +274,27 @@ func TestDebugARP(t *testing.T) {
 		t.Errorf("after undebug all the line was logged %d times, want once", n)
 	}
 }
+
+// TestGratuitousARP: an Ethernet interface announces its address when it is configured and when its
+// line comes back up, as IOS does.
+func TestGratuitousARP(t *testing.T) {
+	l := newEthLab(t)
+	garp := func(what, addr string) {
+		t.Helper()
+		want := netip.MustParseAddr(addr).AsSlice()
+		for {
+			f := l.out.Recv(time.Second)
+			if f == nil {
+				t.Fatalf("%s: no gratuitous ARP for %s", what, addr)
+			}
+			if len(f) >= 42 && binary.BigEndian.Uint16(f[12:]) == 0x0806 && ether.MAC(f[0:6]) == ether.Broadcast &&
+				bytes.Equal(f[28:32], want) && bytes.Equal(f[38:42], want) && ether.MAC(f[22:28]) == gi1MAC() {
+				return
+			}
+		}
+	}
+	run(t, l.d, "configure terminal", "interface g0/1", "ip address 203.0.113.2 255.255.255.0", "end")
+	garp("new address", "203.0.113.2")
+	run(t, l.d, "configure terminal", "interface g0/1", "shutdown", "no shutdown", "end")
+	garp("line up", "203.0.113.2")
+}
