@@ -55,7 +55,7 @@ func referenceStatics(r *Router, ifaces []ifaceState, connected []ribRoute) []ri
 			}
 		}
 		switch {
-		case best == nil, best.entry.Code == 'C' && best.fwd.kind != fibForward:
+		case best == nil:
 			return fibEntry{}, false
 		case best.entry.Code == 'C':
 			return fibEntry{out: best.fwd.out, nextHop: a}, true

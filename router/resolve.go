@@ -154,10 +154,9 @@ func (res *staticResolver) resolve(a uint32) (int32, netip.Addr, bool) {
 	for _, bits := range res.lengths {
 		key := keyOf(a, bits)
 		if k, ok := res.conn[key]; ok {
+			// A next hop in a loopback's subnet resolves too, as on IOS; the
+			// route then leads nowhere (appendStatics makes it fibNull).
 			c := &res.connected[k]
-			if c.fwd.kind != fibForward {
-				return 0, netip.Addr{}, false
-			}
 			return c.fwd.out, addrFromBits(a), true
 		}
 		if k, ok := res.installed[key]; ok {
