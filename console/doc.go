@@ -24,6 +24,10 @@
 // messages from the router can be printed above the line being typed and the line redrawn after them,
 // as IOS does. The client only puts its terminal in raw mode and copies bytes.
 //
+// The same line editor serves remote terminals: ServeTerminal runs it over any byte stream (a telnet
+// connection or an SSH channel, see package vty) with the window size the client negotiated as the
+// terminal length, the line's exec-timeout as Idle and `clear line` as Done.
+//
 // CLI mode is for programs (`labs cli`, lab checks). The session starts in privileged EXEC without
 // syslog output and paging, like a vty without `terminal monitor`. The server first sends a Reply with
 // the prompt; then each request is one JSON line {"line":"show ip route"} (or {"complete":"sh"} for Tab

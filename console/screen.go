@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"sync"
 	"time"
@@ -16,9 +15,9 @@ import (
 // someone types, as on an IOS console).
 type screen struct {
 	mu      sync.Mutex
-	c       net.Conn
-	idle    bool   // the editor waits for a key; prompt+line are on the screen
-	prompt  string // what is on the screen while idle
+	c       io.Writer // the client; its SetWriteDeadline, when it has one, bounds each write
+	idle    bool      // the editor waits for a key; prompt+line are on the screen
+	prompt  string    // what is on the screen while idle
 	line    []byte
 	pos     int
 	swallow string // one exact write to drop (the session re-printing prompt and line after '?')
@@ -40,10 +39,15 @@ func (t *screen) Write(p []byte) (int, error) {
 
 // send writes to the client; the caller holds mu.
 func (t *screen) send(s string) error {
-	t.c.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if d, ok := t.c.(writeDeadliner); ok {
+		d.SetWriteDeadline(time.Now().Add(writeTimeout))
+	}
 	_, err := io.WriteString(t.c, s)
 	return err
 }
+
+// writeDeadliner is a client whose writes can be bounded in time (a net.Conn).
+type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
 
 // redraw clears the screen line and draws prompt and line again; the caller holds mu.
 func (t *screen) redraw() { t.send("\r\x1b[K" + t.lineText()) }

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"slices"
 	"strings"
@@ -17,18 +18,38 @@ type editor struct {
 	lastCR  bool // the last key read was CR: a LF or NUL right after it is part of the same Return
 	histPos int  // index into the session history while browsing with the arrows; -1 = not browsing
 	saved   []byte
+	// beforeRun, when set, runs in the editor's goroutine before each line, help or completion
+	// (a window size that changed since is applied to the session there).
+	beforeRun func()
 }
 
 func serveTerminal(c net.Conn, r *bufio.Reader, e *ios.Engine, h Hello, login Login) {
-	t := &screen{c: c}
+	runTerminal(c, r, e, login, nil, nil)
+}
+
+// runTerminal runs the login dialogue, then a session on e with the line editor, reading keys from r
+// and writing to w, until the session ends or r fails. setup, when set, prepares the new session;
+// beforeRun is the editor's.
+func runTerminal(w io.Writer, r *bufio.Reader, e *ios.Engine, login Login, setup func(*ios.Session), beforeRun func()) {
+	t := &screen{c: w}
 	if login != nil && !login(lineAsker{t: t, in: r}) {
 		return
 	}
 	s := e.NewSession(t)
 	defer s.Close()
 	s.SetPagerInput(byteReader{r})
-	ed := &editor{s: s, t: t, in: r, histPos: -1}
+	if setup != nil {
+		setup(s)
+	}
+	ed := &editor{s: s, t: t, in: r, histPos: -1, beforeRun: beforeRun}
 	ed.run()
+}
+
+// prepare runs beforeRun when there is one.
+func (ed *editor) prepare() {
+	if ed.beforeRun != nil {
+		ed.beforeRun()
+	}
 }
 
 // run shows the first prompt and handles keys until the session ends or the client goes away.
@@ -137,6 +158,7 @@ func (ed *editor) typed(k byte) {
 
 // enter runs the line typed (Return); it returns false when the line ended the session.
 func (ed *editor) enter() bool {
+	ed.prepare()
 	ed.s.Execute(ed.busy("\r\n"))
 	if ed.s.Closed() {
 		return false
@@ -170,6 +192,7 @@ func (ed *editor) help() {
 	// editor redraws the line itself.
 	t.swallow = ed.s.Prompt() + text + "\n"
 	t.mu.Unlock()
+	ed.prepare()
 	ed.s.Execute(text + "?")
 	t.mu.Lock()
 	t.swallow = ""
@@ -210,6 +233,7 @@ func (ed *editor) leaveConfig(k byte) {
 	}
 	line := ed.busy(echo)
 	if !exec {
+		ed.prepare()
 		if k == keyCtrlC {
 			line = ""
 		}
