@@ -11,13 +11,20 @@ import (
 
 var routeHelp = []string{ios.HelpConfigIP, "Establish static routes",
 	"Destination prefix", "Destination prefix mask", "Forwarding router's address", "Interface name",
-	"Distance metric for this route"}
+	"Forwarding router's address",
+	"Distance metric for this route", "Set tag for this route", "Tag value", "Specify name of the next hop", "Name of the next hop",
+	"permanent route"}
+
+// routeSyntax is IOS's `ip route PREFIX MASK {NEXTHOP | IF [NEXTHOP]} [DISTANCE] [tag T] [name N]
+// [permanent]`, the options in any order.
+const routeSyntax = "ip route A.B.C.D$prefix A.B.C.D$mask <A.B.C.D$nh|IFNAME$if [A.B.C.D$ifnh]> " +
+	"[{(1-255)$distance|tag (1-4294967295)$tag|name WORD$name|permanent}]"
 
 func (c *CLI) installRouteCommands() {
+	c.e.AddInterfaceType(ios.InterfaceType{Name: "Null", Help: "Null interface", NumHelp: "Null interface number"})
 	c.e.Install(
-		&ios.Command{Mode: ios.Config, Syntax: "ip route A.B.C.D$prefix A.B.C.D$mask <A.B.C.D$nh|IFNAME$if> [(1-255)$distance]",
-			Help: routeHelp, Run: c.cmdIPRoute},
-		&ios.Command{Mode: ios.Config, Syntax: "no ip route A.B.C.D$prefix A.B.C.D$mask [<A.B.C.D$nh|IFNAME$if> [(1-255)$distance]]",
+		&ios.Command{Mode: ios.Config, Syntax: routeSyntax, Help: routeHelp, Run: c.cmdIPRoute},
+		&ios.Command{Mode: ios.Config, Syntax: "no ip route A.B.C.D$prefix A.B.C.D$mask [<A.B.C.D$nh|IFNAME$if [A.B.C.D$ifnh]> [{(1-255)$distance|tag (1-4294967295)$tag|name WORD$name|permanent}]]",
 			Help: append([]string{ios.HelpNo}, routeHelp...), Run: c.cmdNoIPRoute},
 	)
 }
@@ -33,14 +40,22 @@ func parseRoute(a ios.Args) (StaticRoute, error) {
 		return StaticRoute{}, ios.Errorf("%%Inconsistent address and mask")
 	}
 	s := StaticRoute{Prefix: p, Distance: 1}
-	if a.Has("nh") {
+	switch {
+	case a.Has("nh"):
 		s.NextHop = a.Addr("nh")
-	} else {
+	default:
 		s.Interface = a.Str("if")
+		if a.Has("ifnh") {
+			s.NextHop = a.Addr("ifnh")
+		}
 	}
 	if a.Has("distance") {
 		s.Distance = uint8(a.Int("distance"))
 	}
+	if a.Has("tag") {
+		s.Tag = uint32(a.Int("tag"))
+	}
+	s.Name, s.Permanent = a.Str("name"), a.Has("permanent")
 	return s, nil
 }
 
@@ -49,7 +64,10 @@ func (c *CLI) cmdIPRoute(ctx *ios.Context, a ios.Args) error {
 	if err != nil {
 		return err
 	}
-	if s.Interface != "" && c.r.Interface(s.Interface) == nil {
+	if s.Interface == NullInterface && s.NextHop.IsValid() {
+		return ios.Errorf("%%Invalid next hop address")
+	}
+	if s.Interface != "" && s.Interface != NullInterface && c.r.Interface(s.Interface) == nil {
 		return invalidAtNumber(ctx, a)
 	}
 	if s.NextHop.IsValid() {
@@ -88,13 +106,25 @@ func (c *CLI) renderRoutes(w io.Writer) {
 	for _, s := range c.r.StaticRoutes() {
 		var b strings.Builder
 		fmt.Fprintf(&b, "ip route %s %s ", s.Prefix.Addr(), dottedMask(s.Prefix.Bits()))
-		if s.Interface != "" {
+		switch {
+		case s.Interface != "" && s.NextHop.IsValid():
+			b.WriteString(s.Interface + " " + s.NextHop.String())
+		case s.Interface != "":
 			b.WriteString(s.Interface)
-		} else {
+		default:
 			b.WriteString(s.NextHop.String())
 		}
 		if s.Distance > 1 {
 			fmt.Fprintf(&b, " %d", s.Distance)
+		}
+		if s.Tag != 0 {
+			fmt.Fprintf(&b, " tag %d", s.Tag)
+		}
+		if s.Permanent {
+			b.WriteString(" permanent")
+		}
+		if s.Name != "" {
+			b.WriteString(" name " + s.Name)
 		}
 		fmt.Fprintln(w, b.String())
 	}

@@ -60,9 +60,14 @@ func randomRoutingConfig(rnd *rand.Rand, count int) (*Router, []ifaceState) {
 	names := []string{"GigabitEthernet0/0", "GigabitEthernet0/1", "GigabitEthernet0/2", "Loopback0", "Loopback1", "Loopback7"}
 	for range count {
 		sr := StaticRoute{Prefix: randPrefix(), Distance: []uint8{0, 1, 1, 1, 2, 5, 255}[rnd.IntN(7)]}
-		switch rnd.IntN(8) {
+		switch rnd.IntN(10) {
 		case 0:
 			sr.Interface = names[rnd.IntN(len(names))]
+		case 8:
+			sr.Interface = NullInterface
+		case 9:
+			sr.Interface = names[rnd.IntN(len(names))]
+			sr.Permanent = true
 		case 1:
 			sr.Interface = names[rnd.IntN(len(names))]
 			sr.NextHop = randAddr()

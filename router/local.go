@@ -87,7 +87,7 @@ func (r *Router) deliverLocal(s *snapshot, p *Packet, bcast bool, now int64, q *
 			r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPPortUnreachable, 0, now, q)
 		}
 	case packet.ProtoTCP:
-		if !bcast {
+		if !bcast && !r.takeLocalTCP(p) {
 			r.tcpReset(s, p, now, q)
 		}
 	default:

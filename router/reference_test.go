@@ -60,7 +60,7 @@ func referenceStatics(r *Router, ifaces []ifaceState, connected []ribRoute) []ri
 		case best.entry.Code == 'C':
 			return fibEntry{out: best.fwd.out, nextHop: a}, true
 		}
-		return fibEntry{out: best.fwd.out, nextHop: best.fwd.nextHop}, true
+		return fibEntry{kind: best.fwd.kind, out: best.fwd.out, nextHop: best.fwd.nextHop}, true
 	}
 	for changed := true; changed; {
 		changed = false
@@ -69,12 +69,15 @@ func referenceStatics(r *Router, ifaces []ifaceState, connected []ribRoute) []ri
 				continue
 			}
 			via, ok := resolve(sr.NextHop)
-			if sr.Interface != "" {
+			if sr.Interface != "" && sr.Interface != NullInterface {
 				i := r.ifaceLocked(sr.Interface)
-				ok = i != nil && ifaces[i.index].up
+				ok = i != nil && (ifaces[i.index].up || sr.Permanent)
 				if ok {
 					via = fibEntry{out: int32(i.index), nextHop: sr.NextHop}
 				}
+			}
+			if sr.Interface == NullInterface {
+				via, ok = fibEntry{kind: fibNull}, true
 			}
 			if !ok {
 				continue

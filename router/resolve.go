@@ -131,8 +131,11 @@ func (res *staticResolver) try(t attempt) {
 	sr := &res.statics[t.static]
 	switch {
 	case sr.Distance == 255:
+	case sr.Interface == NullInterface:
+		res.install(t, nullOut, netip.Addr{})
 	case sr.Interface != "":
-		if k, ok := res.byName[sr.Interface]; ok && res.ifaces[k].up {
+		// A permanent route stays while its interface is down, as on IOS.
+		if k, ok := res.byName[sr.Interface]; ok && (res.ifaces[k].up || sr.Permanent) {
 			res.install(t, k, sr.NextHop)
 		}
 	case !sr.NextHop.Is4():
@@ -144,6 +147,9 @@ func (res *staticResolver) try(t attempt) {
 		}
 	}
 }
+
+// nullOut is the out of a route through Null0: it discards (fibNull).
+const nullOut = -1
 
 // resolve finds the longest connected or installed route covering a (a
 // connected one wins over a static of the same length) and returns the

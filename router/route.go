@@ -12,7 +12,14 @@ type StaticRoute struct {
 	NextHop   netip.Addr   // zero when the route names only an interface
 	Interface string       // canonical name, "" when the route names only a next hop
 	Distance  uint8        // administrative distance; 0 means the default, 1
+	Tag       uint32       // `tag T` (0: none)
+	Name      string       // `name N`
+	// Permanent routes stay installed when their interface goes down.
+	Permanent bool
 }
+
+// NullInterface is Null0, the interface a route discards through.
+const NullInterface = "Null0"
 
 // distance is the administrative distance the route is installed with.
 func (s StaticRoute) distance() int {
@@ -38,7 +45,8 @@ func (r *Router) AddStaticRoute(s StaticRoute) {
 	s.Prefix = s.Prefix.Masked()
 	r.configure(func() {
 		if k, ok := r.staticIndex[s.key()]; ok {
-			r.statics[k].Distance = s.Distance
+			// The same route typed again replaces its options, as on IOS.
+			r.statics[k] = s
 			return
 		}
 		r.staticIndex[s.key()] = len(r.statics)

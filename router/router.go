@@ -70,6 +70,7 @@ type Router struct {
 	waiters   atomic.Pointer[listeners] // read lock-free by the packet path
 	localICMP atomic.Int64              // rate limit slot for errors about router-originated packets
 	frags     reassembler               // datagrams to the router arriving in fragments
+	localTCP  atomic.Pointer[LocalTCP]  // the router's TCP stack (SetLocalTCP)
 
 	wg sync.WaitGroup
 }

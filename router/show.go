@@ -355,6 +355,10 @@ func routeText(r RouteEntry, bare bool) string {
 		dst = r.Prefix.Addr().String()
 	}
 	if r.Code == 'S' && r.NextHop.IsValid() {
+		if r.Interface != "" {
+			// A fully specified route names both, as IOS shows it.
+			return fmt.Sprintf("%s [%d/%d] via %s, %s", dst, r.Distance, r.Metric, r.NextHop, r.Interface)
+		}
 		return fmt.Sprintf("%s [%d/%d] via %s", dst, r.Distance, r.Metric, r.NextHop)
 	}
 	return fmt.Sprintf("%s is directly connected, %s", dst, r.Interface)

@@ -61,13 +61,16 @@ func appendStatics(routes []ribRoute, ifaces []ifaceState, statics []StaticRoute
 			continue
 		}
 		sr := &statics[k]
-		kind := fibForward
-		if out := &ifaces[st.out]; out.iface != nil && out.iface.loopback {
+		kind, out := fibForward, st.out
+		switch {
+		case out == nullOut:
+			kind, out = fibNull, 0
+		case ifaces[out].iface != nil && ifaces[out].iface.loopback:
 			kind = fibNull
 		}
 		routes = append(routes, ribRoute{
 			RouteEntry{Code: 'S', Prefix: sr.Prefix, Distance: sr.distance(), NextHop: sr.NextHop, Interface: sr.Interface},
-			fibEntry{kind: kind, out: st.out, nextHop: st.hop},
+			fibEntry{kind: kind, out: out, nextHop: st.hop},
 		})
 	}
 	return routes
