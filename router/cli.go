@@ -77,6 +77,7 @@ func RegisterCLI(e *ios.Engine, r *Router, clock func() time.Time) *CLI {
 	c.installProbeCommands()
 	c.installVerifyCommands()
 	c.installShowIPInterface()
+	c.installShowFilters()
 	e.AddConfigSection(ios.OrderInterfaces, c.renderInterfaces)
 	e.AddConfigSection(ios.OrderRoutes, c.renderRoutes)
 	r.OnLinkChange(c.portLinkChanged)

@@ -313,6 +313,16 @@ func (c *CLI) showIPRoute(ctx *ios.Context, _ ios.Args) error {
 	routes := c.r.Routes()
 	ctx.Printf("%s", routeLegend)
 	ctx.Printf("%s\n\n", gatewayOfLastResort(routes))
+	printRoutes(ctx, routes)
+	return nil
+}
+
+// printRoutes prints routes grouped under their classful networks, as IOS
+// does.
+func printRoutes(ctx *ios.Context, routes []RouteEntry) {
+	if len(routes) == 0 {
+		return
+	}
 	for _, g := range groupClassful(routes) {
 		nested := len(g.routes) > 1 || g.routes[0].Prefix.Bits() != g.net.Bits()
 		oneMask := nested && g.oneMask()
@@ -331,7 +341,6 @@ func (c *CLI) showIPRoute(ctx *ios.Context, _ ios.Args) error {
 			}
 		}
 	}
-	return nil
 }
 
 func gatewayOfLastResort(routes []RouteEntry) string {
