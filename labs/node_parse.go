@@ -59,6 +59,8 @@ func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
 				nd.Restart = r
 			}
 		}),
+		"username": routerField(func(v *yaml.Node, f string) { nd.Username, _ = p.credential(v, f) }),
+		"password": routerField(func(v *yaml.Node, f string) { nd.Password, _ = p.credential(v, f) }),
 		"interfaces": func(v *yaml.Node, f string) {
 			src.interfaces = v
 			switch nd.Kind {
@@ -86,9 +88,25 @@ func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
 	if nd.Kind == Host && src.ip != nil && len(nd.IfAddrs) > 0 {
 		p.errorf(src.interfaces, field+".interfaces", "give ip (one interface) or interfaces, not both")
 	}
+	if nd.Username != "" && nd.Password == "" {
+		p.errorf(n, field, "username %s needs a password (the secret of username %[1]s in the startup-config)", nd.Username)
+	}
 	p.readStartupConfig(nd, cfgNode, field)
 	p.t.addNode(nd)
 	p.src[nd] = src
+}
+
+// credential reads a router's username or password: one line of printable text, as IOS takes it.
+func (p *parser) credential(v *yaml.Node, f string) (string, bool) {
+	s, ok := p.str(v, f)
+	if !ok {
+		return "", false
+	}
+	if s == "" || len(s) > 64 || strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		p.errorf(v, f, "want 1 to 64 printable characters")
+		return "", false
+	}
+	return s, true
 }
 
 // nodeKind reads a node's kind field ahead of the others, which depend on it.

@@ -53,6 +53,10 @@ type Node struct {
 	StartupConfigText string // its contents
 	Interfaces        int    // GigabitEthernet0/0 .. 0/(N-1)
 	Restart           string // RestartNo (default) or RestartOnFailure
+	// Username and Password are how automation logs in to the router over SSH or telnet (labs
+	// inventory); the startup-config must agree (username ... secret ..., line vty ... login local).
+	Username string
+	Password string
 
 	// Host nodes.
 	Addr    netip.Prefix // ip: the address of its one interface (zero = none)

@@ -61,6 +61,8 @@ var commands = map[string]func(args []string) error{
 	// VLANs. They are not for typing.
 	"supervise": cmdSupervise,
 	"switch":    cmdSwitch,
+
+	"inventory": cmdInventory, // an Ansible or Nornir inventory of the routers (cmd/labs/inventory.go)
 }
 
 func usage() {
