@@ -8,7 +8,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends \
 	iproute2 iputils-ping traceroute nftables iperf3 \
-	vsftpd python3-pyftpdlib curl lftp tnftp tcpdump >/dev/null
+	vsftpd python3-pyftpdlib curl lftp tnftp tcpdump \
+	openssh-client telnet sshpass python3-netmiko ansible >/dev/null
 go vet ./...
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$unformatted" ]; then
