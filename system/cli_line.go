@@ -91,10 +91,10 @@ func (s *System) installLineCommands() {
 			Run: func(c *ios.Context, a ios.Args) error {
 				s.eachLine(c, func(l *lineConf, k lineKind, n int) {
 					if a.Has("local") {
-						l.login = loginLocal
+						l.login = LoginLocal
 						return
 					}
-					l.login = loginLine
+					l.login = LoginLine
 					if !l.password.set {
 						c.Printf("%% Login disabled on line %d, until 'password' is set\n", absolute(k, n))
 					}
@@ -102,7 +102,7 @@ func (s *System) installLineCommands() {
 				return nil
 			}},
 		&ios.Command{Mode: ConfigLine, Syntax: "no login [local]", Help: []string{ios.HelpNo, helpLogin, "Local password checking"},
-			Run: s.onLines(func(l *lineConf, k lineKind, a ios.Args) { l.login = loginNone })},
+			Run: s.onLines(func(l *lineConf, k lineKind, a ios.Args) { l.login = LoginNone })},
 		&ios.Command{Mode: ConfigLine, Syntax: "[no] logging synchronous", Help: []string{helpLogging, helpSync},
 			Run: s.onLines(func(l *lineConf, k lineKind, a ios.Args) { l.loggingSync = !a.No() })},
 		&ios.Command{Mode: ConfigLine, Syntax: "exec-timeout (0-35791) [(0-2147483)]", Help: []string{helpTimeout, "Timeout in minutes", "Timeout in seconds"},

@@ -35,13 +35,14 @@ func absolute(k lineKind, n int) int {
 	return 2 + n
 }
 
-// loginMode is what `login` asks on a line.
-type loginMode int
+// LoginMode is what `login` asks on a line.
+type LoginMode int
 
+// The login modes of a line.
 const (
-	loginNone  loginMode = iota // no login
-	loginLine                   // login: the line password
-	loginLocal                  // login local: a username and its secret
+	LoginNone  LoginMode = iota // no login
+	LoginLine                   // login: the line password
+	LoginLocal                  // login local: a username and its secret
 )
 
 // lineConf is the configuration of one line. It is comparable, so equal
@@ -52,7 +53,7 @@ type lineConf struct {
 	privilege              int    // privilege level; -1 = default
 	password               password
 	loggingSync            bool
-	login                  loginMode
+	login                  LoginMode
 	transport              string // transport input, canonical ("telnet ssh"); "" = default, not shown
 }
 
@@ -60,7 +61,7 @@ func defaultLine(k lineKind) lineConf {
 	c := lineConf{timeoutMin: 10, privilege: -1}
 	if k == lineVty {
 		// IOSv: vty lines ask for the line password and take no protocol.
-		c.login = loginLine
+		c.login = LoginLine
 		c.transport = "none"
 	}
 	return c
@@ -93,9 +94,9 @@ func (c *lineConf) render(b *strings.Builder, k lineKind) {
 		b.WriteString(" logging synchronous\n")
 	}
 	switch {
-	case c.login == loginLine:
+	case c.login == LoginLine:
 		b.WriteString(" login\n")
-	case c.login == loginLocal:
+	case c.login == LoginLocal:
 		b.WriteString(" login local\n")
 	case k == lineVty:
 		b.WriteString(" no login\n") // vty lines log in by default

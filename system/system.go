@@ -1,6 +1,7 @@
 package system
 
 import (
+	"crypto/rsa"
 	"fmt"
 	"io"
 	"net/netip"
@@ -27,8 +28,6 @@ type System struct {
 	sshVersion     int // 0 = default (1.99)
 	sshTimeout     int // 0 = default (120 s)
 	sshRetries     int // -1 = default (3)
-	rsaModulus     int // 0 = no keys
-	rsaName        string
 	banners        map[string]string
 	con, aux       lineConf
 	vty            []*lineConf // nil: the line does not exist
@@ -36,6 +35,11 @@ type System struct {
 	clockWasSet    bool
 	arp            func() []ARPEntry
 	salt           func() string
+	rt             vtyRuntime // the vty sessions
+	guard          loginGuard // login block-for and login logging
+	keys           keyStore   // the RSA key pair
+	minLength      int        // security passwords min-length; 0 = none
+	genKey         func(bits int) (*rsa.PrivateKey, error)
 }
 
 // user is one `username` entry.
@@ -66,7 +70,7 @@ func Register(e *ios.Engine) *System {
 	s := &System{
 		e: e, domainLookup: true, cef: true, sshRetries: -1,
 		banners: map[string]string{}, con: defaultLine(lineCon), aux: defaultLine(lineAux),
-		salt: randomSalt,
+		salt: randomSalt, genKey: generateKey,
 	}
 	for i := 0; i < defaultVtys; i++ {
 		c := defaultLine(lineVty)
