@@ -27,6 +27,7 @@ type CLI struct {
 	onRemove  []func(ifname string)
 	inHandler atomic.Bool // link changes made by a handler are logged by the handler
 	cleared   map[string]time.Time
+	hosts     map[string]hostEntry // ip host, by lower-case name
 }
 
 type ifaceLines struct {
@@ -63,7 +64,7 @@ func RegisterCLI(e *ios.Engine, r *Router, clock func() time.Time) *CLI {
 		clock = time.Now
 	}
 	c := &CLI{e: e, r: r, boot: clock(), clock: clock,
-		method: map[string]string{}, cleared: map[string]time.Time{}}
+		method: map[string]string{}, cleared: map[string]time.Time{}, hosts: map[string]hostEntry{}}
 	e.AddInterfaceType(ios.InterfaceType{Name: "GigabitEthernet", Help: "GigabitEthernet IEEE 802.3z",
 		Slotted: true, Subinterfaces: true, NumHelp: "GigabitEthernet interface number"})
 	e.AddInterfaceType(ios.InterfaceType{Name: "Loopback", Help: "Loopback interface",
@@ -72,6 +73,7 @@ func RegisterCLI(e *ios.Engine, r *Router, clock func() time.Time) *CLI {
 	c.installEncapsulationCommands()
 	c.installRangeCommand()
 	c.installARPCommands()
+	c.installHostCommands()
 	c.installRouteCommands()
 	c.installShowCommands()
 	c.installProbeCommands()

@@ -10,14 +10,14 @@ import (
 func (c *CLI) installProbeCommands() {
 	c.e.Install(
 		&ios.Command{Mode: ios.Exec, User: true,
-			Syntax: "ping A.B.C.D$dst [{repeat (1-2147483647)$count|size (36-18024)$bytes|timeout (0-3600)$seconds|source <A.B.C.D$srcaddr|IFNAME$srcif>}]",
-			Help: []string{ios.HelpPing, "Ping destination address or hostname",
+			Syntax: "ping <A.B.C.D$dst|WORD$host> [{repeat (1-2147483647)$count|size (36-18024)$bytes|timeout (0-3600)$seconds|source <A.B.C.D$srcaddr|IFNAME$srcif>}]",
+			Help: []string{ios.HelpPing, "Ping destination address or hostname", "Ping destination address or hostname",
 				"specify repeat count", "Repeat count", "specify datagram size", "Datagram size",
 				"specify timeout interval", "Timeout in seconds", "specify source address or name",
 				"Source address", "Interface name"},
 			Run: c.cmdPing},
-		&ios.Command{Mode: ios.Exec, User: true, Syntax: "traceroute A.B.C.D$dst",
-			Help: []string{ios.HelpTraceroute, "Trace route to destination address or hostname"},
+		&ios.Command{Mode: ios.Exec, User: true, Syntax: "traceroute <A.B.C.D$dst|WORD$host>",
+			Help: []string{ios.HelpTraceroute, "Trace route to destination address or hostname", "Trace route to destination address or hostname"},
 			Run:  c.cmdTraceroute},
 	)
 }
@@ -59,7 +59,10 @@ func (c *CLI) cmdPing(ctx *ios.Context, a ios.Args) error {
 		return err
 	}
 	o.Source = src
-	dst := a.Addr("dst")
+	dst, err := c.resolveTarget(ctx, a)
+	if err != nil {
+		return err
+	}
 	ctx.Printf("Type escape sequence to abort.\n")
 	ctx.Printf("Sending %d, %d-byte ICMP Echos to %s, timeout is %d seconds:\n", o.Count, o.Size, dst, int(o.Timeout/time.Second))
 	if src.IsValid() {
@@ -104,7 +107,10 @@ func (c *CLI) cmdPing(ctx *ios.Context, a ios.Args) error {
 }
 
 func (c *CLI) cmdTraceroute(ctx *ios.Context, a ios.Args) error {
-	dst := a.Addr("dst")
+	dst, err := c.resolveTarget(ctx, a)
+	if err != nil {
+		return err
+	}
 	ctx.Printf("Type escape sequence to abort.\n")
 	ctx.Printf("Tracing the route to %s\n", dst)
 	ctx.Printf("VRF info: (vrf in name/id, vrf out name/id)\n")
