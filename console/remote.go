@@ -23,6 +23,8 @@ type TerminalOptions struct {
 	Idle time.Duration
 	// Done ends the session when closed (clear line).
 	Done <-chan struct{}
+	// Input, when set, is called for each chunk of keys that arrives (show users' idle time).
+	Input func()
 	// Session, when set, prepares the new session before its first prompt (privilege level, syslog
 	// output, who %SYS-5-CONFIG_I names).
 	Session func(*ios.Session)
@@ -38,6 +40,9 @@ var errTerminalEnded = errors.New("console: terminal session ended")
 // way in a goroutine of its own: the caller closes rw afterwards, which ends that read.
 func ServeTerminal(rw io.ReadWriter, e *ios.Engine, login Login, o TerminalOptions) {
 	in := rw.(io.Reader)
+	if o.Input != nil {
+		in = inputHook{in, o.Input}
+	}
 	ended := make(chan struct{})
 	defer close(ended)
 	if o.Idle > 0 || o.Done != nil {
@@ -123,4 +128,18 @@ func watch(rw io.Reader, idle time.Duration, done <-chan struct{}, ended <-chan 
 		}
 	}()
 	return pr
+}
+
+// inputHook calls f after each read that brought keys.
+type inputHook struct {
+	r io.Reader
+	f func()
+}
+
+func (h inputHook) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if n > 0 {
+		h.f()
+	}
+	return n, err
 }

@@ -1,0 +1,44 @@
+package vty
+
+import (
+	"crypto/rsa"
+
+	"natlab/console"
+	"natlab/ios"
+	"natlab/system"
+)
+
+// New returns a server of engine e on the vty lines of sys.
+func New(e *ios.Engine, sys *system.System) *Server { return NewLines(e, systemLines{sys}) }
+
+// systemLines adapts package system's lines to Lines.
+type systemLines struct{ s *system.System }
+
+func (l systemLines) OpenVTY(r Request) (Line, error) {
+	v, err := l.s.OpenVTY(system.VTYRequest(r))
+	if err != nil {
+		return nil, err
+	}
+	return systemLine{v}, nil
+}
+
+func (l systemLines) SSHHostKey() *rsa.PrivateKey { return l.s.SSHHostKey() }
+
+func (l systemLines) SSH() SSHSettings { return SSHSettings(l.s.SSH()) }
+
+// systemLine adapts a system.VTY to Line.
+type systemLine struct{ *system.VTY }
+
+func (l systemLine) Login() LoginMode {
+	switch l.VTY.Login() {
+	case system.LoginLine:
+		return LoginLine
+	case system.LoginLocal:
+		return LoginLocal
+	}
+	return LoginNone
+}
+
+func (l systemLine) Terminal(t console.Terminal) (string, bool) { return l.VTY.Terminal(t) }
+
+func (l systemLine) SetSSH(i SSHInfo) { l.VTY.SetSSH(system.SSHConnInfo(i)) }
