@@ -31,6 +31,10 @@ const (
 	helpType9      = "Specifies a SCRYPT HASHED secret will follow"
 	helpType7      = "Specifies a HIDDEN password will follow"
 	helpAccess     = "Filter connections based on an IP access list"
+	helpAlgorithm  = "Algorithm to use for hashing the plaintext secret"
+	helpMD5        = "Encode the password using the MD5 algorithm"
+	helpScrypt     = "Encode the password using the SCRYPT hashing algorithm"
+	helpSHA256     = "Encode the password using the PBKDF2 hashing algorithm"
 )
 
 func (s *System) install() {
@@ -39,6 +43,9 @@ func (s *System) install() {
 		// Privileged EXEC secret and password.
 		&ios.Command{Mode: ios.Config, Syntax: "enable secret [0|5|8|9]$type LINE",
 			Help: []string{helpEnable, "Assign the privileged level secret (MAX of 25 characters)", helpType0, helpType5, helpType8, helpType9, "The UNENCRYPTED (cleartext) 'enable' secret"},
+			Run:  s.setEnableSecret},
+		&ios.Command{Mode: ios.Config, Syntax: "enable algorithm-type <md5|scrypt|sha256>$alg secret LINE",
+			Help: []string{helpEnable, helpAlgorithm, helpMD5, helpScrypt, helpSHA256, "Assign the privileged level secret (MAX of 25 characters)", "The UNENCRYPTED (cleartext) 'enable' secret"},
 			Run:  s.setEnableSecret},
 		&ios.Command{Mode: ios.Config, Syntax: "no enable secret", Help: []string{ios.HelpNo, helpEnable, "Assign the privileged level secret (MAX of 25 characters)"},
 			Run: s.locked(func(c *ios.Context, a ios.Args) error { s.enableSecret = secret{}; return nil })},
@@ -53,6 +60,10 @@ func (s *System) install() {
 			Help: []string{helpUsername, "User name", "Set user privilege level", "User privilege level",
 				"Specify the secret for the user", helpType0, helpType5, helpType8, helpType9, "The UNENCRYPTED (cleartext) user secret",
 				"Specify the password for the user", helpType0, helpType7, "The UNENCRYPTED (cleartext) user password"},
+			Run: s.setUser},
+		&ios.Command{Mode: ios.Config, Syntax: "username WORD [privilege (0-15)] algorithm-type <md5|scrypt|sha256>$alg secret LINE$stext",
+			Help: []string{helpUsername, "User name", "Set user privilege level", "User privilege level",
+				helpAlgorithm, helpMD5, helpScrypt, helpSHA256, "Specify the secret for the user", "The UNENCRYPTED (cleartext) user secret"},
 			Run: s.setUser},
 		&ios.Command{Mode: ios.Config, Syntax: "no username WORD", Help: []string{ios.HelpNo, helpUsername, "User name"}, Run: s.locked(s.removeUser)},
 
@@ -103,6 +114,7 @@ func (s *System) install() {
 	)
 	s.installLineCommands()
 	s.installExecCommands()
+	s.installVTYCommands()
 }
 
 // locked runs a handler holding the state lock.
@@ -121,8 +133,10 @@ func badSecret(typ string) error {
 		"When you properly enter an UNENCRYPTED secret, it will be encrypted.", typ)
 }
 
-// makeSecret turns a typed secret into what the configuration keeps.
-func (s *System) makeSecret(typ, text string) (secret, error) {
+// makeSecret turns a typed secret into what the configuration keeps: a
+// hash as typed, or clear text hashed by the algorithm-type ("" or "md5":
+// type 5, "sha256": type 8, "scrypt": type 9).
+func (s *System) makeSecret(typ, algorithm, text string) (secret, error) {
 	switch typ {
 	case "5":
 		if !validMD5Crypt(text) {
@@ -130,17 +144,39 @@ func (s *System) makeSecret(typ, text string) (secret, error) {
 		}
 		return secret{set: true, typ: 5, hash: text}, nil
 	case "8", "9":
-		if !strings.HasPrefix(text, "$"+typ+"$") || strings.ContainsAny(text, " \t") {
+		n, _, _, ok := parseType89(text)
+		if !ok || strconv.Itoa(n) != typ {
 			return secret{}, badSecret(typ)
 		}
-		n, _ := strconv.Atoi(typ)
 		return secret{set: true, typ: n, hash: text}, nil
+	}
+	if err := s.checkLength(text); err != nil {
+		return secret{}, err
+	}
+	switch algorithm {
+	case "sha256":
+		return secret{set: true, typ: 8, hash: makeType89(8, text, s.salt89())}, nil
+	case "scrypt":
+		return secret{set: true, typ: 9, hash: makeType89(9, text, s.salt89())}, nil
 	}
 	return secret{set: true, typ: 5, hash: md5Crypt(text, s.salt())}, nil
 }
 
+// checkLength applies security passwords min-length to a clear password.
+func (s *System) checkLength(text string) error {
+	if s.minLength > 0 && len(text) < s.minLength {
+		return ios.Errorf("%% Password too short - must be at least %d characters. Password configuration failed", s.minLength)
+	}
+	return nil
+}
+
 // makePassword turns a typed password into what the configuration keeps.
 func (s *System) makePassword(typ, text string) (password, error) {
+	if typ != "7" {
+		if err := s.checkLength(text); err != nil {
+			return password{}, err
+		}
+	}
 	p, ok := newPassword(typ == "7", text, s.e.PasswordEncryption())
 	if !ok {
 		return password{}, ios.Errorf("%% Invalid encrypted password")
@@ -155,7 +191,7 @@ func (s *System) setEnableSecret(c *ios.Context, a ios.Args) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	text := typedText(a, "LINE")
-	sec, err := s.makeSecret(a.Str("type"), text)
+	sec, err := s.makeSecret(a.Str("type"), a.Str("alg"), text)
 	if err != nil {
 		return err
 	}
@@ -195,7 +231,7 @@ func (s *System) setUser(c *ios.Context, a ios.Args) error {
 	}
 	var err error
 	if a.Has("secret") {
-		u.secret, err = s.makeSecret(a.Str("stype"), typedText(a, "stext"))
+		u.secret, err = s.makeSecret(a.Str("stype"), a.Str("alg"), typedText(a, "stext"))
 	} else {
 		u.password, err = s.makePassword(a.Str("ptype"), typedText(a, "ptext"))
 	}

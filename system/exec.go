@@ -101,15 +101,6 @@ func (s *System) clockSet(c *ios.Context, a ios.Args) error {
 	return nil
 }
 
-// showUsers lists the session that asks, on the console line: the
-// emulator's sessions are all consoles and the engine does not list them.
-func (s *System) showUsers(c *ios.Context, a ios.Args) error {
-	c.Printf("    Line       User       Host(s)              Idle       Location\n")
-	c.Printf("%s%3d %-9s %-10s %-20s %-10s %s\n", "*", absolute(lineCon, 0), "con 0", "", "idle", "00:00:00", "")
-	c.Printf("\n  Interface    User               Mode         Idle     Peer Address\n\n")
-	return nil
-}
-
 // showARP prints the ARP table the source reports, or its rows for one
 // address or one interface.
 func (s *System) showARP(c *ios.Context, a ios.Args) error {

@@ -1,7 +1,12 @@
 package system
 
 import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +27,8 @@ func newTestSystem() (*ios.Engine, *System) {
 	e.SetHostname("R1")
 	s := Register(e)
 	s.SetSalt(func() string { return "mERr" })
+	s.salt89 = func() string { return "ABCDEFGHIJKLMN" }
+	s.genKey = fixtureKey
 	s.SetARPSource(func() []ARPEntry {
 		return []ARPEntry{
 			{Addr: netip.MustParseAddr("203.0.113.1"), AgeMin: -1, MAC: "5254.0012.3402", Interface: "GigabitEthernet0/1"},
@@ -33,6 +40,20 @@ func newTestSystem() (*ios.Engine, *System) {
 
 // TestTranscripts types each testdata/*.txt script into a fresh router
 // (R1, starting at "R1>") and compares the transcript with its .golden.
+// fixtureKey is a key of testdata/keys when one of that size is there
+// (goldens show keys), else a new one.
+func fixtureKey(bits int) (*rsa.PrivateKey, error) {
+	b, err := os.ReadFile(fmt.Sprintf("testdata/keys/rsa%d.pem", bits))
+	if err != nil {
+		return generateKey(bits)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, fmt.Errorf("testdata/keys/rsa%d.pem: no PEM", bits)
+	}
+	return x509.ParsePKCS1PrivateKey(blk.Bytes)
+}
+
 func TestTranscripts(t *testing.T) {
 	golden.Transcripts(t, "testdata", func(t *testing.T, script []byte) string {
 		e, _ := newTestSystem()

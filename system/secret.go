@@ -211,12 +211,17 @@ func startsWithType(text string) bool {
 // secret is an enable or user secret: its type and hash as rendered.
 type secret struct {
 	set  bool
-	typ  int // 5 (MD5-crypt), or 8/9 kept as typed
+	typ  int // 5 (MD5-crypt), 8 (PBKDF2-SHA256) or 9 (scrypt)
 	hash string
 }
 
-// matches reports whether a typed password opens the secret. Type 8 and 9
-// hashes are kept for the configuration but cannot be checked here.
+// matches reports whether a typed password opens the secret.
 func (s secret) matches(pw string) bool {
-	return s.set && s.typ == 5 && md5CryptMatches(s.hash, pw)
+	switch {
+	case !s.set:
+		return false
+	case s.typ == 5:
+		return md5CryptMatches(s.hash, pw)
+	}
+	return type89Matches(s.hash, pw)
 }

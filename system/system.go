@@ -40,6 +40,7 @@ type System struct {
 	keys           keyStore   // the RSA key pair
 	minLength      int        // security passwords min-length; 0 = none
 	genKey         func(bits int) (*rsa.PrivateKey, error)
+	salt89         func() string
 }
 
 // user is one `username` entry.
@@ -70,7 +71,7 @@ func Register(e *ios.Engine) *System {
 	s := &System{
 		e: e, domainLookup: true, cef: true, sshRetries: -1,
 		banners: map[string]string{}, con: defaultLine(lineCon), aux: defaultLine(lineAux),
-		salt: randomSalt, genKey: generateKey,
+		salt: randomSalt, genKey: generateKey, salt89: randomSalt89,
 	}
 	for i := 0; i < defaultVtys; i++ {
 		c := defaultLine(lineVty)
@@ -192,6 +193,9 @@ func (s *System) renderEnable(w io.Writer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.encryptAll()
+	if s.minLength > 0 {
+		fmt.Fprintf(w, "security passwords min-length %d\n", s.minLength)
+	}
 	if s.enableSecret.set {
 		fmt.Fprintf(w, "enable secret %d %s\n", s.enableSecret.typ, s.enableSecret.hash)
 	}
@@ -216,6 +220,7 @@ func (s *System) renderIPGlobal(w io.Writer) {
 	} else {
 		b.WriteString("no ip cef\n")
 	}
+	s.guard.render(&b)
 	io.WriteString(w, b.String())
 }
 
