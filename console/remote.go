@@ -46,7 +46,7 @@ func ServeTerminal(rw io.ReadWriter, e *ios.Engine, login Login, o TerminalOptio
 	ended := make(chan struct{})
 	defer close(ended)
 	if o.Idle > 0 || o.Done != nil {
-		in = watch(rw, o.Idle, o.Done, ended)
+		in = watch(in, o.Idle, o.Done, ended)
 	}
 	var size atomic.Pointer[[2]int]
 	if o.Rows > 0 {
