@@ -129,7 +129,7 @@ func (s *System) showLine(c *ios.Context, a ios.Args) error {
 		if used {
 			mark = "*"
 		}
-		fmt.Fprintf(&b, "%s%6d %4d %-3s   %9s  -    -      -    %4s %4s %6d %7d %7s %7s\n", mark, abs, abs, typ, txrx, dash(acco), dash(acci), uses, 0, "0/0", "-")
+		fmt.Fprintf(&b, "%s%6d %4d %-3s   %9s  -    -      -%5s%5s %6d %7d %7s %7s\n", mark, abs, abs, typ, txrx, dash(acco), dash(acci), uses, 0, "0/0", "-")
 	}
 	b.WriteString("   Tty Line Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int\n")
 	first, last := 0, maxVtys-1
