@@ -34,7 +34,7 @@ const (
 
 // Stats counts the stack's traffic with the router.
 type Stats struct {
-	In      uint64 // segments taken from the router
+	Taken   uint64 // segments taken from the router
 	Dropped uint64 // taken segments dropped because the queue was full
 	Out     uint64 // packets handed to router.SendLocal
 	NoRoute uint64 // of those, the ones the router had no route for
@@ -105,7 +105,7 @@ func newQueue(n int) *Stack {
 
 // Stats returns the counters.
 func (s *Stack) Stats() Stats {
-	return Stats{In: s.taken.Load(), Dropped: s.dropped.Load(), Out: s.out.Load(), NoRoute: s.noRoute.Load()}
+	return Stats{Taken: s.taken.Load(), Dropped: s.dropped.Load(), Out: s.out.Load(), NoRoute: s.noRoute.Load()}
 }
 
 // take is the router's hook: it copies a segment for an owned port into the

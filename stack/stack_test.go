@@ -63,7 +63,7 @@ func TestEchoOnEveryAddress(t *testing.T) {
 		roundTrip(t, c, data)
 		c.Close()
 	}
-	if st := l.s.Stats(); st.In == 0 || st.Out == 0 || st.NoRoute != 0 {
+	if st := l.s.Stats(); st.Taken == 0 || st.Out == 0 || st.NoRoute != 0 {
 		t.Errorf("stats %+v", st)
 	}
 }
@@ -210,8 +210,8 @@ func TestInputACLStopsConnection(t *testing.T) {
 	if _, err := l.host.dial(rInside.Addr(), 22, 500*time.Millisecond); err == nil || isRefused(err) {
 		t.Fatalf("dial port 22 through the ACL: %v, want a timeout", err)
 	}
-	if st := l.s.Stats(); st.In != 0 {
-		t.Errorf("the stack took %d segments the ACL denied", st.In)
+	if st := l.s.Stats(); st.Taken != 0 {
+		t.Errorf("the stack took %d segments the ACL denied", st.Taken)
 	}
 	c, err := l.host.dial(rInside.Addr(), 23, 5*time.Second)
 	if err != nil {
