@@ -196,12 +196,14 @@ func (s *System) showLogin(c *ios.Context, a ios.Args) error {
 	s.mu.Lock()
 	_, offMsg := s.quietLocked(now)
 	g := s.guard
-	var window time.Duration
+	window := time.Duration(g.within) * time.Second // a window starts with the next failure
 	failures := 0
 	for _, f := range g.failures {
 		if d := now.Sub(f); d < time.Duration(g.within)*time.Second {
+			if failures == 0 {
+				window = time.Duration(g.within)*time.Second - d
+			}
 			failures++
-			window = max(window, time.Duration(g.within)*time.Second-d)
 		}
 	}
 	s.mu.Unlock()

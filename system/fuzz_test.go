@@ -71,3 +71,42 @@ func FuzzLineConfig(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSecretParsers feeds typed secrets to the type 5, 8 and 9 parsers:
+// nothing panics, and what parses renders back to the same text.
+func FuzzSecretParsers(f *testing.F) {
+	f.Add("$8$TnGX/fE4KGHOVU$pEhnEvxrvaynpi8j4f.EMHr6M.FzU8xnZnBr/tJdFWk")
+	f.Add("$9$2MJBozw/9R3UsU$2lFhcKvpghcyw8deP25GOfyZaagyUOGBymkryvOdfo6")
+	f.Add("$1$mERr$hx5rVt7rPNoS4wqbXKX7m0")
+	f.Add("$9$$")
+	f.Add("$8$TnGX/fE4KGHOVU$")
+	f.Add("")
+	_, s := newTestSystem()
+	f.Fuzz(func(t *testing.T, text string) {
+		if typ, salt, digest, ok := parseType89(text); ok {
+			if again := "$" + string(rune('0'+typ)) + "$" + salt + "$" + digest; again != text {
+				t.Fatalf("%q parsed as %d %q %q", text, typ, salt, digest)
+			}
+		}
+		_ = validMD5Crypt(text)
+		for _, typ := range []string{"5", "8", "9"} {
+			if sec, err := s.makeSecret(typ, "", text); err == nil && sec.hash != text {
+				t.Fatalf("type %s %q kept as %q", typ, text, sec.hash)
+			}
+		}
+	})
+}
+
+// FuzzKeyFile reads arbitrary bytes as the key file beside the
+// startup-config: a bad file is no key, never a panic.
+func FuzzKeyFile(f *testing.F) {
+	k, _ := fixtureKey(512)
+	f.Add(encodeKeyFile(k, "R1.lab.local", bootTime))
+	f.Add([]byte("-----BEGIN RSA PRIVATE KEY-----\nName: x\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if key, name, _, ok := decodeKeyFile(b); ok && (key == nil || name == "") {
+			t.Fatal("accepted a file without key or name")
+		}
+	})
+}
