@@ -7,6 +7,14 @@
 // show processes cpu and memory (the process's real CPU time, goroutines and
 // heap) and reload.
 //
+// It also runs the vty lines for the telnet and SSH servers: OpenVTY picks
+// a line as IOS does (transport input, access-class, busy lines, login
+// block-for's quiet mode), VTY.Authenticate and VTY.Terminal log a user in,
+// show users, show line and clear line see and end the sessions. The RSA
+// key pair of crypto key generate rsa is real and kept beside the
+// startup-config, as IOS keeps it in NVRAM; secrets of type 5, 8 (PBKDF2)
+// and 9 (scrypt) are checked and made.
+//
 // Register installs them on an ios engine, keeps their state and renders it
 // into the running-config at the IOS positions, so that a rendered
 // configuration loaded back gives the same text: secrets render as type 5
