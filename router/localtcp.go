@@ -1,10 +1,6 @@
 package router
 
-import (
-	"sync"
-
-	"natlab/packet"
-)
+import "natlab/packet"
 
 // LocalTCP takes TCP segments addressed to the router (see SetLocalTCP).
 type LocalTCP func(pkt []byte) bool
@@ -37,8 +33,28 @@ func (r *Router) takeLocalTCP(p *Packet) bool {
 }
 
 // txQueues recycles the queues SendLocal routes through, so a stream of
-// segments from the router's TCP stack allocates no queue per packet.
-var txQueues = sync.Pool{New: func() any { return newTxQueue(1) }}
+// segments from the router's TCP stack allocates no queue per packet. A
+// bounded free list rather than a sync.Pool: it never drops a queue at
+// random (as a Pool may, always under the race detector), and more senders
+// at once than it holds only allocate.
+var txQueues = make(chan *txQueue, 8)
+
+func getTxQueue() *txQueue {
+	select {
+	case q := <-txQueues:
+		return q
+	default:
+		return newTxQueue(1)
+	}
+}
+
+func putTxQueue(q *txQueue) {
+	q.pkt, q.errPkt = Packet{}, Packet{}
+	select {
+	case txQueues <- q:
+	default:
+	}
+}
 
 // SendLocal sends a router-originated IPv4 packet through routing and the
 // output path (output ACL, NAT, fragmentation) as Ping's probes go, from any
@@ -47,18 +63,16 @@ var txQueues = sync.Pool{New: func() any { return newTxQueue(1) }}
 // there is no route. The router may rewrite pkt in place during the call but
 // does not keep it.
 func (r *Router) SendLocal(pkt []byte) bool {
-	q := txQueues.Get().(*txQueue)
-	defer txQueues.Put(q)
+	q := getTxQueue()
+	defer putTxQueue(q)
 	p := &q.pkt
 	*p = Packet{Buf: pkt}
 	if p.P.Decode(pkt) != packet.OK {
-		*p = Packet{}
 		return false
 	}
 	s := r.snap.Load()
 	now := r.clock().UnixNano()
 	ok := r.sendFromRouter(s, p, now, q, nil)
 	q.flush(r, s, now)
-	q.pkt, q.errPkt = Packet{}, Packet{}
 	return ok
 }

@@ -56,7 +56,7 @@ type Stack struct {
 	lns   map[*listener]struct{}
 
 	in    chan *[]byte
-	bufs  sync.Pool
+	bufs  chan *[]byte // free list of bufSize buffers
 	done  chan struct{}
 	wg    sync.WaitGroup
 	close sync.Once
@@ -99,7 +99,7 @@ func newQueue(n int) *Stack {
 		in:   make(chan *[]byte, n),
 		done: make(chan struct{}),
 	}
-	s.bufs.New = func() any { b := make([]byte, bufSize); return &b }
+	s.bufs = make(chan *[]byte, n+16)
 	return s
 }
 
@@ -128,13 +128,7 @@ func (s *Stack) take(pkt []byte) bool {
 		return false
 	default:
 	}
-	bp := s.bufs.Get().(*[]byte)
-	if len(pkt) > cap(*bp) {
-		s.bufs.Put(bp)
-		b := make([]byte, len(pkt))
-		bp = &b
-	}
-	*bp = (*bp)[:len(pkt)]
+	bp := s.getBuf(len(pkt))
 	copy(*bp, pkt)
 	select {
 	case s.in <- bp:
@@ -146,10 +140,31 @@ func (s *Stack) take(pkt []byte) bool {
 	return true
 }
 
+// getBuf returns a buffer of n bytes: a recycled one when n fits. The
+// free list is a bounded channel, not a sync.Pool, so the steady state
+// allocates nothing deterministically.
+func (s *Stack) getBuf(n int) *[]byte {
+	if n > bufSize {
+		b := make([]byte, n)
+		return &b
+	}
+	select {
+	case bp := <-s.bufs:
+		*bp = (*bp)[:n]
+		return bp
+	default:
+		b := make([]byte, n, bufSize)
+		return &b
+	}
+}
+
 func (s *Stack) putBuf(bp *[]byte) {
-	if cap(*bp) == bufSize {
-		*bp = (*bp)[:bufSize]
-		s.bufs.Put(bp)
+	if cap(*bp) != bufSize {
+		return
+	}
+	select {
+	case s.bufs <- bp:
+	default:
 	}
 }
 
@@ -225,7 +240,7 @@ type link struct {
 // TCP's retransmission and timeouts deal with it.
 func (l *link) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 	s := l.s
-	bp := s.bufs.Get().(*[]byte)
+	bp := s.getBuf(0)
 	defer s.putBuf(bp)
 	for _, pkt := range pkts.AsSlice() {
 		b := (*bp)[:0]
