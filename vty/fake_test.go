@@ -206,26 +206,25 @@ func start(t *testing.T, f *fakeLines) (telnetAddr, sshAddr string, e *ios.Engin
 	t.Helper()
 	e = testEngine()
 	srv := NewLines(e, f)
-	for _, serveFn := range []func(net.Listener) error{srv.ServeTelnet, srv.ServeSSH} {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- serveFn(ln) }()
-		t.Cleanup(func() {
-			ln.Close()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-		if telnetAddr == "" {
-			telnetAddr = ln.Addr().String()
-		} else {
-			sshAddr = ln.Addr().String()
-		}
+	return listen(t, srv.ServeTelnet), listen(t, srv.ServeSSH), e
+}
+
+// listen serves on a loopback listener and returns its address.
+func listen(t *testing.T, serveFn func(net.Listener) error) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return telnetAddr, sshAddr, e
+	done := make(chan error, 1)
+	go func() { done <- serveFn(ln) }()
+	t.Cleanup(func() {
+		ln.Close()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return ln.Addr().String()
 }
 
 // eventually waits for cond.
