@@ -87,6 +87,7 @@ func Register(e *ios.Engine) *System {
 	s.install()
 	e.AddConfigSection(ios.OrderLogging+50, s.renderEnable)
 	e.AddConfigSection(ios.OrderIPGlobal, s.renderIPGlobal)
+	e.AddConfigSection(ios.OrderInspect+20, s.renderLogin) // after ip inspect, as IOS 15
 	e.AddConfigSection(ios.OrderUsers, s.renderUsers)
 	e.AddConfigSection(ios.OrderSSH, s.renderSSH)
 	e.AddConfigSection(ios.OrderHTTP, s.renderHTTP)
@@ -220,6 +221,14 @@ func (s *System) renderIPGlobal(w io.Writer) {
 	} else {
 		b.WriteString("no ip cef\n")
 	}
+	io.WriteString(w, b.String())
+}
+
+// renderLogin writes login block-for and the login logging switches.
+func (s *System) renderLogin(w io.Writer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
 	s.guard.render(&b)
 	io.WriteString(w, b.String())
 }
