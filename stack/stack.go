@@ -13,6 +13,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 
+	"natlab/packet"
 	"natlab/router"
 )
 
@@ -21,8 +22,7 @@ const (
 	nicID tcpip.NICID = 1
 	// mtu is the NIC's MTU, so the MSS the stack offers is 1460: the
 	// Ethernet MTU every router interface has by default. A smaller
-	// interface MTU fragments the stack's segments in the router (the
-	// stack never sets DF on them).
+	// interface MTU fragments the stack's segments in the router (clearDF).
 	mtu = 1500
 	// inQueue bounds the segments waiting for the injector. A full queue
 	// drops, as a receive ring does; TCP recovers.
@@ -248,12 +248,29 @@ func (l *link) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 			b = append(b, v...)
 		}
 		*bp = b
+		clearDF(b)
 		s.out.Add(1)
 		if !s.r.SendLocal(b) {
 			s.noRoute.Add(1)
 		}
 	}
 	return pkts.Len(), nil
+}
+
+// clearDF lets the router fragment the stack's packets: netstack sets DF
+// for path MTU discovery, but the router keeps the ICMP "fragmentation
+// needed" it would generate about its own packets, so with DF a segment
+// larger than an interface's MTU would vanish.
+func clearDF(b []byte) {
+	if len(b) < header.IPv4MinimumSize {
+		return
+	}
+	ip := packet.IPv4(b)
+	if ip.Flags()&packet.IPv4FlagDontFragment == 0 {
+		return
+	}
+	b[6] &^= byte(packet.IPv4FlagDontFragment >> 8)
+	ip.UpdateChecksum()
 }
 
 // owns reports whether the stack takes segments for port.

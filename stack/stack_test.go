@@ -246,3 +246,25 @@ func TestClose(t *testing.T) {
 		t.Fatalf("dial after Close: %v, want connection refused", err)
 	}
 }
+
+// With an interface MTU below the stack's 1500 the router fragments the
+// stack's segments: they leave without DF, since the router keeps the ICMP
+// "fragmentation needed" that path MTU discovery would need.
+func TestSmallInterfaceMTU(t *testing.T) {
+	l := newLab(t)
+	l.r.Interface("GigabitEthernet0/0").SetMTU(576)
+	ln, err := l.s.Listen(22)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go echo(ln, nil)
+	c, err := l.host.dial(rInside.Addr(), 22, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	data := make([]byte, 64<<10)
+	rand.Read(data)
+	roundTrip(t, c, data)
+}
