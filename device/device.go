@@ -29,6 +29,7 @@ import (
 	"natlab/ftpinspect"
 	"natlab/ios"
 	"natlab/nat"
+	"natlab/platform"
 	"natlab/router"
 	"natlab/system"
 )
@@ -91,6 +92,7 @@ func New(o Options) *Device {
 	d.System = system.Register(e)
 	d.System.SetARPSource(func() []system.ARPEntry { return arpEntries(r) })
 	d.installARPCommands()
+	platform.Register(e)
 	return d
 }
 
