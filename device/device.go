@@ -29,6 +29,7 @@ import (
 	"natlab/ftpinspect"
 	"natlab/ios"
 	"natlab/nat"
+	"natlab/stack"
 	"natlab/platform"
 	"natlab/router"
 	"natlab/system"
@@ -44,6 +45,8 @@ type Device struct {
 	NAT    *nat.NAT
 	FTP    *ftpinspect.Feature
 	System *system.System
+	// Stack is the router's own TCP endpoint, where the vty lines listen.
+	Stack *stack.Stack
 
 	clock    func() time.Time
 	arpDebug arpDebug
@@ -93,11 +96,13 @@ func New(o Options) *Device {
 	d.System.SetARPSource(func() []system.ARPEntry { return arpEntries(r) })
 	d.installARPCommands()
 	platform.Register(e)
+	d.startRemoteAccess()
 	return d
 }
 
 // Close stops the forwarding engine and the features' timers.
 func (d *Device) Close() error {
+	d.Stack.Close()
 	d.FTP.Close()
 	d.NAT.Close()
 	d.ACLs.Close()
