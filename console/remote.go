@@ -75,6 +75,9 @@ func ServeTerminal(rw io.ReadWriter, e *ios.Engine, login Login, o TerminalOptio
 		if p := size.Load(); p != nil && *p != applied && p[0] > 0 {
 			applied = *p
 			s.SetTerminalLength(p[0])
+			if p[1] > 0 {
+				s.SetTerminalWidth(p[1])
+			}
 		}
 	}
 	setup := func(sess *ios.Session) {

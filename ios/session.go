@@ -130,6 +130,10 @@ func (s *Session) SetMode(m *Mode) {
 // SetTerminalLength sets the page length (0 turns paging off).
 func (s *Session) SetTerminalLength(n int) { s.length = n }
 
+// SetTerminalWidth sets the terminal width (a telnet or SSH client's
+// window); 0 is IOS's default, 80.
+func (s *Session) SetTerminalWidth(n int) { s.width = n }
+
 // TerminalLength is the page length.
 func (s *Session) TerminalLength() int { return s.length }
 
