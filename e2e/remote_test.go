@@ -30,6 +30,7 @@ topology:
   nodes:
     r1:
       kind: router
+      restart: on-failure
       username: admin
       password: cisco
       config: |
@@ -88,6 +89,13 @@ func TestRemoteAccess(t *testing.T) {
 	t.Run("netmiko-ssh", func(t *testing.T) { l.testNetmiko(t, "cisco_ios", "by-netmiko-ssh") })
 	t.Run("netmiko-telnet", func(t *testing.T) { l.testNetmiko(t, "cisco_ios_telnet", "by-netmiko-telnet") })
 	t.Run("ansible", l.testAnsible)
+	t.Run("textfsm", l.testTextFSM)
+	// Policies: each changes the vty lines and puts them back.
+	t.Run("transport-input-ssh", l.testTransportSSHOnly)
+	t.Run("access-class", l.testAccessClass)
+	t.Run("exec-timeout", l.testExecTimeout)
+	t.Run("key-survives-restart", l.testKeySurvivesRestart)
+	t.Run("login-block-for", l.testLoginBlockFor) // last: it leaves the router in quiet mode for a while
 }
 
 // hasSSHServer reports whether the program links natlab/vty's SSH server: a router built before it
