@@ -14,6 +14,7 @@
 //	labs check [TASK ...] [--json] [-v]            grade the lab
 //	labs graph [FILE|LAB] [--dot]                  draw the topology (Mermaid or Graphviz)
 //	labs capture NODE IFACE [-w FILE] [-c N]       pcap of a link end (also NODE:IFACE, LAB NODE:IFACE)
+//	labs inventory [--ansible|--nornir] [LAB]      an automation inventory of the lab's routers
 //	labs list                                      the shipped labs
 //	labs readme LAB                                a shipped lab's task
 //
@@ -79,6 +80,7 @@ func usage() {
   save                                      keep the routers' running configs for the next up
   check [TASK ...] [--json] [-v]            grade the lab: exit 0 all passed, 1 a task failed, 2 no tasks
   graph [FILE|LAB] [--dot]                  draw the topology (Mermaid, or Graphviz with --dot)
+  inventory [--ansible|--nornir] [LAB]      Ansible or Nornir inventory: router addresses a host reaches, credentials
   capture NODE IFACE [-w FILE] [-c N]       pcap of a link end: a router interface, a host interface
                                             or a switch port (also NODE:IFACE or LAB NODE:IFACE);
                                             to standard output without -w
