@@ -29,9 +29,9 @@ import (
 	"natlab/ftpinspect"
 	"natlab/ios"
 	"natlab/nat"
-	"natlab/stack"
 	"natlab/platform"
 	"natlab/router"
+	"natlab/stack"
 	"natlab/system"
 )
 
