@@ -50,6 +50,9 @@ func (s *Server) serveSSH(c net.Conn) {
 	set := s.lines.SSH()
 	cfg := serverConfig(line, set)
 	cfg.AddHostKey(signer)
+	if banner := preAuthBanner(s.lines); banner != "" {
+		cfg.BannerCallback = func(ssh.ConnMetadata) string { return banner }
+	}
 	timeout := set.Timeout
 	if timeout <= 0 {
 		timeout = defaultSSHTimeout
@@ -125,7 +128,7 @@ func serverConfig(line Line, set SSHSettings) *ssh.ServerConfig {
 			if line.Login() == LoginNone {
 				return nil, nil
 			}
-			ans, err := ask(m.User(), "", []string{"Password: "}, []bool{false})
+			ans, err := ask("", "", []string{"Password: "}, []bool{false})
 			if err != nil {
 				return nil, err
 			}
@@ -139,6 +142,27 @@ func serverConfig(line Line, set SSHSettings) *ssh.ServerConfig {
 		cfg.ServerVersion = version2
 	}
 	return cfg
+}
+
+// bannerLines are lines that have banners (package system's do; test fakes need not).
+type bannerLines interface {
+	Banner(kind string) (string, bool)
+}
+
+// preAuthBanner is what IOS shows an SSH client before it authenticates: the motd and login
+// banners, as a telnet client sees them before its Username: prompt.
+func preAuthBanner(l Lines) string {
+	b, ok := l.(bannerLines)
+	if !ok {
+		return ""
+	}
+	var out string
+	for _, kind := range []string{"motd", "login"} {
+		if text, ok := b.Banner(kind); ok {
+			out += text + "\r\n"
+		}
+	}
+	return out
 }
 
 // sshSession is the one session channel of an SSH connection.

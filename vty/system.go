@@ -26,6 +26,9 @@ func (l systemLines) SSHHostKey() *rsa.PrivateKey { return l.s.SSHHostKey() }
 
 func (l systemLines) SSH() SSHSettings { return SSHSettings(l.s.SSH()) }
 
+// Banner is the configured banner of a kind (motd, login, exec).
+func (l systemLines) Banner(kind string) (string, bool) { return l.s.Banner(kind) }
+
 // systemLine adapts a system.VTY to Line.
 type systemLine struct{ *system.VTY }
 
