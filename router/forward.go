@@ -205,7 +205,7 @@ func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *t
 	if p.P.TotalLen < len(buf) {
 		p.Buf = buf[:p.P.TotalLen] // link-layer padding
 	}
-	if isMartianSource(p.P.Src) {
+	if isMartianSource(p.P.Src) && !isBootRequest(&p.P) {
 		c.inDrops.Add(1)
 		return
 	}
@@ -403,6 +403,13 @@ func (r *Router) originate(b []byte) bool {
 }
 
 var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+
+// isBootRequest reports a DHCP/BOOTP client's broadcast from 0.0.0.0, the
+// one packet a martian source may send (RFC 1812 §4.2.3.1, RFC 2131): it can
+// only be delivered to the router (a DHCP server or relay), never forwarded.
+func isBootRequest(p *packet.Parsed) bool {
+	return p.Src.IsUnspecified() && p.Dst == limitedBroadcast && p.IPProto == packet.ProtoUDP && p.DstPort == 67
+}
 
 // isMartianSource reports source addresses no host may use (RFC 1812
 // §5.3.7): 0/8, 127/8, multicast, class E and the limited broadcast.

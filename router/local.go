@@ -83,7 +83,7 @@ func (r *Router) deliverLocal(s *snapshot, p *Packet, bcast bool, now int64, q *
 		r.deliverICMP(s, p, bcast, now, q, pooled)
 		return
 	case packet.ProtoUDP:
-		if !bcast {
+		if !r.takeLocalUDP(p) && !bcast {
 			r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPPortUnreachable, 0, now, q)
 		}
 	case packet.ProtoTCP:

@@ -71,6 +71,7 @@ type Router struct {
 	localICMP atomic.Int64              // rate limit slot for errors about router-originated packets
 	frags     reassembler               // datagrams to the router arriving in fragments
 	localTCP  atomic.Pointer[LocalTCP]  // the router's TCP stack (SetLocalTCP)
+	localUDP  atomic.Pointer[LocalUDP]  // UDP services of the router (SetLocalUDP)
 
 	wg sync.WaitGroup
 }

@@ -75,6 +75,9 @@ func (i *Interface) VerifyCounters() VerifyCounters {
 // what it drops or lets through by the ACL.
 func (r *Router) sourceVerified(s *snapshot, st *ifaceState, p *Packet) bool {
 	v := &st.verify
+	if isBootRequest(&p.P) {
+		return true // a DHCP client has no address yet, as IOS exempts it
+	}
 	e, ok := s.fib.lookup(p.P.Src)
 	if ok && e.kind == fibForward && (v.Mode == VerifyAny || int(e.out) == st.iface.index) &&
 		(v.AllowDefault || e.rib < 0 || s.rib[e.rib].Prefix.Bits() != 0) {
