@@ -50,6 +50,8 @@ type Device struct {
 
 	clock    func() time.Time
 	arpDebug arpDebug
+	// UDP routes the router's UDP datagrams to its services by port.
+	UDP udpMux
 }
 
 // Options configure New.
@@ -97,6 +99,7 @@ func New(o Options) *Device {
 	d.installARPCommands()
 	platform.Register(e)
 	d.startRemoteAccess()
+	r.SetLocalUDP(d.UDP.take)
 	return d
 }
 
