@@ -17,7 +17,7 @@ const tickEvery = 200 * time.Millisecond
 // ARP, and hands IPv4 packets to the main port or a VLAN's port.
 type Link struct {
 	dev       port.Port
-	mac       MAC
+	mac       atomic.Uint64 // the MAC in the low 48 bits; `mac-address` changes it at runtime
 	clock     func() time.Time
 	linker    port.Linker // dev's, nil when it has no link state
 	frameSize int         // largest frame: MTU + a tagged header
@@ -54,7 +54,8 @@ func NewLink(dev port.Port, mac MAC, clock func() time.Time) *Link {
 	if mtu <= 0 {
 		mtu = 1500
 	}
-	l := &Link{dev: dev, mac: mac, clock: clock, frameSize: mtu + TaggedHeaderSize, done: make(chan struct{})}
+	l := &Link{dev: dev, clock: clock, frameSize: mtu + TaggedHeaderSize, done: make(chan struct{})}
+	l.mac.Store(macBits(mac))
 	l.linker, _ = dev.(port.Linker)
 	l.main = l.newPort(0, false)
 	l.ports = []*Port{l.main}
@@ -74,7 +75,24 @@ func NewLink(dev port.Port, mac MAC, clock func() time.Time) *Link {
 func (l *Link) Port() *Port { return l.main }
 
 // MAC is the link's address.
-func (l *Link) MAC() MAC { return l.mac }
+func (l *Link) MAC() MAC { return l.hw() }
+
+// SetMAC changes the link's address (IOS `mac-address`): frames sent from
+// now on carry it, and frames to it are taken. It is safe to call while
+// packets flow; neighbours learn the new address from the gratuitous ARP the
+// caller sends (Port.Announce) or from their next request.
+func (l *Link) SetMAC(m MAC) { l.mac.Store(macBits(m)) }
+
+// hw is the current address; one atomic load, so the packet path may call
+// it per frame.
+func (l *Link) hw() MAC {
+	v := l.mac.Load()
+	return MAC{byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
+}
+
+func macBits(m MAC) uint64 {
+	return uint64(m[0])<<40 | uint64(m[1])<<32 | uint64(m[2])<<24 | uint64(m[3])<<16 | uint64(m[4])<<8 | uint64(m[5])
+}
 
 // Close closes the device and every port, and waits for the link's
 // goroutines.
@@ -143,7 +161,7 @@ func (l *Link) input(f []byte) {
 	}
 	var bcast, mcast bool
 	switch {
-	case d.dst == l.mac:
+	case d.dst == l.hw():
 	case d.dst.IsBroadcast():
 		bcast = true
 	case d.dst.IsMulticast():
@@ -190,8 +208,9 @@ func (l *Link) sendARP(p *Port, op uint16, dst MAC, spa [4]byte, tha MAC, tpa [4
 	l.ctlMu.Lock()
 	defer l.ctlMu.Unlock()
 	b := l.ctl[:]
-	n := putHeader(b, dst, l.mac, p.txVLAN, TypeARP)
-	putARP(b[n:], op, l.mac, spa, tha, tpa)
+	own := l.hw()
+	n := putHeader(b, dst, own, p.txVLAN, TypeARP)
+	putARP(b[n:], op, own, spa, tha, tpa)
 	n += ARPSize
 	clear(b[n:])
 	l.ctlOut[0] = b[:max(n, minFrame)]

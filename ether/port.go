@@ -113,7 +113,11 @@ func (p *Port) MTU() int { return p.l.frameSize - TaggedHeaderSize }
 func (p *Port) BatchSize() int { return len(p.tx) }
 
 // MAC is the port's (the link's) address.
-func (p *Port) MAC() MAC { return p.l.mac }
+func (p *Port) MAC() MAC { return p.l.hw() }
+
+// SetHardwareAddr changes the link's address (every port of the link: an
+// Ethernet interface and its subinterfaces share one MAC, as on IOS).
+func (p *Port) SetHardwareAddr(m [6]byte) { p.l.SetMAC(MAC(m)) }
 
 // VLANID is the port's VLAN, 0 for the main port.
 func (p *Port) VLANID() uint16 { return p.vlan }
@@ -314,9 +318,10 @@ func (p *Port) write(bufs [][]byte, hops []netip.Addr, offset int) (int, error) 
 		if n == 0 {
 			continue
 		}
+		own := p.l.hw()
 		for k := 0; k < n; k++ {
 			pkt := bufs[p.idx[k]][offset:]
-			hl := putHeader(p.tx[k], p.dsts[k], p.l.mac, p.txVLAN, TypeIPv4)
+			hl := putHeader(p.tx[k], p.dsts[k], own, p.txVLAN, TypeIPv4)
 			p.out[k] = p.tx[k][:hl+copy(p.tx[k][hl:], pkt)]
 		}
 		if _, err := p.l.dev.Write(p.out[:n], 0); err != nil {
@@ -367,7 +372,7 @@ func (p *Port) requestLocked(e *entry, k uint32, own [4]byte, now time.Time) {
 	}
 	if p.debug.Load() != nil {
 		p.noteLocked("IP ARP: sent req src %s %s, dst %s %s %s",
-			netip.AddrFrom4(own), p.l.mac, addrOf(k), MAC{}, p.ifName())
+			netip.AddrFrom4(own), p.l.hw(), addrOf(k), MAC{}, p.ifName())
 	}
 }
 
@@ -384,7 +389,7 @@ func (p *Port) Announce() {
 		p.st.arpRequestsOut.Add(1)
 	}
 	if p.debug.Load() != nil {
-		p.debugf("IP ARP: sent req src %s %s, dst %s %s %s", a.Addr(), p.l.mac, a.Addr(), MAC{}, p.ifName())
+		p.debugf("IP ARP: sent req src %s %s, dst %s %s %s", a.Addr(), p.l.hw(), a.Addr(), MAC{}, p.ifName())
 	}
 }
 

@@ -24,7 +24,7 @@ func (p *Port) handleARP(a ARP) {
 	if p.debug.Load() != nil {
 		p.debugf("IP ARP: rcvd %s src %s %s, dst %s %s", opName(op), spa, sha, tpa, p.ifName())
 	}
-	if sha == p.l.mac || sha.IsMulticast() || sha.IsZero() {
+	if sha == p.l.hw() || sha.IsMulticast() || sha.IsZero() {
 		return // our own, reflected, or a sender no one can answer
 	}
 	h := p.hostOf()
@@ -56,7 +56,7 @@ func (p *Port) handleARP(a ARP) {
 		p.st.arpRepliesOut.Add(1)
 	}
 	if p.debug.Load() != nil {
-		p.debugf("IP ARP: sent rep src %s %s, dst %s %s %s", tpa, p.l.mac, spa, sha, p.ifName())
+		p.debugf("IP ARP: sent rep src %s %s, dst %s %s %s", tpa, p.l.hw(), spa, sha, p.ifName())
 	}
 }
 
@@ -91,7 +91,7 @@ func (p *Port) learn(spa netip.Addr, sha MAC, create bool) {
 		// Put the header in front of each waiting packet in place and send
 		// them in one batch.
 		for i, s := range e.q[:e.nq] {
-			p.flush[i] = c.frame(s, sha, p.l.mac, p.txVLAN)
+			p.flush[i] = c.frame(s, sha, p.l.hw(), p.txVLAN)
 		}
 		p.l.dev.Write(p.flush[:e.nq], 0)
 		for i, s := range e.q[:e.nq] {
