@@ -73,7 +73,35 @@ func (c *Context) flushBuffered() {
 // returns true: no parsing, no prompt, no history; blank lines and lines
 // starting with "!" included (LoadConfig passes them too). IOS reads a
 // multi-line `banner motd #` this way.
-func (c *Context) TakeLines(f func(line string) (done bool)) { c.sess.textIn = f }
+func (c *Context) TakeLines(f func(line string) (done bool)) {
+	c.sess.textIn, c.sess.textPrompt = f, ""
+	c.sess.textGen++
+}
+
+// AskLines runs a dialogue on the session's next input lines, as IOS's
+// extended ping asks its questions: question is the prompt of the next
+// line, and f gets each answer as typed and returns the next question, or
+// "" when the dialogue is over. Like TakeLines it works the same on a
+// terminal and in a script, whose lines answer in turn. f runs as a
+// command does (config lock held, Interrupted armed) and may print through
+// this Context.
+func (c *Context) AskLines(question string, f func(answer string) (next string)) {
+	s := c.sess
+	c.TakeLines(func(line string) bool {
+		next := f(line)
+		if next == "" {
+			return true
+		}
+		s.textPrompt = next
+		return false
+	})
+	s.textPrompt = question
+}
+
+// Interrupted is closed when the user types the escape sequence (Ctrl-^ x)
+// while this command runs (Session.Interrupt); long commands (ping,
+// traceroute) select on it and stop at once.
+func (c *Context) Interrupted() <-chan struct{} { return c.sess.interrupted() }
 
 // Ask prints a question such as "Destination filename [startup-config]? "
 // and returns the answer typed, without blanks. A script (no terminal)

@@ -55,6 +55,14 @@ type Session struct {
 	textIn func(line string) (done bool)
 	// echoed is the line RunScript printed, for the caret of an error.
 	echoed string
+	// textPrompt is the prompt while textIn takes lines (a dialogue's
+	// question, see Context.AskLines); "" for a banner's text.
+	textPrompt string
+	textGen    int // counts takers installed: one that installs another is not cleared
+	// intrMu guards intr, the channel the running command watches for the
+	// escape sequence (Interrupt closes it; each command gets a fresh one).
+	intrMu sync.Mutex
+	intr   chan struct{}
 }
 
 // NewSession opens a session that writes to out. It starts in user EXEC and
@@ -90,7 +98,7 @@ func (s *Session) Closed() bool { return s.closed }
 // While a command reads text lines (a banner) the prompt is empty.
 func (s *Session) Prompt() string {
 	if s.textIn != nil {
-		return ""
+		return s.textPrompt
 	}
 	return s.eng.Hostname() + s.Mode().Prompt
 }
@@ -366,10 +374,45 @@ func (s *Session) telnetAttempt(host string) {
 // config lock as a handler runs.
 func (s *Session) takeText(line string) {
 	f := s.textIn
+	gen := s.textGen
+	s.armInterrupt()
 	defer s.unlockConfig(s.lockConfig())
-	if f(line) {
-		s.textIn = nil
+	if f(line) && s.textGen == gen {
+		s.textIn, s.textPrompt = nil, ""
 	}
+}
+
+// Interrupt is the IOS escape sequence (Ctrl-^ x) typed while a command
+// runs: the command's Context.Interrupted channel closes, and ping or
+// traceroute stop at once. Line editors call it from their key reader, in
+// any goroutine; with no command running it has no effect.
+func (s *Session) Interrupt() {
+	s.intrMu.Lock()
+	defer s.intrMu.Unlock()
+	if s.intr != nil {
+		select {
+		case <-s.intr:
+		default:
+			close(s.intr)
+		}
+	}
+}
+
+// armInterrupt gives the command about to run a fresh interrupt channel.
+func (s *Session) armInterrupt() {
+	s.intrMu.Lock()
+	s.intr = make(chan struct{})
+	s.intrMu.Unlock()
+}
+
+// interrupted is the channel of the command running.
+func (s *Session) interrupted() <-chan struct{} {
+	s.intrMu.Lock()
+	defer s.intrMu.Unlock()
+	if s.intr == nil {
+		s.intr = make(chan struct{})
+	}
+	return s.intr
 }
 
 // lockConfig takes the config lock unless this session holds it already
@@ -417,6 +460,7 @@ func (s *Session) runHandler(res *result, line string, base int, m *Mode, flt *f
 	case paging:
 		w = newPager(s)
 	}
+	s.armInterrupt()
 	ctx := &Context{sess: s, eng: s.eng, line: line, base: base, out: w, mode: m, buf: buf}
 	var err error
 	if items, ok := s.ModeData().(Range); ok && m == s.Mode() {
