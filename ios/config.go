@@ -51,7 +51,9 @@ type section struct {
 // serviceFlags are the `service` lines the engine owns.
 type serviceFlags struct {
 	timestampsDebug, timestampsLog bool
+	stampDebug, stampLog           stampOptions // their datetime options
 	passwordEncryption             bool
+	sequenceNumbers                bool
 }
 
 // AddConfigSection adds a running-config section. Sections are ordered by
@@ -76,15 +78,18 @@ func (e *Engine) addEngineSections() {
 		f := e.services
 		e.secMu.Unlock()
 		if f.timestampsDebug {
-			io.WriteString(w, "service timestamps debug datetime msec\n")
+			io.WriteString(w, "service timestamps debug "+f.stampDebug.String()+"\n")
 		}
 		if f.timestampsLog {
-			io.WriteString(w, "service timestamps log datetime msec\n")
+			io.WriteString(w, "service timestamps log "+f.stampLog.String()+"\n")
 		}
 		if f.passwordEncryption {
 			io.WriteString(w, "service password-encryption\n")
 		} else {
 			io.WriteString(w, "no service password-encryption\n")
+		}
+		if f.sequenceNumbers {
+			io.WriteString(w, "service sequence-numbers\n")
 		}
 	})
 	e.AddConfigSection(OrderHostname, func(w io.Writer) { fmt.Fprintf(w, "!\nhostname %s\n", e.Hostname()) })

@@ -38,6 +38,7 @@ type Engine struct {
 	logMax     int
 	logCount   int
 	logDropped int
+	logc       logConfig // levels, counters, sequence numbers, time zone, forwarder (log*.go)
 
 	// EnableCheck, when set, runs before `enable` lets a user-EXEC session
 	// into privileged EXEC (e.g. asks "Password: " with Context.AskSecret
@@ -63,7 +64,10 @@ func NewEngine() *Engine {
 	e.SetHostname("Router")
 	e.services.timestampsDebug = true
 	e.services.timestampsLog = true
+	e.services.stampDebug = stampOptions{msec: true}
+	e.services.stampLog = stampOptions{msec: true}
 	e.installBuiltins()
+	e.installStamps()
 	e.addEngineSections()
 	return e
 }

@@ -1,36 +1,129 @@
 package ios
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // DefaultLogBufferSize is the size of the in-memory log buffer in bytes, as
 // on IOS: `logging buffered` without a size keeps 4096 bytes of messages.
 const DefaultLogBufferSize = 4096
 
-// timestampFormat is IOS `service timestamps log datetime msec`: the day is
-// space-padded, no year, no time zone.
-const timestampFormat = "Jan _2 15:04:05.000"
+// stampOptions are the datetime options of `service timestamps debug|log
+// datetime [msec] [localtime] [show-timezone] [year]`.
+type stampOptions struct {
+	msec, localtime, showTZ, year bool
+}
+
+// String renders the options as the running-config line's tail.
+func (o stampOptions) String() string {
+	s := "datetime"
+	if o.msec {
+		s += " msec"
+	}
+	if o.localtime {
+		s += " localtime"
+	}
+	if o.showTZ {
+		s += " show-timezone"
+	}
+	if o.year {
+		s += " year"
+	}
+	return s
+}
+
+// format renders t (UTC) as IOS does with these options, without the
+// leading '*' or the trailing ": ": "Mar  1 2002 00:00:05.123 EST".
+func (o stampOptions) format(t time.Time, tzName string, tzOffset time.Duration) string {
+	zone := "UTC"
+	t = t.UTC()
+	if o.localtime {
+		zone = tzName
+		t = t.Add(tzOffset)
+	}
+	layout := "Jan _2 15:04:05"
+	if o.year {
+		layout = "Jan _2 2006 15:04:05"
+	}
+	if o.msec {
+		layout += ".000"
+	}
+	s := t.Format(layout)
+	if o.showTZ {
+		s += " " + zone
+	}
+	return s
+}
 
 // Timestamp renders t as a syslog prefix without the trailing ": ", e.g.
 // "*Mar  1 00:00:05.123" (the '*' says the clock is not authoritative).
-func Timestamp(t time.Time) string { return "*" + t.Format(timestampFormat) }
+func Timestamp(t time.Time) string { return "*" + stampOptions{msec: true}.format(t, "UTC", 0) }
 
 // Log writes a syslog message ("%LINK-3-UPDOWN: Interface ...") with its
-// timestamp to every session that shows logging, and to the log buffer. It
-// does not take the config lock, so handlers may call it.
+// timestamp to every session that shows logging when its severity passes
+// `logging console`, to the log buffer when it passes `logging buffered`
+// and to the syslog hosts when it passes `logging trap`. A message without
+// a %FAC-SEV-MNEMONIC tag is debug output: severity 7, stamped as `service
+// timestamps debug` says. It does not take the config lock, so handlers
+// may call it.
 func (e *Engine) Log(msg string) {
+	sev := Severity(msg)
+	debug := sev < 0
+	if debug {
+		sev = SevDebugging
+	}
 	e.secMu.Lock()
-	stamped := e.services.timestampsLog
+	f := e.services
 	e.secMu.Unlock()
+	stamped, opts := f.timestampsLog, f.stampLog
+	if debug {
+		stamped, opts = f.timestampsDebug, f.stampDebug
+	}
+	now := e.Clock() // before logMu: the clock may take its owner's lock
+
+	e.logMu.Lock()
+	c := &e.logc
 	line := msg
 	if stamped {
-		line = Timestamp(e.Clock()) + ": " + msg
+		mark := "*"
+		if c.authoritative {
+			mark = ""
+		}
+		name, off := "UTC", time.Duration(0)
+		if c.tzSet {
+			name, off = c.tzName, c.tzOffset
+		}
+		line = mark + opts.format(now, name, off) + ": " + msg
 	}
-	e.logMu.Lock()
 	e.logCount++
-	e.logBuf = append(e.logBuf, line)
-	e.logBytes += len(line) + 1
-	e.trimLog()
+	seq := e.logCount
+	shown := line
+	if f.sequenceNumbers {
+		shown = fmt.Sprintf("%06d: %s", seq, line)
+	}
+	if !c.buffer.off && sev <= c.buffer.levelOr(SevDebugging) {
+		c.bufferN++
+		e.logBuf = append(e.logBuf, shown)
+		e.logBytes += len(shown) + 1
+		e.trimLog()
+	}
+	toConsole := !c.console.off && sev <= c.console.levelOr(SevDebugging)
+	if toConsole {
+		c.consoleN++
+	}
+	fw := c.forwarder
+	toTrap := !c.trap.off && sev <= c.trap.levelOr(SevInformational)
+	if toTrap {
+		c.trapN++
+	}
 	e.logMu.Unlock()
+	if toTrap && fw != nil {
+		fw.Forward(LogMessage{Seq: seq, Severity: sev, Stamped: line})
+	}
+	if !toConsole {
+		return
+	}
 
 	e.sessMu.Lock()
 	var targets []*Session
@@ -43,10 +136,10 @@ func (e *Engine) Log(msg string) {
 	for _, s := range targets {
 		if s.inInput.Load() {
 			typed, _ := s.typed.Load().(string)
-			s.write("\n" + line + "\n" + s.Prompt() + typed)
+			s.write("\n" + shown + "\n" + s.Prompt() + typed)
 			continue
 		}
-		s.write(line + "\n")
+		s.write(shown + "\n")
 	}
 }
 
