@@ -1,6 +1,7 @@
 package router
 
 import (
+	"fmt"
 	"net/netip"
 	"time"
 
@@ -16,6 +17,8 @@ func (c *CLI) installProbeCommands() {
 				"specify timeout interval", "Timeout in seconds", "specify source address or name",
 				"Source address", "Interface name"},
 			Run: c.cmdPing},
+		// Extended ping (IOS asks its questions in privileged EXEC only).
+		&ios.Command{Mode: ios.Exec, Syntax: "ping", Help: []string{ios.HelpPing}, Run: c.cmdExtendedPing},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "traceroute <A.B.C.D$dst|WORD$host>",
 			Help: []string{ios.HelpTraceroute, "Trace route to destination address or hostname", "Trace route to destination address or hostname"},
 			Run:  c.cmdTraceroute},
@@ -63,47 +66,76 @@ func (c *CLI) cmdPing(ctx *ios.Context, a ios.Args) error {
 	if err != nil {
 		return err
 	}
-	ctx.Printf("Type escape sequence to abort.\n")
-	ctx.Printf("Sending %d, %d-byte ICMP Echos to %s, timeout is %d seconds:\n", o.Count, o.Size, dst, int(o.Timeout/time.Second))
-	if src.IsValid() {
-		ctx.Printf("Packet sent with a source address of %s \n", src)
+	c.runPing(ctx, dst, o, nil)
+	return nil
+}
+
+// runPing sends the echoes and prints what IOS prints: the header, a mark per echo (70 a line) and the
+// success rate. sizes, when set, is an extended ping's sweep: o.Count echoes of each size in turn. The
+// escape sequence (ctx.Interrupted) stops it at once; the summary then counts the echoes that
+// completed, as IOS does.
+func (c *CLI) runPing(ctx *ios.Context, dst netip.Addr, o PingOptions, sizes []int) {
+	total, what := o.Count, fmt.Sprintf("%d-byte", o.Size)
+	if len(sizes) > 0 {
+		total = o.Count * len(sizes)
+		what = fmt.Sprintf("[%d..%d]-byte", sizes[0], sizes[len(sizes)-1])
+	} else {
+		sizes = []int{o.Size}
 	}
+	ctx.Printf("Type escape sequence to abort.\n")
+	ctx.Printf("Sending %d, %s ICMP Echos to %s, timeout is %d seconds:\n", total, what, dst, int(o.Timeout/time.Second))
+	if o.Source.IsValid() {
+		ctx.Printf("Packet sent with a source address of %s \n", o.Source)
+	}
+	if o.DF {
+		ctx.Printf("Packet sent with the DF bit set\n")
+	}
+	o.Stop = ctx.Interrupted()
 	var ok int
 	var min, max, sum time.Duration
 	printed := 0
 	c.unlocked(func() {
-		c.r.Ping(dst, o, func(seq int, mark byte, rtt time.Duration) {
-			if printed > 0 && printed%pingMarksPerLine == 0 {
-				ctx.Printf("\n")
+		for _, size := range sizes {
+			o.Size = size
+			c.r.Ping(dst, o, func(seq int, mark byte, rtt time.Duration) {
+				if stopped(o.Stop) {
+					return // the echo in flight when the user interrupted
+				}
+				if printed > 0 && printed%pingMarksPerLine == 0 {
+					ctx.Printf("\n")
+				}
+				ctx.Printf("%c", mark)
+				printed++
+				if mark != '!' {
+					return
+				}
+				if ok == 0 || rtt < min {
+					min = rtt
+				}
+				if rtt > max {
+					max = rtt
+				}
+				sum += rtt
+				ok++
+			})
+			if stopped(o.Stop) {
+				break
 			}
-			ctx.Printf("%c", mark)
-			printed++
-			if mark != '!' {
-				return
-			}
-			if ok == 0 || rtt < min {
-				min = rtt
-			}
-			if rtt > max {
-				max = rtt
-			}
-			sum += rtt
-			ok++
-		})
+		}
 	})
 	ctx.Printf("\n")
+	sent := printed
 	percent := 0
-	if o.Count > 0 {
-		percent = ok * 100 / o.Count
+	if sent > 0 {
+		percent = ok * 100 / sent
 	}
 	if ok == 0 {
-		ctx.Printf("Success rate is %d percent (%d/%d)\n", percent, ok, o.Count)
-		return nil
+		ctx.Printf("Success rate is %d percent (%d/%d)\n", percent, ok, sent)
+		return
 	}
 	ms := func(d time.Duration) int64 { return int64(d / time.Millisecond) }
 	ctx.Printf("Success rate is %d percent (%d/%d), round-trip min/avg/max = %d/%d/%d ms\n",
-		percent, ok, o.Count, ms(min), ms(sum/time.Duration(ok)), ms(max))
-	return nil
+		percent, ok, sent, ms(min), ms(sum/time.Duration(ok)), ms(max))
 }
 
 func (c *CLI) cmdTraceroute(ctx *ios.Context, a ios.Args) error {
@@ -116,9 +148,13 @@ func (c *CLI) cmdTraceroute(ctx *ios.Context, a ios.Args) error {
 	ctx.Printf("VRF info: (vrf in name/id, vrf out name/id)\n")
 	hop := 0
 	var last netip.Addr
-	o := TraceOptions{MaxTTL: traceMaxTTL, Probes: traceProbesPerHop, Timeout: traceProbeTimeout}
+	// The escape sequence stops the trace at once; the line of the hop under way ends there, as on IOS.
+	o := TraceOptions{MaxTTL: traceMaxTTL, Probes: traceProbesPerHop, Timeout: traceProbeTimeout, Stop: ctx.Interrupted()}
 	c.unlocked(func() {
 		c.r.Traceroute(dst, o, func(ttl int, from netip.Addr, rtt time.Duration, mark byte) {
+			if stopped(o.Stop) {
+				return // the probe in flight when the user interrupted
+			}
 			if ttl != hop {
 				if hop != 0 {
 					ctx.Printf("\n")

@@ -16,6 +16,7 @@ type PingOptions struct {
 	Source   netip.Addr    // one of the router's addresses; zero: the outgoing interface's
 	Interval time.Duration // pause between echoes after an answer or timeout
 	DF       bool          // set Don't Fragment (`df-bit`)
+	TOS      uint8         // the IP header's type of service (extended ping)
 	// Stop, when closed, ends the ping early (the IOS escape sequence);
 	// the probe in flight is reported as a timeout.
 	Stop <-chan struct{}
@@ -67,8 +68,8 @@ func (r *Router) Ping(dst netip.Addr, o PingOptions, result func(seq int, mark b
 		start := r.clock()
 		if src.IsValid() {
 			n := packet.BuildEcho(buf, packet.ICMPEcho, src, dst, id, uint16(seq), r.nextIPID(), packet.IPv4DefaultTTL, dataLen, nil)
-			if o.DF {
-				setDF(buf[:n])
+			if o.DF || o.TOS != 0 {
+				setFlags(buf[:n], o.DF, o.TOS)
 			}
 			r.originate(buf[:n])
 		}
@@ -81,10 +82,16 @@ func (r *Router) Ping(dst netip.Addr, o PingOptions, result func(seq int, mark b
 	}
 }
 
-func setDF(b []byte) {
+func setDF(b []byte) { setFlags(b, true, packet.IPv4(b).TOS()) }
+
+// setFlags sets Don't Fragment and the type of service of a built echo.
+func setFlags(b []byte, df bool, tos uint8) {
 	ip := packet.IPv4(b)
-	fo := binary.BigEndian.Uint16(b[6:]) | packet.IPv4FlagDontFragment
-	binary.BigEndian.PutUint16(b[6:], fo)
+	if df {
+		fo := binary.BigEndian.Uint16(b[6:]) | packet.IPv4FlagDontFragment
+		binary.BigEndian.PutUint16(b[6:], fo)
+	}
+	b[1] = tos
 	ip.UpdateChecksum()
 }
 
