@@ -99,6 +99,7 @@ func New(o Options) *Device {
 	d.installARPCommands()
 	platform.Register(e)
 	d.startRemoteAccess()
+	d.startMgmt()
 	r.SetLocalUDP(d.UDP.take)
 	return d
 }
