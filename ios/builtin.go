@@ -6,7 +6,10 @@ import "strings"
 func (e *Engine) installBuiltins() {
 	e.installUndebugAll()
 	e.Install(
-		&Command{Mode: Exec, User: true, Syntax: "enable", Help: []string{"Turn on privileged commands"}, Run: func(c *Context, a Args) error {
+		&Command{Mode: Exec, User: true, Syntax: "enable [(0-15)$level]", Help: []string{"Turn on privileged commands", "Enable level"}, Run: func(c *Context, a Args) error {
+			if a.Has("level") && a.Int("level") < 15 {
+				return enableBelow15(c, a.Int("level"))
+			}
 			if c.sess.Mode() != UserExec {
 				return nil
 			}
@@ -93,6 +96,8 @@ func (e *Engine) installBuiltins() {
 		&Command{Mode: Config, Hidden: true, Syntax: "boot-start-marker", Help: []string{"Boot marker"}, Run: func(*Context, Args) error { return nil }},
 		&Command{Mode: Config, Hidden: true, Syntax: "boot-end-marker", Help: []string{"Boot marker"}, Run: func(*Context, Args) error { return nil }},
 	)
+	e.installExecExtras()
+	e.installUnsupportedWords() // last: words installed above keep their commands
 }
 
 // installConfigModeBuiltins adds do, exit and end to a configuration mode.

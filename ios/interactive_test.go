@@ -25,7 +25,7 @@ func TestCompleter(t *testing.T) {
 	e, _ := newTestEngine()
 	s := e.NewSession(nil)
 	s.SetMode(Exec)
-	for text, want := range map[string]string{"": "", "show ": "", "sh": "show", "c": "clear configure copy", "show int g": "GigabitEthernet"} {
+	for text, want := range map[string]string{"": "", "show ": "", "sh": "show", "cl": "clear clock", "conf": "configure", "show int g": "GigabitEthernet"} {
 		b := prompt.NewBuffer()
 		b.InsertText(text, false, true)
 		var got []string

@@ -61,7 +61,8 @@ func TestMatchErrors(t *testing.T) {
 		{Exec, "c", "% Ambiguous command:  \"c\"\n", 0},
 		{Exec, "  sh   ip", "% Incomplete command.\n\n", 0},
 		{Exec, "bogus", "Translating \"bogus\"\n% Unknown command or computer name, or unable to find computer address\n", 0},
-		{Exec, "bogus word", "^\n% Invalid input detected at '^' marker.\n\n", 0},
+		{Exec, "bogus word", "^\n% Invalid input detected at '^' marker.\n\n", 1}, // "b" starts beep and bfe
+		{Exec, "qqq word", "^\n% Invalid input detected at '^' marker.\n\n", 0},
 		{Config, "widget fast fast", "^\n% Invalid input detected at '^' marker.\n\n", 12},
 		{Config, "widget", "% Incomplete command.\n\n", 0},
 		{Config, "ip route 1.1.1.0 255.255.255.0 10.0.0.1 256", "^\n% Invalid input detected at '^' marker.\n\n", 40},
@@ -118,12 +119,13 @@ func TestComplete(t *testing.T) {
 	s.SetMode(Exec)
 	tests := map[string]string{
 		"sh":           "show",
-		"c":            "clear configure copy",
+		"c":            "calendar call-home cd clear clock cns configure connect copy crypto",
+		"con":          "configure connect",
 		"show ip in":   "interface",
-		"show ":        "history interfaces ip running-config startup-config",
+		"show ":        "debugging flash: history interfaces ip privilege running-config startup-config terminal",
 		"show int g":   "GigabitEthernet",
 		"xyz ":         "",
-		"terminal no ": "length monitor width",
+		"terminal no ": "history length monitor width",
 	}
 	for line, want := range tests {
 		if got := strings.Join(s.Complete(line), " "); got != want {

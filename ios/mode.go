@@ -78,6 +78,9 @@ type Command struct {
 	// Hidden commands match but are not listed by `?` or Tab (IOS has many,
 	// e.g. the `boot-start-marker` lines of a running-config).
 	Hidden bool
+	// unsupported marks a placeholder for an IOS word the emulator lacks
+	// (see unsupported.go): the first real command of the word replaces it.
+	unsupported bool
 }
 
 // Handler runs a matched command. A returned error is printed verbatim.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // DefaultTerminalLength is the page length of a new session.
@@ -31,6 +32,9 @@ type Session struct {
 
 	histExec   []string
 	histConfig []string
+	histMax    int  // `terminal history size`, when histSet
+	histSet    bool // false: IOS's default of historySize lines
+	started    time.Time
 
 	closed   bool
 	locked   bool          // this session's goroutine holds the config lock
@@ -80,7 +84,7 @@ func (e *Engine) newSession(out io.Writer) *Session {
 	if out == nil {
 		out = io.Discard
 	}
-	return &Session{eng: e, out: out, stack: []frame{{mode: UserExec}}, length: DefaultTerminalLength, width: 80}
+	return &Session{eng: e, out: out, stack: []frame{{mode: UserExec}}, length: DefaultTerminalLength, width: 80, started: e.Clock()}
 }
 
 // Close detaches the session from the engine (no more syslog lines).
@@ -259,8 +263,8 @@ func (s *Session) addHistory(line string) {
 		h = &s.histConfig
 	}
 	*h = append(*h, line)
-	if len(*h) > historySize {
-		*h = (*h)[len(*h)-historySize:]
+	if max := s.historyMax(); len(*h) > max {
+		*h = (*h)[len(*h)-max:]
 	}
 }
 

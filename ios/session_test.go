@@ -208,7 +208,7 @@ func TestHelpIsPaged(t *testing.T) {
 	s.Execute("terminal length 4")
 	out.Reset()
 	s.Execute("?")
-	if want := "Exec commands:\n  clear      Reset functions\n  configure  Enter configuration mode\n --More-- " + moreErase + "Router#\n"; out.String() != want {
+	if want := "Exec commands:\n  access-enable    Create a temporary Access-List entry\n  access-profile   Apply user-profile to interface\n --More-- " + moreErase + "Router#\n"; out.String() != want {
 		t.Errorf("got %q\nwant %q", out.String(), want)
 	}
 }

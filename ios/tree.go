@@ -26,6 +26,9 @@ type installed struct {
 	// filterable commands accept output modifiers (`| include ...`): the
 	// EXEC show commands.
 	filterable bool
+	// word is the first keyword (after a leading "no"), which ties a
+	// placeholder to the real commands that replace it.
+	word string
 }
 
 // modeSet holds the commands of one mode and the help given to each tree
@@ -83,6 +86,17 @@ func (e *Engine) install(c *Command) {
 		forms = append(forms, &node{op: opSeq, kids: []*node{no, root}})
 	}
 	set := e.modeSetLocked(c.Mode)
+	word := firstWord(toks)
+	if c.unsupported {
+		if set.hasRealWord(word) {
+			return // a feature implements the word: the placeholder is not needed
+		}
+	} else if word != "" {
+		set.dropPlaceholders(word)
+		if withNo {
+			set.dropPlaceholders("no " + word)
+		}
+	}
 	for i, f := range forms {
 		prog, err := compile(f)
 		if err != nil {
@@ -94,7 +108,7 @@ func (e *Engine) install(c *Command) {
 		e.installSeq++
 		show := c.Mode.isExec() && toks[0].kind == kwTok && toks[0].text == "show"
 		set.start = nil
-		set.cmds = append(set.cmds, &installed{cmd: c, no: i == 1, prog: prog, seq: e.installSeq, filterable: show && i == 0})
+		set.cmds = append(set.cmds, &installed{cmd: c, no: i == 1, prog: prog, seq: e.installSeq, filterable: show && i == 0, word: formWord(word, i == 1)})
 	}
 }
 

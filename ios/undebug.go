@@ -8,6 +8,8 @@ import "sync"
 type undebugs struct {
 	mu  sync.Mutex
 	fns []func()
+	// reports are the features' `show debugging` lines (debugreport.go).
+	reports []func() []string
 }
 
 // AddUndebug registers f to turn a feature's debugging off on `undebug all`.
