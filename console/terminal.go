@@ -37,11 +37,15 @@ func runTerminal(w io.Writer, r *bufio.Reader, e *ios.Engine, login Login, setup
 	}
 	s := e.NewSession(t)
 	defer s.Close()
-	s.SetPagerInput(byteReader{r})
+	// From here keys come through the pump, which sees Ctrl-^ x while a command runs.
+	keys := newKeyPump(r, s.Interrupt)
+	defer keys.close()
+	in := bufio.NewReader(keys)
+	s.SetPagerInput(byteReader{in})
 	if setup != nil {
 		setup(s)
 	}
-	ed := &editor{s: s, t: t, in: r, histPos: -1, beforeRun: beforeRun}
+	ed := &editor{s: s, t: t, in: in, histPos: -1, beforeRun: beforeRun}
 	ed.run()
 }
 
