@@ -53,6 +53,8 @@ func dir(c *Context, a Args) error {
 		if text, err := c.eng.startupConfig(); err == nil {
 			used = len(text)
 			c.Printf("%5d  %s  %10d  %28s  %s\n", 253, "-rw-", used, "<no date>", "startup-config")
+		} else {
+			c.Printf("No files in directory\n")
 		}
 		c.Printf("\n%d bytes total (%d bytes free)\n", NVRAMSize, NVRAMSize-used)
 		return nil
