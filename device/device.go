@@ -100,6 +100,7 @@ func New(o Options) *Device {
 	platform.Register(e)
 	d.startRemoteAccess()
 	d.startMgmt()
+	d.registerDHCP()
 	r.SetLocalUDP(d.UDP.take)
 	return d
 }
