@@ -80,10 +80,14 @@ func (h *ARPHost) Answers(target, sender netip.Addr) bool {
 		return true
 	}
 	in := h.i.index
-	if in >= len(s.ifaces) || s.ifaces[in].noProxyARP {
+	if in >= len(s.ifaces) {
 		return false
 	}
-	if a := s.ifaces[in].addr; a.IsValid() && a.Contains(target) {
+	st := &s.ifaces[in]
+	if st.ownsSecondary(target) {
+		return true // a secondary address (the port itself answers for the primary)
+	}
+	if st.noProxyARP || st.onLink(target) {
 		return false // on this link: the owner answers
 	}
 	e, ok := s.fib.lookup(target)

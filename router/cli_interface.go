@@ -14,12 +14,12 @@ func (c *CLI) installInterfaceCommands() {
 			Help: []string{ios.HelpInterface, "Interface name"}, Run: c.cmdInterface},
 		&ios.Command{Mode: ios.Config, Syntax: "no interface IFNAME$if",
 			Help: []string{ios.HelpNo, ios.HelpInterface, "Interface name"}, Run: c.cmdNoInterface},
-		&ios.Command{Mode: ios.ConfigIf, Syntax: "ip address A.B.C.D$addr A.B.C.D$mask",
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "ip address A.B.C.D$addr A.B.C.D$mask [secondary]",
 			Help: []string{ios.HelpIfIP, "Set the IP address of an interface",
-				"IP address", "IP subnet mask"}, Run: c.onInterface(c.cmdIPAddress)},
-		&ios.Command{Mode: ios.ConfigIf, Syntax: "no ip address [A.B.C.D$addr A.B.C.D$mask]",
+				"IP address", "IP subnet mask", "Make this IP address a secondary address"}, Run: c.onInterface(c.cmdIPAddress)},
+		&ios.Command{Mode: ios.ConfigIf, Syntax: "no ip address [A.B.C.D$addr A.B.C.D$mask [secondary]]",
 			Help: []string{ios.HelpNo, ios.HelpIfIP, "Set the IP address of an interface",
-				"IP address", "IP subnet mask"}, Run: c.onInterface(c.cmdNoIPAddress)},
+				"IP address", "IP subnet mask", "Make this IP address a secondary address"}, Run: c.onInterface(c.cmdNoIPAddress)},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] shutdown",
 			Help: []string{"Shutdown the selected interface"}, Run: c.onInterface(c.cmdShutdown)},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "description LINE$text",
@@ -27,21 +27,11 @@ func (c *CLI) installInterfaceCommands() {
 			Run:  c.onInterface(c.cmdDescription)},
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "no description",
 			Help: []string{ios.HelpNo, "Interface specific description"}, Run: c.onInterface(c.cmdDescription)},
-		// Ethernet settings a running-config always shows; a TUN has no duplex or speed to set, so they
-		// are accepted (and so round-trip) without effect.
-		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] duplex <auto|full|half>",
-			Help: []string{"Configure duplex operation.", "Enable AUTO duplex configuration",
-				"Force full duplex operation", "Force half-duplex operation"}, Run: c.cmdNoop},
-		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] speed <10|100|1000|auto>",
-			Help: []string{"Configure speed operation.", "Force 10 Mbps operation", "Force 100 Mbps operation",
-				"Force 1000 Mbps operation", "Enable AUTO speed configuration"}, Run: c.cmdNoop},
 		// IOS 15 adds "ip virtual-reassembly in" by itself with NAT; fragments are always handled by
 		// the NAT engine here, so the line is accepted for round trips and changes nothing.
 		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] ip virtual-reassembly [in|out]",
 			Help: []string{ios.HelpIfIP, "Virtual Reassembly", "Enable reassembly on input", "Enable reassembly on output"},
 			Run:  c.cmdNoop},
-		&ios.Command{Mode: ios.ConfigIf, Syntax: "[no] media-type rj45",
-			Help: []string{"Media type", "Copper RJ45"}, Run: c.cmdNoop},
 	)
 }
 
@@ -156,15 +146,25 @@ func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args, i *Interface) error {
 	if bits <= 30 && (addr == p.Masked().Addr() || addr == broadcast(p)) {
 		return ios.Errorf("Bad mask /%d for address %s", bits, addr)
 	}
+	secondary := a.Has("secondary")
 	for _, other := range c.r.Interfaces() {
-		op := other.Address()
-		if other == i || !op.IsValid() {
-			continue
+		for k, op := range other.Addresses() {
+			// The primary being replaced, and a secondary given again.
+			if other == i && (k == 0 && !secondary && op == i.Address() || secondary && op == p) {
+				continue
+			}
+			if op.Overlaps(p) {
+				return ios.Errorf("%% %s overlaps with %s\n%s: incorrect IP address assignment",
+					p.Masked().Addr(), other.Name(), i.Name())
+			}
 		}
-		if op.Overlaps(p) {
-			return ios.Errorf("%% %s overlaps with %s\n%s: incorrect IP address assignment",
-				p.Masked().Addr(), other.Name(), i.Name())
+	}
+	if secondary {
+		if err := i.AddSecondary(p); err != nil {
+			// Wording not confirmed.
+			return ios.Errorf("%% Too many secondary addresses on %s", i.Name())
 		}
+		return nil
 	}
 	i.SetAddress(p)
 	c.mu.Lock()
@@ -179,9 +179,23 @@ func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args, i *Interface) error {
 func (c *CLI) cmdNoIPAddress(ctx *ios.Context, a ios.Args, i *Interface) error {
 	if a.Has("addr") {
 		bits, ok := maskLen(a.Addr("mask"))
-		if !ok || netip.PrefixFrom(a.Addr("addr"), bits) != i.Address() {
+		p := netip.PrefixFrom(a.Addr("addr"), bits)
+		switch {
+		case !ok:
 			return ios.Errorf("Invalid address")
+		case a.Has("secondary"):
+			if !i.RemoveSecondary(p) {
+				return ios.Errorf("Invalid address")
+			}
+			return nil
+		case p != i.Address():
+			return ios.Errorf("Invalid address")
+		case len(i.SecondaryAddresses()) > 0:
+			return ios.Errorf("Must delete secondary before deleting primary")
 		}
+	} else {
+		// The bare form removes every address, as on IOS.
+		i.ClearSecondaries()
 	}
 	i.SetAddress(netip.Prefix{})
 	c.mu.Lock()

@@ -152,12 +152,22 @@ func (c *CLI) descriptionLines(name string) []string {
 	return nil
 }
 
+// addressLines renders the secondaries before the primary, as IOS does, so
+// a load configures them in that order too.
 func (c *CLI) addressLines(name string) []string {
-	p := c.r.Interface(name).Address()
+	i := c.r.Interface(name)
+	var out []string
+	for _, p := range i.SecondaryAddresses() {
+		out = append(out, fmt.Sprintf("ip address %s %s secondary", p.Addr(), dottedMask(p.Bits())))
+	}
+	p := i.Address()
 	if !p.IsValid() {
+		if len(out) > 0 {
+			return out
+		}
 		return []string{"no ip address"}
 	}
-	return []string{fmt.Sprintf("ip address %s %s", p.Addr(), dottedMask(p.Bits()))}
+	return append(out, fmt.Sprintf("ip address %s %s", p.Addr(), dottedMask(p.Bits())))
 }
 
 func (c *CLI) shutdownLines(name string) []string {
@@ -165,11 +175,4 @@ func (c *CLI) shutdownLines(name string) []string {
 		return []string{"shutdown"}
 	}
 	return nil
-}
-
-func (c *CLI) mediaLines(name string) []string {
-	if _, _, sub := SplitSubinterface(name); isLoopback(name) || sub {
-		return nil
-	}
-	return []string{"duplex auto", "speed auto", "media-type rj45"}
 }

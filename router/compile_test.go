@@ -55,7 +55,12 @@ func randomRoutingConfig(rnd *rand.Rand, count int) (*Router, []ifaceState) {
 		if rnd.IntN(5) > 0 {
 			i.addr = netip.PrefixFrom(randAddr(), 22+rnd.IntN(11))
 		}
-		ifaces[k] = ifaceState{iface: i, addr: i.addr, up: rnd.IntN(4) > 0, mtu: 1500}
+		// Secondaries, also without a primary (a running-config lists them
+		// first, so a load sees them before the primary).
+		for range rnd.IntN(3) {
+			i.secondary = append(i.secondary, netip.PrefixFrom(randAddr(), 22+rnd.IntN(11)))
+		}
+		ifaces[k] = ifaceState{iface: i, addr: i.addr, secondary: i.secondary, up: rnd.IntN(4) > 0, mtu: 1500}
 	}
 	names := []string{"GigabitEthernet0/0", "GigabitEthernet0/1", "GigabitEthernet0/2", "Loopback0", "Loopback1", "Loopback7"}
 	for range count {
@@ -97,6 +102,10 @@ func interestingAddrs(r *Router, ifaces []ifaceState) []netip.Addr {
 		if st.addr.IsValid() {
 			edges(st.addr)
 			out = append(out, st.addr.Addr())
+		}
+		for _, p := range st.secondary {
+			edges(p)
+			out = append(out, p.Addr())
 		}
 	}
 	for _, sr := range r.statics {

@@ -42,6 +42,10 @@ type Interface struct {
 	port       port.Port
 	linker     port.Linker
 	lineUp     bool // as of the last rebuild
+	// Secondary addresses (`ip address A M secondary`), in the order configured.
+	secondary []netip.Prefix
+	// Settings IOS keeps and shows (ifsettings.go).
+	set ifSettings
 
 	c        counters
 	icmpLast atomic.Int64 // unix nanos of the last rate-limited ICMP error
@@ -174,6 +178,9 @@ func (i *Interface) SetMTU(n int) {
 	i.r.configure(func() { i.mtu = n })
 }
 
+// ConfiguredMTU is the `ip mtu` setting, 0 when none.
+func (i *Interface) ConfiguredMTU() int { return locked(i, func() int { return i.mtu }) }
+
 // MTU is the IP MTU: configured, else the port's, else 1500.
 func (i *Interface) MTU() int { return locked(i, i.mtuLocked) }
 
@@ -181,6 +188,16 @@ func (i *Interface) mtuLocked() int {
 	switch {
 	case i.mtu > 0:
 		return i.mtu
+	}
+	return i.hwMTULocked()
+}
+
+// HardwareMTU is the interface's MTU as show interfaces prints it: the
+// port's, 1514 for a loopback, else 1500. `ip mtu` does not change it.
+func (i *Interface) HardwareMTU() int { return locked(i, i.hwMTULocked) }
+
+func (i *Interface) hwMTULocked() int {
+	switch {
 	case i.port != nil && i.port.MTU() > 0:
 		return i.port.MTU()
 	case i.loopback:

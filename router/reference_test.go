@@ -85,8 +85,8 @@ func referenceStatics(r *Router, ifaces []ifaceState, connected []ribRoute) []ri
 			if ifaces[via.out].iface.loopback {
 				via.kind = fibNull
 			}
-			installed[k] = &ribRoute{RouteEntry{Code: 'S', Prefix: sr.Prefix, Distance: max(1, int(sr.Distance)),
-				NextHop: sr.NextHop, Interface: sr.Interface}, via}
+			installed[k] = &ribRoute{entry: RouteEntry{Code: 'S', Prefix: sr.Prefix, Distance: max(1, int(sr.Distance)),
+				NextHop: sr.NextHop, Interface: sr.Interface}, fwd: via}
 			changed = true
 		}
 	}
@@ -115,17 +115,31 @@ func referenceLookup(ifaces []ifaceState, rib []ribRoute, a netip.Addr) (fibEntr
 	firstLine := func(p netip.Prefix) int32 {
 		return int32(slices.IndexFunc(rib, func(c ribRoute) bool { return c.entry.Prefix == p }))
 	}
-	// Interfaces in index order: the first wins when two share an address.
-	up := func(st *ifaceState) bool { return st.iface != nil && st.up && st.addr.IsValid() }
+	// Interfaces in index order, each's primary then its secondaries: the
+	// first wins when two share an address.
+	addrs := func(st *ifaceState) []netip.Prefix {
+		if st.iface == nil || !st.up {
+			return nil
+		}
+		var out []netip.Prefix
+		if st.addr.IsValid() {
+			out = append(out, st.addr)
+		}
+		return append(out, st.secondary...)
+	}
 	for k := range ifaces {
-		if st := &ifaces[k]; up(st) && st.addr.Addr() == a {
-			return fibEntry{kind: fibLocal, out: int32(k), rib: firstLine(netip.PrefixFrom(a, 32))}, true
+		for _, p := range addrs(&ifaces[k]) {
+			if p.Addr() == a {
+				return fibEntry{kind: fibLocal, out: int32(k), rib: firstLine(netip.PrefixFrom(a, 32))}, true
+			}
 		}
 	}
 	for k := range ifaces {
 		st := &ifaces[k]
-		if up(st) && !st.iface.loopback && st.addr.Bits() <= 30 && a == broadcast(st.addr) {
-			return fibEntry{kind: fibBroadcast, out: int32(k), rib: firstLine(st.addr.Masked())}, true
+		for _, p := range addrs(st) {
+			if !st.iface.loopback && p.Bits() <= 30 && a == broadcast(p) {
+				return fibEntry{kind: fibBroadcast, out: int32(k), rib: firstLine(p.Masked())}, true
+			}
 		}
 	}
 	best := -1

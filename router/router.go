@@ -110,20 +110,6 @@ func New(opts Options) *Router {
 	return r
 }
 
-// MAC is the interface's burned-in address: chassis interface k has the
-// router's base + k*0x10, a subinterface its parent's; loopbacks have none
-// (zero).
-func (i *Interface) MAC() [6]byte {
-	m := i.main()
-	if m.loopback {
-		return [6]byte{}
-	}
-	b := i.r.mac
-	v := uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(b[2])<<24 | uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])
-	v += uint64(m.index) * 0x10
-	return [6]byte{byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
-}
-
 // SetICMPRateLimit changes the unreachable rate limit (IOS `ip icmp
 // rate-limit unreachable MS`); d < 0 disables it.
 func (r *Router) SetICMPRateLimit(d time.Duration) { r.icmpLimit.Store(int64(d)) }

@@ -143,8 +143,7 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 	if isLoopback(i.Name()) {
 		ctx.Printf("  Hardware is Loopback\n")
 	} else {
-		mac := HardwareAddress(i)
-		ctx.Printf("  Hardware is %s, address is %s (bia %s)\n", interfaceHardwareID, mac, mac)
+		ctx.Printf("  Hardware is %s, address is %s (bia %s)\n", interfaceHardwareID, HardwareAddress(i), dottedMAC(i.BIA()))
 	}
 	if d := i.Description(); d != "" {
 		ctx.Printf("  Description: %s\n", d)
@@ -157,13 +156,8 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 	window := c.counterWindow(i)
 	inBps, inPps := rate(k.InBytes, k.InPackets, window)
 	outBps, outPps := rate(k.OutBytes, k.OutPackets, window)
-	bw := uint64(gigabitKbps)
-	if isLoopback(i.Name()) {
-		bw = loopbackKbps
-		ctx.Printf("  MTU 1514 bytes, BW %d Kbit/sec, DLY 5000 usec, \n", bw)
-	} else {
-		ctx.Printf("  MTU %d bytes, BW %d Kbit/sec, DLY 10 usec, \n", i.MTU(), bw)
-	}
+	bw := uint64(i.Bandwidth())
+	ctx.Printf("  MTU %d bytes, BW %d Kbit/sec, DLY %d usec, \n", i.HardwareMTU(), bw, i.Delay()*10)
 	ctx.Printf("     reliability 255/255, txload %d/255, rxload %d/255\n", load(outBps, bw), load(inBps, bw))
 	if vlan, _ := i.Encapsulation(); i.IsSubinterface() {
 		// IOS gives a subinterface the short block: its VLAN, ARP, and no
@@ -178,7 +172,7 @@ func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
 		ctx.Printf("  Encapsulation LOOPBACK, loopback not set\n  Keepalive set (10 sec)\n")
 	} else {
 		ctx.Printf("  Encapsulation ARPA, loopback not set\n  Keepalive set (10 sec)\n")
-		ctx.Printf("  Auto Duplex, Auto Speed, link type is auto, media type is RJ45\n")
+		ctx.Printf("  %s\n", duplexLine(i.Duplex(), i.Speed()))
 		ctx.Printf("  output flow-control is unsupported, input flow-control is unsupported\n")
 		ctx.Printf("  ARP type: ARPA, ARP Timeout %s\n", arpTimeoutText(i.ARPTimeout()))
 	}
@@ -235,9 +229,19 @@ type linkCounter interface {
 
 // HardwareAddress is the interface's MAC address in IOS's dotted form
 // (aabb.cc00.0100).
-func HardwareAddress(i *Interface) string {
-	m := i.MAC()
-	return fmt.Sprintf("%02x%02x.%02x%02x.%02x%02x", m[0], m[1], m[2], m[3], m[4], m[5])
+func HardwareAddress(i *Interface) string { return dottedMAC(i.MAC()) }
+
+// duplexLine is show interfaces' duplex and speed line. IOSv prints the
+// auto form; the forced forms follow ISR G2 GigabitEthernet output (not
+// confirmed on IOSv).
+func duplexLine(duplex, speed string) string {
+	d := map[string]string{"auto": "Auto Duplex", "full": "Full Duplex", "half": "Half Duplex"}[duplex]
+	sp := map[string]string{"auto": "Auto Speed", "10": "10Mbps", "100": "100Mbps", "1000": "1Gbps"}[speed]
+	link := "auto"
+	if duplex != "auto" || speed != "auto" {
+		link = "force-up"
+	}
+	return d + ", " + sp + ", link type is " + link + ", media type is RJ45"
 }
 
 // rate is the average since boot or the last clear (not IOS's decaying five-minute average), with

@@ -49,14 +49,31 @@ func (c *CLI) ipInterfaceLines(i *Interface) []string {
 		"  Address determined by "+determined,
 		"  MTU is "+strconv.Itoa(i.MTU())+" bytes",
 		"  Helper address is not set",
-		"  Directed broadcast forwarding is disabled",
+		"  Directed broadcast forwarding is disabled")
+	for _, sec := range i.SecondaryAddresses() {
+		out = append(out, "  Secondary address "+sec.String())
+	}
+	out = append(out,
+		"  Outgoing Common access list is not set ",
 		"  Outgoing access list is "+orNotSet(f.outACL),
+		"  Inbound Common access list is not set ",
 		"  Inbound  access list is "+orNotSet(f.inACL),
 		"  Proxy ARP is "+enabled(i.ProxyARP()),
-		"  ICMP redirects are never sent",
+		"  Local Proxy ARP is disabled",
+		"  Security level is default",
+		"  Split horizon is enabled",
+		"  ICMP redirects are "+sent(i.Redirects()),
 		"  ICMP unreachables are "+f.unreachables,
 		"  ICMP mask replies are never sent",
-		"  Network address translation is "+f.nat)
+		"  Router Discovery is disabled",
+		"  IP output packet accounting is disabled",
+		"  IP access violation accounting is disabled",
+		"  TCP/IP header compression is disabled",
+		"  RTP/IP header compression is disabled",
+		"  Probe proxy name replies are disabled",
+		"  Policy routing is disabled",
+		"  Network address translation is "+f.nat,
+		"  BGP Policy Mapping is disabled")
 	for _, l := range c.verifyStatus(i) {
 		out = append(out, "  "+l)
 	}
@@ -93,6 +110,13 @@ func (c *CLI) featureState(name string) ifaceFeatures {
 		}
 	}
 	return f
+}
+
+func sent(always bool) string {
+	if always {
+		return "always sent"
+	}
+	return "never sent"
 }
 
 func orNotSet(s string) string {

@@ -24,9 +24,12 @@ type snapshot struct {
 type ifaceState struct {
 	iface *Interface
 	addr  netip.Prefix
-	up    bool // LineUp
-	mtu   int
-	port  port.Port
+	// secondary: the secondary addresses; the slice is the configuration's,
+	// which is replaced, never modified in place, once published.
+	secondary []netip.Prefix
+	up        bool // LineUp
+	mtu       int
+	port      port.Port
 	// hopWriter is port as a port.NextHopWriter (Ethernet), else nil.
 	hopWriter port.NextHopWriter
 	// noUnreach: `no ip unreachables` - send no unreachables about
@@ -75,6 +78,7 @@ func (r *Router) rebuildLocked() []linkChange {
 			s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: i.lineUp, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach, verify: i.verify}
 			s.ifaces[k].hopWriter, _ = i.port.(port.NextHopWriter)
 			s.ifaces[k].noProxyARP = i.noProxyARP
+			s.ifaces[k].secondary = i.secondary
 		}
 	}
 	r.compileRoutes(s)

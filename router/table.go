@@ -11,6 +11,7 @@ import (
 type ribRoute struct {
 	entry RouteEntry
 	fwd   fibEntry
+	addr  netip.Prefix // a connected route's interface address
 }
 
 // compileRoutes builds the RIB (connected, local, installed statics) and the
@@ -31,23 +32,33 @@ func (r *Router) compileRoutes(s *snapshot) {
 	buildFIB(&s.fib, s.ifaces, connected, s.rib, fwd)
 }
 
-// connectedRoutes are the subnets of the up interfaces with an address, in
-// interface order. A loopback's subnet leads nowhere (fibNull).
+// connectedRoutes are the subnets of the up interfaces with an address
+// (the primary, then the secondaries), in interface order. A loopback's
+// subnet leads nowhere (fibNull).
 func connectedRoutes(ifaces []ifaceState) []ribRoute {
 	var out []ribRoute
 	for k := range ifaces {
 		st := &ifaces[k]
-		if st.iface == nil || !st.up || !st.addr.IsValid() {
+		if st.iface == nil || !st.up {
 			continue
 		}
 		kind := fibForward
 		if st.iface.loopback {
 			kind = fibNull
 		}
-		out = append(out, ribRoute{
-			RouteEntry{Code: 'C', Prefix: st.addr.Masked(), Interface: st.iface.name},
-			fibEntry{kind: kind, out: int32(k)},
-		})
+		add := func(a netip.Prefix) {
+			out = append(out, ribRoute{
+				entry: RouteEntry{Code: 'C', Prefix: a.Masked(), Interface: st.iface.name},
+				fwd:   fibEntry{kind: kind, out: int32(k)},
+				addr:  a,
+			})
+		}
+		if st.addr.IsValid() {
+			add(st.addr)
+		}
+		for _, a := range st.secondary {
+			add(a)
+		}
 	}
 	return out
 }
@@ -69,8 +80,8 @@ func appendStatics(routes []ribRoute, ifaces []ifaceState, statics []StaticRoute
 			kind = fibNull
 		}
 		routes = append(routes, ribRoute{
-			RouteEntry{Code: 'S', Prefix: sr.Prefix, Distance: sr.distance(), NextHop: sr.NextHop, Interface: sr.Interface},
-			fibEntry{kind: kind, out: out, nextHop: st.hop},
+			entry: RouteEntry{Code: 'S', Prefix: sr.Prefix, Distance: sr.distance(), NextHop: sr.NextHop, Interface: sr.Interface},
+			fwd:   fibEntry{kind: kind, out: out, nextHop: st.hop},
 		})
 	}
 	return routes
@@ -81,10 +92,10 @@ func appendStatics(routes []ribRoute, ifaces []ifaceState, statics []StaticRoute
 func appendLocals(routes []ribRoute, ifaces []ifaceState, connected []ribRoute) []ribRoute {
 	for _, c := range connected {
 		st := &ifaces[c.fwd.out]
-		if st.addr.Bits() < 32 {
+		if c.addr.Bits() < 32 {
 			routes = append(routes, ribRoute{
-				RouteEntry{Code: 'L', Prefix: netip.PrefixFrom(st.addr.Addr(), 32), Interface: st.iface.name},
-				fibEntry{kind: fibLocal, out: c.fwd.out},
+				entry: RouteEntry{Code: 'L', Prefix: netip.PrefixFrom(c.addr.Addr(), 32), Interface: st.iface.name},
+				fwd:   fibEntry{kind: fibLocal, out: c.fwd.out},
 			})
 		}
 	}
@@ -161,13 +172,13 @@ func buildFIB(fib *lpm, ifaces []ifaceState, connected []ribRoute, rib []RouteEn
 	}
 	fib.reserve(2*len(connected) + len(rib))
 	for _, c := range connected {
-		host := netip.PrefixFrom(ifaces[c.fwd.out].addr.Addr(), 32)
+		host := netip.PrefixFrom(c.addr.Addr(), 32)
 		fib.insert(host, fibEntry{kind: fibLocal, out: c.fwd.out, rib: ribIndex(host)})
 	}
 	for _, c := range connected {
 		st := &ifaces[c.fwd.out]
-		if b := st.addr.Bits(); b <= 30 && !st.iface.loopback {
-			bc := addrBits(st.addr.Addr()) | ^maskBits(uint8(b))
+		if b := c.addr.Bits(); b <= 30 && !st.iface.loopback {
+			bc := addrBits(c.addr.Addr()) | ^maskBits(uint8(b))
 			fib.insert(netip.PrefixFrom(addrFromBits(bc), 32), fibEntry{kind: fibBroadcast, out: c.fwd.out, rib: ribIndex(c.entry.Prefix)})
 		}
 	}
