@@ -74,7 +74,11 @@ func (p *parser) node(name string, n *yaml.Node, field string, kind Kind) {
 		},
 		"ip": hostField(func(v *yaml.Node, f string) {
 			src.ip = v
-			nd.Addr, _ = parsed(p, v, f, hostPrefix, "an IPv4 address with a prefix length such as 192.168.1.10/24")
+			if v.Value == "dhcp" {
+				nd.DHCP = true
+				return
+			}
+			nd.Addr, _ = parsed(p, v, f, hostPrefix, "an IPv4 address with a prefix length such as 192.168.1.10/24, or dhcp")
 		}),
 		"gw": hostField(func(v *yaml.Node, f string) {
 			src.gw = v
@@ -248,6 +252,7 @@ func (p *parser) checkNode(nd *Node) {
 			}
 		}
 		p.checkGateway(nd, src, field)
+		p.checkDHCP(nd, src, field)
 	case Switch:
 		for _, port := range sortedKeys(src.ifs) {
 			if !onLink[port] {
@@ -279,4 +284,22 @@ func (p *parser) checkGateway(nd *Node, src nodeSrc, field string) {
 		subnets = append(subnets, a.Masked().String())
 	}
 	p.errorf(src.gw, field+".gw", "%s is not another address in %s", nd.Gateway, strings.Join(subnets, " or "))
+}
+
+// checkDHCP checks a host with ip: dhcp: dhclient needs Ethernet, which a router's TUN is not, so
+// the host must reach its server through a switch (a veth into the switch, the router's TAP on
+// it); its gateway comes from the server.
+func (p *parser) checkDHCP(nd *Node, src nodeSrc, field string) {
+	if !nd.DHCP {
+		return
+	}
+	if src.gw != nil {
+		p.errorf(src.gw, field+".gw", "%s takes its gateway from the DHCP server (ip: dhcp)", nd.Name)
+	}
+	for _, l := range p.t.LinksOf(nd) {
+		if l.Kind() == LinkTUN {
+			_, far := l.At(nd)
+			p.errorf(src.ip, field+".ip", "ip: dhcp needs an Ethernet link: put a switch between %s and %s", nd.Name, far.Node.Name)
+		}
+	}
 }

@@ -60,6 +60,7 @@ type Node struct {
 
 	// Host nodes.
 	Addr    netip.Prefix // ip: the address of its one interface (zero = none)
+	DHCP    bool         // ip: dhcp: its interfaces take their address and gateway from a DHCP server (dhclient)
 	IfAddrs []IfAddr     // interfaces: several interfaces and their addresses, in file order
 	Gateway netip.Addr   // default route (zero = none)
 	Routes  []Route

@@ -389,6 +389,9 @@ func (d *deployer) startHost(n *Node) error {
 	if err := vethDefaultRoute(d.t, n); err != nil {
 		return err
 	}
+	if err := d.startDHCP(n); err != nil {
+		return err
+	}
 	for _, r := range n.Routes {
 		if err := ipCmd("-n", st.Netns, "route", "replace", r.Prefix.String(), "via", r.Via.String()); err != nil {
 			return fmt.Errorf("%s: route %s: %v", n.Name, r, err)

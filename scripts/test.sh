@@ -10,6 +10,7 @@ apt-get install -y -q --no-install-recommends \
 	iproute2 iputils-ping traceroute nftables iperf3 \
 	vsftpd python3-pyftpdlib curl lftp tnftp tcpdump \
 	openssh-client telnet sshpass python3-netmiko ansible >/dev/null
+apt-get install -y -q --no-install-recommends isc-dhcp-client >/dev/null
 go vet ./...
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$unformatted" ]; then
