@@ -107,17 +107,16 @@ func run(startup string, ifaces int, mac [6]byte, ports []portSpec, daemon bool,
 		<-sigs
 		return nil
 	}
-	s := d.Engine.NewSession(os.Stdout)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		if tty.IsTerminal(os.Stdin) {
-			if d.ConsoleLogin(stdinTerminal{}) {
-				s.RunInteractive()
+			if err := runLocalTerminal(d, os.Stdin, os.Stdout); err != nil {
+				fmt.Fprintf(os.Stderr, "router: terminal: %v\n", err)
 			}
 			return
 		}
-		s.RunScript(os.Stdin)
+		d.Engine.NewSession(os.Stdout).RunScript(os.Stdin)
 	}()
 	select {
 	case <-done:
