@@ -20,11 +20,12 @@
 //
 // Terminal mode is a raw character stream both ways, as on a telnet console: the server echoes what is
 // typed and does the line editing itself (history with the arrow keys or Ctrl-P/Ctrl-N, Tab completion,
-// `?` help without Return, Ctrl-Z and Ctrl-C to leave configuration mode, --More-- paging), so syslog
+// `?` help without Return, Ctrl-Z and Ctrl-C to leave configuration mode, --More-- paging, Ctrl-^ x
+// to interrupt ping or traceroute, watched by a key pump while the command runs), so syslog
 // messages from the router can be printed above the line being typed and the line redrawn after them,
 // as IOS does. The client only puts its terminal in raw mode and copies bytes.
 //
-// The same line editor serves remote terminals: ServeTerminal runs it over any byte stream (a telnet
+// The same line editor serves remote terminals and the router's own terminal (cmd/router): ServeTerminal runs it over any byte stream (a telnet
 // connection or an SSH channel, see package vty) with the window size the client negotiated as the
 // terminal length, the line's exec-timeout as Idle and `clear line` as Done.
 //
