@@ -96,7 +96,7 @@ func TestEditorKeys(t *testing.T) {
 		{"Tab inside a line", "sh ver\x02\x02\x02\x02\t", "sh ver\r\x1b[KRouter>sh ver\x1b[1D\r\x1b[KRouter>sh ver\x1b[2D\r\x1b[KRouter>sh ver\x1b[3D\r\x1b[KRouter>sh ver\x1b[4D\r\x1b[KRouter>show  ver\x1b[4D", "show  ver", 5},
 		{"Tab with several candidates", "e\t", "e", "e", 1},
 		{"question mark", "sh?", "sh?\r\nshow  \r\n\r\nRouter>sh", "sh", 2},
-		{"question mark inside the line", "show ver\x02\x02\x02?", "show ver\r\x1b[KRouter>show ver\x1b[1D\r\x1b[KRouter>show ver\x1b[2D\r\x1b[KRouter>show ver\x1b[3D?\r\n  history  Display the session command history\r\n\r\nRouter>show ver\x1b[3D", "show ver", 5},
+		{"question mark inside the line", "show ver\x02\x02\x02?", "show ver\r\x1b[KRouter>show ver\x1b[1D\r\x1b[KRouter>show ver\x1b[2D\r\x1b[KRouter>show ver\x1b[3D?\r\n  history    Display the session command history\r\n  privilege  Show current privilege level\r\n  terminal   Display terminal configuration parameters\r\n\r\nRouter>show ver\x1b[3D", "show ver", 5},
 		{"Ctrl-C in EXEC drops the line", "sh\x03", "sh^C\r\nRouter>", "", 0},
 		{"Ctrl-Z in EXEC does nothing", "sh\x1a", "sh", "sh", 2},
 		{"Ctrl-Z in configuration runs the line and ends it", "en\rconf t\rhostname R9\x1a", "en\r\nRouter#conf t\r\nEnter configuration commands, one per line.  End with CNTL/Z.\r\nRouter(config)#hostname R9^Z\r\n*Mar  1 00:00:00.000: %SYS-5-CONFIG_I: Configured from console by console\r\nR9#", "", 0},

@@ -14,6 +14,12 @@ import (
 
 func (d *Device) installARPCommands() {
 	d.Engine.AddUndebug(func() { d.setARPDebug(false) })
+	d.Engine.AddDebugReport(func() []string {
+		if d.arpDebug.on() {
+			return []string{"ARP:", "  ARP packet debugging is on"}
+		}
+		return nil
+	})
 	d.Engine.Install(
 		&ios.Command{Mode: ios.Exec, Syntax: "clear arp-cache [interface IFNAME$if]",
 			Help: []string{ios.HelpClear, "Clear the entire ARP cache", "Clear the entire ARP cache on the interface", "Interface name"},
@@ -72,6 +78,13 @@ func (a *arpDebug) set(on bool, e *ios.Engine) {
 	if on {
 		a.log = e.Log
 	}
+}
+
+// on reports whether debug arp is on.
+func (a *arpDebug) on() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.log != nil
 }
 
 func (a *arpDebug) apply(p *ether.Port) {

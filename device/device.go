@@ -26,6 +26,7 @@ import (
 
 	"natlab/acl"
 	"natlab/console"
+	"natlab/dhcp"
 	"natlab/ftpinspect"
 	"natlab/ios"
 	"natlab/nat"
@@ -47,6 +48,8 @@ type Device struct {
 	System *system.System
 	// Stack is the router's own TCP endpoint, where the vty lines listen.
 	Stack *stack.Stack
+	// DHCP is the router's DHCP server and relay.
+	DHCP *dhcp.Service
 
 	clock    func() time.Time
 	arpDebug arpDebug
@@ -108,6 +111,7 @@ func New(o Options) *Device {
 // Close stops the forwarding engine and the features' timers.
 func (d *Device) Close() error {
 	d.Stack.Close()
+	d.DHCP.Close()
 	d.FTP.Close()
 	d.NAT.Close()
 	d.ACLs.Close()

@@ -2,23 +2,11 @@ package device
 
 import (
 	"net/netip"
-	"sync"
 	"time"
 
 	"natlab/dhcp"
 	"natlab/router"
 )
-
-// dhcpServices holds each device's DHCP service (the Device struct is the
-// lead's; New registers the service with one line).
-var dhcpServices sync.Map // *Device -> *dhcp.Service
-
-// DHCP is the router's DHCP server, relay and client.
-func (d *Device) DHCP() *dhcp.Service {
-	s, _ := dhcpServices.Load(d)
-	svc, _ := s.(*dhcp.Service)
-	return svc
-}
 
 // registerDHCP installs the DHCP commands and takes UDP ports 67 and 68.
 func (d *Device) registerDHCP() {
@@ -65,9 +53,8 @@ func (d *Device) registerDHCP() {
 			return false
 		},
 	}
-	d.installDHCPClient(&env)
 	svc := dhcp.Register(d.Engine, env)
-	dhcpServices.Store(d, svc)
+	d.DHCP = svc
 	d.CLI.AddInterfaceConfig(router.IfOrderAddress+1, svc.InterfaceConfigLines)
 	d.CLI.OnInterfaceRemoved(svc.RemoveInterface)
 	take := func(in *router.Interface, pkt []byte) bool {
@@ -76,7 +63,3 @@ func (d *Device) registerDHCP() {
 	d.UDP.Handle(dhcp.ServerPort, take)
 	d.UDP.Handle(dhcp.ClientPort, take)
 }
-
-// installDHCPClient is where `ip address dhcp` is wired (set below when
-// the router supports it).
-func (d *Device) installDHCPClient(env *dhcp.Env) {}

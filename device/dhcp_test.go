@@ -25,7 +25,7 @@ func dhcpDevice(t *testing.T, cfg string) (*Device, *port.MemHost) {
 	if errs := d.ApplyStartup(strings.NewReader(cfg)); len(errs) > 0 {
 		t.Fatalf("config: %+v", errs)
 	}
-	d.DHCP().PingTimeout = 50 * time.Millisecond
+	d.DHCP.PingTimeout = 50 * time.Millisecond
 	return d, host
 }
 
@@ -111,12 +111,12 @@ func TestDHCPServerLease(t *testing.T) {
 	bad := &dhcp.Message{Op: 1, HType: 1, HLen: 6, XID: 0x99, CHAddr: mac, Type: dhcp.Request, RequestedIP: netip.MustParseAddr("10.9.9.9")}
 	host.Inject(clientDatagram(bad, netip.IPv4Unspecified(), bcast))
 	expectReply(t, host, dhcp.Nak)
-	st := d.DHCP().Stats()
+	st := d.DHCP.Stats()
 	if st.RecvDiscover != 1 || st.RecvRequest != 2 || st.SentOffer != 1 || st.SentAck != 1 || st.SentNak != 1 {
 		t.Errorf("stats %+v", st)
 	}
 	dhcpRun(d, "clear ip dhcp binding *")
-	if n := len(d.DHCP().Bindings()); n != 0 {
+	if n := len(d.DHCP.Bindings()); n != 0 {
 		t.Errorf("%d bindings after clear", n)
 	}
 }

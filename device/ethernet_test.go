@@ -298,3 +298,19 @@ func TestGratuitousARP(t *testing.T) {
 	run(t, l.d, "configure terminal", "interface g0/1", "shutdown", "no shutdown", "end")
 	garp("line up", "203.0.113.2")
 }
+
+// TestShowDebugging: show debugging lists what each feature has on.
+func TestShowDebugging(t *testing.T) {
+	l := newEthLab(t)
+	run(t, l.d, "debug arp", "debug ip nat", "debug ip inspect ftp-tokens")
+	out := run(t, l.d, "show debugging")
+	for _, want := range []string{"ARP packet debugging is on", "IP NAT debugging is on", "INSPECT FTP token debugging is on"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show debugging lacks %q:\n%s", want, out)
+		}
+	}
+	run(t, l.d, "undebug all")
+	if out := run(t, l.d, "show debugging"); strings.Contains(out, "is on") {
+		t.Errorf("show debugging after undebug all:\n%s", out)
+	}
+}

@@ -81,6 +81,7 @@ func Register(e *ios.Engine, r *router.Router, nat Translator, lists ListEvaluat
 	f.In.SetPolicy(f.policy)
 	f.In.SetServiceFilter(f.isFTPService)
 	e.AddUndebug(func() { f.In.SetDebug(false, false) })
+	e.AddDebugReport(f.debugReport)
 	if r != nil {
 		f.attach(r)
 	}
@@ -180,4 +181,19 @@ func (f *Feature) policy(client, server netip.AddrPort, inIdx int) (bool, time.D
 		}
 	}
 	return f.natPinholes, 0
+}
+
+// debugReport is what show debugging says of FTP inspection.
+func (f *Feature) debugReport() []string {
+	var out []string
+	if f.In.debugCmdOn.Load() {
+		out = append(out, "  INSPECT FTP command debugging is on")
+	}
+	if f.In.debugTokOn.Load() {
+		out = append(out, "  INSPECT FTP token debugging is on")
+	}
+	if out == nil {
+		return nil
+	}
+	return append([]string{"INSPECT:"}, out...)
 }

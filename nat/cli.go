@@ -107,6 +107,7 @@ func (n *NAT) installCLI(e *ios.Engine) {
 	e.Install(n.execCommands()...)
 	e.AddConfigSection(ios.OrderNAT, n.renderConfig)
 	e.AddUndebug(func() { n.SetDebug(false, false) })
+	e.AddDebugReport(n.debugReport)
 }
 
 // ruleCommands are `ip nat inside|outside` and the translation rules.
@@ -354,4 +355,15 @@ func (n *NAT) debugCmd(c *ios.Context, a ios.Args, on bool) error {
 		c.Printf("%s debugging is off\n", kind)
 	}
 	return nil
+}
+
+// debugReport is what show debugging says of NAT.
+func (n *NAT) debugReport() []string {
+	switch {
+	case !n.Debug():
+		return nil
+	case n.detailed.Load():
+		return []string{"NAT:", "  IP NAT detailed debugging is on"}
+	}
+	return []string{"NAT:", "  IP NAT debugging is on"}
 }
