@@ -15,8 +15,7 @@
 // value). That is what makes `sh ip int br` work and what tells ambiguous,
 // incomplete and invalid input apart the way IOS does.
 //
-// A session runs lines for a program (Execute, RunScript), for a console
-// connection (package console brings its own line editor), or on the local
-// terminal (RunInteractive, with go-prompt as the line editor and the
-// terminal modes from internal/tty).
+// A session runs lines for a program (Execute, RunScript) or for a terminal:
+// package console brings the line editor that every terminal uses (the
+// console socket, telnet, SSH and the router's own terminal).
 package ios
