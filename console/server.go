@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"natlab/internal/acceptloop"
 	"net"
 	"os"
 	"sync"
@@ -56,8 +57,6 @@ const (
 	MaxHello = 4096
 	// MaxRequest bounds a CLI-mode request line: an input line of ios.MaxLineLength, JSON-escaped.
 	MaxRequest = 6*ios.MaxLineLength + 64
-	// maxAcceptDelay caps the pause between accept retries.
-	maxAcceptDelay = time.Second
 )
 
 // server is the accept loop and its limits (tests shrink them).
@@ -78,19 +77,7 @@ func newServer(e *ios.Engine, login Login) *server {
 
 func (srv *server) serve(ln net.Listener) error {
 	srv.slots = make(chan struct{}, srv.maxConns)
-	var delay time.Duration
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			// EMFILE, ENFILE, ECONNABORTED...: the listener still works once the cause passes.
-			delay = min(max(2*delay, 5*time.Millisecond), maxAcceptDelay)
-			time.Sleep(delay)
-			continue
-		}
-		delay = 0
+	return acceptloop.Serve(ln, func(c net.Conn) {
 		select {
 		case srv.slots <- struct{}{}:
 			go func() {
@@ -100,7 +87,7 @@ func (srv *server) serve(ln net.Listener) error {
 		default:
 			go refuse(c, fmt.Sprintf("console: too many console connections (%d); try again later", srv.maxConns))
 		}
-	}
+	})
 }
 
 // refuse answers a connection that will not be served with an error reply, and closes it.

@@ -1,7 +1,7 @@
 package vty
 
 import (
-	"errors"
+	"natlab/internal/acceptloop"
 	"net"
 	"strings"
 	"time"
@@ -12,9 +12,6 @@ import (
 
 // writeTimeout bounds a write to a client that stopped reading (refusals, negotiation).
 const writeTimeout = 5 * time.Second
-
-// maxAcceptDelay caps the pause between accept retries.
-const maxAcceptDelay = time.Second
 
 // Server serves the IOS CLI of one engine to telnet and SSH clients on the router's vty lines.
 type Server struct {
@@ -30,23 +27,9 @@ func NewLines(e *ios.Engine, l Lines) *Server { return &Server{e: e, lines: l} }
 // dialogue and then an IOS session with the console's line editor.
 func (s *Server) ServeTelnet(ln net.Listener) error { return serve(ln, s.serveTelnet) }
 
-// serve is the accept loop: an accept error (out of file descriptors) pauses it, as in net/http,
-// and never ends it.
+// serve runs handle on each connection of ln in its own goroutine.
 func serve(ln net.Listener, handle func(net.Conn)) error {
-	var delay time.Duration
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			delay = min(max(2*delay, 5*time.Millisecond), maxAcceptDelay)
-			time.Sleep(delay)
-			continue
-		}
-		delay = 0
-		go handle(c)
-	}
+	return acceptloop.Serve(ln, func(c net.Conn) { go handle(c) })
 }
 
 func (s *Server) serveTelnet(c net.Conn) {
