@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"natlab/internal/acceptloop"
 	"net"
 	"os"
 	"sync"
 	"time"
 
+	"natlab/internal/acceptloop"
 	"natlab/ios"
 )
 

@@ -1,12 +1,12 @@
 package vty
 
 import (
-	"natlab/internal/acceptloop"
 	"net"
 	"strings"
 	"time"
 
 	"natlab/console"
+	"natlab/internal/acceptloop"
 	"natlab/ios"
 )
 
