@@ -28,6 +28,7 @@ type CLI struct {
 	inHandler atomic.Bool // link changes made by a handler are logged by the handler
 	cleared   map[string]time.Time
 	hosts     map[string]hostEntry // ip host, by lower-case name
+	dhcp      dhcpClient           // ip address dhcp (dhcp_address.go)
 }
 
 type ifaceLines struct {

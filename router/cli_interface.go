@@ -166,6 +166,7 @@ func (c *CLI) cmdIPAddress(ctx *ios.Context, a ios.Args, i *Interface) error {
 		}
 		return nil
 	}
+	c.endDHCP(i) // a static address replaces the lease
 	i.SetAddress(p)
 	c.mu.Lock()
 	c.method[i.Name()] = "manual"
@@ -194,7 +195,9 @@ func (c *CLI) cmdNoIPAddress(ctx *ios.Context, a ios.Args, i *Interface) error {
 			return ios.Errorf("Must delete secondary before deleting primary")
 		}
 	} else {
-		// The bare form removes every address, as on IOS.
+		// The bare form removes every address, as on IOS, and ends
+		// `ip address dhcp`.
+		c.endDHCP(i)
 		i.ClearSecondaries()
 	}
 	i.SetAddress(netip.Prefix{})

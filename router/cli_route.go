@@ -104,6 +104,9 @@ func (c *CLI) cmdNoIPRoute(ctx *ios.Context, a ios.Args) error {
 
 func (c *CLI) renderRoutes(w io.Writer) {
 	for _, s := range c.r.StaticRoutes() {
+		if s.Dynamic {
+			continue
+		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "ip route %s %s ", s.Prefix.Addr(), dottedMask(s.Prefix.Bits()))
 		switch {
@@ -155,6 +158,9 @@ func (c *CLI) descriptionLines(name string) []string {
 // addressLines renders the secondaries before the primary, as IOS does, so
 // a load configures them in that order too.
 func (c *CLI) addressLines(name string) []string {
+	if c.dhcpOn(name) {
+		return []string{"ip address dhcp"}
+	}
 	i := c.r.Interface(name)
 	var out []string
 	for _, p := range i.SecondaryAddresses() {

@@ -16,6 +16,10 @@ type StaticRoute struct {
 	Name      string       // `name N`
 	// Permanent routes stay installed when their interface goes down.
 	Permanent bool
+	// Dynamic routes are installed by the router itself (the default route
+	// an `ip address dhcp` lease brings), never typed: the running-config
+	// leaves them out and `no ip route` does not remove them.
+	Dynamic bool
 }
 
 // NullInterface is Null0, the interface a route discards through.
@@ -35,9 +39,10 @@ type staticKey struct {
 	prefix  netip.Prefix
 	nextHop netip.Addr
 	iface   string
+	dynamic bool
 }
 
-func (s StaticRoute) key() staticKey { return staticKey{s.Prefix, s.NextHop, s.Interface} }
+func (s StaticRoute) key() staticKey { return staticKey{s.Prefix, s.NextHop, s.Interface, s.Dynamic} }
 
 // AddStaticRoute adds a static route, or replaces the distance of an
 // identical (prefix, next hop, interface) one, as IOS does.
@@ -65,7 +70,7 @@ func (r *Router) RemoveStaticRoute(s StaticRoute) bool {
 // PREFIX MASK`) and reports how many there were.
 func (r *Router) RemoveStaticRoutesTo(prefix netip.Prefix) int {
 	prefix = prefix.Masked()
-	return r.removeStatics(func(x StaticRoute) bool { return x.Prefix == prefix })
+	return r.removeStatics(func(x StaticRoute) bool { return x.Prefix == prefix && !x.Dynamic })
 }
 
 // removeStatics removes the statics match selects, in one configuration

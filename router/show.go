@@ -98,6 +98,9 @@ func (c *CLI) showIPInterfaceBrief(ctx *ios.Context, _ ios.Args) error {
 	ctx.Printf("%-27s%-16s%-4s%-7s%-22s%s\n", "Interface", "IP-Address", "OK?", "Method", "Status", "Protocol")
 	for _, i := range c.r.Interfaces() {
 		addr, method := "unassigned", "unset"
+		if c.dhcpOn(i.Name()) {
+			method = "DHCP" // before a lease too
+		}
 		if p := i.Address(); p.IsValid() {
 			addr = p.Addr().String()
 			c.mu.Lock()

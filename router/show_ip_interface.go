@@ -39,8 +39,11 @@ func (c *CLI) ipInterfaceLines(i *Interface) []string {
 	method := c.method[i.Name()]
 	c.mu.Unlock()
 	determined := "configuration command"
-	if method == "NVRAM" {
+	switch method {
+	case "NVRAM":
 		determined = "non-volatile memory"
+	case "DHCP":
+		determined = "DHCP"
 	}
 	f := c.featureState(i.Name())
 	out = append(out,
