@@ -52,9 +52,14 @@ func (d *Device) registerDHCP() {
 			}
 			return false
 		},
+		// `ip address dhcp`: the router's CLI owns the interface's address
+		// and the lease's default route (distance 254, not rendered).
+		SetAddress: d.CLI.DHCPAddress,
+		SetDefault: d.CLI.DHCPDefault,
 	}
 	svc := dhcp.Register(d.Engine, env)
 	d.DHCP = svc
+	d.CLI.SetDHCPClient(svc.StartClient, svc.StopClient)
 	d.CLI.AddInterfaceConfig(router.IfOrderAddress+1, svc.InterfaceConfigLines)
 	d.CLI.OnInterfaceRemoved(svc.RemoveInterface)
 	take := func(in *router.Interface, pkt []byte) bool {
