@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"natlab/ios"
 )
@@ -37,68 +36,6 @@ func (s *System) installExecCommands() {
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show processes cpu", Help: []string{ios.HelpShow, helpProcesses, "Show CPU use per process"}, Run: s.showProcessesCPU},
 		&ios.Command{Mode: ios.Exec, User: true, Syntax: "show processes memory", Help: []string{ios.HelpShow, helpProcesses, "Show memory use per process"}, Run: s.showProcessesMemory},
 	)
-}
-
-// clockFormat is show clock's time: "10:15:42.318 UTC Mon Jan 2 2024".
-const clockFormat = "15:04:05.000 MST Mon Jan 2 2006"
-
-func (s *System) showClock(c *ios.Context, a ios.Args) error {
-	now := s.e.Clock().UTC()
-	s.mu.Lock()
-	set := s.clockWasSet
-	s.mu.Unlock()
-	mark := "*" // not authoritative until set
-	if set {
-		mark = ""
-	}
-	c.Printf("%s%s\n", mark, now.Format(clockFormat))
-	if a.Has("detail") {
-		if set {
-			c.Printf("Time source is user configuration\n")
-		} else {
-			c.Printf("No time source\n")
-		}
-	}
-	return nil
-}
-
-// clockSet is `clock set 21:47:00 30 Apr 2025` (or month before day).
-func (s *System) clockSet(c *ios.Context, a ios.Args) error {
-	var hh, mm, ss int
-	var extra string
-	hms := a.Str("HH:MM:SS")
-	if n, _ := fmt.Sscanf(hms+" x", "%d:%d:%d %s", &hh, &mm, &ss, &extra); n != 4 || hh > 23 || mm > 59 || ss > 59 ||
-		hh < 0 || mm < 0 || ss < 0 || strings.Count(hms, ":") != 2 {
-		return c.InvalidAt(a.Offset("HH:MM:SS"))
-	}
-	month := 0
-	typed := strings.ToLower(a.Str("MONTH"))
-	for i, m := range months {
-		if strings.HasPrefix(strings.ToLower(m), typed) {
-			if month != 0 {
-				// IOS's months are keywords: "Ju" is ambiguous.
-				return ios.Errorf("%% Ambiguous command:  \"%s\"", c.Line())
-			}
-			month = i + 1
-		}
-	}
-	if month == 0 {
-		return c.InvalidAt(a.Offset("MONTH"))
-	}
-	day, year := a.Int("day"), a.Int("year")
-	t := time.Date(year, time.Month(month), day, hh, mm, ss, 0, time.UTC)
-	if t.Day() != day {
-		return c.InvalidAt(a.Offset("day")) // 31 February
-	}
-	const logFormat = "15:04:05 MST Mon Jan 2 2006"
-	old := s.e.Clock().UTC()
-	s.mu.Lock()
-	s.clockOffset += t.Sub(old)
-	s.clockWasSet = true
-	s.mu.Unlock()
-	s.e.Log(fmt.Sprintf("%%SYS-6-CLOCKUPDATE: System clock has been updated from %s to %s, configured from console by console.",
-		old.Format(logFormat), t.Format(logFormat)))
-	return nil
 }
 
 // showARP prints the ARP table the source reports, or its rows for one
