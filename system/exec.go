@@ -3,7 +3,6 @@ package system
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"natlab/ios"
 )
@@ -67,15 +66,4 @@ func (s *System) showARP(c *ios.Context, a ios.Args) error {
 		c.Printf("Internet  %-16s %8s   %-14s  ARPA   %s\n", r.Addr, age, r.MAC, r.Interface)
 	}
 	return nil
-}
-
-// reload asks IOS's question, then refuses: a running router cannot
-// rebuild itself from the startup-config here; restarting the process
-// does exactly that.
-func (s *System) reload(c *ios.Context, a ios.Args) error {
-	answer := strings.ToLower(c.Ask("Proceed with reload? [confirm]"))
-	if answer != "" && !strings.HasPrefix(answer, "y") {
-		return nil
-	}
-	return ios.Errorf("%% Reload is not supported by this router: restart the router process to boot from the startup-config")
 }

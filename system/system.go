@@ -41,6 +41,7 @@ type System struct {
 	minLength      int        // security passwords min-length; 0 = none
 	genKey         func(bits int) (*rsa.PrivateKey, error)
 	salt89         func() string
+	reloader       Reloader // the device's side of reload; zero: reload is refused
 }
 
 // user is one `username` entry.
