@@ -76,21 +76,22 @@ func run(startup string, ifaces int, mac [6]byte, ports []portSpec, daemon bool,
 	if ifaces < 1 || ifaces > 64 {
 		return fmt.Errorf("--interfaces %d: want 1 to 64", ifaces)
 	}
-	d := device.New(device.Options{Interfaces: ifaces, MAC: mac})
-	defer d.Close()
+	// The chassis keeps the ports and the startup-config across `reload`, which boots a fresh Device.
+	ch := device.NewChassis(device.Options{Interfaces: ifaces, MAC: mac})
+	defer ch.Close()
 	for _, ps := range ports {
-		if d.Router.Interface(ps.Interface) == nil {
+		if ch.Device().Router.Interface(ps.Interface) == nil {
 			return fmt.Errorf("--port: the chassis has no %s (it has GigabitEthernet0/0 to 0/%d)", ps.Interface, ifaces-1)
 		}
-		if err := bindPort(d, ps); err != nil {
+		if err := bindPort(ch, ps); err != nil {
 			return fmt.Errorf("--port %s: %v", ps.Interface, err)
 		}
 	}
-	if startup != "" {
-		if err := d.LoadStartup(startup, os.Stderr); err != nil {
-			return err
-		}
+	if err := ch.Boot(startup, os.Stderr); err != nil {
+		return err
 	}
+	keys := &keyHandoff{r: os.Stdin}
+	var consoles *consoleSwitch
 	// The console opens last: labs counts a router as ready once its console answers, and by then the
 	// ports are bound and the startup-config applied.
 	if consolePath != "" {
@@ -99,8 +100,16 @@ func run(startup string, ifaces int, mac [6]byte, ports []portSpec, daemon bool,
 			return fmt.Errorf("--console: %v", err)
 		}
 		defer ln.Close()
-		go console.ServeLogin(ln, d.Engine, d.ConsoleLogin)
+		consoles = newConsoleSwitch(ln, ch.Device())
 	}
+	ch.OnReload(func(next *device.Device) {
+		if consoles != nil {
+			consoles.reloaded(next)
+		}
+		if l := keys.cur.Load(); l != nil {
+			l.retire()
+		}
+	})
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	if daemon {
@@ -111,12 +120,12 @@ func run(startup string, ifaces int, mac [6]byte, ports []portSpec, daemon bool,
 	go func() {
 		defer close(done)
 		if tty.IsTerminal(os.Stdin) {
-			if err := runLocalTerminal(d, os.Stdin, os.Stdout); err != nil {
+			if err := runLocalTerminals(ch, os.Stdin, os.Stdout, keys); err != nil {
 				fmt.Fprintf(os.Stderr, "router: terminal: %v\n", err)
 			}
 			return
 		}
-		d.Engine.NewSession(os.Stdout).RunScript(os.Stdin)
+		runScript(ch, os.Stdin, os.Stdout)
 	}()
 	select {
 	case <-done:
@@ -127,7 +136,7 @@ func run(startup string, ifaces int, mac [6]byte, ports []portSpec, daemon bool,
 
 // bindPort opens the device a --port names and backs its interface with it:
 // a TUN directly, a TAP or an AF_PACKET socket through Ethernet and ARP.
-func bindPort(d *device.Device, ps portSpec) error {
+func bindPort(ch *device.Chassis, ps portSpec) error {
 	var (
 		p   port.Port
 		err error
@@ -137,7 +146,7 @@ func bindPort(d *device.Device, ps portSpec) error {
 		if p, err = port.OpenTUN(ps.TUN); err != nil {
 			return err
 		}
-		if err := d.Router.Bind(ps.Interface, p); err != nil {
+		if err := ch.BindPort(ps.Interface, p); err != nil {
 			p.Close()
 			return err
 		}
@@ -152,7 +161,7 @@ func bindPort(d *device.Device, ps portSpec) error {
 	if err != nil {
 		return err
 	}
-	if _, err := d.AttachEthernet(ps.Interface, p); err != nil {
+	if err := ch.BindEthernet(ps.Interface, p); err != nil {
 		p.Close()
 		return err
 	}
