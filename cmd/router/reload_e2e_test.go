@@ -114,3 +114,21 @@ func TestReloadScript(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadKeepsTUN: a reload keeps the TUN device (a PC's NIC): after it, the PC pings the router
+// again with the saved address, and the interface counters restarted.
+func TestReloadKeepsTUN(t *testing.T) {
+	netnstest.RequireRoot(t, "ping")
+	a := netnstest.Namespace(t, "t-rld-a")
+	startup := filepath.Join(t.TempDir(), "startup-config")
+	r := netnstest.StartRouter(t, "--startup-config", startup,
+		"--port", "g0/0=tun:trl"+pidSuffix()+",netns="+a+",name=eth0,addr=10.1.0.10/24,gw=10.1.0.1")
+	r.MustRun(10*time.Second, "enable", "conf t", "int g0/0", "ip add 10.1.0.1 255.255.255.0", "no shut", "end", "write memory")
+	netnstest.Exec(t, a, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.1.0.1")
+	r.Run(10*time.Second, "reload", "")
+	r.MustRun(10*time.Second, "enable")
+	netnstest.Exec(t, a, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.1.0.1")
+	if n := inputPackets(t, r, "g0/0"); n < 3 || n > 10 {
+		t.Errorf("packets input %d after the reload and 3 pings", n)
+	}
+}
