@@ -30,6 +30,7 @@ import (
 	"natlab/ftpinspect"
 	"natlab/ios"
 	"natlab/nat"
+	"natlab/ntp"
 	"natlab/platform"
 	"natlab/router"
 	"natlab/stack"
@@ -50,6 +51,8 @@ type Device struct {
 	Stack *stack.Stack
 	// DHCP is the router's DHCP server and relay.
 	DHCP *dhcp.Service
+	// NTP is the router's SNTP client (ntp server).
+	NTP *ntp.NTP
 
 	clock    func() time.Time
 	arpDebug arpDebug
@@ -112,6 +115,7 @@ func New(o Options) *Device {
 func (d *Device) Close() error {
 	d.Stack.Close()
 	d.DHCP.Close()
+	d.NTP.Close()
 	d.FTP.Close()
 	d.NAT.Close()
 	d.ACLs.Close()

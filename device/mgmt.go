@@ -34,12 +34,12 @@ func (d *Device) startMgmt() {
 		InterfaceAddr: ifAddr,
 	})
 	e := d.Engine
-	n := ntp.Register(e, ntp.Options{
+	d.NTP = ntp.Register(e, ntp.Options{
 		Send:   r.SendLocal,
 		Source: source,
 		Now:    func() time.Time { return e.Clock() },
 		Step:   d.System.StepClock,
 		Synced: d.System.SetClockSynced,
 	})
-	d.UDP.Handle(ntp.Port, func(_ *router.Interface, pkt []byte) bool { return n.Receive(pkt) })
+	d.UDP.Handle(ntp.Port, func(_ *router.Interface, pkt []byte) bool { return d.NTP.Receive(pkt) })
 }
