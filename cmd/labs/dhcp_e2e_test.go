@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ topology:
         ip dhcp pool CUSTOMER
          network 203.0.113.0 255.255.255.252
          default-router 203.0.113.1
+         lease 0 0 1
         interface Loopback0
          ip address 198.51.100.53 255.255.255.255
         interface GigabitEthernet0/0
@@ -38,6 +40,7 @@ topology:
         ip dhcp pool R2LAN
          network 10.2.0.0 255.255.255.0
          default-router 10.2.0.1
+         lease 0 0 1
         interface GigabitEthernet0/1
          ip address dhcp
          no shutdown
@@ -142,6 +145,34 @@ func TestDHCPClientAndRelay(t *testing.T) {
 	}
 	if code := e.ping(name, "pc1", "10.12.0.1"); code != 0 {
 		t.Errorf("PC1 cannot ping R1 with its leased address: exit %d", code)
+	}
+
+	// Renewal: both pools lease for a minute, so both clients renew at T1 (30 s): each server receives
+	// another DHCPREQUEST, and the clients keep their addresses.
+	requests := func(node string) int {
+		out, _, _ := e.labs("", "cli", "--lab", name, node, "show ip dhcp server statistics")
+		m := regexp.MustCompile(`(?m)^DHCPREQUEST\s+(\d+)`).FindStringSubmatch(out)
+		if m == nil {
+			return -1
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	ispBefore, r1Before := requests("isp"), requests("r1")
+	renewed := func() bool { return requests("isp") > ispBefore && requests("r1") > r1Before }
+	deadline := time.Now().Add(50 * time.Second)
+	for !renewed() && time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+	}
+	if !renewed() {
+		t.Errorf("the one-minute leases were not renewed within 50 s: DHCPREQUEST at the ISP %d (was %d), at R1 %d (was %d)",
+			requests("isp"), ispBefore, requests("r1"), r1Before)
+	}
+	if code := e.ping(name, "pc1", "10.12.0.1"); code != 0 {
+		t.Errorf("PC1 lost its address across the renewal: exit %d", code)
+	}
+	if brief, _, _ := e.labs("", "cli", "--lab", name, "r1", "show ip interface brief"); !regexpMatch(`GigabitEthernet0/1\s+203\.0\.113\.2\s+YES DHCP`, brief) {
+		t.Errorf("R1 lost its address across the renewal:\n%s", brief)
 	}
 
 	// The release.
