@@ -112,6 +112,10 @@ func TestReloadDropsUnsavedChanges(t *testing.T) {
 	if !strings.Contains(strings.Join(d1.Engine.LogBuffer(), "\n"), "%SYS-5-RELOAD: Reload requested by console. Reload Reason: Reload Command.") {
 		t.Errorf("no %%SYS-5-RELOAD in the log:\n%s", strings.Join(d1.Engine.LogBuffer(), "\n"))
 	}
+	// The interfaces come up again as the saved configuration boots (they flap).
+	if log := strings.Join(d2.Engine.LogBuffer(), "\n"); !strings.Contains(log, "%LINK-3-UPDOWN: Interface GigabitEthernet0/0, changed state to up") {
+		t.Errorf("the reloaded router logged no Gi0/0 up:\n%s", log)
+	}
 	rc := d2.Engine.RunningConfig()
 	if d2.Engine.Hostname() != "SAVED" || !strings.Contains(rc, " ip address 10.0.0.1 255.255.255.0\n") || strings.Contains(rc, "10.1.0.1") {
 		t.Errorf("after reload, hostname %q and running-config:\n%s", d2.Engine.Hostname(), rc)
