@@ -271,7 +271,7 @@ func (s *System) renderSSH(w io.Writer) {
 		fmt.Fprintf(&b, "ip ssh version %d\n", s.sshVersion)
 	}
 	if b.Len() > 0 {
-		io.WriteString(w, "!\n"+b.String())
+		io.WriteString(w, "!\n"+b.String()+"!\n!\n")
 	}
 }
 
@@ -297,7 +297,7 @@ func (s *System) renderBanners(w io.Writer) {
 		}
 	}
 	if b.Len() > 0 {
-		io.WriteString(w, "!\n"+b.String())
+		io.WriteString(w, "!\n"+b.String()+"!\n!\n")
 	}
 }
 
