@@ -42,7 +42,6 @@ type ACLs struct {
 	tables   map[string]*table
 	snap     atomic.Pointer[snapshot]
 	log      *logger
-	buffered bufferedLogging
 	compiler compiler
 }
 

@@ -9,7 +9,3 @@ func (a *ACLs) installLogging(e *ios.Engine) {
 	e.InstallLogging()
 	e.SetLogRateLimited(a.log.limited.Load)
 }
-
-// bufferedLogging is empty: the `logging buffered` settings moved to the
-// engine. The ACLs field of this type can go when acls.go is next edited.
-type bufferedLogging struct{}

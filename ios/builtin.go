@@ -82,16 +82,6 @@ func (e *Engine) installBuiltins() {
 			c.eng.secMu.Unlock()
 			return nil
 		}},
-		&Command{Mode: Config, Syntax: "[no] service timestamps <debug|log> datetime msec", Help: []string{"Modify use of network based services", "Timestamp debug/log messages", "Timestamp debug messages", "Timestamp log messages", "Timestamp with date and time", "Include milliseconds in timestamp"}, Run: func(c *Context, a Args) error {
-			c.eng.secMu.Lock()
-			if a.Has("debug") {
-				c.eng.services.timestampsDebug = !a.No()
-			} else {
-				c.eng.services.timestampsLog = !a.No()
-			}
-			c.eng.secMu.Unlock()
-			return nil
-		}},
 		&Command{Mode: Config, Hidden: true, Syntax: "version WORD", Help: []string{"Version", "Version number"}, Run: func(*Context, Args) error { return nil }},
 		&Command{Mode: Config, Hidden: true, Syntax: "boot-start-marker", Help: []string{"Boot marker"}, Run: func(*Context, Args) error { return nil }},
 		&Command{Mode: Config, Hidden: true, Syntax: "boot-end-marker", Help: []string{"Boot marker"}, Run: func(*Context, Args) error { return nil }},
