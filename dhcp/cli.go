@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"natlab/ios"
+	"natlab/packet"
 )
 
 // ConfigPool is `ip dhcp pool NAME`'s mode; its data is the pool name.
@@ -177,7 +178,7 @@ func cmdNetwork(p *Pool, a ios.Args) error {
 		return nil
 	}
 	net := a.Addr("net")
-	bits, byLen := classful(net), false
+	bits, byLen := packet.ClassfulBits(net), false
 	switch {
 	case a.Has("mask"):
 		b, ok := maskBits(a.Addr("mask"))
@@ -201,17 +202,6 @@ func cmdNetwork(p *Pool, a ios.Args) error {
 	}
 	p.Network, p.ByLength, p.next = np, byLen, netip.Addr{}
 	return nil
-}
-
-// classful is the natural mask IOS takes when `network` has none.
-func classful(a netip.Addr) int {
-	switch b := a.As4()[0]; {
-	case b < 128:
-		return 8
-	case b < 192:
-		return 16
-	}
-	return 24
 }
 
 func cmdRouters(p *Pool, a ios.Args) error {

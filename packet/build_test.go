@@ -2,6 +2,7 @@ package packet
 
 import (
 	"bytes"
+	"net/netip"
 	"testing"
 )
 
@@ -103,6 +104,14 @@ func TestStringers(t *testing.T) {
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestClassfulBits(t *testing.T) {
+	for a, want := range map[string]int{"10.1.2.3": 8, "127.0.0.1": 8, "128.0.0.1": 16, "191.255.0.1": 16, "192.168.1.1": 24, "223.1.1.1": 24} {
+		if got := ClassfulBits(netip.MustParseAddr(a)); got != want {
+			t.Errorf("ClassfulBits(%s) = %d, want %d", a, got, want)
 		}
 	}
 }

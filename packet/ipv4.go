@@ -182,3 +182,16 @@ func (b IPv4) Encode(f *IPv4Fields) {
 	b.SetChecksum(0)
 	b.SetChecksum(^Checksum(b[:IPv4MinimumSize], 0))
 }
+
+// ClassfulBits is the prefix length of a's classful network (RFC 791's
+// classes: A /8, B /16, C and above /24), which IOS still uses for natural
+// masks and to group show ip route.
+func ClassfulBits(a netip.Addr) int {
+	switch b := a.As4()[0]; {
+	case b < 128:
+		return 8
+	case b < 192:
+		return 16
+	}
+	return 24
+}

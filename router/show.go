@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"natlab/ios"
+	"natlab/packet"
 )
 
 func (c *CLI) installShowCommands() {
@@ -408,15 +409,7 @@ func (g classfulGroup) header() string {
 }
 
 func classfulNet(a netip.Addr) netip.Prefix {
-	first := a.As4()[0]
-	switch {
-	case first < 128:
-		return netip.PrefixFrom(a, 8).Masked()
-	case first < 192:
-		return netip.PrefixFrom(a, 16).Masked()
-	default:
-		return netip.PrefixFrom(a, 24).Masked()
-	}
+	return netip.PrefixFrom(a, packet.ClassfulBits(a)).Masked()
 }
 
 func groupClassful(routes []RouteEntry) []classfulGroup {

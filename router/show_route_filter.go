@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"natlab/ios"
+	"natlab/packet"
 )
 
 // show ip route static|connected|A.B.C.D and show interfaces description.
@@ -59,7 +60,7 @@ func (c *CLI) showRouteEntry(ctx *ios.Context, routes []RouteEntry, a netip.Addr
 	}
 	r := *best
 	supernet := ""
-	if r.Prefix.Bits() < classfulBits(r.Prefix.Addr()) {
+	if r.Prefix.Bits() < packet.ClassfulBits(r.Prefix.Addr()) {
 		supernet = ", supernet"
 	}
 	ctx.Printf("Routing entry for %s%s\n", r.Prefix, supernet)
@@ -86,17 +87,6 @@ func (c *CLI) showRouteEntry(ctx *ios.Context, routes []RouteEntry, a netip.Addr
 	}
 	ctx.Printf("      Route metric is %d, traffic share count is 1\n", r.Metric)
 	return nil
-}
-
-// classfulBits is the length of the classful network of a (A /8, B /16, C /24).
-func classfulBits(a netip.Addr) int {
-	switch b := a.As4()[0]; {
-	case b < 128:
-		return 8
-	case b < 192:
-		return 16
-	}
-	return 24
 }
 
 // showInterfacesDescription is IOS's one line per interface: short name,
