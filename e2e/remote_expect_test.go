@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"natlab/internal/tty"
 )
 
 // term is a program run on a pseudo-terminal inside a namespace and driven as a person (or expect)
@@ -37,7 +38,7 @@ type term struct {
 // pager never stops a listing) and 132 columns. The program is killed by PID when the test ends.
 func startTerm(t *testing.T, ns string, argv ...string) *term {
 	t.Helper()
-	ptm, pts, err := openPTY()
+	ptm, pts, err := tty.OpenPTY()
 	if err != nil {
 		t.Fatalf("pseudo-terminal: %v", err)
 	}
@@ -66,30 +67,6 @@ func startTerm(t *testing.T, ns string, argv ...string) *term {
 		}
 	})
 	return p
-}
-
-// openPTY opens a pseudo-terminal pair: the master, and the slave the program gets.
-func openPTY() (ptm, pts *os.File, err error) {
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	fd := int(m.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		return nil, nil, fmt.Errorf("unlockpt: %w", err)
-	}
-	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN)
-	if err != nil {
-		m.Close()
-		return nil, nil, fmt.Errorf("ptsname: %w", err)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	return m, s, nil
 }
 
 func (p *term) read() {

@@ -2,16 +2,13 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"natlab/device"
+	"natlab/internal/tty"
 )
 
 // ptyScreen is the far side of a pseudo-terminal the router's terminal runs on: what it printed.
@@ -24,7 +21,7 @@ type ptyScreen struct {
 
 // startLocalTerminal runs the router's own terminal on a new pty, for a router named R1.
 func startLocalTerminal(t *testing.T) *ptyScreen {
-	ptm, pts, err := openPTY()
+	ptm, pts, err := tty.OpenPTY()
 	if err != nil {
 		t.Skipf("no pty: %v", err)
 	}
@@ -156,28 +153,4 @@ func TestLocalTerminal(t *testing.T) {
 	if d := time.Since(begin); d > time.Second {
 		t.Errorf("the traceroute stopped after %v", d)
 	}
-}
-
-// openPTY opens a pseudo-terminal pair: the master, and the slave the terminal runs on.
-func openPTY() (ptm, pts *os.File, err error) {
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	fd := int(m.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		return nil, nil, fmt.Errorf("unlockpt: %w", err)
-	}
-	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN)
-	if err != nil {
-		m.Close()
-		return nil, nil, fmt.Errorf("ptsname: %w", err)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	return m, s, nil
 }
