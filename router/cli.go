@@ -86,6 +86,7 @@ func RegisterCLI(e *ios.Engine, r *Router, clock func() time.Time) *CLI {
 	c.installProtocolShows()
 	c.installDefaultInterface()
 	c.installShowFilters()
+	c.installShowIPv6()
 	e.AddConfigSection(ios.OrderInterfaces, c.renderInterfaces)
 	e.AddConfigSection(ios.OrderRoutes, c.renderRoutes)
 	r.OnLinkChange(c.portLinkChanged)

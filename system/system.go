@@ -86,6 +86,7 @@ func Register(e *ios.Engine) *System {
 	e.Clock = func() time.Time { return base().Add(s.offset()) }
 	e.EnableCheck = s.enableCheck
 	s.install()
+	s.installPlatformShows()
 	e.AddConfigSection(ios.OrderLogging+50, s.renderEnable)
 	e.AddConfigSection(ios.OrderIPGlobal, s.renderIPGlobal)
 	e.AddConfigSection(ios.OrderInspect+20, s.renderLogin) // after ip inspect, as IOS 15
