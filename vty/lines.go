@@ -8,31 +8,24 @@ import (
 
 	"natlab/console"
 	"natlab/ios"
+	"natlab/system"
 )
 
-// Request asks for a vty line for one incoming connection.
-type Request struct {
-	Transport string         // "ssh" or "telnet"
-	Source    netip.AddrPort // the client
-	Local     netip.AddrPort // the router address and port it connected to
-}
-
-// LoginMode is what a line asks before the session starts.
-type LoginMode int
+// The request, login modes and SSH settings are package system's, which
+// owns the vty lines; these names keep the server's interfaces short.
+type (
+	Request     = system.VTYRequest
+	LoginMode   = system.LoginMode
+	SSHSettings = system.SSHSettings
+	SSHInfo     = system.SSHConnInfo
+)
 
 // Login modes of a line (`no login`, `login`, `login local`).
 const (
-	LoginNone LoginMode = iota
-	LoginLine
-	LoginLocal
+	LoginNone  = system.LoginNone
+	LoginLine  = system.LoginLine
+	LoginLocal = system.LoginLocal
 )
-
-// SSHSettings are the `ip ssh` settings.
-type SSHSettings struct {
-	Version int           // 0 = 1.99 (both; only 2 is served), 2
-	Timeout time.Duration // ip ssh time-out: the time to authenticate; 0 = IOS's 120 s
-	Retries int           // ip ssh authentication-retries (0-5); 0 still allows one try
-}
 
 // Lines is the router's vty lines and SSH settings (package system's).
 type Lines interface {
@@ -64,13 +57,6 @@ type Line interface {
 	Origin() string
 	Killed() <-chan struct{} // closed by clear line
 	Close()
-}
-
-// SSHInfo is what show ssh lists for an SSH session.
-type SSHInfo struct {
-	Version    string // "2.0"
-	Encryption string // "aes128-ctr"
-	HMAC       string // "hmac-sha2-256"; empty with an AEAD cipher
 }
 
 // defaultSSHTimeout is IOS's `ip ssh time-out`.

@@ -15,7 +15,7 @@ func New(e *ios.Engine, sys *system.System) *Server { return NewLines(e, systemL
 type systemLines struct{ s *system.System }
 
 func (l systemLines) OpenVTY(r Request) (Line, error) {
-	v, err := l.s.OpenVTY(system.VTYRequest(r))
+	v, err := l.s.OpenVTY(r)
 	if err != nil {
 		return nil, err
 	}
@@ -24,24 +24,13 @@ func (l systemLines) OpenVTY(r Request) (Line, error) {
 
 func (l systemLines) SSHHostKey() *rsa.PrivateKey { return l.s.SSHHostKey() }
 
-func (l systemLines) SSH() SSHSettings { return SSHSettings(l.s.SSH()) }
+func (l systemLines) SSH() SSHSettings { return l.s.SSH() }
 
 // Banner is the configured banner of a kind (motd, login, exec).
 func (l systemLines) Banner(kind string) (string, bool) { return l.s.Banner(kind) }
 
-// systemLine adapts a system.VTY to Line.
+// systemLine adapts a system.VTY to Line: its login dialogue takes the
+// console's Terminal.
 type systemLine struct{ *system.VTY }
 
-func (l systemLine) Login() LoginMode {
-	switch l.VTY.Login() {
-	case system.LoginLine:
-		return LoginLine
-	case system.LoginLocal:
-		return LoginLocal
-	}
-	return LoginNone
-}
-
 func (l systemLine) Terminal(t console.Terminal) (string, bool) { return l.VTY.Terminal(t) }
-
-func (l systemLine) SetSSH(i SSHInfo) { l.VTY.SetSSH(system.SSHConnInfo(i)) }
