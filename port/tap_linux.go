@@ -16,7 +16,7 @@ type TAP struct{ tunDev }
 // router's with ARP. Needs CAP_NET_ADMIN. On error nothing is left behind.
 func OpenTAP(cfg TAPConfig) (Port, error) {
 	t := new(TAP)
-	if err := t.open(water.TAP, TUNConfig(cfg)); err != nil {
+	if err := t.open(water.TAP, cfg); err != nil {
 		return nil, err
 	}
 	return t, nil
