@@ -123,13 +123,22 @@ type gsoPlan struct {
 // segments. Only IPv4 TCP (GSO_TCPV4) and UDP (GSO_UDP_L4) are split: the
 // router speaks IPv4 only, and UFO (IP fragmentation) is gone from Linux.
 func planGSO(frame []byte, h vnetHdr) (gsoPlan, error) {
+	l3, et := l3Offset(frame)
+	if et != 0x0800 {
+		return gsoPlan{}, errGSO
+	}
+	return planGSOAt(frame, l3, h.GSOType, h.GSOSize)
+}
+
+// planGSOAt is planGSO for a super-packet whose IPv4 header starts at l3
+// (0 for a TUN's bare IP packets).
+func planGSOAt(frame []byte, l3 int, gsoType uint8, gsoSize uint16) (gsoPlan, error) {
 	var p gsoPlan
-	typ := h.GSOType &^ vnetGSOECN
-	if typ != vnetGSOTCPv4 && typ != vnetGSOUDPL4 || h.GSOSize == 0 {
+	typ := gsoType &^ vnetGSOECN
+	if typ != vnetGSOTCPv4 && typ != vnetGSOUDPL4 || gsoSize == 0 {
 		return p, errGSO
 	}
-	l3, et := l3Offset(frame)
-	if et != 0x0800 || l3+20 > len(frame) || frame[l3]>>4 != 4 {
+	if l3+20 > len(frame) || frame[l3]>>4 != 4 {
 		return p, errGSO
 	}
 	ihl := int(frame[l3]&0xf) * 4
@@ -160,7 +169,7 @@ func planGSO(frame []byte, h vnetHdr) (gsoPlan, error) {
 	// The super-packet's IP total length is not trusted (it may be 0 for
 	// packets over 64 KB); the frame's end is the payload's end.
 	p.end = len(frame)
-	p.mss = int(h.GSOSize)
+	p.mss = int(gsoSize)
 	payload := p.end - p.hdrEnd
 	if payload <= 0 {
 		return p, errGSO
