@@ -21,6 +21,10 @@ type Context struct {
 	// item is the Range item the command runs for, when hasItem.
 	item    any
 	hasItem bool
+	// json is set for `| json`; jsonVal is what the handler gave SetJSON.
+	json    bool
+	jsonSet bool
+	jsonVal any
 }
 
 // Printf writes formatted output through the filters and the pager.
@@ -64,7 +68,9 @@ func (c *Context) InvalidAt(offset int) error {
 // flushBuffered sends what the command printed so far to the terminal.
 func (c *Context) flushBuffered() {
 	if c.buf != nil && c.buf.Len() > 0 {
-		c.sess.page(c.buf.String())
+		if !c.json { // under `| json` the text is never shown
+			c.sess.page(c.buf.String())
+		}
 		c.buf.Reset()
 	}
 }

@@ -14,6 +14,7 @@ const (
 	fCount
 	fExclude
 	fInclude
+	fJSON
 	fSection
 )
 
@@ -26,10 +27,12 @@ var filterWords = []struct {
 	{"count", fCount, "Count number of lines which match regexp"},
 	{"exclude", fExclude, "Exclude lines that match"},
 	{"include", fInclude, "Include lines that match"},
+	// json is not an IOS modifier: NX-OS has it, with this help; see json.go.
+	{"json", fJSON, "Display output in JSON format"},
 	{"section", fSection, "Filter a section of output"},
 }
 
-// filter is a parsed `| modifier REGEX`.
+// filter is a parsed `| modifier REGEX` (or `| json`, which takes none).
 type filter struct {
 	kind filterKind
 	re   *regexp.Regexp
@@ -59,6 +62,13 @@ func (s *Session) parseFilter(line string, at, base int) (*filter, bool) {
 	if len(found) != 1 {
 		s.caretError(base + at + w.start + best)
 		return nil, false
+	}
+	if kind := filterWords[found[0]].kind; kind == fJSON {
+		if len(words) > 1 {
+			s.caretError(base + at + words[1].start)
+			return nil, false
+		}
+		return &filter{kind: kind}, true
 	}
 	if len(words) < 2 {
 		s.write("% Incomplete command.\n\n")

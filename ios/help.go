@@ -184,6 +184,15 @@ func (s *Session) filterHelp(rest string) bool {
 		s.write(formatEntries(entries) + "\n")
 		return true
 	}
+	if lw := strings.ToLower(words[0].text); strings.HasPrefix("json", lw) {
+		// `| json` takes nothing more (a word after it is the caret error).
+		if len(words) > 1 {
+			s.write("% Unrecognized command\n")
+			return false
+		}
+		s.write(formatEntries([]helpEntry{{"<cr>", ""}}) + "\n")
+		return true
+	}
 	s.write(formatEntries([]helpEntry{{"LINE", "Regular Expression"}}) + "\n")
 	return true
 }

@@ -466,6 +466,7 @@ func (s *Session) runHandler(res *result, line string, base int, m *Mode, flt *f
 	}
 	s.armInterrupt()
 	ctx := &Context{sess: s, eng: s.eng, line: line, base: base, out: w, mode: m, buf: buf}
+	ctx.json = flt != nil && flt.kind == fJSON
 	var err error
 	if items, ok := s.ModeData().(Range); ok && m == s.Mode() {
 		// interface range: the command runs on each interface in turn and
@@ -479,7 +480,15 @@ func (s *Session) runHandler(res *result, line string, base int, m *Mode, flt *f
 	} else {
 		err = s.call(res.cmd.cmd.Run, ctx, newArgs(res))
 	}
-	if buf != nil {
+	if ctx.json && err == nil {
+		// The text was only buffered: the data replaces it.
+		text, ok := ctx.jsonOutput()
+		if !ok {
+			s.write(text)
+			return false
+		}
+		s.page(text)
+	} else if buf != nil && !ctx.json {
 		text := buf.String()
 		if flt != nil {
 			text = flt.apply(text)
