@@ -43,6 +43,12 @@ type Parsed struct {
 	// ID is the IPv4 identification (`debug ip nat` shows it; fragments of
 	// one datagram share it).
 	ID uint16
+	// CsumPartial says the TCP or UDP checksum field holds only the
+	// pseudo-header sum, which the kernel completes later (its
+	// CHECKSUM_PARTIAL: a TUN with offloads hands such packets over). The
+	// setters then keep it a pseudo-header sum. Decode clears it; whoever
+	// knows the packet's offload state sets it.
+	CsumPartial bool
 }
 
 // DecodeResult says why Decode rejected a packet, or OK.

@@ -70,7 +70,16 @@ func (p *Parsed) setAddr(b []byte, at int, old, a netip.Addr) {
 	if p.IPProto == ProtoICMP {
 		return
 	}
-	if off := p.l4Checksum(b); off >= 0 {
+	off := p.l4Checksum(b)
+	switch {
+	case off < 0:
+	case p.CsumPartial:
+		// The field is the uncomplemented pseudo-header sum: add the new
+		// address and take the old one out (the kernel's
+		// inet_proto_csum_replace4 with pseudohdr on a partial checksum).
+		s := binary.BigEndian.Uint16(b[off:])
+		binary.BigEndian.PutUint16(b[off:], ^UpdateChecksumAddr(^s, old, a))
+	default:
 		p.updateL4(b, off, func(s uint16) uint16 { return UpdateChecksumAddr(s, old, a) })
 	}
 }
@@ -111,6 +120,9 @@ func (p *Parsed) setWord(b []byte, at int, v uint16) {
 	}
 	old := binary.BigEndian.Uint16(b[at:])
 	binary.BigEndian.PutUint16(b[at:], v)
+	if p.CsumPartial && p.IPProto != ProtoICMP {
+		return // the word lies in the range the kernel still sums
+	}
 	if off := p.l4Checksum(b); off >= 0 {
 		p.updateL4(b, off, func(s uint16) uint16 { return UpdateChecksum16(s, old, v) })
 	}
@@ -136,12 +148,18 @@ func (p *Parsed) DecTTL(b []byte) bool {
 // SetTransportChecksum recomputes the transport checksum over the whole
 // segment (after a payload rewrite); the IPv4 total length must already be
 // right. Later fragments and protocols other than TCP, UDP and ICMP are left
-// alone.
+// alone. A partial checksum (CsumPartial) becomes the new pseudo-header sum,
+// still partial.
 func (p *Parsed) SetTransportChecksum(b []byte) {
 	if p.Frag != NotFragment || p.TotalLen > len(b) {
 		return // the checksum covers the reassembled (or unquoted) datagram
 	}
 	seg := b[p.L4Off:p.TotalLen]
+	if p.CsumPartial && (p.IPProto == ProtoTCP && len(seg) >= TCPMinimumSize || p.IPProto == ProtoUDP && len(seg) >= UDPSize) {
+		off := p.l4Checksum(b) - p.L4Off
+		binary.BigEndian.PutUint16(seg[off:], PseudoHeaderChecksum(p.IPProto, p.Src, p.Dst, uint16(len(seg))))
+		return
+	}
 	switch p.IPProto {
 	case ProtoTCP:
 		if len(seg) < TCPMinimumSize {
@@ -173,6 +191,9 @@ func (p *Parsed) SetTransportChecksum(b []byte) {
 func (p *Parsed) TransportChecksumOK(b []byte) bool {
 	if p.Frag != NotFragment {
 		return true
+	}
+	if p.CsumPartial && p.IPProto != ProtoICMP {
+		return true // not summed yet: the sender's kernel vouches for it
 	}
 	if p.TotalLen > len(b) {
 		return false // a truncated (quoted) datagram cannot be verified
