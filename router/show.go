@@ -95,8 +95,12 @@ func uptime(d time.Duration) string {
 	return strings.Join(parts, ", ")
 }
 
-func (c *CLI) showIPInterfaceBrief(ctx *ios.Context, _ ios.Args) error {
-	ctx.Printf("%-27s%-16s%-4s%-7s%-22s%s\n", "Interface", "IP-Address", "OK?", "Method", "Status", "Protocol")
+// briefRow is one line of show ip interface brief, as printed.
+type briefRow struct{ name, addr, ok, method, status, proto string }
+
+// briefRows gathers show ip interface brief once, for its text and its JSON.
+func (c *CLI) briefRows() []briefRow {
+	var rows []briefRow
 	for _, i := range c.r.Interfaces() {
 		addr, method := "unassigned", "unset"
 		if c.dhcpOn(i.Name()) {
@@ -112,7 +116,20 @@ func (c *CLI) showIPInterfaceBrief(ctx *ios.Context, _ ios.Args) error {
 			}
 		}
 		status, proto := c.linkStatus(i)
-		ctx.Printf("%-27s%-16s%-4s%-7s%-22s%-8s\n", i.Name(), addr, "YES", method, status, proto)
+		rows = append(rows, briefRow{i.Name(), addr, "YES", method, status, proto})
+	}
+	return rows
+}
+
+func (c *CLI) showIPInterfaceBrief(ctx *ios.Context, _ ios.Args) error {
+	rows := c.briefRows()
+	if ctx.WantsJSON() {
+		ctx.SetJSON(briefJSON(rows))
+		return nil
+	}
+	ctx.Printf("%-27s%-16s%-4s%-7s%-22s%s\n", "Interface", "IP-Address", "OK?", "Method", "Status", "Protocol")
+	for _, r := range rows {
+		ctx.Printf("%-27s%-16s%-4s%-7s%-22s%-8s\n", r.name, r.addr, r.ok, r.method, r.status, r.proto)
 	}
 	return nil
 }
@@ -135,78 +152,122 @@ func (c *CLI) showInterfaces(ctx *ios.Context, a ios.Args) error {
 	if err != nil {
 		return err
 	}
+	details := make([]ifDetail, 0, len(list))
 	for _, i := range list {
-		c.showInterface(ctx, i)
+		details = append(details, c.interfaceDetail(i))
+	}
+	if ctx.WantsJSON() {
+		ctx.SetJSON(interfacesJSON(details))
+		return nil
+	}
+	for i := range details {
+		showInterface(ctx, &details[i])
 	}
 	return nil
 }
 
-func (c *CLI) showInterface(ctx *ios.Context, i *Interface) {
-	status, proto := c.linkStatus(i)
-	ctx.Printf("%s is %s, line protocol is %s \n", i.Name(), status, proto)
-	if isLoopback(i.Name()) {
-		ctx.Printf("  Hardware is Loopback\n")
-	} else {
-		ctx.Printf("  Hardware is %s, address is %s (bia %s)\n", interfaceHardwareID, HardwareAddress(i), dottedMAC(i.BIA()))
+// ifDetail is what show interfaces says of one interface, read once for
+// its text and its JSON.
+type ifDetail struct {
+	name, status, proto    string
+	loopback, sub          bool
+	mac, bia, desc         string
+	addr                   netip.Prefix
+	mtu, delayUsec         int
+	bw                     uint64
+	txload, rxload         uint64
+	vlan                   uint16
+	arpTimeout             string
+	duplex, speed          string
+	lastIn, lastOut        string
+	clearing               string
+	k                      Counters
+	inBps, inPps           uint64
+	outBps, outPps         uint64
+	broadcasts, multicasts uint64
+}
+
+func (c *CLI) interfaceDetail(i *Interface) ifDetail {
+	d := ifDetail{name: i.Name(), loopback: isLoopback(i.Name()), sub: i.IsSubinterface(), desc: i.Description(), addr: i.Address()}
+	d.status, d.proto = c.linkStatus(i)
+	if !d.loopback {
+		d.mac, d.bia = HardwareAddress(i), dottedMAC(i.BIA())
 	}
-	if d := i.Description(); d != "" {
-		ctx.Printf("  Description: %s\n", d)
-	}
-	if p := i.Address(); p.IsValid() {
-		ctx.Printf("  Internet address is %s\n", p)
-	}
-	k := i.Counters()
+	d.k = i.Counters()
 	now := c.clock()
 	window := c.counterWindow(i)
-	inBps, inPps := rate(k.InBytes, k.InPackets, window)
-	outBps, outPps := rate(k.OutBytes, k.OutPackets, window)
-	bw := uint64(i.Bandwidth())
-	ctx.Printf("  MTU %d bytes, BW %d Kbit/sec, DLY %d usec, \n", i.HardwareMTU(), bw, i.Delay()*10)
-	ctx.Printf("     reliability 255/255, txload %d/255, rxload %d/255\n", load(outBps, bw), load(inBps, bw))
-	if vlan, _ := i.Encapsulation(); i.IsSubinterface() {
-		// IOS gives a subinterface the short block: its VLAN, ARP, and no
-		// counters of its own.
-		ctx.Printf("  Encapsulation 802.1Q Virtual LAN, Vlan ID  %d.\n", vlan)
-		ctx.Printf("  ARP type: ARPA, ARP Timeout %s\n", arpTimeoutText(i.ARPTimeout()))
-		ctx.Printf("  Keepalive set (10 sec)\n")
-		ctx.Printf("  Last clearing of \"show interface\" counters never\n")
-		return
-	}
-	if isLoopback(i.Name()) {
-		ctx.Printf("  Encapsulation LOOPBACK, loopback not set\n  Keepalive set (10 sec)\n")
-	} else {
-		ctx.Printf("  Encapsulation ARPA, loopback not set\n  Keepalive set (10 sec)\n")
-		ctx.Printf("  %s\n", duplexLine(i.Duplex(), i.Speed()))
-		ctx.Printf("  output flow-control is unsupported, input flow-control is unsupported\n")
-		ctx.Printf("  ARP type: ARPA, ARP Timeout %s\n", arpTimeoutText(i.ARPTimeout()))
-	}
-	ctx.Printf("  Last input %s, output %s, output hang never\n", since(now, k.LastInput), since(now, k.LastOutput))
-	clearing := "never"
+	d.inBps, d.inPps = rate(d.k.InBytes, d.k.InPackets, window)
+	d.outBps, d.outPps = rate(d.k.OutBytes, d.k.OutPackets, window)
+	d.bw = uint64(i.Bandwidth())
+	d.mtu, d.delayUsec = i.HardwareMTU(), i.Delay()*10
+	d.txload, d.rxload = load(d.outBps, d.bw), load(d.inBps, d.bw)
+	d.vlan, _ = i.Encapsulation()
+	d.arpTimeout = arpTimeoutText(i.ARPTimeout())
+	d.duplex, d.speed = i.Duplex(), i.Speed()
+	d.lastIn, d.lastOut = since(now, d.k.LastInput), since(now, d.k.LastOutput)
+	d.clearing = "never"
 	c.mu.Lock()
 	cleared, ok := c.cleared[i.Name()]
 	c.mu.Unlock()
 	if ok {
-		clearing = hms(now.Sub(cleared))
+		d.clearing = hms(now.Sub(cleared))
 	}
-	ctx.Printf("  Last clearing of \"show interface\" counters %s\n", clearing)
-	ctx.Printf("  Input queue: 0/75/%d/0 (size/max/drops/flushes); Total output drops: %d\n", k.InDrops, k.OutDrops)
-	ctx.Printf("  Queueing strategy: fifo\n  Output queue: 0/40 (size/max)\n")
-	ctx.Printf("  5 minute input rate %d bits/sec, %d packets/sec\n", inBps, inPps)
-	ctx.Printf("  5 minute output rate %d bits/sec, %d packets/sec\n", outBps, outPps)
-	ctx.Printf("     %d packets input, %d bytes, 0 no buffer\n", k.InPackets, k.InBytes)
-	bcast, mcast := k.InBroadcasts, k.InMulticasts
+	d.broadcasts, d.multicasts = d.k.InBroadcasts, d.k.InMulticasts
 	if lc, ok := i.Port().(linkCounter); ok {
 		// On Ethernet IOS counts frames: ARP broadcasts too.
-		bcast, mcast = lc.LinkBroadcasts()
+		d.broadcasts, d.multicasts = lc.LinkBroadcasts()
 	}
-	ctx.Printf("     Received %d broadcasts (%d IP multicasts)\n", bcast, mcast)
+	return d
+}
+
+func showInterface(ctx *ios.Context, d *ifDetail) {
+	ctx.Printf("%s is %s, line protocol is %s \n", d.name, d.status, d.proto)
+	if d.loopback {
+		ctx.Printf("  Hardware is Loopback\n")
+	} else {
+		ctx.Printf("  Hardware is %s, address is %s (bia %s)\n", interfaceHardwareID, d.mac, d.bia)
+	}
+	if d.desc != "" {
+		ctx.Printf("  Description: %s\n", d.desc)
+	}
+	if d.addr.IsValid() {
+		ctx.Printf("  Internet address is %s\n", d.addr)
+	}
+	k := &d.k
+	ctx.Printf("  MTU %d bytes, BW %d Kbit/sec, DLY %d usec, \n", d.mtu, d.bw, d.delayUsec)
+	ctx.Printf("     reliability 255/255, txload %d/255, rxload %d/255\n", d.txload, d.rxload)
+	if d.sub {
+		// IOS gives a subinterface the short block: its VLAN, ARP, and no
+		// counters of its own.
+		ctx.Printf("  Encapsulation 802.1Q Virtual LAN, Vlan ID  %d.\n", d.vlan)
+		ctx.Printf("  ARP type: ARPA, ARP Timeout %s\n", d.arpTimeout)
+		ctx.Printf("  Keepalive set (10 sec)\n")
+		ctx.Printf("  Last clearing of \"show interface\" counters never\n")
+		return
+	}
+	if d.loopback {
+		ctx.Printf("  Encapsulation LOOPBACK, loopback not set\n  Keepalive set (10 sec)\n")
+	} else {
+		ctx.Printf("  Encapsulation ARPA, loopback not set\n  Keepalive set (10 sec)\n")
+		ctx.Printf("  %s\n", duplexLine(d.duplex, d.speed))
+		ctx.Printf("  output flow-control is unsupported, input flow-control is unsupported\n")
+		ctx.Printf("  ARP type: ARPA, ARP Timeout %s\n", d.arpTimeout)
+	}
+	ctx.Printf("  Last input %s, output %s, output hang never\n", d.lastIn, d.lastOut)
+	ctx.Printf("  Last clearing of \"show interface\" counters %s\n", d.clearing)
+	ctx.Printf("  Input queue: 0/75/%d/0 (size/max/drops/flushes); Total output drops: %d\n", k.InDrops, k.OutDrops)
+	ctx.Printf("  Queueing strategy: fifo\n  Output queue: 0/40 (size/max)\n")
+	ctx.Printf("  5 minute input rate %d bits/sec, %d packets/sec\n", d.inBps, d.inPps)
+	ctx.Printf("  5 minute output rate %d bits/sec, %d packets/sec\n", d.outBps, d.outPps)
+	ctx.Printf("     %d packets input, %d bytes, 0 no buffer\n", k.InPackets, k.InBytes)
+	ctx.Printf("     Received %d broadcasts (%d IP multicasts)\n", d.broadcasts, d.multicasts)
 	ctx.Printf("     0 runts, 0 giants, 0 throttles \n")
 	ctx.Printf("     %d input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored\n", k.InErrors)
-	ctx.Printf("     0 watchdog, %d multicast, 0 pause input\n", mcast)
+	ctx.Printf("     0 watchdog, %d multicast, 0 pause input\n", d.multicasts)
 	ctx.Printf("     %d packets output, %d bytes, 0 underruns\n", k.OutPackets, k.OutBytes)
 	ctx.Printf("     %d output errors, 0 collisions, 0 interface resets\n", k.OutErrors)
 	ctx.Printf("     %d unknown protocol drops\n", k.InUnknownProto)
-	if !isLoopback(i.Name()) {
+	if !d.loopback {
 		ctx.Printf("     0 babbles, 0 late collision, 0 deferred\n")
 		ctx.Printf("     0 lost carrier, 0 no carrier, 0 pause output\n")
 	}
@@ -319,6 +380,10 @@ const routeLegend = `Codes: L - local, C - connected, S - static, R - RIP, M - m
 
 func (c *CLI) showIPRoute(ctx *ios.Context, _ ios.Args) error {
 	routes := c.r.Routes()
+	if ctx.WantsJSON() {
+		ctx.SetJSON(routesJSON(routes))
+		return nil
+	}
 	ctx.Printf("%s", routeLegend)
 	ctx.Printf("%s\n\n", gatewayOfLastResort(routes))
 	printRoutes(ctx, routes)
@@ -352,16 +417,26 @@ func printRoutes(ctx *ios.Context, routes []RouteEntry) {
 }
 
 func gatewayOfLastResort(routes []RouteEntry) string {
+	gw, ok := defaultGateway(routes)
+	if !ok {
+		return "Gateway of last resort is not set"
+	}
+	return fmt.Sprintf("Gateway of last resort is %s to network 0.0.0.0", gw)
+}
+
+// defaultGateway is the default route's next hop (0.0.0.0 for one through
+// an interface), and false when there is no default route.
+func defaultGateway(routes []RouteEntry) (netip.Addr, bool) {
 	for _, r := range routes {
 		if r.Prefix.Bits() != 0 {
 			continue
 		}
 		if r.NextHop.IsValid() {
-			return fmt.Sprintf("Gateway of last resort is %s to network 0.0.0.0", r.NextHop)
+			return r.NextHop, true
 		}
-		return "Gateway of last resort is 0.0.0.0 to network 0.0.0.0"
+		return netip.IPv4Unspecified(), true
 	}
-	return "Gateway of last resort is not set"
+	return netip.Addr{}, false
 }
 
 // routeText is one route line after its code; under a parent whose subnets share one mask, IOS prints
