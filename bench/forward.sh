@@ -72,8 +72,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 go build -o "$work/router" ./cmd/router
-plain=""
-"$work/router" --help 2>&1 | grep -q 'offload=' && plain=1
+# Whole help text first: grep -q quitting early could SIGPIPE the router and, under pipefail, hide a match.
+plain="" help=$("$work/router" --help 2>&1 || true)
+case $help in *offload=*) plain=1 ;; esac
 # Measurements: 3 iperf3 runs of $secs per row; rows: 3 modes x (kernel, fast, plain) + 2 x (kernel, router).
 rows=$(( 3 * (plain ? 3 : 2) + 4 ))
 echo "forward.sh: $rows rows x 3 measurements x $secs s = $(( rows * 3 * secs )) s of measurement, about $(( rows * (3 * secs + 3) + 20 )) s in all ($(nproc) CPUs, kernel $(uname -r))"
