@@ -312,12 +312,22 @@ func (n *NAT) cmdMaxEntries(c *ios.Context, a ios.Args) error {
 }
 
 func (n *NAT) cmdShowTranslations(c *ios.Context, a ios.Args) error {
-	n.WriteTranslations(c, protoArg(a), a.Has("verbose"))
+	rows := n.translationRows(protoArg(a))
+	if c.WantsJSON() {
+		c.SetJSON(translationsJSON(rows, a.Has("verbose")))
+		return nil
+	}
+	writeTranslationRows(c, rows, a.Has("verbose"))
 	return nil
 }
 
 func (n *NAT) cmdShowStatistics(c *ios.Context, a ios.Args) error {
-	n.WriteStatistics(c)
+	v := n.statsView()
+	if c.WantsJSON() {
+		c.SetJSON(statisticsJSON(&v))
+		return nil
+	}
+	writeStatistics(c, &v)
 	return nil
 }
 

@@ -67,24 +67,84 @@ type Translation struct {
 // bindings, then static rules in configuration order. proto (if not 0)
 // keeps the entries of that protocol. An empty table prints nothing.
 func (n *NAT) WriteTranslations(w io.Writer, proto packet.Proto, verbose bool) {
+	writeTranslationRows(w, n.translationRows(proto), verbose)
+}
+
+// transRow is one entry of show ip nat translations: the five columns as
+// printed and what verbose adds. It is gathered once for the text and the
+// JSON form.
+type transRow struct {
+	proto string // "tcp", "udp", "icmp", "---"
+	// eps are Inside global, Inside local, Outside local, Outside global;
+	// an invalid one prints "---", ports says whether they print theirs.
+	eps   [4]netip.AddrPort
+	ports bool
+	kind  string // extended, dynamic, static, outside-static
+	// verbose: ages, the idle timeout (hasTimeout: statics have none),
+	// the mapping, the flags line, the use count and the entry id.
+	created, used time.Duration
+	hasTimeout    bool
+	timeout, idle time.Duration
+	mapID         int
+	flags         string
+	useCount      int
+	entryID       uint64
+}
+
+// fields are the five columns as printed.
+func (r *transRow) fields() [5]string {
+	f := [5]string{r.proto}
+	for i, e := range r.eps {
+		switch {
+		case !e.IsValid():
+			f[i+1] = "---"
+		case r.ports:
+			f[i+1] = e.String()
+		default:
+			f[i+1] = e.Addr().String()
+		}
+	}
+	return f
+}
+
+// translationRows gathers the table under one hold of mu.
+func (n *NAT) translationRows(proto packet.Proto) []transRow {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	now := n.nowNano()
-	var sb strings.Builder
-	n.writeSessions(&sb, proto, verbose, now)
+	rows := n.sessionRows(nil, proto, now)
 	if proto == 0 {
-		n.writeBindings(&sb, verbose, now)
+		rows = n.bindingRows(rows, now)
 	}
-	n.writeStatics(&sb, proto, verbose, now)
+	rows = n.staticRows(rows, proto, now)
 	if proto == 0 {
 		for _, r := range n.cfg.outside.rules {
-			translationRow(&sb, [5]string{"---", "---", "---", r.Local.String(), r.Global.String()})
+			rows = append(rows, transRow{proto: "---", eps: [4]netip.AddrPort{2: netip.AddrPortFrom(r.Local, 0), 3: netip.AddrPortFrom(r.Global, 0)}, kind: "outside-static"})
 		}
 	}
-	if sb.Len() == 0 {
+	return rows
+}
+
+func writeTranslationRows(w io.Writer, rows []transRow, verbose bool) {
+	if len(rows) == 0 {
 		return
 	}
-	io.WriteString(w, translationsHeader)
+	var sb strings.Builder
+	sb.WriteString(translationsHeader)
+	for i := range rows {
+		r := &rows[i]
+		translationRow(&sb, r.fields())
+		if !verbose || r.kind == "outside-static" {
+			continue
+		}
+		if r.hasTimeout {
+			fmt.Fprintf(&sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n",
+				age(r.created), age(r.used), timeoutMillis(r.timeout), left(r.timeout, r.idle), r.mapID)
+		} else {
+			fmt.Fprintf(&sb, "  create %s, use %s, \n", age(r.created), age(r.used))
+		}
+		fmt.Fprintf(&sb, "  flags: \n%s, use_count: %d, entry-id: %d, lc_entries: 0\n", r.flags, r.useCount, r.entryID)
+	}
 	io.WriteString(w, sb.String())
 }
 
@@ -96,26 +156,27 @@ func (n *NAT) sessionsInOrder() []*Session {
 	return sessions
 }
 
-// writeSessions writes the extended rows. Caller holds mu.
-func (n *NAT) writeSessions(sb *strings.Builder, proto packet.Proto, verbose bool, now int64) {
+// sessionRows adds the extended rows. Caller holds mu.
+func (n *NAT) sessionRows(rows []transRow, proto packet.Proto, now int64) []transRow {
 	t := &n.cfg.timeouts
 	for _, s := range n.sessionsInOrder() {
 		if proto != 0 && s.proto != proto {
 			continue
 		}
-		translationRow(sb, [5]string{s.proto.String(), ep(s.inGlobal), ep(s.inLocal), ep(s.outLocal), ep(s.outGlobal)})
-		if verbose {
-			to := sessionTimeout(s, t)
-			idle := time.Duration(now - s.lastUsed.Load())
-			fmt.Fprintf(sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n  flags: \nextended, use_count: 0, entry-id: %d, lc_entries: 0\n",
-				age(time.Duration(now-s.created)), age(idle), timeoutMillis(to), left(to, idle), s.mapID, s.seq)
-		}
+		idle := time.Duration(now - s.lastUsed.Load())
+		rows = append(rows, transRow{
+			proto: s.proto.String(), eps: [4]netip.AddrPort{s.inGlobal.addrPort(), s.inLocal.addrPort(), s.outLocal.addrPort(), s.outGlobal.addrPort()},
+			ports: true, kind: "extended",
+			created: time.Duration(now - s.created), used: idle, hasTimeout: true, timeout: sessionTimeout(s, t), idle: idle,
+			mapID: s.mapID, flags: "extended", entryID: s.seq,
+		})
 	}
+	return rows
 }
 
-// writeBindings writes the dynamic address (`---`) rows in creation
-// order. Caller holds mu.
-func (n *NAT) writeBindings(sb *strings.Builder, verbose bool, now int64) {
+// bindingRows adds the dynamic address (`---`) rows in creation order.
+// Caller holds mu.
+func (n *NAT) bindingRows(rows []transRow, now int64) []transRow {
 	var simple []*Binding
 	for _, b := range n.simpleByLocal {
 		simple = append(simple, b)
@@ -123,18 +184,20 @@ func (n *NAT) writeBindings(sb *strings.Builder, verbose bool, now int64) {
 	sort.Slice(simple, func(i, j int) bool { return simple[i].seq < simple[j].seq })
 	t := &n.cfg.timeouts
 	for _, b := range simple {
-		translationRow(sb, [5]string{"---", netip.AddrFrom4(b.global.addr).String(), netip.AddrFrom4(b.local.addr).String(), "---", "---"})
-		if verbose {
-			idle := time.Duration(now - b.lastUsed.Load())
-			fmt.Fprintf(sb, "  create %s, use %s, timeout:%d, left %s, Map-Id(In): %d, \n  flags: \nnone, use_count: %d, entry-id: %d, lc_entries: 0\n",
-				age(time.Duration(now-b.created)), age(idle), timeoutMillis(t.Timeout), left(t.Timeout, idle), b.mapID, b.refs, b.seq)
-		}
+		idle := time.Duration(now - b.lastUsed.Load())
+		rows = append(rows, transRow{
+			proto: "---", eps: [4]netip.AddrPort{netip.AddrPortFrom(netip.AddrFrom4(b.global.addr), 0), netip.AddrPortFrom(netip.AddrFrom4(b.local.addr), 0)},
+			kind:    "dynamic",
+			created: time.Duration(now - b.created), used: idle, hasTimeout: true, timeout: t.Timeout, idle: idle,
+			mapID: b.mapID, flags: "none", useCount: b.refs, entryID: b.seq,
+		})
 	}
+	return rows
 }
 
-// writeStatics writes the static rows in configuration order; a rule on
-// an interface without an address has none. Caller holds mu.
-func (n *NAT) writeStatics(sb *strings.Builder, proto packet.Proto, verbose bool, now int64) {
+// staticRows adds the static rows in configuration order; a rule on an
+// interface without an address has none. Caller holds mu.
+func (n *NAT) staticRows(rows []transRow, proto packet.Proto, now int64) []transRow {
 	for _, r := range n.cfg.statics.rules {
 		if proto != 0 && r.Proto != proto {
 			continue
@@ -144,23 +207,19 @@ func (n *NAT) writeStatics(sb *strings.Builder, proto packet.Proto, verbose bool
 			continue
 		}
 		g := netip.AddrFrom4(g4)
-		if r.Proto == 0 {
-			translationRow(sb, [5]string{"---", g.String(), r.Local.String(), "---", "---"})
-		} else {
-			translationRow(sb, [5]string{r.Proto.String(), fmt.Sprintf("%s:%d", g, r.GlobalPort), fmt.Sprintf("%s:%d", r.Local, r.LocalPort), "---", "---"})
+		row := transRow{kind: "static", flags: "static", useCount: r.binding.refs, entryID: r.seq,
+			created: time.Duration(now - r.binding.created), used: time.Duration(now - max(r.binding.lastUsed.Load(), r.binding.created))}
+		row.proto = "---"
+		row.eps[0], row.eps[1] = netip.AddrPortFrom(g, r.GlobalPort), netip.AddrPortFrom(r.Local, r.LocalPort)
+		if r.Proto != 0 {
+			row.proto, row.ports, row.flags = r.Proto.String(), true, "static, extended"
 		}
-		if verbose {
-			flags := "static"
-			if r.Proto != 0 {
-				flags = "static, extended"
-			}
-			if r.Extendable {
-				flags += ", extendable"
-			}
-			fmt.Fprintf(sb, "  create %s, use %s, \n  flags: \n%s, use_count: %d, entry-id: %d, lc_entries: 0\n",
-				age(time.Duration(now-r.binding.created)), age(time.Duration(now-max(r.binding.lastUsed.Load(), r.binding.created))), flags, r.binding.refs, r.seq)
+		if r.Extendable {
+			row.flags += ", extendable"
 		}
+		rows = append(rows, row)
 	}
+	return rows
 }
 
 func timeoutMillis(d time.Duration) int64 {
@@ -179,8 +238,27 @@ func left(timeout, idle time.Duration) string {
 
 // WriteStatistics writes `show ip nat statistics` in IOS 15's layout.
 func (n *NAT) WriteStatistics(w io.Writer) {
-	st := n.Statistics()
-	now := n.now()
+	v := n.statsView()
+	writeStatistics(w, &v)
+}
+
+// statsView is everything show ip nat statistics prints, read once for its
+// text and its JSON form.
+type statsView struct {
+	st              Statistics
+	now             time.Time
+	outside, inside []string // in chassis order
+	doors           int
+}
+
+func (n *NAT) statsView() statsView {
+	v := statsView{st: n.Statistics(), now: n.now(), doors: n.applDoors()}
+	v.outside, v.inside = n.sortIfs(v.st.Outside), n.sortIfs(v.st.Inside)
+	return v
+}
+
+func writeStatistics(w io.Writer, v *statsView) {
+	st, now := v.st, v.now
 	fmt.Fprintf(w, "Total active translations: %d (%d static, %d dynamic; %d extended)\n", st.Active, st.Static, st.Dynamic, st.Extended)
 	if st.Peak > 0 {
 		fmt.Fprintf(w, "Peak translations: %d, occurred %s ago\n", st.Peak, age(now.Sub(st.PeakAt)))
@@ -188,12 +266,12 @@ func (n *NAT) WriteStatistics(w io.Writer) {
 		fmt.Fprintf(w, "Peak translations: 0\n")
 	}
 	io.WriteString(w, "Outside interfaces:\n")
-	if len(st.Outside) > 0 {
-		fmt.Fprintf(w, "  %s\n", strings.Join(n.sortIfs(st.Outside), ", "))
+	if len(v.outside) > 0 {
+		fmt.Fprintf(w, "  %s\n", strings.Join(v.outside, ", "))
 	}
 	io.WriteString(w, "Inside interfaces: \n")
-	if len(st.Inside) > 0 {
-		fmt.Fprintf(w, "  %s\n", strings.Join(n.sortIfs(st.Inside), ", "))
+	if len(v.inside) > 0 {
+		fmt.Fprintf(w, "  %s\n", strings.Join(v.inside, ", "))
 	}
 	fmt.Fprintf(w, "Hits: %d  Misses: %d\n", st.Hits, st.Misses)
 	fmt.Fprintf(w, "CEF Translated packets: %d, CEF Punted packets: %d\n", st.Hits, st.Misses)
@@ -222,8 +300,7 @@ func (n *NAT) WriteStatistics(w io.Writer) {
 	// opens for a connection still to come: here the FTP data mappings
 	// that wait for their connection. No other kind exists (normal doors)
 	// and no packet ever waits for a translation (queued packets).
-	doors := n.applDoors()
-	fmt.Fprintf(w, "\nTotal doors: %d\nAppl doors: %d\nNormal doors: 0\nQueued Packets: 0\n", doors, doors)
+	fmt.Fprintf(w, "\nTotal doors: %d\nAppl doors: %d\nNormal doors: 0\nQueued Packets: 0\n", v.doors, v.doors)
 }
 
 // applDoors counts the data mappings (MapData) that no connection has used
