@@ -19,16 +19,18 @@ import (
 // not in golang.org/x/sys/unix.
 const tunSetCarrier = 0x400454e2
 
-// tunDev is what TUN and TAP share: a device of the kernel's tun driver,
-// created with water, set up with netlink (moved, renamed, addressed), its
-// carrier switched with TUNSETCARRIER and its host side watched. Each read
-// or write on its file descriptor is one packet (TUN) or one frame (TAP);
-// water reads one per system call, so BatchSize is 1.
+// tunDev is what TUN, TAP and FastTUN share: a device of the kernel's tun
+// driver, set up with netlink (moved, renamed, addressed), its carrier
+// switched with TUNSETCARRIER and its host side watched. TUN and TAP create
+// it with water (open) and use its Read and Write: each read or write on
+// the file descriptor is one packet (TUN) or one frame (TAP), one per
+// system call, so BatchSize is 1. FastTUN opens its own descriptors (one
+// per queue) and hands them to attach.
 type tunDev struct {
-	kind string // "tun" or "tap", for errors
-	cfg  TUNConfig
-	ifce *water.Interface
-	file *os.File
+	kind  string // "tun" or "tap", for errors
+	cfg   TUNConfig
+	file  *os.File   // queue 0: Read, Write and the carrier ioctl
+	files []*os.File // every queue's descriptor (file first), closed by Close
 
 	// nl talks netlink in the namespace the device lives in (for SetLinkUp).
 	nlMu sync.Mutex
@@ -44,35 +46,53 @@ type tunDev struct {
 	stopSub chan struct{}
 }
 
-// open creates the device (water.TUN or water.TAP), sets its MTU and
-// brings it up, then (when cfg.Netns is set) moves it into that namespace,
-// renames it to cfg.HostName, and configures cfg.HostAddr and
-// cfg.HostGateway there. On error nothing is left behind.
+// open creates the device with water (water.TUN or water.TAP) and sets it
+// up as attach does. On error nothing is left behind.
 func (t *tunDev) open(typ water.DeviceType, c TUNConfig) error {
-	t.kind = "tun"
+	kind := "tun"
 	if typ == water.TAP {
-		t.kind = "tap"
+		kind = "tap"
 	}
-	cfg := c.withDefaults()
-	if cfg.Device == "" || len(cfg.Device) > 15 || len(cfg.HostName) > 15 {
-		return fmt.Errorf("%s: bad device name %q/%q (1-15 bytes)", t.kind, cfg.Device, cfg.HostName)
-	}
-	if cfg.HostAddr.IsValid() && !cfg.HostAddr.Addr().Is4() || cfg.HostGateway.IsValid() && !cfg.HostGateway.Is4() {
-		return fmt.Errorf("%s: host address and gateway must be IPv4", t.kind)
+	cfg, err := checkTUNConfig(kind, c)
+	if err != nil {
+		return err
 	}
 	ifce, err := water.New(water.Config{
 		DeviceType:             typ,
 		PlatformSpecificParams: water.PlatformSpecificParams{Name: cfg.Device},
 	})
 	if err != nil {
-		return fmt.Errorf("%s: create %s: %w", t.kind, cfg.Device, err)
+		return fmt.Errorf("%s: create %s: %w", kind, cfg.Device, err)
 	}
 	file, ok := ifce.ReadWriteCloser.(*os.File)
 	if !ok {
 		ifce.Close()
-		return fmt.Errorf("%s: unexpected device type from water", t.kind)
+		return fmt.Errorf("%s: unexpected device type from water", kind)
 	}
-	t.cfg, t.ifce, t.file, t.name = cfg, ifce, file, ifce.Name()
+	return t.attach(kind, cfg, ifce.Name(), []*os.File{file})
+}
+
+// checkTUNConfig fills in c's defaults and refuses what the kernel would.
+func checkTUNConfig(kind string, c TUNConfig) (TUNConfig, error) {
+	cfg := c.withDefaults()
+	if cfg.Device == "" || len(cfg.Device) > 15 || len(cfg.HostName) > 15 {
+		return cfg, fmt.Errorf("%s: bad device name %q/%q (1-15 bytes)", kind, cfg.Device, cfg.HostName)
+	}
+	if cfg.HostAddr.IsValid() && !cfg.HostAddr.Addr().Is4() || cfg.HostGateway.IsValid() && !cfg.HostGateway.Is4() {
+		return cfg, fmt.Errorf("%s: host address and gateway must be IPv4", kind)
+	}
+	return cfg, nil
+}
+
+// attach takes over the open descriptors of device name (all queues of
+// one device, the first used for Read, Write and the carrier), sets its
+// MTU and brings it up, then (when cfg.Netns is set) moves it into that
+// namespace, renames it to cfg.HostName, and configures cfg.HostAddr and
+// cfg.HostGateway there. On error the descriptors are closed, which
+// removes the device.
+func (t *tunDev) attach(kind string, cfg TUNConfig, name string, files []*os.File) error {
+	t.kind, t.cfg, t.name = kind, cfg, name
+	t.file, t.files = files[0], files
 	t.events, t.stopSub = make(chan Event, 8), make(chan struct{})
 	t.up.Store(true)
 	t.hostUp.Store(true)
@@ -251,7 +271,12 @@ func (t *tunDev) Close() error {
 	if t.closed.Swap(true) {
 		return nil
 	}
-	err := t.ifce.Close()
+	var err error
+	for _, f := range t.files {
+		if e := f.Close(); err == nil {
+			err = e
+		}
+	}
 	close(t.stopSub)
 	t.nlMu.Lock()
 	if t.nl != nil {
