@@ -1,6 +1,7 @@
 package port_test
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -42,26 +43,49 @@ func nsRun(ns string, args ...string) (string, error) {
 	return string(out), err
 }
 
+// tunKinds are the two TUN ports: water's, one packet per system call,
+// and the fast one with offloads (which skips where the kernel has none).
+var tunKinds = []struct {
+	name  string
+	open  func(port.TUNConfig) (port.Port, error)
+	batch int
+}{
+	{"water", port.OpenTUN, 1},
+	{"fast", func(c port.TUNConfig) (port.Port, error) { return port.OpenFastTUN(c, port.FastTUNOptions{}) }, 32},
+}
+
 // TestTUNNamespacePing moves a TUN into a namespace that plays a PC and
 // pings the router through it, both ways; shutdown drops the carrier and
 // the PC keeps its configuration.
 func TestTUNNamespacePing(t *testing.T) {
-	ns := netnsForTest(t, 0)
+	for k, kind := range tunKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			testTUNNamespacePing(t, 2*k, kind.open, kind.batch)
+		})
+	}
+}
+
+func testTUNNamespacePing(t *testing.T, n int, open func(port.TUNConfig) (port.Port, error), batch int) {
+	ns := netnsForTest(t, n)
 	if _, err := exec.LookPath("ping"); err != nil {
 		t.Skip("no ping (iputils-ping)")
 	}
-	dev := fmt.Sprintf("tport%d", os.Getpid()%100000)
-	p, err := port.OpenTUN(port.TUNConfig{
+	dev := fmt.Sprintf("tport%d-%d", os.Getpid()%100000, n)
+	p, err := open(port.TUNConfig{
 		Device:      dev,
 		Netns:       ns,
 		HostName:    "eth0",
 		HostAddr:    netip.MustParsePrefix("192.168.77.10/24"),
 		HostGateway: netip.MustParseAddr("192.168.77.1"),
 	})
+	if errors.Is(err, port.ErrNoOffload) {
+		t.Skipf("no TUN offloads here: %v", err)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Name() != "eth0" || p.MTU() != 1500 || p.BatchSize() != 1 {
+	defer p.Close()
+	if p.Name() != "eth0" || p.MTU() != 1500 || p.BatchSize() != batch {
 		t.Errorf("name %s mtu %d batch %d", p.Name(), p.MTU(), p.BatchSize())
 	}
 	r := router.New(router.Options{})
@@ -131,25 +155,30 @@ func TestTUNNamespacePing(t *testing.T) {
 }
 
 func TestTUNBadConfig(t *testing.T) {
-	for _, c := range []port.TUNConfig{
-		{Device: ""},
-		{Device: "way-too-long-device-name"},
-		{Device: "ok", HostAddr: netip.MustParsePrefix("2001:db8::1/64")},
-	} {
-		if p, err := port.OpenTUN(c); err == nil {
-			p.Close()
-			t.Errorf("OpenTUN(%+v) succeeded", c)
+	for _, kind := range tunKinds {
+		for _, c := range []port.TUNConfig{
+			{Device: ""},
+			{Device: "way-too-long-device-name"},
+			{Device: "ok", HostAddr: netip.MustParsePrefix("2001:db8::1/64")},
+		} {
+			if p, err := kind.open(c); err == nil {
+				p.Close()
+				t.Errorf("%s: open(%+v) succeeded", kind.name, c)
+			}
 		}
 	}
 }
 
 func TestTUNMissingNamespace(t *testing.T) {
 	netnsForTest(t, 1) // only for the root and /dev/net/tun checks
-	_, err := port.OpenTUN(port.TUNConfig{Device: fmt.Sprintf("tpx%d", os.Getpid()%100000), Netns: "t-port-does-not-exist"})
-	if err == nil {
-		t.Fatal("moved into a namespace that does not exist")
-	}
-	if out, _ := exec.Command("ip", "link", "show", fmt.Sprintf("tpx%d", os.Getpid()%100000)).CombinedOutput(); !strings.Contains(string(out), "does not exist") {
-		t.Errorf("device left behind: %s", out)
+	for _, kind := range tunKinds {
+		dev := fmt.Sprintf("tpx%d", os.Getpid()%100000)
+		_, err := kind.open(port.TUNConfig{Device: dev, Netns: "t-port-does-not-exist"})
+		if err == nil {
+			t.Fatalf("%s: moved into a namespace that does not exist", kind.name)
+		}
+		if out, _ := exec.Command("ip", "link", "show", dev).CombinedOutput(); !strings.Contains(string(out), "does not exist") {
+			t.Errorf("%s: device left behind: %s", kind.name, out)
+		}
 	}
 }
