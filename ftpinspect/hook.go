@@ -80,6 +80,15 @@ func (h controlHook) Process(p *router.Packet) router.Verdict {
 	return router.Accept
 }
 
+// WantsSegments implements router.SegmentWanter: the control channel is
+// parsed and rewritten byte-exact, with sequence numbers adjusted, one
+// segment at a time, so a super-packet of a control connection is split
+// before it gets here.
+func (h controlHook) WantsSegments(p *router.Packet) bool {
+	return p.P.IPProto == packet.ProtoTCP && p.P.HasPorts() &&
+		(h.in.isControlPort(p.P.DstPort) || h.in.isControlPort(p.P.SrcPort))
+}
+
 // dataHook marks the packets of expected data connections.
 type dataHook struct{ in *Inspector }
 

@@ -51,7 +51,7 @@ func TestForwardNoAllocs(t *testing.T) {
 	now := l.clock.Now().UnixNano()
 	allocs := testing.AllocsPerRun(1000, func() {
 		n := copy(buf, pkt)
-		l.r.receive(s, in, buf[:n], now, q)
+		l.r.receive(s, in, buf[:n], port.Offload{}, now, q)
 		q.flush(l.r, s, now)
 		if _, err := l.outside.ReadInto(dst); err != nil {
 			t.Fatal(err)
@@ -125,7 +125,7 @@ func BenchmarkForwardPipeline(b *testing.B) {
 		batch := min(len(bufs), b.N-k)
 		for j := 0; j < batch; j++ {
 			n := copy(bufs[j], pkt)
-			l.r.receive(s, in, bufs[j][:n], now, q)
+			l.r.receive(s, in, bufs[j][:n], port.Offload{}, now, q)
 		}
 		q.flush(l.r, s, now)
 	}

@@ -19,9 +19,11 @@ const maxBatch = 128
 // txItem is a packet waiting to be written to interface out.
 type txItem struct {
 	out    int32
+	segs   int32 // wire packets it stands for (a super-packet's segments)
 	buf    []byte
 	pooled *[]byte    // returned to the pool after the write; nil for read buffers
 	hop    netip.Addr // the on-link next hop, for ports that resolve it (Ethernet)
+	off    port.Offload
 }
 
 // txQueue collects a batch's outgoing packets so that each port gets one
@@ -31,9 +33,15 @@ type txQueue struct {
 	items   []txItem
 	batch   [][]byte
 	hops    []netip.Addr
+	offs    []port.Offload
 	release []*[]byte
 	pkt     Packet // the packet being processed
 	errPkt  Packet // an ICMP error generated about it
+	seg     Packet // a segment of a super-packet being split
+	split   splitScratch
+	// queue is the number of the port queue the owner reads: it writes to
+	// the same-numbered queue of every egress port.
+	queue int
 }
 
 func newTxQueue(n int) *txQueue {
@@ -41,12 +49,19 @@ func newTxQueue(n int) *txQueue {
 		items:   make([]txItem, 0, 2*n),
 		batch:   make([][]byte, 0, 2*n),
 		hops:    make([]netip.Addr, 0, 2*n),
+		offs:    make([]port.Offload, 0, 2*n),
 		release: make([]*[]byte, 0, 2*n),
 	}
 }
 
 func (q *txQueue) push(out int32, buf []byte, pooled *[]byte, hop netip.Addr) {
-	q.items = append(q.items, txItem{out, buf, pooled, hop})
+	q.items = append(q.items, txItem{out: out, segs: 1, buf: buf, pooled: pooled, hop: hop})
+}
+
+// pushOffload queues a packet with what it owes the kernel, for a port
+// that takes offloads.
+func (q *txQueue) pushOffload(out int32, buf []byte, pooled *[]byte, hop netip.Addr, off port.Offload, segs int) {
+	q.items = append(q.items, txItem{out: out, segs: int32(segs), buf: buf, pooled: pooled, hop: hop, off: off})
 }
 
 // flush writes the queued packets, one Write per outgoing port, updates the
@@ -54,8 +69,8 @@ func (q *txQueue) push(out int32, buf []byte, pooled *[]byte, hop netip.Addr) {
 func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 	for len(q.items) > 0 {
 		idx := q.items[0].out
-		q.batch, q.hops = q.batch[:0], q.hops[:0]
-		var bytes uint64
+		q.batch, q.hops, q.offs = q.batch[:0], q.hops[:0], q.offs[:0]
+		var bytes, segs uint64
 		j := 0
 		for _, it := range q.items {
 			if it.out != idx {
@@ -65,7 +80,9 @@ func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 			}
 			q.batch = append(q.batch, it.buf)
 			q.hops = append(q.hops, it.hop)
+			q.offs = append(q.offs, it.off)
 			bytes += uint64(len(it.buf))
+			segs += uint64(it.segs)
 			if it.pooled != nil {
 				q.release = append(q.release, it.pooled)
 			}
@@ -74,26 +91,32 @@ func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 		st := &s.ifaces[idx]
 		c := &st.iface.c
 		n, err := 0, error(nil)
-		switch {
-		case st.hopWriter != nil:
-			n, err = st.hopWriter.WriteNextHop(q.batch, q.hops, 0)
-		case st.port != nil:
-			n, err = st.port.Write(q.batch, 0)
+		if tp := st.txPort(q.queue); tp != nil {
+			switch {
+			case tp.hop != nil:
+				n, err = tp.hop.WriteNextHop(q.batch, q.hops, 0)
+			case tp.offload != nil:
+				n, err = tp.offload.WriteOffload(q.batch, q.offs, 0)
+			default:
+				n, err = tp.port.Write(q.batch, 0)
+			}
 		}
 		if err != nil || n < len(q.batch) {
 			// A failing Write is an output error (IOS: errors that kept
 			// a packet from leaving); a short one without error, a drop.
+			lost := uint64(len(q.batch) - n)
 			if err != nil {
-				c.outErrors.Add(uint64(len(q.batch) - n))
+				c.outErrors.Add(lost)
 			} else {
-				c.outDrops.Add(uint64(len(q.batch) - n))
+				c.outDrops.Add(lost)
 			}
 			for _, b := range q.batch[n:] {
 				bytes -= uint64(len(b))
 			}
+			segs -= lost // a lost super-packet counts as one
 		}
 		if n > 0 {
-			c.outPackets.Add(uint64(n))
+			c.outPackets.Add(segs)
 			c.outBytes.Add(bytes)
 			c.lastOut.Store(now)
 		}
@@ -106,37 +129,54 @@ func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 	q.release = q.release[:0]
 }
 
-// worker reads one port and runs the pipeline for every packet it reads.
+// worker reads one port (or one queue of it) and runs the pipeline for
+// every packet it reads.
 type worker struct {
-	r     *Router
-	in    *Interface
-	port  port.Port
-	bufs  [][]byte
-	sizes []int
-	q     *txQueue
-	done  chan struct{}
+	r       *Router
+	in      *Interface
+	port    port.Port
+	offload port.OffloadPort // port, when it hands over super-packets
+	bufs    [][]byte
+	sizes   []int
+	offs    []port.Offload
+	q       *txQueue
+	done    chan struct{}
 }
 
-func newWorker(r *Router, in *Interface, p port.Port) *worker {
+// maxOffloadBatch caps the batch of a port that reads super-packets: each
+// buffer holds 64 KB.
+const maxOffloadBatch = 32
+
+func newWorker(r *Router, in *Interface, p port.Port, queue int) *worker {
 	n := p.BatchSize()
-	if n < 1 {
-		n = 1
-	}
-	if n > maxBatch {
-		n = maxBatch
-	}
 	size := max(p.MTU(), DefaultMTU) + growRoom
+	op, _ := p.(port.OffloadPort)
+	if op != nil {
+		n = min(n, maxOffloadBatch)
+		size = port.MaxOffloadPacket + growRoom
+	}
+	n = min(max(n, 1), maxBatch)
 	w := &worker{
-		r: r, in: in, port: p,
+		r: r, in: in, port: p, offload: op,
 		bufs:  make([][]byte, n),
 		sizes: make([]int, n),
+		offs:  make([]port.Offload, n),
 		q:     newTxQueue(n),
 		done:  make(chan struct{}),
 	}
+	w.q.queue = queue
 	for k := range w.bufs {
 		w.bufs[k] = make([]byte, size)
 	}
 	return w
+}
+
+// read fills the worker's buffers from its port.
+func (w *worker) read() (int, error) {
+	if w.offload != nil {
+		return w.offload.ReadOffload(w.bufs, w.sizes, w.offs, 0)
+	}
+	return w.port.Read(w.bufs, w.sizes, 0)
 }
 
 func (w *worker) run() {
@@ -144,7 +184,7 @@ func (w *worker) run() {
 	defer close(w.done)
 	errs := 0
 	for {
-		n, err := w.port.Read(w.bufs, w.sizes, 0)
+		n, err := w.read()
 		if err != nil {
 			if errors.Is(err, port.ErrClosed) {
 				return
@@ -169,16 +209,20 @@ func (w *worker) run() {
 		}
 		// Input counters once per batch, not per packet: atomics are a
 		// good part of the per-packet budget.
-		var bytes uint64
+		var bytes, pkts uint64
 		for k := 0; k < n; k++ {
 			bytes += uint64(w.sizes[k])
+			pkts += wirePackets(w.bufs[k][:w.sizes[k]], &w.offs[k])
 		}
-		c.inPackets.Add(uint64(n))
+		if w.offload == nil {
+			pkts = uint64(n)
+		}
+		c.inPackets.Add(pkts)
 		c.inBytes.Add(bytes)
 		c.lastIn.Store(now)
 		for k := 0; k < n; k++ {
 			b := w.bufs[k]
-			w.r.receive(s, w.in, b[:w.sizes[k]], now, w.q)
+			w.r.receive(s, w.in, b[:w.sizes[k]], w.offs[k], now, w.q)
 		}
 		w.q.flush(w.r, s, now)
 	}
@@ -187,10 +231,10 @@ func (w *worker) run() {
 // receive runs the pipeline for one packet that arrived on in, which is
 // up; the caller has counted it in. Outgoing packets are queued on q; the
 // caller flushes q.
-func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *txQueue) {
+func (r *Router) receive(s *snapshot, in *Interface, buf []byte, off port.Offload, now int64, q *txQueue) {
 	c := &in.c
 	p := &q.pkt
-	*p = Packet{Buf: buf, In: in}
+	*p = Packet{Buf: buf, In: in, Off: off}
 	if res := p.P.Decode(buf); res != packet.OK {
 		if res == packet.ErrVersion && buf[0]>>4 == 6 {
 			// IPv6 is not enabled: IOS counts these as unknown protocol
@@ -209,6 +253,13 @@ func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *t
 		c.inDrops.Add(1)
 		return
 	}
+	if !off.IsZero() {
+		p.P.CsumPartial = off.NeedsCsum
+		if r.wantsSegments(s, p) {
+			r.splitInput(s, p, now, q)
+			return
+		}
+	}
 	if !r.inbound(s, p, HookInput, now, q) {
 		return
 	}
@@ -220,7 +271,17 @@ func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *t
 	if !r.inbound(s, p, HookPreRouting, now, q) {
 		return
 	}
+	if !p.Off.IsZero() && r.wantsSegments(s, p) {
+		r.splitRouted(s, p, now, q)
+		return
+	}
+	r.forward(s, p, now, q)
+}
 
+// forward takes a packet that passed the inbound hooks to the router
+// itself or routes it out.
+func (r *Router) forward(s *snapshot, p *Packet, now int64, q *txQueue) {
+	c := &p.In.c
 	dst := p.P.Dst
 	if dst == limitedBroadcast {
 		c.inBcast.Add(1)
@@ -239,14 +300,18 @@ func (r *Router) receive(s *snapshot, in *Interface, buf []byte, now int64, q *t
 		return
 	}
 	switch e.kind {
-	case fibLocal:
-		r.deliverLocal(s, p, false, now, q, nil)
-		return
-	case fibBroadcast:
-		// No `ip directed-broadcast`: taken as a local broadcast, not
-		// forwarded.
-		c.inBcast.Add(1)
-		r.deliverLocal(s, p, true, now, q, nil)
+	case fibLocal, fibBroadcast:
+		if !p.Off.IsZero() {
+			// The router's own services take finished packets.
+			r.splitRouted(s, p, now, q)
+			return
+		}
+		if e.kind == fibBroadcast {
+			// No `ip directed-broadcast`: taken as a local broadcast,
+			// not forwarded.
+			c.inBcast.Add(1)
+		}
+		r.deliverLocal(s, p, e.kind == fibBroadcast, now, q, nil)
 		return
 	case fibNull:
 		c.inDrops.Add(1)
@@ -315,6 +380,9 @@ func (r *Router) output(s *snapshot, p *Packet, now int64, q *txQueue, pooled *[
 	if !out.up || out.port == nil {
 		out.iface.c.outDrops.Add(1)
 		r.putBuf(pooled)
+		return
+	}
+	if !p.Off.IsZero() && !r.outputOffload(s, p, out, now, q, pooled) {
 		return
 	}
 	if len(p.Buf) > out.mtu {

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"natlab/packet"
+	"natlab/port"
 )
 
 // HookPoint is a place in the packet path where features run, in IOS order
@@ -177,12 +178,32 @@ type Packet struct {
 	// Mark carries feature flags between hooks (e.g. an inspection pinhole
 	// marks a packet so the ACL hooks accept it). Zero on entry.
 	Mark uint32
+	// Off is what the packet still owes the kernel when it came from a
+	// port with offloads: a partial transport checksum (P.CsumPartial
+	// says so too) or, for a super-packet, the segment size its payload is
+	// cut into after it leaves. Hooks see a super-packet's headers once,
+	// for all its segments; a hook that must see each segment implements
+	// SegmentWanter. Zero for a plain packet.
+	Off port.Offload
 }
 
 // Reparse decodes Buf into P again after a hook changed it; false means
 // the packet is no longer valid, and the router drops it.
 func (p *Packet) Reparse() bool {
-	return p.P.Decode(p.Buf) == packet.OK
+	ok := p.P.Decode(p.Buf) == packet.OK
+	p.P.CsumPartial = p.Off.NeedsCsum
+	return ok
+}
+
+// SegmentWanter is implemented by hooks that must see every segment of a
+// super-packet, byte-exact and with a finished checksum (the FTP control
+// channel inspection, which rewrites payload and adjusts sequence
+// numbers). The router splits a super-packet a SegmentWanter wants before
+// it reaches the hooks, and finishes a partial checksum, so such a hook
+// never sees Off set. It is asked on the packet as received and again
+// after NAT outside-to-inside, so a port-forwarded control port counts.
+type SegmentWanter interface {
+	WantsSegments(p *Packet) bool
 }
 
 // Hook is a feature's packet-path entry point. Process runs on packet

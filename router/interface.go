@@ -40,6 +40,7 @@ type Interface struct {
 	arpTimeout time.Duration
 	noProxyARP bool
 	port       port.Port
+	queues     []port.Port // port's queues (port first); one for a single-queue port
 	linker     port.Linker
 	lineUp     bool // as of the last rebuild
 	// Secondary addresses (`ip address A M secondary`), in the order configured.

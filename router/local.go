@@ -218,6 +218,7 @@ func (r *Router) icmpError(s *snapshot, p *Packet, typ, code uint8, mtu uint16, 
 		r.putBuf(bp)
 		return
 	}
+	quoteFirstSegment((*bp)[:n], p)
 	e := &q.errPkt
 	*e = Packet{Buf: (*bp)[:n]}
 	if e.P.Decode(e.Buf) != packet.OK {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"natlab/packet"
+	"natlab/port"
 )
 
 // tcpTo builds a TCP segment from src:40000 to dst:dport with flags.
@@ -150,7 +151,7 @@ func TestLocalTCPNoAllocs(t *testing.T) {
 	now := l.clock.Now().UnixNano()
 	allocs := testing.AllocsPerRun(1000, func() {
 		k := copy(buf, in)
-		l.r.receive(s, l.gi(0), buf[:k], now, q)
+		l.r.receive(s, l.gi(0), buf[:k], port.Offload{}, now, q)
 		q.flush(l.r, s, now)
 	})
 	if allocs != 0 || n.Load() < 1000 {

@@ -310,11 +310,25 @@ func (r *Router) attachLocked(i *Interface, p port.Port) attachment {
 		i.linker = l
 		l.SetLinkUp(!i.shutdown)
 	}
-	w := newWorker(r, i, p)
+	// A multi-queue port gets a worker per queue; each worker writes to
+	// the egress ports' queue of its own number, so queues never share a
+	// file descriptor.
+	queues := []port.Port{p}
+	if mq, ok := p.(port.MultiQueue); ok && len(mq.Queues()) > 1 {
+		queues = mq.Queues()
+	}
+	i.queues = queues
+	workers := make([]*worker, len(queues))
+	for k, qp := range queues {
+		workers[k] = newWorker(r, i, qp, k)
+	}
+	w := workers[0]
 	linker := i.linker
-	r.wg.Add(1)
+	r.wg.Add(len(workers))
 	return attachment{i: i, p: p, start: func() {
-		go w.run()
+		for _, w := range workers {
+			go w.run()
+		}
 		if linker != nil {
 			if ev := linker.Events(); ev != nil {
 				r.wg.Add(1)

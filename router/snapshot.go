@@ -18,6 +18,9 @@ type snapshot struct {
 	aclEval ACLEvaluator
 	// arpAlias: addresses an interface answers ARP for (NAT globals).
 	arpAlias func(ifIndex int, a netip.Addr) bool
+	// segmenters are the hooks that must see a super-packet's segments
+	// one by one (SegmentWanter).
+	segmenters []SegmentWanter
 }
 
 // ifaceState is an interface as the packet path sees it.
@@ -32,6 +35,9 @@ type ifaceState struct {
 	port      port.Port
 	// hopWriter is port as a port.NextHopWriter (Ethernet), else nil.
 	hopWriter port.NextHopWriter
+	// queues are the port's queues as writers: the worker of queue k of
+	// any interface writes to queue k mod len(queues).
+	queues []txPort
 	// noUnreach: `no ip unreachables` - send no unreachables about
 	// packets received here.
 	noUnreach bool
@@ -77,6 +83,7 @@ func (r *Router) rebuildLocked() []linkChange {
 		if i != nil {
 			s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: i.lineUp, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach, verify: i.verify}
 			s.ifaces[k].hopWriter, _ = i.port.(port.NextHopWriter)
+			s.ifaces[k].queues = txPorts(i.queues)
 			s.ifaces[k].noProxyARP = i.noProxyARP
 			s.ifaces[k].secondary = i.secondary
 		}
@@ -85,6 +92,9 @@ func (r *Router) rebuildLocked() []linkChange {
 	for p := range r.hooks {
 		for _, h := range r.hooks[p] {
 			s.hooks[p] = append(s.hooks[p], h.h)
+			if sw, ok := h.h.(SegmentWanter); ok {
+				s.segmenters = append(s.segmenters, sw)
+			}
 		}
 	}
 	r.stale = false

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"natlab/packet"
+	"natlab/port"
 )
 
 // TestVerifyUnicastSource: uRPF on Gi0/1 (the outside) over mem ports, one
@@ -100,7 +101,7 @@ func TestVerifyNoAllocsNoLock(t *testing.T) {
 	} {
 		allocs := testing.AllocsPerRun(1000, func() {
 			n := copy(buf, c.pkt)
-			l.r.receive(s, in, buf[:n], now, q)
+			l.r.receive(s, in, buf[:n], port.Offload{}, now, q)
 			q.flush(l.r, s, now)
 			if c.out {
 				if _, err := l.outside.ReadInto(dst); err != nil {

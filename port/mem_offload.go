@@ -1,0 +1,171 @@
+package port
+
+import "time"
+
+// MemOffload is a Mem that carries each packet with its Offload, as the
+// fast TUN does: super-packets and partial checksums pass whole, so
+// whole-router tests exercise the router's offload path without a kernel.
+// Each queued packet is stored behind its virtio-net header.
+type MemOffload struct{ *Mem }
+
+// MemOffloadHost is the far end of a MemOffload.
+type MemOffloadHost struct{ h *MemHost }
+
+// NewMemOffload returns a connected pair carrying packets of up to
+// MaxOffloadPacket bytes.
+func NewMemOffload(name string, mtu int) (*MemOffload, *MemOffloadHost) {
+	m, h := newMem(name, mtu, 0)
+	m.bufSize = vnetHdrLen + MaxOffloadPacket
+	return &MemOffload{m}, &MemOffloadHost{h}
+}
+
+// vnet is o as a virtio-net header.
+func (o Offload) vnet() vnetHdr {
+	h := vnetHdr{GSOType: o.vnetType(), HdrLen: o.HdrLen, GSOSize: o.GSOSize, CsumStart: o.CsumStart, CsumOffset: o.CsumOffset}
+	if o.NeedsCsum {
+		h.Flags = vnetNeedsCsum
+	}
+	return h
+}
+
+// offloadOf decodes a virtio-net header (its ECN bit dropped: the segments
+// carry CWR as the super-packet's first segment does). ok is false for a
+// GSO type the router does not know.
+func offloadOf(h vnetHdr) (o Offload, ok bool) {
+	o = Offload{NeedsCsum: h.Flags&vnetNeedsCsum != 0, HdrLen: h.HdrLen, GSOSize: h.GSOSize, CsumStart: h.CsumStart, CsumOffset: h.CsumOffset}
+	switch h.GSOType &^ vnetGSOECN {
+	case vnetGSONone:
+	case vnetGSOTCPv4:
+		o.GSO = GSOTCPv4
+	case vnetGSOUDPL4:
+		o.GSO = GSOUDPL4
+	case 4:
+		o.GSO = GSOTCPv6
+	default:
+		return Offload{}, false
+	}
+	if o.GSO == GSONone {
+		o.GSOSize, o.HdrLen = 0, 0
+	}
+	if !o.NeedsCsum {
+		o.CsumStart, o.CsumOffset = 0, 0
+	}
+	return o, true
+}
+
+// ReadOffload implements OffloadPort.
+func (m *MemOffload) ReadOffload(bufs [][]byte, sizes []int, offl []Offload, offset int) (int, error) {
+	n, err := m.Mem.Read(bufs, sizes, offset)
+	for k := 0; k < n; k++ {
+		b := bufs[k][offset : offset+sizes[k]]
+		if len(b) < vnetHdrLen {
+			sizes[k], offl[k] = 0, Offload{}
+			continue
+		}
+		offl[k], _ = offloadOf(decodeVnetHdr(b))
+		sizes[k] = copy(b, b[vnetHdrLen:])
+	}
+	return n, err
+}
+
+// WriteOffload implements OffloadPort.
+func (m *MemOffload) WriteOffload(bufs [][]byte, offl []Offload, offset int) (int, error) {
+	for k, b := range bufs {
+		if err := m.writeOne(b[offset:], offl[k]); err != nil {
+			return k, err
+		}
+	}
+	return len(bufs), nil
+}
+
+// Read implements Port with finished packets: a partial checksum is
+// completed; a super-packet is split into the buffers after it while they
+// last (the rest of its segments are dropped and counted).
+func (m *MemOffload) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
+	offl := make([]Offload, len(bufs))
+	n, err := m.ReadOffload(bufs, sizes, offl, offset)
+	out := make([][]byte, 0, len(bufs))
+	outSizes := make([]int, 0, len(bufs))
+	for k := 0; k < n; k++ {
+		pkt := append([]byte(nil), bufs[k][offset:offset+sizes[k]]...)
+		segs := make([][]byte, max(OffloadSegments(pkt, offl[k]), 1))
+		ss := make([]int, len(segs))
+		for i := range segs {
+			segs[i] = make([]byte, len(pkt))
+		}
+		c, serr := SplitOffload(pkt, offl[k], segs, ss)
+		if serr != nil {
+			m.Dropped.Add(1)
+			continue
+		}
+		for i := 0; i < c; i++ {
+			out = append(out, segs[i][:ss[i]])
+			outSizes = append(outSizes, ss[i])
+		}
+	}
+	if len(out) > len(bufs) {
+		m.Dropped.Add(uint64(len(out) - len(bufs)))
+		out = out[:len(bufs)]
+	}
+	for k, p := range out {
+		sizes[k] = copy(bufs[k][offset:], p)
+	}
+	return len(out), err
+}
+
+// Write implements Port: plain packets.
+func (m *MemOffload) Write(bufs [][]byte, offset int) (int, error) {
+	for k, b := range bufs {
+		if err := m.writeOne(b[offset:], Offload{}); err != nil {
+			return k, err
+		}
+	}
+	return len(bufs), nil
+}
+
+func (m *MemOffload) writeOne(b []byte, o Offload) error {
+	select {
+	case <-m.done:
+		return ErrClosed
+	default:
+	}
+	if !m.LinkUp() {
+		m.Dropped.Add(1)
+		return nil
+	}
+	p := m.getBuf()
+	o.vnet().encode(p)
+	n := copy(p[vnetHdrLen:], b)
+	select {
+	case m.toHost <- p[:vnetHdrLen+n]:
+	default:
+		m.putBuf(p)
+		m.Dropped.Add(1)
+	}
+	return nil
+}
+
+// InjectOffload sends one packet with its offload to the router.
+func (h *MemOffloadHost) InjectOffload(p []byte, o Offload) error {
+	b := make([]byte, vnetHdrLen+len(p))
+	o.vnet().encode(b)
+	copy(b[vnetHdrLen:], p)
+	return h.h.Inject(b)
+}
+
+// Inject sends one finished packet to the router.
+func (h *MemOffloadHost) Inject(p []byte) error { return h.InjectOffload(p, Offload{}) }
+
+// RecvOffload waits up to timeout for the next packet the router sent, and
+// returns a copy with its offload; nil on timeout or close.
+func (h *MemOffloadHost) RecvOffload(timeout time.Duration) ([]byte, Offload) {
+	b := h.h.Recv(timeout)
+	if len(b) < vnetHdrLen {
+		return nil, Offload{}
+	}
+	o, _ := offloadOf(decodeVnetHdr(b))
+	return b[vnetHdrLen:], o
+}
+
+// SetCarrier plays a cable being pulled or plugged in.
+func (h *MemOffloadHost) SetCarrier(up bool) { h.h.SetCarrier(up) }
