@@ -90,6 +90,9 @@ func (a *ACLs) Evaluate(name string, p *packet.Parsed) (permit, found bool) {
 // unknown) for log-input.
 func (c *compiled) eval(p *packet.Parsed, lg *logger, logIface string) bool {
 	i := c.cls.lookup(p)
+	if logIface != "" && lg.events.Active() {
+		lg.publish(c, i, p, logIface)
+	}
 	if i < 0 {
 		return false
 	}

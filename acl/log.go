@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"natlab/packet"
+	"natlab/pktevent"
 )
 
 // maxLoggedFlows bounds the logging cache; hits of new flows beyond it
@@ -38,6 +39,7 @@ type logger struct {
 	done    sync.WaitGroup
 	limited atomic.Uint64
 	once    sync.Once
+	events  *pktevent.Bus // set by SetEvents before traffic flows (events.go)
 }
 
 func newLogger(emit func(string), interval time.Duration) *logger {

@@ -270,7 +270,7 @@ func (c *conn) announce(dir int, a Announcement, held bool) (int, int, []byte, *
 		if !rewrite {
 			return 0, 0, nil, nil, false
 		}
-		in.stats.Rewrites++
+		in.rewrote(c, dir, &a, global, text)
 		return a.Start, a.End, text, nil, true
 	}
 	x := in.newExpectation()
@@ -289,7 +289,7 @@ func (c *conn) announce(dir int, a Announcement, held bool) (int, int, []byte, *
 	if !rewrite {
 		return 0, 0, nil, x, false
 	}
-	in.stats.Rewrites++
+	in.rewrote(c, dir, &a, global, text)
 	return a.Start, a.End, text, x, true
 }
 

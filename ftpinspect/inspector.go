@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"natlab/packet"
+	"natlab/pktevent"
 )
 
 // Defaults (README "Defaults").
@@ -140,7 +141,8 @@ type Inspector struct {
 	nextID  uint32 // session numbers for show ip inspect sessions
 
 	debugCmdOn, debugTokOn atomic.Bool
-	dataLinger             atomic.Int64 // ns after both FINs of a data connection
+	dataLinger             atomic.Int64  // ns after both FINs of a data connection
+	events                 *pktevent.Bus // set by SetEvents before traffic flows (events.go)
 }
 
 // New returns an inspector with cfg (defaults filled in).

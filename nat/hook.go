@@ -91,9 +91,9 @@ func (n *NAT) insideToOutside(p *router.Packet) router.Verdict {
 }
 
 // debugView is what `debug ip nat` prints of a packet as it arrived, when
-// debugging is on.
+// debugging is on or someone watches the event stream.
 func (n *NAT) debugView(p *packet.Parsed) (packet.Tuple, bool) {
-	if !n.debug.Load() {
+	if !n.debug.Load() && !n.events.Active() {
 		return packet.Tuple{}, false
 	}
 	return p.Tuple(), true
@@ -109,6 +109,10 @@ func (n *NAT) verdict(p *router.Packet, res Result, debug bool, before *packet.T
 		return router.Accept
 	}
 	if debug {
+		n.publishEvent(p, res, before)
+		if !n.debug.Load() {
+			return router.Accept
+		}
 		if n.detailed.Load() {
 			n.log(detailedLine(fromInside, before, p.P.ID))
 		}

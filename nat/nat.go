@@ -1,6 +1,7 @@
 package nat
 
 import (
+	"natlab/pktevent"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -87,6 +88,7 @@ type NAT struct {
 	debug    atomic.Bool
 	detailed atomic.Bool
 	logf     atomic.Pointer[func(string)]
+	events   *pktevent.Bus // set by SetEvents before traffic flows (events.go)
 
 	stop chan struct{}
 }

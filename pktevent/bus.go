@@ -65,21 +65,44 @@ func (b *Bus) Active() bool {
 	return s != nil && len(*s) > 0
 }
 
-// Publish offers e to every subscriber, unless the sampler leaves it out.
-// It never blocks and never allocates: a subscriber whose queue is full
-// misses the event and counts it. It sets e.Time.
+// Publish offers e to every subscriber, unless the sampler leaves it out
+// (FTP rewrites and new translations it never leaves out). It never blocks
+// and never allocates: a subscriber whose queue is full misses the event
+// and counts it. It sets e.Time.
 func (b *Bus) Publish(e Event) {
 	if !b.Active() {
 		return
 	}
-	now := b.now()
-	if !e.important() && !b.admit(now.Unix()) {
-		b.sampledOut.Add(1)
+	if !e.important() && !b.Admit() {
 		return
 	}
-	e.Time = now
+	b.Send(e)
+}
+
+// Admit is the sampler on its own, for a producer whose event costs
+// something to build (a rendered line): it reports whether a sampled event
+// may be sent now, and counts it as sampled out when not. Send the event
+// with Send.
+func (b *Bus) Admit() bool {
+	if !b.Active() {
+		return false
+	}
+	if !b.admit(b.now().Unix()) {
+		b.sampledOut.Add(1)
+		return false
+	}
+	return true
+}
+
+// Send offers e to every subscriber without sampling; it never blocks.
+func (b *Bus) Send(e Event) {
+	p := b.subs.Load()
+	if p == nil {
+		return
+	}
+	e.Time = b.now()
 	b.published.Add(1)
-	for _, s := range *b.subs.Load() {
+	for _, s := range *p {
 		select {
 		case s.c <- e:
 		default:

@@ -93,6 +93,25 @@ func TestSampling(t *testing.T) {
 	}
 }
 
+func TestAdmitThenSend(t *testing.T) {
+	b, _ := newTestBus(2)
+	if b.Admit() {
+		t.Fatal("admitted with nobody subscribed")
+	}
+	s, _ := b.Subscribe(10)
+	defer s.Close()
+	sent := 0
+	for range 5 {
+		if b.Admit() {
+			b.Send(Event{Kind: KindACL, Rule: "permit tcp any any"})
+			sent++
+		}
+	}
+	if sent != 2 || len(drain(s)) != 2 || b.Stats().SampledOut != 3 {
+		t.Fatalf("sent %d, stats %+v", sent, b.Stats())
+	}
+}
+
 func TestSamplingWindowMoves(t *testing.T) {
 	b, clk := newTestBus(2)
 	s, _ := b.Subscribe(100)
@@ -215,7 +234,7 @@ func BenchmarkPublishSampled(b *testing.B) {
 	defer s.Close()
 	b.ReportAllocs()
 	for b.Loop() {
-		bus.Publish(Event{Kind: KindACL, List: "FROM-ISP", Seq: 10, Action: "permit"})
+		bus.Publish(Event{Kind: KindACL, List: "FROM-ISP", Action: "permit"})
 	}
 }
 

@@ -13,7 +13,7 @@ const (
 	// KindNAT: NAT translated a packet (Created: with a translation made for
 	// it).
 	KindNAT Kind = iota + 1
-	// KindACL: an access-group matched a packet (List, Seq, Action).
+	// KindACL: an access-group matched a packet (List, Rule, Action).
 	KindACL
 	// KindFTP: FTP inspection rewrote a control line (Before, After,
 	// Arith).
@@ -69,13 +69,12 @@ type Event struct {
 	NewDst  netip.AddrPort `json:"new_dst,omitzero"`
 	Created bool           `json:"created,omitempty"`
 
-	// ACL: the list, the sequence number of the line that matched (0: the
-	// implicit deny at the end), "permit" or "deny", and the direction of
-	// the access-group ("in" or "out").
+	// ACL: the list, the line that matched as `show access-lists` prints
+	// it after the sequence number ("" for the implicit deny at the end),
+	// and "permit" or "deny".
 	List   string `json:"list,omitempty"`
-	Seq    int    `json:"seq,omitempty"`
+	Rule   string `json:"rule,omitempty"`
 	Action string `json:"action,omitempty"`
-	Dir    string `json:"dir,omitempty"`
 
 	// FTP: the control line before and after the rewrite, and the
 	// arithmetic of the announced port ("port 11*256+185 = 3001").
