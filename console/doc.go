@@ -35,4 +35,21 @@
 // candidates) answered by zero or more {"out":"..."} lines carrying the output exactly as the CLI
 // prints it, then one Reply line {"end":true,"ok":...,"prompt":"R1#"}. ok is false when the line
 // printed a `%` error; closed is true when the line ended the session (exit, logout).
+//
+// Events mode ({"mode":"events"}) is the router's stream of sampled packet events (package pktevent),
+// for `labs web`. The server answers {"end":true,"ok":true} (or an error reply when the router has no
+// stream or pktevent.MaxSubscribers watch it already), then writes one event a line and the client
+// sends nothing more:
+//
+//	{"time":"...","kind":"nat","in":"GigabitEthernet0/1","proto":"tcp","src":"203.0.113.10:45000","dst":"203.0.113.100:21","new_src":"203.0.113.10:45000","new_dst":"192.168.2.10:21","created":true}
+//	{"time":"...","kind":"acl","in":"GigabitEthernet0/1","proto":"tcp","src":"203.0.113.10:45000","dst":"203.0.113.100:21","list":"OUTSIDE_IN","rule":"permit tcp any host 203.0.113.100 eq ftp","action":"permit"}
+//	{"time":"...","kind":"ftp","proto":"tcp","src":"192.168.2.10:21","dst":"203.0.113.10:45000","before":"227 Entering Passive Mode (192,168,2,10,156,64)","after":"227 Entering Passive Mode (203,0,113,100,156,64)","arith":"port 156*256+64 = 40000"}
+//	{"time":"...","kind":"stats","stats":{"published":12,"sampled_out":0,"dropped":0}}
+//
+// nat is a translated packet (src/dst as it arrived, new_src/new_dst after; created when the
+// translation was made for it), acl an access-group match (rule is the line as show access-lists
+// prints it, empty for the implicit deny), ftp a rewritten PORT/227/EPRT/229 control line (src is its
+// sender). Events are sampled (pktevent.DefaultRate a second; new translations and FTP rewrites
+// always pass) and a client that reads slowly misses events rather than slowing the router: the stats
+// line, every few seconds, counts what this connection dropped. DialEvents is the client.
 package console

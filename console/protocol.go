@@ -2,7 +2,7 @@ package console
 
 // Hello is the first line a client sends.
 type Hello struct {
-	Mode string `json:"mode"` // "terminal" or "cli"
+	Mode string `json:"mode"` // "terminal", "cli" or "events"
 	Rows int    `json:"rows,omitempty"`
 	Cols int    `json:"cols,omitempty"`
 }
@@ -28,4 +28,7 @@ type Reply struct {
 const (
 	ModeTerminal = "terminal"
 	ModeCLI      = "cli"
+	// ModeEvents streams the router's packet events (package pktevent) as
+	// JSON lines; the client sends nothing after the hello.
+	ModeEvents = "events"
 )

@@ -13,6 +13,7 @@ import (
 
 	"natlab/internal/acceptloop"
 	"natlab/ios"
+	"natlab/pktevent"
 )
 
 // writeTimeout bounds how long one client that stopped reading can hold up the session writing to it
@@ -68,6 +69,7 @@ type server struct {
 	maxHello     int
 	maxRequest   int
 	slots        chan struct{}
+	events       *pktevent.Bus // the events mode's stream (events.go); nil: none
 }
 
 func newServer(e *ios.Engine, login Login) *server {
@@ -125,8 +127,10 @@ func (srv *server) serveConn(c net.Conn) {
 		serveCLI(c, r, srv.e, srv.maxRequest)
 	case ModeTerminal:
 		serveTerminal(c, r, srv.e, h, srv.login)
+	case ModeEvents:
+		serveEvents(c, r, srv.events, eventsStatsEvery)
 	default:
-		writeJSON(c, Reply{End: true, Error: "console: unknown mode " + h.Mode + " (want terminal or cli)"})
+		writeJSON(c, Reply{End: true, Error: "console: unknown mode " + h.Mode + " (want terminal, cli or events)"})
 	}
 }
 

@@ -31,6 +31,7 @@ import (
 	"natlab/ios"
 	"natlab/nat"
 	"natlab/ntp"
+	"natlab/pktevent"
 	"natlab/platform"
 	"natlab/router"
 	"natlab/stack"
@@ -53,6 +54,10 @@ type Device struct {
 	DHCP *dhcp.Service
 	// NTP is the router's SNTP client (ntp server).
 	NTP *ntp.NTP
+	// Events is the stream of sampled packet events (NAT rewrites, ACL
+	// matches, FTP control-line rewrites) the console's events mode
+	// serves.
+	Events *pktevent.Bus
 
 	clock    func() time.Time
 	arpDebug arpDebug
@@ -96,6 +101,7 @@ func New(o Options) *Device {
 	d.CLI.AddInterfaceConfig(router.IfOrderInspect, d.FTP.InterfaceConfigLines)
 	d.CLI.OnInterfaceRemoved(d.ACLs.RemoveInterface)
 	d.CLI.OnInterfaceRemoved(d.NAT.RemoveInterface)
+	d.wireEvents()
 	// The outside interface answers ARP for NAT's inside-global addresses.
 	r.SetARPAlias(d.NAT.AnswersARP)
 	// After e.Clock is set: system wraps the clock so that `clock set` moves

@@ -25,7 +25,7 @@ type consoleSwitch struct {
 	cur *consoleGen
 }
 
-// consoleGen is the console of one Device: a net.Listener for console.ServeLogin.
+// consoleGen is the console of one Device: a net.Listener for console.ServeWith.
 type consoleGen struct {
 	addr  net.Addr
 	conns chan net.Conn
@@ -48,7 +48,7 @@ func (s *consoleSwitch) start(d *device.Device) {
 	s.mu.Lock()
 	s.cur = g
 	s.mu.Unlock()
-	go console.ServeLogin(g, d.Engine, d.ConsoleLogin)
+	go console.ServeWith(g, d.Engine, console.Options{Login: d.ConsoleLogin, Events: d.Events})
 }
 
 // reloaded ends the old router's console connections and serves next.
