@@ -143,9 +143,16 @@ func (a *ACLs) installInterface(e *ios.Engine) {
 // interface IFNAME [in|out]` and `clear access-list counters [NAME]`.
 func (a *ACLs) installShow(e *ios.Engine) {
 	showName := words("[(1-2699)|WORD]$name", "ACL number", "ACL name")
-	showList := func(c *ios.Context, args ios.Args) error {
-		a.show(c, args.Str("name"))
+	showViews := func(c *ios.Context, views []listView) error {
+		if c.WantsJSON() {
+			c.SetJSON(listsJSON(views))
+			return nil
+		}
+		writeLists(c, views)
 		return nil
+	}
+	showList := func(c *ios.Context, args ios.Args) error {
+		return showViews(c, a.listViews(args.Str("name")))
 	}
 	show := func(s syntax, run ios.Handler) *ios.Command {
 		cmd := command(ios.Exec, join(words("show", ios.HelpShow), s), run)
@@ -158,8 +165,7 @@ func (a *ACLs) installShow(e *ios.Engine) {
 		show(words("ip access-lists interface IFNAME [in|out]", ios.HelpShowIP, "List IP access lists",
 			"Interface name", "Interface name", "inbound packets", "outbound packets"),
 			func(c *ios.Context, args ios.Args) error {
-				a.showInterface(c, args.Str("IFNAME"), !args.Has("out"), !args.Has("in"))
-				return nil
+				return showViews(c, a.interfaceViews(args.Str("IFNAME"), !args.Has("out"), !args.Has("in")))
 			}),
 		command(ios.Exec, words("clear access-list counters [(1-2699)|WORD]$name", ios.HelpClear,
 			"Clear access list statistical information", "Clear access list counters", "Access list number", "Access list name"),

@@ -6,42 +6,72 @@ import (
 	"strings"
 )
 
-// show prints `show access-lists [NAME]` (all lists when name is "").
-func (a *ACLs) show(w io.Writer, name string) {
-	for _, n := range a.Lists() {
-		if name == "" || n == name {
-			a.writeList(w, n, "")
-		}
-	}
+// listView is one list as show prints it, read under one hold of the
+// lock for the text and the JSON form.
+type listView struct {
+	name, suffix string
+	kind         Kind
+	rules        []ruleView
 }
 
-// showInterface prints `show ip access-lists interface IFNAME [in|out]`:
-// the bound lists with the direction after the name.
-func (a *ACLs) showInterface(w io.Writer, ifname string, in, out bool) {
-	gin, gout := a.AccessGroups(ifname)
-	if in && gin != "" {
-		a.writeList(w, gin, " in")
-	}
-	if out && gout != "" {
-		a.writeList(w, gout, " out")
-	}
+type ruleView struct {
+	seq     int
+	entry   Entry
+	matches uint64
 }
 
-func (a *ACLs) writeList(w io.Writer, name, suffix string) {
+// listViews reads the lists show access-lists prints (all when name is "").
+func (a *ACLs) listViews(name string) []listView {
+	names := a.Lists()
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var out []listView
+	for _, n := range names {
+		if name == "" || n == name {
+			out = a.appendView(out, n, "")
+		}
+	}
+	return out
+}
+
+func (a *ACLs) interfaceViews(ifname string, in, out bool) []listView {
+	gin, gout := a.AccessGroups(ifname)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var views []listView
+	if in && gin != "" {
+		views = a.appendView(views, gin, " in")
+	}
+	if out && gout != "" {
+		views = a.appendView(views, gout, " out")
+	}
+	return views
+}
+
+// appendView adds list name if it exists. Caller holds mu.
+func (a *ACLs) appendView(out []listView, name, suffix string) []listView {
 	l := a.lists[name]
 	if l == nil {
-		return
+		return out
 	}
-	kind := "Standard"
-	if l.Kind == Extended {
-		kind = "Extended"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s IP access list %s%s\n", kind, name, suffix)
+	v := listView{name: name, suffix: suffix, kind: l.Kind, rules: make([]ruleView, 0, len(l.Rules))}
 	for _, r := range l.Rules {
-		fmt.Fprintf(&b, "    %d %s%s\n", r.Seq, r.Entry.ShowText(), matchesText(r.Matches()))
+		v.rules = append(v.rules, ruleView{int(r.Seq), r.Entry, r.Matches()})
+	}
+	return append(out, v)
+}
+
+func writeLists(w io.Writer, views []listView) {
+	var b strings.Builder
+	for _, v := range views {
+		kind := "Standard"
+		if v.kind == Extended {
+			kind = "Extended"
+		}
+		fmt.Fprintf(&b, "%s IP access list %s%s\n", kind, v.name, v.suffix)
+		for _, r := range v.rules {
+			fmt.Fprintf(&b, "    %d %s%s\n", r.seq, r.entry.ShowText(), matchesText(r.matches))
+		}
 	}
 	io.WriteString(w, b.String())
 }
