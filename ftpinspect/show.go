@@ -33,11 +33,11 @@ func (f *Feature) cmdShow(c *ios.Context, a ios.Args) error {
 	case a.Has("interfaces"):
 		f.showInterfaces(c)
 	case a.Has("sessions"):
-		f.showSessions(c)
+		f.showSessionsDetail(c, false)
 	default:
 		f.showConfig(c)
 		f.showInterfaces(c)
-		f.showSessions(c)
+		f.showSessionsDetail(c, false)
 	}
 	return nil
 }
@@ -140,9 +140,6 @@ func (f *Feature) cmdShowDetail(c *ios.Context, a ios.Args) error {
 	return nil
 }
 
-// showSessions is `show ip inspect sessions`.
-func (f *Feature) showSessions(c *ios.Context) { f.showSessionsDetail(c, false) }
-
 // hms renders a duration as IOS uptime fields, hh:mm:ss.
 func hms(d time.Duration) string {
 	s := int(d.Seconds())
@@ -153,26 +150,12 @@ func hms(d time.Duration) string {
 // the ages and the bytes each side sent.
 func (f *Feature) showSessionsDetail(c *ios.Context, detail bool) {
 	now := f.In.cfg.Clock()
-	var open, opening []Session
-	all := f.cb.list()
-	for _, s := range f.In.Sessions() {
-		// Control connections are listed from the CBAC sessions.
-		if s.Protocol != "ftp" || f.r == nil {
-			all = append(all, s)
-		}
+	secs := f.sessionSections()
+	if c.WantsJSON() {
+		c.SetJSON(sessionsJSON(secs, now, detail))
+		return
 	}
-	slices.SortFunc(all, func(a, b Session) int { return a.Created.Compare(b.Created)*2 + cmpID(a.ID, b.ID) })
-	for _, s := range all {
-		if s.Established {
-			open = append(open, s)
-		} else {
-			opening = append(opening, s)
-		}
-	}
-	for _, sec := range []struct {
-		title, state string
-		list         []Session
-	}{{"Established Sessions", "SIS_OPEN", open}, {"Half-open Sessions", "SIS_OPENING", opening}} {
+	for _, sec := range secs {
 		if len(sec.list) == 0 {
 			continue
 		}
@@ -185,6 +168,34 @@ func (f *Feature) showSessionsDetail(c *ios.Context, detail bool) {
 			}
 		}
 	}
+}
+
+// sessionSection is one part of show ip inspect sessions: the established
+// or the half-open sessions, oldest first.
+type sessionSection struct {
+	title, state string
+	list         []Session
+}
+
+// sessionSections reads the sessions once, for the text and the JSON.
+func (f *Feature) sessionSections() [2]sessionSection {
+	all := f.cb.list()
+	for _, s := range f.In.Sessions() {
+		// Control connections are listed from the CBAC sessions.
+		if s.Protocol != "ftp" || f.r == nil {
+			all = append(all, s)
+		}
+	}
+	slices.SortFunc(all, func(a, b Session) int { return a.Created.Compare(b.Created)*2 + cmpID(a.ID, b.ID) })
+	secs := [2]sessionSection{{title: "Established Sessions", state: "SIS_OPEN"}, {title: "Half-open Sessions", state: "SIS_OPENING"}}
+	for _, s := range all {
+		if s.Established {
+			secs[0].list = append(secs[0].list, s)
+		} else {
+			secs[1].list = append(secs[1].list, s)
+		}
+	}
+	return secs
 }
 
 func cmpID(a, b uint32) int {
