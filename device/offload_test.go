@@ -125,7 +125,7 @@ func joinPayloads(ps []packet.Parsed, segs [][]byte) []byte {
 // super-packet comes back translated to pc1. Interface counters count wire
 // packets.
 func TestSuperPacketThroughPAT(t *testing.T) {
-	l := newOffloadLab(t, true, "")
+	l := newOffloadLab(t, true, "configure terminal\ninterface GigabitEthernet0/1\n no ip access-group OUTSIDE_IN in\nend\n")
 	data := streamPayload(20000)
 	pkt, o := superTCP(t, "192.168.1.10:40000", "203.0.113.10:5001", 1000, 1, packet.TCPAck|packet.TCPPsh, data, 1448, true)
 	if err := l.pc1.InjectOffload(pkt, o); err != nil {

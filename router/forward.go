@@ -364,6 +364,14 @@ func (r *Router) route(s *snapshot, p *Packet, e *fibEntry) {
 // not nil, is the pool buffer behind p.Buf: output owns it from here on.
 func (r *Router) output(s *snapshot, p *Packet, now int64, q *txQueue, pooled *[]byte) {
 	out := &s.ifaces[p.Out.index]
+	if tooBigWithDF(p, out.mtu) {
+		// Before NAT inside-to-outside, so that "fragmentation needed"
+		// goes to the sender's own address and quotes its packet as sent.
+		out.iface.c.outDrops.Add(1)
+		r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPFragNeeded, uint16(out.mtu), now, q)
+		r.putBuf(pooled)
+		return
+	}
 	for _, point := range [...]HookPoint{HookPostRouting, HookOutput, HookInspect} {
 		switch runHooks(s, point, p) {
 		case Accept:
@@ -391,6 +399,16 @@ func (r *Router) output(s *snapshot, p *Packet, now int64, q *txQueue, pooled *[
 		return
 	}
 	q.push(int32(p.Out.index), p.Buf, pooled, p.NextHop)
+}
+
+// tooBigWithDF reports a packet with DF set that does not fit mtu (for a
+// super-packet: whose segments do not).
+func tooBigWithDF(p *Packet, mtu int) bool {
+	size := len(p.Buf)
+	if p.Off.GSO != port.GSONone {
+		size = port.SegmentLen(p.Buf, p.Off)
+	}
+	return size > mtu && packet.IPv4(p.Buf).Flags()&packet.IPv4FlagDontFragment != 0
 }
 
 // fragment splits p to fit out.mtu (RFC 791), or answers "fragmentation
