@@ -363,3 +363,26 @@ func TestSuperPacketFTPControl(t *testing.T) {
 		t.Fatalf("ACK %d reached pc1, want %d", a, 1000+len(lines))
 	}
 }
+
+// A super-packet through PAT and an output access-list that matches it,
+// forwarded whole, allocates nothing; nor does a plain packet with a
+// partial checksum.
+func TestSuperPacketNoAllocs(t *testing.T) {
+	l := newOffloadLab(t, true, "configure terminal\naccess-list 120 permit tcp any any\ninterface GigabitEthernet0/1\n ip access-group 120 out\nend\n")
+	dst := make([]byte, port.MaxOffloadPacket)
+	for _, size := range []int{20000, 100} {
+		pkt, o := superTCP(t, "192.168.1.10:40000", "203.0.113.10:5001", 1000, 1, packet.TCPAck, streamPayload(size), 1448, true)
+		run := func() {
+			if err := l.pc1.InjectOffload(pkt, o); err != nil {
+				t.Fatal(err)
+			}
+			if _, got, err := l.isp.ReadOffloadInto(dst); err != nil || got.NeedsCsum != true {
+				t.Fatalf("%v %+v", err, got)
+			}
+		}
+		run() // the translation is made
+		if a := testing.AllocsPerRun(500, run); a != 0 {
+			t.Errorf("%d-byte payload: %v allocations per packet", size, a)
+		}
+	}
+}

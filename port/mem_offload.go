@@ -145,12 +145,47 @@ func (m *MemOffload) writeOne(b []byte, o Offload) error {
 	return nil
 }
 
-// InjectOffload sends one packet with its offload to the router.
+// InjectOffload sends one packet with its offload to the router. It
+// allocates nothing once the port's buffers are warm.
 func (h *MemOffloadHost) InjectOffload(p []byte, o Offload) error {
-	b := make([]byte, vnetHdrLen+len(p))
+	m := h.h.m
+	select {
+	case <-m.done:
+		return ErrClosed
+	default:
+	}
+	if !m.LinkUp() {
+		m.Dropped.Add(1)
+		return ErrLinkDown
+	}
+	b := m.getBuf()
 	o.vnet().encode(b)
-	copy(b[vnetHdrLen:], p)
-	return h.h.Inject(b)
+	n := copy(b[vnetHdrLen:], p)
+	select {
+	case m.toRouter <- b[:vnetHdrLen+n]:
+		return nil
+	default:
+		m.putBuf(b)
+		m.Dropped.Add(1)
+		return ErrQueueFull
+	}
+}
+
+// ReadOffloadInto waits for the next packet the router sent, copies it into
+// dst and returns its length and offload. It allocates nothing.
+func (h *MemOffloadHost) ReadOffloadInto(dst []byte) (int, Offload, error) {
+	m := h.h.m
+	select {
+	case b := <-m.toHost:
+		defer m.putBuf(b)
+		if len(b) < vnetHdrLen {
+			return 0, Offload{}, errGSO
+		}
+		o, _ := offloadOf(decodeVnetHdr(b))
+		return copy(dst, b[vnetHdrLen:]), o, nil
+	case <-m.done:
+		return 0, Offload{}, ErrClosed
+	}
 }
 
 // Inject sends one finished packet to the router.
