@@ -57,6 +57,10 @@ func (s *System) showARP(c *ios.Context, a ios.Args) error {
 		}
 		rows = kept
 	}
+	if c.WantsJSON() {
+		c.SetJSON(arpJSON(rows))
+		return nil
+	}
 	c.Printf("Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n")
 	for _, r := range rows {
 		age := "-"
