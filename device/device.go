@@ -109,6 +109,7 @@ func New(o Options) *Device {
 	d.System = system.Register(e)
 	d.System.SetARPSource(func() []system.ARPEntry { return arpEntries(r) })
 	d.installARPCommands()
+	d.installPacketTracer()
 	platform.Register(e)
 	d.startRemoteAccess()
 	d.startMgmt()
