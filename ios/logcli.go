@@ -93,7 +93,12 @@ func (e *Engine) InstallLogging() {
 		&Command{Mode: Config, Syntax: "no logging trap", Help: []string{HelpNo, helpLogging, "Set syslog server logging level"}, Run: set(trap)},
 		&Command{Mode: Exec, Syntax: "show logging", Help: []string{HelpShow, "Show the contents of logging buffers"},
 			Run: func(c *Context, a Args) error {
-				e.showLogging(c)
+				v := e.logView()
+				if c.WantsJSON() {
+					c.SetJSON(loggingJSON(&v))
+					return nil
+				}
+				showLogging(c, &v)
 				return nil
 			}},
 	)
@@ -230,16 +235,31 @@ func (e *Engine) renderTimezone(w io.Writer) {
 	fmt.Fprintf(w, "clock timezone %s %d %d\n", c.tzName, h, m)
 }
 
-// showLogging prints the IOS 15 `show logging` layout.
-func (e *Engine) showLogging(w io.Writer) {
-	st := e.LogStats()
+// logView is what show logging prints, read under one hold of the log's
+// lock for the text and the JSON form.
+type logView struct {
+	st      LogStats
+	c       logConfig
+	limited uint64
+	lines   []string // the buffer, when buffer logging is on
+}
+
+func (e *Engine) logView() logView {
 	e.logMu.Lock()
-	c := e.logc
-	e.logMu.Unlock()
-	var limited uint64
-	if c.rateLimited != nil {
-		limited = c.rateLimited()
+	v := logView{st: LogStats{Size: e.logMax, Used: e.logBytes, Logged: e.logCount, Overwritten: e.logDropped}, c: e.logc}
+	if !v.c.buffer.off {
+		v.lines = append([]string(nil), e.logBuf...)
 	}
+	e.logMu.Unlock()
+	if v.c.rateLimited != nil {
+		v.limited = v.c.rateLimited()
+	}
+	return v
+}
+
+// showLogging prints the IOS 15 `show logging` layout.
+func showLogging(w io.Writer, v *logView) {
+	st, c, limited := v.st, &v.c, v.limited
 	var s strings.Builder
 	// Messages dropped: the ones the bounded buffer overwrote (the router
 	// has no syslog queue that could drop any other way). Flushes and
@@ -272,7 +292,7 @@ func (e *Engine) showLogging(w io.Writer) {
 	s.WriteString("\n")
 	if !c.buffer.off {
 		fmt.Fprintf(&s, "Log Buffer (%d bytes):\n\n", st.Size)
-		for _, l := range e.LogBuffer() {
+		for _, l := range v.lines {
 			s.WriteString(l + "\n")
 		}
 	}
