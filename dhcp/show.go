@@ -64,24 +64,38 @@ func (s *Service) Stats() Stats {
 }
 
 func (s *Service) cmdShowBinding(c *ios.Context, a ios.Args) error {
+	var rows []Binding
+	for _, b := range s.Bindings() {
+		if !a.Has("addr") || b.Addr == a.Addr("addr") {
+			rows = append(rows, b)
+		}
+	}
+	if c.WantsJSON() {
+		c.SetJSON(bindingsJSON(rows))
+		return nil
+	}
 	c.Printf("Bindings from all pools not associated with VRF:\n")
 	c.Printf("%-16s%-24s%-24s%-11s%-11s%s\n", "IP address", "Client-ID/", "Lease expiration", "Type", "State", "Interface")
 	c.Printf("%-16s%s\n%-16s%s\n", "", "Hardware address/", "", "User name")
-	for _, b := range s.Bindings() {
-		if a.Has("addr") && b.Addr != a.Addr("addr") {
-			continue
-		}
-		exp := "Infinite"
-		if !b.Expires.IsZero() {
-			exp = b.Expires.Format(leaseTimeFormat)
-		}
-		state := "Selecting"
-		if b.Active {
-			state = "Active"
-		}
-		c.Printf("%-16s%-24s%-24s%-11s%-11s%s\n", b.Addr, b.ID, exp, "Automatic", state, b.Interface)
+	for _, b := range rows {
+		c.Printf("%-16s%-24s%-24s%-11s%-11s%s\n", b.Addr, b.ID, leaseExpiration(b), "Automatic", bindingState(b), b.Interface)
 	}
 	return nil
+}
+
+// leaseExpiration is the binding's expiration as show prints it.
+func leaseExpiration(b Binding) string {
+	if b.Expires.IsZero() {
+		return "Infinite"
+	}
+	return b.Expires.Format(leaseTimeFormat)
+}
+
+func bindingState(b Binding) string {
+	if b.Active {
+		return "Active"
+	}
+	return "Selecting"
 }
 
 func (s *Service) cmdShowPool(c *ios.Context, a ios.Args) error {
