@@ -3,6 +3,7 @@ module natlab
 go 1.26.3
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/songgao/water v0.0.0-20200317203138-2b4b6d7c09d8
 	github.com/vishvananda/netlink v1.3.1
 	github.com/vishvananda/netns v0.0.5

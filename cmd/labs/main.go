@@ -64,6 +64,7 @@ var commands = map[string]func(args []string) error{
 	"switch":    cmdSwitch,
 
 	"inventory": cmdInventory, // an Ansible or Nornir inventory of the routers (cmd/labs/inventory.go)
+	"web":       cmdWeb,       // a live web view of the lab (cmd/labs/web.go)
 }
 
 func usage() {
@@ -81,6 +82,7 @@ func usage() {
   check [TASK ...] [--json] [-v]            grade the lab: exit 0 all passed, 1 a task failed, 2 no tasks
   graph [FILE|LAB] [--dot]                  draw the topology (Mermaid, or Graphviz with --dot)
   inventory [--ansible|--nornir] [LAB]      Ansible or Nornir inventory: router addresses a host reaches, credentials
+  web [--listen 127.0.0.1:8080] [LAB]       a live web view: topology, NAT/inspect/ACL tables, packet events, consoles
   capture NODE IFACE [-w FILE] [-c N]       pcap of a link end: a router interface, a host interface
                                             or a switch port (also NODE:IFACE or LAB NODE:IFACE);
                                             to standard output without -w
