@@ -89,3 +89,6 @@ func (l *traceLab) cli(t *testing.T, line string) string {
 	l.run(line + "\n")
 	return l.out.String()
 }
+
+// recvWait is how long a test waits for a forwarded packet.
+const recvWait = time.Second
