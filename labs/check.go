@@ -145,6 +145,7 @@ func (l *Lab) runTask(t *Task) Result {
 // runCheck runs one attempt of a check and returns "" when it passes, else what went wrong.
 func (l *Lab) runCheck(c *Check) string {
 	var out string
+	var jsonOut bytes.Buffer
 	if c.Exec != "" {
 		n, err := l.host(c.Node)
 		if err != nil {
@@ -175,14 +176,26 @@ func (l *Lab) runCheck(c *Check) string {
 		}
 		cl.SetDeadline(time.Now().Add(c.Timeout))
 		var b bytes.Buffer
-		for _, line := range strings.Split(strings.TrimRight(c.CLI, "\n"), "\n") {
+		lines := strings.Split(strings.TrimRight(c.CLI, "\n"), "\n")
+		for i, line := range lines {
+			if i == len(lines)-1 && len(c.JSON) > 0 {
+				// The conditions read the last line's document; match and
+				// no-match see it too, after the other lines' output.
+				line = jsonLine(line)
+				jsonOut.Reset()
+				if _, err := cl.Run(line, &jsonOut); err != nil {
+					cl.Close()
+					return fmt.Sprintf("%s: %q: %v", c.Node, line, err)
+				}
+				continue
+			}
 			if _, err := cl.Run(line, &b); err != nil {
 				cl.Close()
 				return fmt.Sprintf("%s: %q: %v", c.Node, line, err)
 			}
 		}
 		cl.Close()
-		out = b.String()
+		out = b.String() + jsonOut.String()
 	}
 	what := c.Exec
 	if what == "" {
@@ -193,6 +206,35 @@ func (l *Lab) runCheck(c *Check) string {
 	}
 	if c.NoMatch != nil && c.NoMatch.MatchString(out) {
 		return fmt.Sprintf("%s: the output of %q matches %s%s", c.Node, what, strings.TrimPrefix(c.NoMatch.String(), "(?m)"), quoteOutput(out))
+	}
+	if len(c.JSON) > 0 {
+		return checkJSON(c, jsonOut.String())
+	}
+	return ""
+}
+
+// jsonLine is a CLI line with `| json` after it, unless it has it.
+func jsonLine(line string) string {
+	line = strings.TrimRight(line, " \t")
+	if _, mod, ok := strings.Cut(line, "|"); ok && strings.TrimSpace(mod) == "json" {
+		return line
+	}
+	return line + " | json"
+}
+
+// checkJSON evaluates a check's JSON conditions on the output of its last
+// CLI line and returns "" when all hold, else the first that does not.
+func checkJSON(c *Check, out string) string {
+	lines := strings.Split(strings.TrimRight(c.CLI, "\n"), "\n")
+	what := jsonLine(lines[len(lines)-1])
+	doc, err := DecodeJSONOutput(out)
+	if err != nil {
+		return fmt.Sprintf("%s: %q: %v%s", c.Node, what, err, quoteOutput(out))
+	}
+	for _, jc := range c.JSON {
+		if ok, why := jc.Eval(doc); !ok {
+			return fmt.Sprintf("%s: %q: %s does not hold: %s", c.Node, what, jc.Text, why)
+		}
 	}
 	return ""
 }

@@ -419,6 +419,16 @@ func checkHandlers(p *parser, wrap func(func(c *Check, v *yaml.Node, f string)) 
 		"rc":       wrap(func(c *Check, v *yaml.Node, f string) { c.RC, _ = p.integer(v, f, 0, 255) }),
 		"match":    wrap(func(c *Check, v *yaml.Node, f string) { c.Match = re(v, f) }),
 		"no-match": wrap(func(c *Check, v *yaml.Node, f string) { c.NoMatch = re(v, f) }),
+		"json": wrap(func(c *Check, v *yaml.Node, f string) {
+			for i, s := range p.strings(v, f) {
+				jc, err := ParseJSONCond(s)
+				if err != nil {
+					p.errorf(v, f, "condition %d: %v", i+1, err)
+					continue
+				}
+				c.JSON = append(c.JSON, jc)
+			}
+		}),
 		"timeout":  wrap(func(c *Check, v *yaml.Node, f string) { c.Timeout, _ = p.duration(v, f) }),
 		"fail-msg": wrap(func(c *Check, v *yaml.Node, f string) { c.Fail, _ = p.str(v, f) }),
 	}
@@ -432,6 +442,8 @@ func (p *parser) checkCheck(c *Check, n *yaml.Node, field string) {
 		p.errorf(n, field, "want exec (a command on a host) or cli (a command on a router)")
 	case c.Exec != "" && c.CLI != "":
 		p.errorf(n, field, "give exec or cli, not both")
+	case len(c.JSON) > 0 && c.CLI == "":
+		p.errorf(n, field+".json", "json matches a router's show output: give it with cli")
 	}
 	if c.Timeout == 0 {
 		c.Timeout = DefaultCheckTimeout

@@ -228,6 +228,9 @@ type Check struct {
 	RC      int    // wanted exit status of Exec (default 0)
 	Match   *regexp.Regexp
 	NoMatch *regexp.Regexp
+	// JSON conditions (`json: PATH OP VALUE`, jsonpath.go) must all hold on
+	// the document the last CLI line prints with `| json`.
+	JSON    []*JSONCond
 	Timeout time.Duration // one attempt
 	Fail    string        // message when this check fails (default: the task's)
 	Line    int
