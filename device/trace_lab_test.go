@@ -53,7 +53,7 @@ ip route 172.16.0.0 255.255.0.0 10.9.9.2
 end
 `
 
-func newTraceLab(t *testing.T) *traceLab {
+func newTraceLab(t testing.TB) *traceLab {
 	t.Helper()
 	l := &traceLab{clock: testclock.New(time.Date(2026, 3, 1, 0, 12, 0, 0, time.UTC))}
 	l.d = New(Options{Interfaces: 4, Clock: l.clock.Now})
