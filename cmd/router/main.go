@@ -53,8 +53,9 @@ func main() {
 	ifaces := flag.Int("interfaces", 4, "number of GigabitEthernet0/N interfaces on the chassis")
 	daemon := flag.Bool("daemon", false, "take no commands on standard input; run until SIGINT or SIGTERM")
 	consolePath := flag.String("console", "", "serve the IOS console on this unix socket (labs console, labs cli)")
-	flag.Var(&ports, "port", "back an interface with a device (repeatable): NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N] "+
-		"(point-to-point), NAME=tap:DEVICE[,same options] (Ethernet, a TAP the router creates), NAME=eth:IFNAME[,netns=NS] (Ethernet, an existing interface)")
+	flag.Var(&ports, "port", "back an interface with a device (repeatable): NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N][,offload=on|off][,queues=N] "+
+		"(point-to-point; offload=on, the default, carries TCP/UDP super-packets whole and falls back to off when the kernel refuses; "+
+		"queues=N opens N queues, default 1), NAME=tap:DEVICE[,netns, name, addr, gw and mtu as for tun] (Ethernet, a TAP the router creates), NAME=eth:IFNAME[,netns=NS] (Ethernet, an existing interface)")
 	macFlag := flag.String("mac", "", "MAC address of GigabitEthernet0/0 (aabb.cc00.0100); interface N has it + N*0x10; default: derived from the port devices")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -143,7 +144,7 @@ func bindPort(ch *device.Chassis, ps portSpec) error {
 	)
 	switch ps.Kind {
 	case "tun":
-		if p, err = port.OpenTUN(ps.TUN); err != nil {
+		if p, err = openTUN(ps, os.Stderr); err != nil {
 			return err
 		}
 		if err := ch.BindPort(ps.Interface, p); err != nil {

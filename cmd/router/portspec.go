@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -19,13 +22,18 @@ const (
 // portSpec is one --port flag: an interface name and the device that backs it. Kind says which of TUN,
 // TAP and Packet is filled in.
 //
-//	--port NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N]
+//	--port NAME=tun:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N][,offload=on|off][,queues=N]
 //	--port NAME=tap:DEVICE[,netns=NS][,name=HOSTNAME][,addr=A.B.C.D/N][,gw=A.B.C.D][,mtu=N]
 //	--port NAME=eth:IFNAME[,netns=NS]
+//
+// A tun: port is the fast TUN (offloads on, super-packets cross it whole) unless offload=off asks for
+// the plain one; queues= is its number of queues (default: defaultQueues).
 type portSpec struct {
 	Interface string // canonical IOS name, e.g. GigabitEthernet0/1
 	Kind      string // kindTUN, kindTAP or kindEth
 	TUN       port.TUNConfig
+	NoOffload bool // tun: offload=off, the TUN without offloads
+	Queues    int  // tun: queues=N; 0 is the default
 	TAP       port.TAPConfig
 	Packet    port.PacketConfig
 }
@@ -72,7 +80,25 @@ func parsePortSpec(s string) (portSpec, error) {
 		if kind == kindEth && k != "netns" {
 			return portSpec{}, fmt.Errorf("--port %q: eth: takes only netns= (the interface %s exists already; configure it where it lives)", s, fields[0])
 		}
+		if kind != kindTUN && (k == "offload" || k == "queues") {
+			return portSpec{}, fmt.Errorf("--port %q: %s= is an option of tun: ports only", s, k)
+		}
 		switch k {
+		case "offload":
+			switch v {
+			case "on":
+				ps.NoOffload = false
+			case "off":
+				ps.NoOffload = true
+			default:
+				return portSpec{}, fmt.Errorf("--port %q: offload=%q: want on or off", s, v)
+			}
+		case "queues":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > port.MaxTUNQueues {
+				return portSpec{}, fmt.Errorf("--port %q: queues %q is not a number from 1 to %d", s, v, port.MaxTUNQueues)
+			}
+			ps.Queues = n
 		case "netns":
 			if v == "" {
 				return portSpec{}, fmt.Errorf("--port %q: netns= needs a namespace name", s)
@@ -99,8 +125,11 @@ func parsePortSpec(s string) (portSpec, error) {
 			}
 			c.MTU = n
 		default:
-			return portSpec{}, fmt.Errorf("--port %q: unknown option %q (want netns, name, addr, gw or mtu)", s, k)
+			return portSpec{}, fmt.Errorf("--port %q: unknown option %q (want netns, name, addr, gw, mtu, offload or queues)", s, k)
 		}
+	}
+	if ps.NoOffload && ps.Queues > 1 {
+		return portSpec{}, fmt.Errorf("--port %q: queues=%d needs offload=on (the TUN without offloads has one queue)", s, ps.Queues)
 	}
 	switch kind {
 	case kindTUN:
@@ -111,6 +140,34 @@ func parsePortSpec(s string) (portSpec, error) {
 		ps.Packet = port.PacketConfig{Interface: c.Device, Netns: c.Netns}
 	}
 	return ps, nil
+}
+
+// defaultQueues is the number of queues of a fast TUN when its spec names none. One per processor the
+// router may use, at most 4, is what pays (the kernel hashes flows over the queues; past the cores there
+// is nothing to gain), but the chassis lends each port to the router as a plain port (device's lease),
+// so the router reads queue 0 only and the flows the kernel hashed to the others would be lost: one
+// queue until the lease hands the router every queue (maxDefaultQueues then applies).
+func defaultQueues() int { return min(runtime.GOMAXPROCS(0), maxDefaultQueues, 1) }
+
+// maxDefaultQueues caps the default number of queues.
+const maxDefaultQueues = 4
+
+// openTUN opens the TUN a tun: spec names: the fast one with offloads, or the plain one with offload=off
+// or, after a one-line warning on warn, when the kernel refuses offloads.
+func openTUN(ps portSpec, warn io.Writer) (port.Port, error) {
+	if ps.NoOffload {
+		return port.OpenTUN(ps.TUN)
+	}
+	q := ps.Queues
+	if q == 0 {
+		q = defaultQueues()
+	}
+	p, err := port.OpenFastTUN(ps.TUN, port.FastTUNOptions{Queues: q})
+	if errors.Is(err, port.ErrNoOffload) {
+		fmt.Fprintf(warn, "router: --port %s: %v; using a TUN without offloads\n", ps.Interface, err)
+		return port.OpenTUN(ps.TUN)
+	}
+	return p, err
 }
 
 // checkDeviceName applies the kernel's rules for a network device name (dev_valid_name): 1 to 15

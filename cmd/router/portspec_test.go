@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"net/netip"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -103,5 +108,101 @@ func TestParsePortSpecKinds(t *testing.T) {
 		if d := got.Device(); d != strings.Split(strings.SplitN(tt.in, ":", 2)[1], ",")[0] {
 			t.Errorf("parsePortSpec(%q).Device() = %q", tt.in, d)
 		}
+	}
+}
+
+func TestParsePortSpecOffload(t *testing.T) {
+	tests := []struct {
+		in        string
+		noOffload bool
+		queues    int
+		wantErr   string
+	}{
+		{in: "g0/0=tun:r1g0"},
+		{in: "g0/0=tun:r1g0,offload=on", noOffload: false},
+		{in: "g0/0=tun:r1g0,offload=off", noOffload: true},
+		{in: "g0/0=tun:r1g0,queues=2", queues: 2},
+		{in: "g0/0=tun:r1g0,offload=on,queues=4,netns=pc1", queues: 4},
+		{in: "g0/0=tun:r1g0,offload=off,queues=1", noOffload: true, queues: 1},
+		{in: "g0/0=tun:r1g0,offload=off,queues=2", wantErr: "needs offload=on"},
+		{in: "g0/0=tun:r1g0,queues=0", wantErr: "queues \"0\" is not a number from 1 to 64"},
+		{in: "g0/0=tun:r1g0,queues=65", wantErr: "not a number from 1"},
+		{in: "g0/0=tun:r1g0,queues=two", wantErr: "not a number from 1"},
+		{in: "g0/0=tun:r1g0,offload=yes", wantErr: "want on or off"},
+		{in: "g0/0=tun:r1g0,offload=", wantErr: "want on or off"},
+		{in: "g0/0=tap:t1,offload=off", wantErr: "offload= is an option of tun: ports only"},
+		{in: "g0/0=tap:t1,queues=2", wantErr: "queues= is an option of tun: ports only"},
+		{in: "g0/0=eth:e1,queues=2", wantErr: "eth: takes only netns="},
+	}
+	for _, tt := range tests {
+		got, err := parsePortSpec(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("parsePortSpec(%q) error = %v, want %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("parsePortSpec(%q): %v", tt.in, err)
+			continue
+		}
+		if got.Kind != kindTUN || got.TUN.Device != "r1g0" || got.NoOffload != tt.noOffload || got.Queues != tt.queues {
+			t.Errorf("parsePortSpec(%q) = %+v, want offload off %v, queues %d", tt.in, got, tt.noOffload, tt.queues)
+		}
+	}
+}
+
+func TestDefaultQueues(t *testing.T) {
+	if q := defaultQueues(); q < 1 || q > 4 || q > runtime.GOMAXPROCS(0) {
+		t.Errorf("defaultQueues() = %d with GOMAXPROCS %d", q, runtime.GOMAXPROCS(0))
+	}
+}
+
+// TestOpenTUNKinds: a tun: spec opens the fast TUN with its queues by default and the plain one with
+// offload=off, in a namespace of the test's.
+func TestOpenTUNKinds(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	if _, err := os.Stat("/dev/net/tun"); err != nil {
+		t.Skip("no /dev/net/tun")
+	}
+	ns := fmt.Sprintf("t-rtr-spec-%d", os.Getpid())
+	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
+		t.Skipf("ip netns add: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
+	tests := []struct {
+		opts   string
+		fast   bool
+		queues int
+	}{
+		{"", true, defaultQueues()},
+		{",queues=2", true, 2},
+		{",offload=off", false, 1},
+	}
+	for k, tt := range tests {
+		spec := fmt.Sprintf("g0/%d=tun:trs%d-%d,netns=%s,name=eth%d%s", k, os.Getpid()%100000, k, ns, k, tt.opts)
+		ps, err := parsePortSpec(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var warn bytes.Buffer
+		p, err := openTUN(ps, &warn)
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		queues := 1
+		if mq, ok := p.(port.MultiQueue); ok {
+			queues = len(mq.Queues())
+		}
+		_, fast := p.(*port.FastTUN)
+		if fast && warn.Len() > 0 {
+			t.Errorf("%s: warned %q", spec, warn.String())
+		}
+		if fast != tt.fast && warn.Len() == 0 || fast && queues != tt.queues || p.Name() != fmt.Sprintf("eth%d", k) {
+			t.Errorf("%s: %T named %s with %d queues, warning %q", spec, p, p.Name(), queues, warn.String())
+		}
+		p.Close()
 	}
 }
