@@ -169,11 +169,10 @@ func changedPart(before, after string) string {
 	if i == len(after) && i == len(before) {
 		return after
 	}
-	if j := strings.LastIndexAny(after[:i], " ("); j >= 0 {
-		if after[j] == ' ' {
-			j++
-		}
-		return after[j:]
+	j := strings.LastIndexAny(after[:i], " (")
+	if j >= 0 && after[j] == ' ' {
+		j++
 	}
-	return after
+	// The sentence's full stop after a 227's numbers is not part of what changed.
+	return strings.TrimSuffix(after[max(j, 0):], ".")
 }

@@ -83,7 +83,7 @@ function drawTopology() {
     line.append(el("svg:title", {}, l.id + " (" + l.kind + ")"));
     links.append(line);
     [[a, b, ia], [b, a, ib]].forEach(([p, q, info]) => {
-      const t = 0.3, x = p.x + (q.x - p.x) * t, y = p.y + (q.y - p.y) * t;
+      const t = 0.36, x = p.x + (q.x - p.x) * t, y = p.y + (q.y - p.y) * t;
       const g = el("svg:text", { x: x + 6, y: y - 4, class: "end" });
       g.append(el("svg:tspan", { x: x + 6, dy: 0 }, info.label + (info.state ? " " + info.state : "")));
       if (info.addr) g.append(el("svg:tspan", { x: x + 6, dy: 13, class: "addr" }, info.addr));
@@ -184,6 +184,11 @@ function addEvent(it) {
   li.hidden = !matchesFilter(li);
   const list = document.getElementById("events");
   list.prepend(li);
+  if (kind === "ftp") { // the rewrites stay in view above the stream: the last few
+    const pinned = document.getElementById("ftp-events");
+    pinned.prepend(li.cloneNode(true));
+    while (pinned.children.length > 4) pinned.lastChild.remove();
+  }
   while (list.children.length > maxRows) list.lastChild.remove();
   if (it.link) {
     const line = document.querySelector("line[data-link='" + CSS.escape(it.link) + "']");
