@@ -9,7 +9,7 @@ apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends \
 	iproute2 iputils-ping traceroute nftables iperf3 \
 	vsftpd python3-pyftpdlib curl lftp tnftp tcpdump \
-	openssh-client telnet sshpass python3-netmiko ansible >/dev/null
+	openssh-client telnet sshpass python3-netmiko ansible chromium >/dev/null
 apt-get install -y -q --no-install-recommends isc-dhcp-client >/dev/null
 go vet ./...
 unformatted=$(gofmt -l $(git ls-files '*.go'))
