@@ -67,10 +67,14 @@ func (h *Hub) add(it Item) {
 	h.mu.Unlock()
 }
 
-// Since returns the items after seq (oldest first) and a channel closed when more arrive.
+// Since returns the items after seq (oldest first) and a channel closed when more arrive. A seq
+// this hub never gave out means everything it keeps.
 func (h *Hub) Since(seq uint64) ([]Item, <-chan struct{}) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if seq >= h.next {
+		seq = 0 // an ID from before this server started (the browser reconnects after a restart)
+	}
 	first := h.next - uint64(len(h.items)) // Seq of the oldest item kept
 	from := max(seq+1, first)
 	out := make([]Item, 0, h.next-from)

@@ -179,6 +179,9 @@ func TestHubBounded(t *testing.T) {
 	if items, _ := h.Since(2*MaxEvents - 1); len(items) != 2 {
 		t.Fatalf("since: %d items", len(items))
 	}
+	if items, _ := h.Since(1 << 40); len(items) != MaxEvents {
+		t.Fatalf("since a seq from another server: %d items", len(items))
+	}
 }
 
 func get(t *testing.T, url string) (string, *http.Response) {
