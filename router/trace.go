@@ -9,11 +9,13 @@ import (
 )
 
 // packet-tracer: one synthetic packet through the pipeline, phase by phase,
-// without side effects. Router.Trace walks the same steps as receive and
-// output in forward.go, in the same order, on a private copy of the packet:
-// decode, martian source, HookInput, uRPF, HookPreRouting, local delivery or
-// route lookup, TTL, HookPostRouting, HookOutput, HookInspect, the egress
-// line and its MTU. At each hook it asks the hook's Tracer, the dry run of
+// without side effects. Router.Trace walks the same steps as receive,
+// forward and output in forward.go, in the same order, on a private copy
+// of the packet: decode, martian source, HookInput, uRPF, HookPreRouting,
+// local delivery or route lookup, TTL, DF against the egress MTU,
+// HookPostRouting, HookOutput, HookInspect, the egress line,
+// fragmentation (a synthetic packet is never a super-packet, so the
+// splitting steps do not apply). At each hook it asks the hook's Tracer, the dry run of
 // its decision, which may rewrite the copy (NAT) or mark it (a pinhole) as
 // Process would, but creates, counts and logs nothing. A hook without a
 // Tracer ends the trace with a phase that says so, and the action is
@@ -373,13 +375,20 @@ func (w *tracer) routeAndOutput() {
 	w.res.NextHop = p.NextHop
 	w.log.Add(TracePhase{Type: "ROUTE-LOOKUP", Subtype: "Resolve Egress Interface", Config: cfg,
 		Info: []string{fmt.Sprintf("found next-hop %s using egress ifc %s", p.NextHop, p.Out.name)}})
+	out := &w.s.ifaces[p.Out.index]
+	if tooBigWithDF(p, out.mtu) {
+		// output decides this before NAT inside-to-outside.
+		w.drop(TracePhase{Type: "OUTPUT-INTERFACE", Subtype: "mtu",
+			Info:       []string{fmt.Sprintf("%d bytes > MTU %d with DF set: ICMP fragmentation needed sent to %s", len(p.Buf), out.mtu, p.P.Src)},
+			DropReason: DropFragDF})
+		return
+	}
 	for _, point := range [...]HookPoint{HookPostRouting, HookOutput, HookInspect} {
 		if !w.hooks(point) {
 			return
 		}
 	}
 	w.log.point = "transmit"
-	out := &w.s.ifaces[p.Out.index]
 	if !out.up || out.port == nil {
 		w.drop(TracePhase{Type: "OUTPUT-INTERFACE", Subtype: "line-status",
 			Info: []string{fmt.Sprintf("%s is not up", p.Out.name)}, DropReason: DropIfcDown})
@@ -388,7 +397,7 @@ func (w *tracer) routeAndOutput() {
 	if len(p.Buf) > out.mtu {
 		if packet.IPv4(p.Buf).Flags()&packet.IPv4FlagDontFragment != 0 || (out.mtu-p.P.IHL)&^7 < 8 {
 			w.drop(TracePhase{Type: "OUTPUT-INTERFACE", Subtype: "mtu",
-				Info:       []string{fmt.Sprintf("%d bytes > MTU %d with DF set: ICMP fragmentation needed sent", len(p.Buf), out.mtu)},
+				Info:       []string{fmt.Sprintf("%d bytes > MTU %d and cannot be fragmented: ICMP fragmentation needed sent", len(p.Buf), out.mtu)},
 				DropReason: DropFragDF})
 			return
 		}
