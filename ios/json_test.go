@@ -112,3 +112,25 @@ func TestJSONHelp(t *testing.T) {
 		})
 	}
 }
+
+// FuzzOutputModifier: whatever follows the '|' of a show command (json,
+// its abbreviations and arguments, the regexp modifiers), running and
+// asking help neither panics nor prints JSON that does not parse.
+func FuzzOutputModifier(f *testing.F) {
+	for _, s := range []string{"json", "j", "JSON ", "json x", "json ?", "include c", "i (", "count", "", "?", "json | json"} {
+		f.Add(s)
+	}
+	e, _ := newTestEngine()
+	installJSONToy(e)
+	f.Fuzz(func(t *testing.T, mod string) {
+		if strings.ContainsAny(mod, "\n\r") {
+			return
+		}
+		s, out := sessionIn(e, Exec)
+		ok := s.Execute("show widgets |" + mod)
+		if ok && strings.HasPrefix(out.String(), "{") && !json.Valid([]byte(out.String())) {
+			t.Errorf("%q printed bad JSON:\n%s", mod, out)
+		}
+		s.Execute("show widgets |" + mod + "?")
+	})
+}
