@@ -216,10 +216,15 @@ type heldPort struct {
 	cur     atomic.Pointer[lease]
 	evMu    sync.Mutex // guards sending on and closing a lease's events
 	stopped chan struct{}
+
+	// queues, for a port with offloads that can be read without waiting
+	// (the fast TUN): its queues, each lent through the lease.
+	queues []*heldQueue
 }
 
 func newHeldPort(p port.Port) *heldPort {
 	h := &heldPort{dev: p, stopped: make(chan struct{})}
+	h.queues = heldQueues(p)
 	h.linker, _ = p.(port.Linker)
 	if h.linker != nil {
 		if ev := h.linker.Events(); ev != nil {
@@ -237,6 +242,9 @@ func (h *heldPort) lend() port.Port {
 	}
 	if old := h.cur.Swap(l); old != nil {
 		old.Close()
+	}
+	if h.queues != nil {
+		return newFastLease(l)
 	}
 	if h.linker != nil {
 		return leaseLinker{l}

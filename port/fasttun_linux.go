@@ -54,13 +54,21 @@ type tunQueue struct {
 	dev  *FastTUN
 	file *os.File
 	rc   syscall.RawConn
+	// fd is file's descriptor, for TryRead's reads that must not queue
+	// behind a reader parked in the poller (which holds the file's read
+	// lock). It is non-blocking; it stays valid until the port closes.
+	fd uintptr
+	// waitFn is waitReady as a method value made once; waitArmed its
+	// state (see waitReady).
+	waitFn    func(fd uintptr) bool
+	waitArmed bool
 
 	rmu   sync.Mutex // one reader at a time: rx and plain are its state
 	rx    rxDrain
 	plain plainRx
 
-	wmu     sync.Mutex // guards scratch
-	scratch []byte     // header+packet for writes without headroom
+	wmu sync.Mutex // guards tx
+	tx  txWritev
 
 	superPackets, segments, checksums, dropped, writeErrors atomic.Uint64
 }
@@ -143,7 +151,10 @@ func OpenFastTUN(cfg TUNConfig, opts FastTUNOptions) (Port, error) {
 			return fail(fmt.Errorf("tun: %s: %w", name, err))
 		}
 		q := &tunQueue{dev: t, file: f, rc: rc}
+		rc.Control(func(fd uintptr) { q.fd = fd })
 		q.rx.fn = q.drain
+		q.waitFn = q.waitReady
+		q.tx.fn = q.writevFn
 		t.q[k], t.queues[k] = q, q
 	}
 	t.queues[0] = t
@@ -499,15 +510,7 @@ func (q *tunQueue) write(b []byte, o Offload, offset int) error {
 		_, err := q.file.Write(f)
 		return err
 	}
-	q.wmu.Lock()
-	defer q.wmu.Unlock()
-	if q.scratch == nil {
-		q.scratch = make([]byte, vnetHdrLen+MaxOffloadPacket)
-	}
-	h.encode(q.scratch)
-	n := copy(q.scratch[vnetHdrLen:], b[offset:])
-	_, err := q.file.Write(q.scratch[:vnetHdrLen+n])
-	return err
+	return q.writev(h, b[offset:])
 }
 
 // Write implements Port: plain, finished packets with a zero virtio-net
@@ -523,6 +526,11 @@ func (q *tunQueue) Write(bufs [][]byte, offset int) (int, error) {
 // is finished; IPv6 super-packets, which this IPv4 router does not cut,
 // are dropped.
 func (q *tunQueue) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
+	return q.readPlain(bufs, sizes, offset, true)
+}
+
+// readPlain is Read; block false returns 0 at once when no packet waits.
+func (q *tunQueue) readPlain(bufs [][]byte, sizes []int, offset int, block bool) (int, error) {
 	if len(bufs) == 0 {
 		return 0, nil
 	}
@@ -539,7 +547,7 @@ func (q *tunQueue) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 	out := 0
 	for out < len(bufs) {
 		if !p.left {
-			n, err := q.readOffload(p.bufs[:], p.sizes[:], p.offl[:], vnetHdrLen, out == 0)
+			n, err := q.readOffload(p.bufs[:], p.sizes[:], p.offl[:], vnetHdrLen, block && out == 0)
 			if err != nil {
 				if out > 0 {
 					break // the packets in hand first; the error comes again
@@ -622,4 +630,6 @@ var (
 	_ MultiQueue  = (*FastTUN)(nil)
 	_ Linker      = (*FastTUN)(nil)
 	_ OffloadPort = (*tunQueue)(nil)
+	_ Nonblocking = (*FastTUN)(nil)
+	_ Nonblocking = (*tunQueue)(nil)
 )

@@ -35,6 +35,10 @@ type Mem struct {
 	closeOnce sync.Once
 	done      chan struct{}
 
+	// ready is signalled after a packet is queued for the router, for
+	// WaitReadable (a channel cannot be peeked at).
+	ready chan struct{}
+
 	// Dropped counts packets lost to full queues or a down link.
 	Dropped atomic.Uint64
 }
@@ -69,6 +73,7 @@ func newMem(name string, mtu, header int) (*Mem, *MemHost) {
 		free:     make(chan []byte, 2*memQueue+memBatch),
 		events:   make(chan Event, 8),
 		done:     make(chan struct{}),
+		ready:    make(chan struct{}, 1),
 	}
 	m.carrier.Store(true)
 	m.admin.Store(true)
@@ -112,18 +117,59 @@ func (m *Mem) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 	case <-m.done:
 		return 0, ErrClosed
 	}
+	return m.fill(p, bufs, sizes, offset), nil
+}
+
+// TryRead implements Nonblocking (offl is ignored: a Mem carries plain
+// packets).
+func (m *Mem) TryRead(bufs [][]byte, sizes []int, _ []Offload, offset int) (int, error) {
+	if len(bufs) == 0 {
+		return 0, nil
+	}
+	select {
+	case p := <-m.toRouter:
+		return m.fill(p, bufs, sizes, offset), nil
+	case <-m.done:
+		return 0, ErrClosed
+	default:
+		return 0, nil
+	}
+}
+
+// WaitReadable implements Nonblocking.
+func (m *Mem) WaitReadable() error {
+	for len(m.toRouter) == 0 {
+		select {
+		case <-m.ready:
+		case <-m.done:
+			return ErrClosed
+		}
+	}
+	return nil
+}
+
+// queued wakes WaitReadable after a packet was queued for the router.
+func (m *Mem) queued() {
+	select {
+	case m.ready <- struct{}{}:
+	default:
+	}
+}
+
+// fill copies p and whatever else is queued, up to len(bufs).
+func (m *Mem) fill(p []byte, bufs [][]byte, sizes []int, offset int) int {
 	n := 0
 	for {
 		sizes[n] = copy(bufs[n][offset:], p)
 		m.putBuf(p)
 		n++
 		if n == len(bufs) {
-			return n, nil
+			return n
 		}
 		select {
 		case p = <-m.toRouter:
 		default:
-			return n, nil
+			return n
 		}
 	}
 }
@@ -209,6 +255,7 @@ func (h *MemHost) Inject(p []byte) error {
 	n := copy(b, p)
 	select {
 	case m.toRouter <- b[:n]:
+		m.queued()
 		return nil
 	default:
 		m.putBuf(b)

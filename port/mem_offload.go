@@ -56,6 +56,22 @@ func offloadOf(h vnetHdr) (o Offload, ok bool) {
 // ReadOffload implements OffloadPort.
 func (m *MemOffload) ReadOffload(bufs [][]byte, sizes []int, offl []Offload, offset int) (int, error) {
 	n, err := m.Mem.Read(bufs, sizes, offset)
+	m.decode(n, bufs, sizes, offl, offset)
+	return n, err
+}
+
+// TryRead implements Nonblocking.
+func (m *MemOffload) TryRead(bufs [][]byte, sizes []int, offl []Offload, offset int) (int, error) {
+	n, err := m.Mem.TryRead(bufs, sizes, nil, offset)
+	if offl == nil {
+		offl = make([]Offload, n) // a plain reader: drop the headers
+	}
+	m.decode(n, bufs, sizes, offl, offset)
+	return n, err
+}
+
+// decode takes each packet's virtio-net header off into offl.
+func (m *MemOffload) decode(n int, bufs [][]byte, sizes []int, offl []Offload, offset int) {
 	for k := 0; k < n; k++ {
 		b := bufs[k][offset : offset+sizes[k]]
 		if len(b) < vnetHdrLen {
@@ -65,7 +81,6 @@ func (m *MemOffload) ReadOffload(bufs [][]byte, sizes []int, offl []Offload, off
 		offl[k], _ = offloadOf(decodeVnetHdr(b))
 		sizes[k] = copy(b, b[vnetHdrLen:])
 	}
-	return n, err
 }
 
 // WriteOffload implements OffloadPort.
@@ -163,6 +178,7 @@ func (h *MemOffloadHost) InjectOffload(p []byte, o Offload) error {
 	n := copy(b[vnetHdrLen:], p)
 	select {
 	case m.toRouter <- b[:vnetHdrLen+n]:
+		m.queued()
 		return nil
 	default:
 		m.putBuf(b)

@@ -55,3 +55,17 @@ const MaxOffloadPacket = 65535
 type MultiQueue interface {
 	Queues() []Port
 }
+
+// Nonblocking is implemented by ports whose reads can be tried without
+// waiting. The router uses it to take, right after it wrote to a port, the
+// answer that its write provoked (a TUN's write runs the receiving host's
+// stack, which replies at once), instead of waking the port's own reader:
+// one cross-thread wake-up less per hop.
+type Nonblocking interface {
+	// TryRead is ReadOffload (Read when offl is nil) that returns 0 at
+	// once when no packet waits.
+	TryRead(bufs [][]byte, sizes []int, offl []Offload, offset int) (int, error)
+	// WaitReadable blocks until a packet may be waiting (it may return
+	// when none is, after another reader took it), or returns ErrClosed.
+	WaitReadable() error
+}

@@ -1,9 +1,8 @@
 package router
 
 import (
-	"errors"
 	"net/netip"
-	"time"
+	"slices"
 
 	"natlab/packet"
 	"natlab/port"
@@ -42,6 +41,11 @@ type txQueue struct {
 	// queue is the number of the port queue the owner reads: it writes to
 	// the same-numbered queue of every egress port.
 	queue int
+	// owner is the worker the queue belongs to (nil for router-originated
+	// packets); touched are the workers of the ports it wrote to, whose
+	// answers it takes after the flush.
+	owner   *worker
+	touched []*worker
 }
 
 func newTxQueue(n int) *txQueue {
@@ -92,6 +96,9 @@ func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 		c := &st.iface.c
 		n, err := 0, error(nil)
 		if tp := st.txPort(q.queue); tp != nil {
+			if tp.worker != nil && tp.worker.nb != nil && tp.worker != q.owner && q.owner != nil && !slices.Contains(q.touched, tp.worker) {
+				q.touched = append(q.touched, tp.worker)
+			}
 			switch {
 			case tp.hop != nil:
 				n, err = tp.hop.WriteNextHop(q.batch, q.hops, 0)
@@ -127,105 +134,11 @@ func (q *txQueue) flush(r *Router, s *snapshot, now int64) {
 		q.release[k] = nil
 	}
 	q.release = q.release[:0]
-}
-
-// worker reads one port (or one queue of it) and runs the pipeline for
-// every packet it reads.
-type worker struct {
-	r       *Router
-	in      *Interface
-	port    port.Port
-	offload port.OffloadPort // port, when it hands over super-packets
-	bufs    [][]byte
-	sizes   []int
-	offs    []port.Offload
-	q       *txQueue
-	done    chan struct{}
-}
-
-// maxOffloadBatch caps the batch of a port that reads super-packets: each
-// buffer holds 64 KB.
-const maxOffloadBatch = 32
-
-func newWorker(r *Router, in *Interface, p port.Port, queue int) *worker {
-	n := p.BatchSize()
-	size := max(p.MTU(), DefaultMTU) + growRoom
-	op, _ := p.(port.OffloadPort)
-	if op != nil {
-		n = min(n, maxOffloadBatch)
-		size = port.MaxOffloadPacket + growRoom
+	for k, w := range q.touched {
+		w.steal()
+		q.touched[k] = nil
 	}
-	n = min(max(n, 1), maxBatch)
-	w := &worker{
-		r: r, in: in, port: p, offload: op,
-		bufs:  make([][]byte, n),
-		sizes: make([]int, n),
-		offs:  make([]port.Offload, n),
-		q:     newTxQueue(n),
-		done:  make(chan struct{}),
-	}
-	w.q.queue = queue
-	for k := range w.bufs {
-		w.bufs[k] = make([]byte, size)
-	}
-	return w
-}
-
-// read fills the worker's buffers from its port.
-func (w *worker) read() (int, error) {
-	if w.offload != nil {
-		return w.offload.ReadOffload(w.bufs, w.sizes, w.offs, 0)
-	}
-	return w.port.Read(w.bufs, w.sizes, 0)
-}
-
-func (w *worker) run() {
-	defer w.r.wg.Done()
-	defer close(w.done)
-	errs := 0
-	for {
-		n, err := w.read()
-		if err != nil {
-			if errors.Is(err, port.ErrClosed) {
-				return
-			}
-			// A transient read error: count it, and back off if the port
-			// keeps failing so a broken device does not spin a core.
-			w.in.c.inErrors.Add(1)
-			if errs++; errs > 10 {
-				time.Sleep(10 * time.Millisecond)
-			}
-			continue
-		}
-		errs = 0
-		s := w.r.snap.Load()
-		now := w.r.clock().UnixNano()
-		c := &w.in.c
-		if !s.ifaces[w.in.index].up {
-			// A shut (or carrier-less) interface receives nothing: what the
-			// device had queued before the line went down is not counted,
-			// as on IOS.
-			continue
-		}
-		// Input counters once per batch, not per packet: atomics are a
-		// good part of the per-packet budget.
-		var bytes, pkts uint64
-		for k := 0; k < n; k++ {
-			bytes += uint64(w.sizes[k])
-			pkts += wirePackets(w.bufs[k][:w.sizes[k]], &w.offs[k])
-		}
-		if w.offload == nil {
-			pkts = uint64(n)
-		}
-		c.inPackets.Add(pkts)
-		c.inBytes.Add(bytes)
-		c.lastIn.Store(now)
-		for k := 0; k < n; k++ {
-			b := w.bufs[k]
-			w.r.receive(s, w.in, b[:w.sizes[k]], w.offs[k], now, w.q)
-		}
-		w.q.flush(w.r, s, now)
-	}
+	q.touched = q.touched[:0]
 }
 
 // receive runs the pipeline for one packet that arrived on in, which is

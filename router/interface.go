@@ -41,6 +41,7 @@ type Interface struct {
 	noProxyARP bool
 	port       port.Port
 	queues     []port.Port // port's queues (port first); one for a single-queue port
+	workers    []*worker   // their readers, by queue
 	linker     port.Linker
 	lineUp     bool // as of the last rebuild
 	// Secondary addresses (`ip address A M secondary`), in the order configured.

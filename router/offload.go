@@ -29,15 +29,19 @@ type txPort struct {
 	port    port.Port
 	hop     port.NextHopWriter
 	offload port.OffloadPort
+	worker  *worker // the queue's reader, whose answers a writer takes
 }
 
-func txPorts(queues []port.Port) []txPort {
+func txPorts(queues []port.Port, workers []*worker) []txPort {
 	if len(queues) == 0 {
 		return nil
 	}
 	tps := make([]txPort, len(queues))
 	for k, q := range queues {
 		tps[k].port = q
+		if k < len(workers) {
+			tps[k].worker = workers[k]
+		}
 		tps[k].hop, _ = q.(port.NextHopWriter)
 		tps[k].offload, _ = q.(port.OffloadPort)
 	}

@@ -322,6 +322,7 @@ func (r *Router) attachLocked(i *Interface, p port.Port) attachment {
 	for k, qp := range queues {
 		workers[k] = newWorker(r, i, qp, k)
 	}
+	i.workers = workers
 	w := workers[0]
 	linker := i.linker
 	r.wg.Add(len(workers))

@@ -83,7 +83,7 @@ func (r *Router) rebuildLocked() []linkChange {
 		if i != nil {
 			s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: i.lineUp, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach, verify: i.verify}
 			s.ifaces[k].hopWriter, _ = i.port.(port.NextHopWriter)
-			s.ifaces[k].queues = txPorts(i.queues)
+			s.ifaces[k].queues = txPorts(i.queues, i.workers)
 			s.ifaces[k].noProxyARP = i.noProxyARP
 			s.ifaces[k].secondary = i.secondary
 		}
