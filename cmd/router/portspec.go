@@ -142,12 +142,10 @@ func parsePortSpec(s string) (portSpec, error) {
 	return ps, nil
 }
 
-// defaultQueues is the number of queues of a fast TUN when its spec names none. One per processor the
-// router may use, at most 4, is what pays (the kernel hashes flows over the queues; past the cores there
-// is nothing to gain), but the chassis lends each port to the router as a plain port (device's lease),
-// so the router reads queue 0 only and the flows the kernel hashed to the others would be lost: one
-// queue until the lease hands the router every queue (maxDefaultQueues then applies).
-func defaultQueues() int { return min(runtime.GOMAXPROCS(0), maxDefaultQueues, 1) }
+// defaultQueues is the number of queues of a fast TUN when its spec names none: one per processor the
+// router may use, at most 4 (the kernel hashes flows over the queues and the router reads each with a
+// goroutine of its own; past the cores there is nothing to gain).
+func defaultQueues() int { return min(runtime.GOMAXPROCS(0), maxDefaultQueues) }
 
 // maxDefaultQueues caps the default number of queues.
 const maxDefaultQueues = 4
