@@ -187,14 +187,7 @@ func (m *Mem) Write(bufs [][]byte, offset int) (int, error) {
 		return len(bufs), nil
 	}
 	for _, b := range bufs {
-		p := m.getBuf()
-		n := copy(p, b[offset:])
-		select {
-		case m.toHost <- p[:n]:
-		default:
-			m.putBuf(p)
-			m.Dropped.Add(1)
-		}
+		m.send(m.toHost, nil, b[offset:]) // a full queue drops, counted
 	}
 	return len(bufs), nil
 }
@@ -240,8 +233,12 @@ func (h *MemHost) SetCarrier(up bool) {
 // Inject sends one IP packet to the router. It copies p and never blocks:
 // a full queue, a closed port or a down link drops the packet and returns
 // an error.
-func (h *MemHost) Inject(p []byte) error {
-	m := h.m
+func (h *MemHost) Inject(p []byte) error { return h.m.send(h.m.toRouter, nil, p) }
+
+// send queues hdr and p, copied into one buffer, on q (toRouter or
+// toHost). A closed port, a down link or a full queue loses it: the loss
+// is counted and said.
+func (m *Mem) send(q chan []byte, hdr, p []byte) error {
 	select {
 	case <-m.done:
 		return ErrClosed
@@ -252,10 +249,13 @@ func (h *MemHost) Inject(p []byte) error {
 		return ErrLinkDown
 	}
 	b := m.getBuf()
-	n := copy(b, p)
+	n := copy(b, hdr)
+	n += copy(b[n:], p)
 	select {
-	case m.toRouter <- b[:n]:
-		m.queued()
+	case q <- b[:n]:
+		if q == m.toRouter {
+			m.queued()
+		}
 		return nil
 	default:
 		m.putBuf(b)
