@@ -74,15 +74,21 @@ func (a *ACLs) Close() {
 // counts the match and allocates nothing; it does not log (NAT selects
 // sources with it, it does not filter).
 func (a *ACLs) Evaluate(name string, p *packet.Parsed) (permit, found bool) {
-	t := a.snap.Load().lists[name]
-	if t == nil {
-		return false, false
-	}
-	c := t.published.Load()
+	c := a.compiledList(name)
 	if c == nil {
 		return false, false
 	}
 	return c.eval(p, a.log, ""), true
+}
+
+// compiledList is the published classifier of the named list, nil when no
+// list has the name.
+func (a *ACLs) compiledList(name string) *compiled {
+	t := a.snap.Load().lists[name]
+	if t == nil {
+		return nil
+	}
+	return t.published.Load()
 }
 
 // eval returns the verdict of the list for p and counts/logs the match;

@@ -15,11 +15,7 @@ import (
 // (first match, implicit deny), found false when no list has the name. It
 // changes nothing, so packet-tracer can ask it.
 func (a *ACLs) Peek(name string, p *packet.Parsed) (permit, found bool) {
-	t := a.snap.Load().lists[name]
-	if t == nil {
-		return false, false
-	}
-	c := t.published.Load()
+	c := a.compiledList(name)
 	if c == nil {
 		return false, false
 	}

@@ -55,16 +55,7 @@ func (n *NAT) renderConfig(w io.Writer) {
 		lines = append(lines, line{r.seq, staticLine(&r.StaticRule)})
 	}
 	for _, m := range n.cfg.mappings {
-		s := "ip nat inside source list " + m.List
-		if m.Interface != "" {
-			s += " interface " + m.Interface
-		} else {
-			s += " pool " + m.Pool
-		}
-		if m.Overload {
-			s += " overload"
-		}
-		lines = append(lines, line{m.seq, s})
+		lines = append(lines, line{m.seq, mappingLine(&m.Mapping)})
 	}
 	sort.Slice(lines, func(i, j int) bool { return lines[i].seq < lines[j].seq })
 	for _, l := range lines {
