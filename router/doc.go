@@ -111,4 +111,18 @@
 // post-routing, output and inspect hooks like forwarded ones, so NAT
 // translates them; a feature that should not filter the router's own
 // traffic (IOS output ACLs do not) checks In.
+//
+// # Super-packets, queues and workers
+//
+// A port with offloads (port.OffloadPort: the fast TUN) hands over TCP and
+// UDP super-packets of up to 64 KB and partial checksums; the pipeline
+// runs once per super-packet and writes it whole (offload.go says where it
+// is split instead: hooks that want segments, the router's own services,
+// ports without offloads, smaller MTUs). Each queue of a port
+// (port.MultiQueue) has a worker goroutine (worker.go), which writes to
+// the same-numbered queue of the egress port, so queues share no
+// descriptor. A worker that wrote to a port that can be read without
+// waiting (port.Nonblocking) takes, under that port worker's lock, what
+// its write provoked (the receiving host's stack answers inside the write),
+// so a ping through the router wakes one goroutine, not two.
 package router
