@@ -44,4 +44,7 @@ type FastTUNStats struct {
 	Dropped uint64
 	// WriteErrors counts packets the kernel refused on write.
 	WriteErrors uint64
+	// Coalesced counts UDP datagrams written as part of a UDP
+	// segmentation offload super-packet (udpgro.go).
+	Coalesced uint64
 }

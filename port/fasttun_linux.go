@@ -70,7 +70,7 @@ type tunQueue struct {
 	wmu sync.Mutex // guards tx
 	tx  txWritev
 
-	superPackets, segments, checksums, dropped, writeErrors atomic.Uint64
+	superPackets, segments, checksums, dropped, writeErrors, coalesced atomic.Uint64
 }
 
 // rxDrain is the state of one ReadOffload, kept here so that the poller's
@@ -258,6 +258,7 @@ func (t *FastTUN) Stats() FastTUNStats {
 		s.ChecksumsCompleted += q.checksums.Load()
 		s.Dropped += q.dropped.Load()
 		s.WriteErrors += q.writeErrors.Load()
+		s.Coalesced += q.coalesced.Load()
 	}
 	return s
 }
@@ -482,23 +483,47 @@ func (q *tunQueue) WriteOffload(bufs [][]byte, offl []Offload, offset int) (int,
 	if offset < 0 || offl != nil && len(offl) < len(bufs) {
 		return 0, errShortBuffer
 	}
-	for i, b := range bufs {
+	for i := 0; i < len(bufs); {
+		b := bufs[i]
 		if len(b) <= offset {
 			q.writeErrors.Add(1)
+			i++
 			continue
 		}
 		var o Offload
+		var run int
 		if offl != nil {
 			o = offl[i]
+			run = q.udpRun(bufs[i:], offl[i:], offset)
+		} else {
+			run = q.udpRun(bufs[i:], nil, offset)
 		}
-		if err := q.write(b, o, offset); err != nil {
+		var err error
+		if run > 1 {
+			err = q.writeUDPRun(bufs[i:i+run], offset)
+			q.coalesced.Add(uint64(run))
+		} else {
+			run = 1
+			err = q.write(b, o, offset)
+		}
+		if err != nil {
 			if q.dev.closed.Load() || errors.Is(err, os.ErrClosed) {
 				return i, ErrClosed
 			}
-			q.writeErrors.Add(1)
+			q.writeErrors.Add(uint64(run))
 		}
+		i += run
 	}
 	return len(bufs), nil
+}
+
+// udpRun is how many datagrams from bufs[0] on go out as one super-packet:
+// 1 unless the device takes UDP segmentation offload and they coalesce.
+func (q *tunQueue) udpRun(bufs [][]byte, offl []Offload, offset int) int {
+	if !q.dev.uso || len(bufs) < 2 {
+		return 1
+	}
+	return udpGRORun(bufs, offl, offset)
 }
 
 // write sends one packet with its header.

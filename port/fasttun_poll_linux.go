@@ -13,7 +13,9 @@ import (
 // made once.
 type txWritev struct {
 	hdr   [vnetHdrLen]byte
-	iov   [2]unix.Iovec
+	ipudp [udpHdrEnd]byte // a coalesced UDP super-packet's headers
+	iov   [2 + maxUDPCoalesce]unix.Iovec
+	niov  int
 	errno syscall.Errno
 	fn    func(fd uintptr) bool
 }
@@ -30,9 +32,38 @@ func (q *tunQueue) writev(h vnetHdr, pkt []byte) error {
 	w.iov[0].Base, w.iov[1].Base = &w.hdr[0], &pkt[0]
 	w.iov[0].SetLen(vnetHdrLen)
 	w.iov[1].SetLen(len(pkt))
+	w.niov = 2
+	return q.flushIov()
+}
+
+// writeUDPRun sends the datagrams of run (each at offset) as one UDP
+// segmentation offload super-packet (udpgro.go): header, then each payload,
+// in one writev.
+func (q *tunQueue) writeUDPRun(run [][]byte, offset int) error {
+	q.wmu.Lock()
+	defer q.wmu.Unlock()
+	w := &q.tx
+	udpGROHeader(w.ipudp[:], run, offset).encode(w.hdr[:])
+	w.iov[0].Base, w.iov[1].Base = &w.hdr[0], &w.ipudp[0]
+	w.iov[0].SetLen(vnetHdrLen)
+	w.iov[1].SetLen(udpHdrEnd)
+	for k, b := range run {
+		p := b[offset+udpHdrEnd:]
+		w.iov[2+k].Base = &p[0]
+		w.iov[2+k].SetLen(len(p))
+	}
+	w.niov = 2 + len(run)
+	return q.flushIov()
+}
+
+// flushIov writes the prepared iovecs; q.wmu is held.
+func (q *tunQueue) flushIov() error {
+	w := &q.tx
 	w.errno = 0
 	err := q.rc.Write(w.fn)
-	w.iov[1].Base = nil // do not keep the caller's buffer
+	for k := 1; k < w.niov; k++ {
+		w.iov[k].Base = nil // do not keep the caller's buffers
+	}
 	if err != nil {
 		return err
 	}
@@ -46,7 +77,7 @@ func (q *tunQueue) writev(h vnetHdr, pkt []byte) error {
 func (q *tunQueue) writevFn(fd uintptr) bool {
 	w := &q.tx
 	for {
-		_, _, errno := unix.Syscall(unix.SYS_WRITEV, fd, uintptr(unsafe.Pointer(&w.iov[0])), 2)
+		_, _, errno := unix.Syscall(unix.SYS_WRITEV, fd, uintptr(unsafe.Pointer(&w.iov[0])), uintptr(w.niov))
 		switch errno {
 		case unix.EINTR:
 			continue
