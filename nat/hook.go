@@ -56,7 +56,11 @@ func (n *NAT) outsideToInside(p *router.Packet) router.Verdict {
 		return router.Accept
 	}
 	var res Result
-	before, debug := n.debugView(&p.P)
+	var before packet.Tuple
+	debug := n.watched()
+	if debug {
+		before = p.P.Tuple() // what `debug ip nat` and the event stream show of it as it arrived
+	}
 	role := s.roleOf(p.In.Index())
 	switch role {
 	case RoleOutside:
@@ -85,19 +89,19 @@ func (n *NAT) insideToOutside(p *router.Packet) router.Verdict {
 	case !fromRouter && s.roleOf(p.In.Index()) != RoleInside:
 		return router.Accept
 	}
-	before, debug := n.debugView(&p.P)
+	var before packet.Tuple
+	debug := n.watched()
+	if debug {
+		before = p.P.Tuple() // what `debug ip nat` and the event stream show of it as it arrived
+	}
 	res := n.translate(p.Buf, &p.P, true, fromRouter, n.nowNano())
 	return n.verdict(p, res, debug, &before, true)
 }
 
-// debugView is what `debug ip nat` prints of a packet as it arrived, when
-// debugging is on or someone watches the event stream.
-func (n *NAT) debugView(p *packet.Parsed) (packet.Tuple, bool) {
-	if !n.debug.Load() && !n.events.Active() {
-		return packet.Tuple{}, false
-	}
-	return p.Tuple(), true
-}
+// watched reports whether `debug ip nat` is on or someone watches the
+// event stream: only then is a packet's view before translation kept. It
+// is small enough to inline, so the packet path pays two atomic loads.
+func (n *NAT) watched() bool { return n.debug.Load() || n.events.Active() }
 
 // verdict turns a result into the router's verdict and logs the packet
 // for `debug ip nat`.
