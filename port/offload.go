@@ -28,8 +28,10 @@ const (
 	GSOTCPv6                // TCP/IPv6 (the router forwards IPv4 only: dropped)
 )
 
-// IsZero reports a plain packet with a finished checksum.
-func (o Offload) IsZero() bool { return o == Offload{} }
+// IsZero reports a plain packet with a finished checksum: no GSO and no
+// partial checksum (the other fields then mean nothing). Two byte compares:
+// the router asks it of every packet.
+func (o Offload) IsZero() bool { return o.GSO == GSONone && !o.NeedsCsum }
 
 // OffloadPort is implemented by ports that carry super-packets and partial
 // checksums whole (the fast TUN). A router that uses it reads and writes
