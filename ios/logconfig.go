@@ -95,7 +95,6 @@ type logConfig struct {
 	bufferSet                bool // `logging buffered` was given (with or without a size)
 	bufferSize               int  // the size given, 0 for none
 	consoleN, bufferN, trapN int  // messages each destination took
-	seqNumbers               bool // service sequence-numbers
 	tzName                   string
 	tzOffset                 time.Duration
 	tzSet                    bool

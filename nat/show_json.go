@@ -165,7 +165,7 @@ func statisticsJSON(v *statsView) StatisticsJSON {
 		j.Mappings = append(j.Mappings, mj)
 	}
 	for _, l := range st.Limits {
-		j.Limits = append(j.Limits, LimitJSON{l.Name, l.Max, l.Used, l.Missed})
+		j.Limits = append(j.Limits, LimitJSON(l))
 	}
 	for i, name := range dropNames {
 		j.DropsByCause = append(j.DropsByCause, DropCauseJSON{name, st.Drops.ByCause[i]})

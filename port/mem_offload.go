@@ -100,7 +100,6 @@ func (m *MemOffload) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 	offl := make([]Offload, len(bufs))
 	n, err := m.ReadOffload(bufs, sizes, offl, offset)
 	out := make([][]byte, 0, len(bufs))
-	outSizes := make([]int, 0, len(bufs))
 	for k := 0; k < n; k++ {
 		pkt := append([]byte(nil), bufs[k][offset:offset+sizes[k]]...)
 		segs := make([][]byte, max(OffloadSegments(pkt, offl[k]), 1))
@@ -115,7 +114,6 @@ func (m *MemOffload) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 		}
 		for i := 0; i < c; i++ {
 			out = append(out, segs[i][:ss[i]])
-			outSizes = append(outSizes, ss[i])
 		}
 	}
 	if len(out) > len(bufs) {

@@ -69,7 +69,7 @@ func (c *CLI) rangePart(f []string) ([]string, error) {
 	// "gi0/0" or "gi 0/0"
 	head := f[0]
 	rest := f[1:]
-	if strings.IndexAny(head, "0123456789") < 0 {
+	if !strings.ContainsAny(head, "0123456789") {
 		if len(rest) == 0 {
 			return nil, bad
 		}

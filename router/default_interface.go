@@ -1,7 +1,6 @@
 package router
 
 import (
-	"fmt"
 	"net/netip"
 
 	"natlab/ios"
@@ -59,19 +58,4 @@ func (c *CLI) DefaultInterface(i *Interface) {
 	}
 	c.r.EndUpdate()
 	c.setShutdown(i, !i.IsLoopback() && !i.IsSubinterface())
-}
-
-// interfaceBlock is the interface's running-config lines (tests compare a
-// defaulted interface with an untouched one).
-func (c *CLI) interfaceBlock(name string) []string {
-	c.mu.Lock()
-	providers := append([]ifaceLines(nil), c.providers...)
-	c.mu.Unlock()
-	var out []string
-	for _, p := range providers {
-		for _, l := range p.lines(name) {
-			out = append(out, fmt.Sprintf(" %s", l))
-		}
-	}
-	return out
 }

@@ -142,8 +142,9 @@ func TestShowIPRouteJSON(t *testing.T) {
 		t.Errorf("gateway %q does not match the text", doc.GatewayOfLastResort)
 	}
 	var lines []string
+	route := regexp.MustCompile(`^[CLS]\*? `)
 	for _, line := range strings.Split(text, "\n") {
-		if m, _ := regexp.MatchString(`^[CLS]\*? `, line); m {
+		if route.MatchString(line) {
 			lines = append(lines, line)
 		}
 	}

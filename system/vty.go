@@ -97,7 +97,7 @@ func (s *System) OpenVTY(req VTYRequest) (*VTY, error) {
 	s.mu.Lock()
 	quiet, offMsg := s.quietLocked(now)
 	var v *VTY
-	err := ErrTransport
+	var err error
 	if !quiet {
 		v, err = s.claimLocked(req, now)
 	} else {

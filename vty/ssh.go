@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -171,7 +170,6 @@ type sshSession struct {
 	line  Line
 	taken bool
 
-	once   sync.Once // a shell or an exec starts once
 	pty    bool
 	rows   int
 	cols   int

@@ -173,7 +173,7 @@ func openTUN(ps portSpec, warn io.Writer) (port.Port, error) {
 func checkDeviceName(kind, name string) error {
 	switch {
 	case name == "":
-		return fmt.Errorf("no device name after %s:", kind)
+		return fmt.Errorf("no device name after %s", kind+":")
 	case len(name) > 15:
 		return fmt.Errorf("device name %q is longer than 15 characters", name)
 	case name == "." || name == ".." || strings.ContainsAny(name, "/: \t\n\r\v\f\x00"):
