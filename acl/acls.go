@@ -78,7 +78,7 @@ func (a *ACLs) Evaluate(name string, p *packet.Parsed) (permit, found bool) {
 	if c == nil {
 		return false, false
 	}
-	return c.eval(p, a.log, ""), true
+	return c.eval(p, a.log, "", ""), true
 }
 
 // compiledList is the published classifier of the named list, nil when no
@@ -93,11 +93,12 @@ func (a *ACLs) compiledList(name string) *compiled {
 
 // eval returns the verdict of the list for p and counts/logs the match;
 // logIface is "" for no logging, else the input interface name ("-" when
-// unknown) for log-input.
-func (c *compiled) eval(p *packet.Parsed, lg *logger, logIface string) bool {
+// unknown) for log-input. outIface names the sending interface when the
+// list filters there (`ip access-group out`), for the event stream.
+func (c *compiled) eval(p *packet.Parsed, lg *logger, logIface, outIface string) bool {
 	i := c.cls.lookup(p)
 	if logIface != "" && lg.events.Active() {
-		lg.publish(c, i, p, logIface)
+		lg.publish(c, i, p, logIface, outIface)
 	}
 	if i < 0 {
 		return false

@@ -14,14 +14,18 @@ import (
 func (a *ACLs) SetEvents(b *pktevent.Bus) { a.log.events = b }
 
 // publish sends the event of one filtered packet: rule i of c matched it
-// (-1: the implicit deny). The line is rendered only when the sampler lets
+// (-1: the implicit deny) on its way in at iface, or, with outIface, out
+// of that interface. The line is rendered only when the sampler lets
 // the event through.
-func (l *logger) publish(c *compiled, i int, p *packet.Parsed, iface string) {
+func (l *logger) publish(c *compiled, i int, p *packet.Parsed, iface, outIface string) {
 	if !l.events.Admit() {
 		return
 	}
-	e := pktevent.Event{Kind: pktevent.KindACL, In: iface, List: c.name, Action: "deny",
+	e := pktevent.Event{Kind: pktevent.KindACL, In: iface, Out: outIface, List: c.name, Dir: "in", Action: "deny",
 		Proto: p.IPProto.String()}
+	if outIface != "" {
+		e.Dir = "out"
+	}
 	e.Src, e.Dst = endpoints(p)
 	if i >= 0 {
 		r := &c.cls.rules[i]

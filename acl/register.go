@@ -61,15 +61,19 @@ func (h accessGroup) Process(p *router.Packet) router.Verdict {
 	if c == nil { // bound to a list that does not exist
 		return router.Accept
 	}
-	return h.a.filter(s, c, p)
+	return h.a.filter(s, c, p, h.out)
 }
 
 // filter applies a list to a packet. A denied packet is answered with an
 // ICMP administratively-prohibited unreachable (the router rate-limits
 // them) unless the receiving interface has `no ip unreachables`: the
 // unreachable would go back out of it.
-func (a *ACLs) filter(s *snapshot, c *compiled, p *router.Packet) router.Verdict {
-	if c.eval(&p.P, a.log, p.In.Name()) {
+func (a *ACLs) filter(s *snapshot, c *compiled, p *router.Packet, out bool) router.Verdict {
+	var outIface string
+	if out && a.log.events.Active() {
+		outIface = p.Out.Name()
+	}
+	if c.eval(&p.P, a.log, p.In.Name(), outIface) {
 		return router.Accept
 	}
 	if i := p.In.Index(); i >= 0 && i < len(s.noUnreach) && s.noUnreach[i] {

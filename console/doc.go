@@ -42,13 +42,13 @@
 // sends nothing more:
 //
 //	{"time":"...","kind":"nat","in":"GigabitEthernet0/1","proto":"tcp","src":"203.0.113.10:45000","dst":"203.0.113.100:21","new_src":"203.0.113.10:45000","new_dst":"192.168.2.10:21","created":true}
-//	{"time":"...","kind":"acl","in":"GigabitEthernet0/1","proto":"tcp","src":"203.0.113.10:45000","dst":"203.0.113.100:21","list":"OUTSIDE_IN","rule":"permit tcp any host 203.0.113.100 eq ftp","action":"permit"}
+//	{"time":"...","kind":"acl","in":"GigabitEthernet0/1","proto":"tcp","src":"203.0.113.10:45000","dst":"203.0.113.100:21","list":"OUTSIDE_IN","dir":"in","rule":"permit tcp any host 203.0.113.100 eq ftp","action":"permit"}
 //	{"time":"...","kind":"ftp","proto":"tcp","src":"192.168.2.10:21","dst":"203.0.113.10:45000","before":"227 Entering Passive Mode (192,168,2,10,156,64)","after":"227 Entering Passive Mode (203,0,113,100,156,64)","arith":"port 156*256+64 = 40000"}
 //	{"time":"...","kind":"stats","stats":{"published":12,"sampled_out":0,"dropped":0}}
 //
 // nat is a translated packet (src/dst as it arrived, new_src/new_dst after; created when the
-// translation was made for it), acl an access-group match (rule is the line as show access-lists
-// prints it, empty for the implicit deny), ftp a rewritten PORT/227/EPRT/229 control line (src is its
+// translation was made for it), acl an access-group match (dir is "in", or "out" with out the
+// sending interface; rule is the line as show access-lists prints it, empty for the implicit deny), ftp a rewritten PORT/227/EPRT/229 control line (src is its
 // sender). Events are sampled (pktevent.DefaultRate a second; new translations and FTP rewrites
 // always pass) and a client that reads slowly misses events rather than slowing the router: the stats
 // line, every few seconds, counts what this connection dropped. DialEvents is the client.

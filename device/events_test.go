@@ -59,7 +59,7 @@ func TestEventsOnConsole(t *testing.T) {
 	if nat.Dst.String() != gsrv || nat.NewDst.String() != srv || nat.In != "GigabitEthernet0/1" {
 		t.Errorf("nat event %+v", *nat)
 	}
-	if acl.List != "OUTSIDE_IN" || acl.Action != "permit" || acl.Rule != "permit tcp any host 203.0.113.100 eq ftp" || acl.Src.String() != cli {
+	if acl.List != "OUTSIDE_IN" || acl.Dir != "in" || acl.Action != "permit" || acl.Rule != "permit tcp any host 203.0.113.100 eq ftp" || acl.Src.String() != cli {
 		t.Errorf("acl event %+v", *acl)
 	}
 	want := pktevent.Event{Before: "227 Entering Passive Mode (192,168,2,10,156,64)",

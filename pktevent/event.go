@@ -69,10 +69,12 @@ type Event struct {
 	NewDst  netip.AddrPort `json:"new_dst,omitzero"`
 	Created bool           `json:"created,omitempty"`
 
-	// ACL: the list, the line that matched as `show access-lists` prints
-	// it after the sequence number ("" for the implicit deny at the end),
-	// and "permit" or "deny".
+	// ACL: the list, the direction it is applied in ("in" on In, "out"
+	// on Out), the line that matched as `show access-lists` prints it
+	// after the sequence number ("" for the implicit deny at the end), and
+	// "permit" or "deny".
 	List   string `json:"list,omitempty"`
+	Dir    string `json:"dir,omitempty"`
 	Rule   string `json:"rule,omitempty"`
 	Action string `json:"action,omitempty"`
 

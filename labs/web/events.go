@@ -148,7 +148,11 @@ func Describe(e pktevent.Event) string {
 		if rule == "" {
 			rule = "implicit deny"
 		}
-		b.WriteString("ACL " + e.List + " " + rule + ": " + e.Proto + " " + e.Src.String() + " > " + e.Dst.String())
+		list := e.List
+		if e.Dir != "" {
+			list += " " + e.Dir
+		}
+		b.WriteString("ACL " + list + " " + rule + ": " + e.Proto + " " + e.Src.String() + " > " + e.Dst.String())
 		if e.Action == "deny" {
 			b.WriteString(" DENIED")
 		}

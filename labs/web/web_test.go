@@ -145,6 +145,8 @@ func TestDescribe(t *testing.T) {
 			"NAT tcp 203.0.113.10:45000 > 203.0.113.100:21 => dst 192.168.2.10:21 (new translation)"},
 		{pktevent.Event{Kind: pktevent.KindACL, List: "OUTSIDE_IN", Action: "deny", Proto: "udp", Src: ap("203.0.113.10:5000"), Dst: ap("203.0.113.1:53")},
 			"ACL OUTSIDE_IN implicit deny: udp 203.0.113.10:5000 > 203.0.113.1:53 DENIED"},
+		{pktevent.Event{Kind: pktevent.KindACL, List: "101", Dir: "out", Rule: "permit tcp any any eq www", Action: "permit", Proto: "tcp", Src: ap("192.168.1.10:40000"), Dst: ap("203.0.113.10:80")},
+			"ACL 101 out permit tcp any any eq www: tcp 192.168.1.10:40000 > 203.0.113.10:80"},
 	}
 	for _, tc := range tests {
 		if got := Describe(tc.e); got != tc.want {
