@@ -347,7 +347,7 @@ func TestPacketTracerMatchesForwarding(t *testing.T) {
 			if p.Decode(obs.out) != packet.OK {
 				fail("the forwarded packet does not decode")
 			}
-			got := flowOfForTest(&p)
+			got := router.TracePacketOf(&p)
 			if got != tr.Out || obs.outIf != tr.OutputInterface {
 				fail("left %s as %+v, the trace predicts %s as %+v", obs.outIf, got, tr.OutputInterface, tr.Out)
 			}
@@ -360,15 +360,3 @@ func TestPacketTracerMatchesForwarding(t *testing.T) {
 	}
 }
 
-// flowOfForTest is router.TracePacket of a decoded packet, as the trace
-// fills it.
-func flowOfForTest(p *packet.Parsed) router.TracePacket {
-	f := router.TracePacket{Proto: p.IPProto, Src: p.Src, Dst: p.Dst, TTL: p.TTL}
-	switch {
-	case p.HasPorts():
-		f.SrcPort, f.DstPort = p.SrcPort, p.DstPort
-	case p.IPProto == packet.ProtoICMP:
-		f.SrcPort, f.DstPort, f.ICMPID = uint16(p.ICMPType), uint16(p.ICMPCode), p.ICMPID
-	}
-	return f
-}

@@ -191,14 +191,9 @@ func (r *Router) outputOffload(s *snapshot, p *Packet, out *ifaceState, now int6
 		p.Off, p.P.CsumPartial = port.Offload{}, false
 		return true
 	}
-	if segLen > out.mtu && packet.IPv4(p.Buf).Flags()&packet.IPv4FlagDontFragment != 0 {
-		// As for any packet with DF: fragmentation needed, with the MTU,
-		// quoting the first segment.
-		out.iface.c.outDrops.Add(1)
-		r.icmpError(s, p, packet.ICMPDestUnreachable, packet.ICMPFragNeeded, uint16(out.mtu), now, q)
-		r.putBuf(pooled)
-		return false
-	}
+	// A super-packet with DF whose segments exceed the MTU was answered
+	// before the hooks (output's tooBigWithDF); here each segment is
+	// fragmented when it must be.
 	segs := r.split(p, q)
 	r.putBuf(pooled)
 	hop, outIf := p.NextHop, p.Out

@@ -33,8 +33,6 @@ type ifaceState struct {
 	up        bool // LineUp
 	mtu       int
 	port      port.Port
-	// hopWriter is port as a port.NextHopWriter (Ethernet), else nil.
-	hopWriter port.NextHopWriter
 	// queues are the port's queues as writers: the worker of queue k of
 	// any interface writes to queue k mod len(queues).
 	queues []txPort
@@ -82,7 +80,6 @@ func (r *Router) rebuildLocked() []linkChange {
 	for k, i := range r.ifaces {
 		if i != nil {
 			s.ifaces[k] = ifaceState{iface: i, addr: i.addr, up: i.lineUp, mtu: i.mtuLocked(), port: i.port, noUnreach: i.noUnreach, verify: i.verify}
-			s.ifaces[k].hopWriter, _ = i.port.(port.NextHopWriter)
 			s.ifaces[k].queues = txPorts(i.queues, i.workers)
 			s.ifaces[k].noProxyARP = i.noProxyARP
 			s.ifaces[k].secondary = i.secondary

@@ -104,7 +104,9 @@ type TracePacket struct {
 	TTL              uint8
 }
 
-func flowOf(p *packet.Parsed) TracePacket {
+// TracePacketOf is a decoded packet as a trace reports it (ports, or ICMP
+// type and code in their place, and the ICMP identifier).
+func TracePacketOf(p *packet.Parsed) TracePacket {
 	f := TracePacket{Proto: p.IPProto, Src: p.Src, Dst: p.Dst, TTL: p.TTL}
 	switch {
 	case p.HasPorts():
@@ -234,7 +236,7 @@ func (w *tracer) run(in *Interface, pkt []byte) {
 		w.drop(TracePhase{Type: "IP-OPTIONS", Info: []string{"the packet does not decode as IPv4"}, DropReason: DropBadHeader})
 		return
 	}
-	w.res.In = flowOf(&p.P)
+	w.res.In = TracePacketOf(&p.P)
 	if p.P.TotalLen < len(buf) {
 		p.Buf = buf[:p.P.TotalLen]
 	}
@@ -405,7 +407,7 @@ func (w *tracer) routeAndOutput() {
 			Info: []string{fmt.Sprintf("%d bytes > MTU %d: fragmented", len(p.Buf), out.mtu)}})
 	}
 	w.res.Action = ActionAllow
-	w.res.Out = flowOf(&p.P)
+	w.res.Out = TracePacketOf(&p.P)
 }
 
 // local ends the trace with delivery to the router itself.

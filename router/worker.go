@@ -143,13 +143,12 @@ func (w *worker) forward(n int) {
 	}
 	// Input counters once per batch, not per packet: atomics are a good
 	// part of the per-packet budget.
-	var bytes, pkts uint64
+	bytes, pkts := uint64(0), uint64(n)
 	for k := 0; k < n; k++ {
 		bytes += uint64(w.sizes[k])
-		pkts += wirePackets(w.bufs[k][:w.sizes[k]], &w.offs[k])
-	}
-	if w.offload == nil {
-		pkts = uint64(n)
+		if !w.offs[k].IsZero() {
+			pkts += wirePackets(w.bufs[k][:w.sizes[k]], &w.offs[k]) - 1
+		}
 	}
 	c.inPackets.Add(pkts)
 	c.inBytes.Add(bytes)
