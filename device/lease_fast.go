@@ -132,17 +132,9 @@ func (ql queueLease) ReadOffload(bufs [][]byte, sizes []int, offl []port.Offload
 	}
 }
 
-// Read implements port.Port: finished packets.
+// Read implements port.Port: finished packets (TryRead without offl).
 func (ql queueLease) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
-	for {
-		n, err := ql.TryRead(bufs, sizes, nil, offset)
-		if n > 0 || err != nil {
-			return n, err
-		}
-		if err := ql.WaitReadable(); err != nil {
-			return 0, err
-		}
-	}
+	return ql.ReadOffload(bufs, sizes, nil, offset)
 }
 
 // WriteOffload implements port.OffloadPort; a retired Device sends nothing.

@@ -284,6 +284,12 @@ var errShortBuffer = errors.New("tun: buffer shorter than its offset")
 // unfinished, described by offl[i]. A packet whose header does not match
 // it, or longer than its buffer, is dropped and counted (Stats.Dropped).
 func (q *tunQueue) ReadOffload(bufs [][]byte, sizes []int, offl []Offload, offset int) (int, error) {
+	return q.readOffloadChecked(bufs, sizes, offl, offset, true)
+}
+
+// readOffloadChecked is ReadOffload (block) or TryRead: the buffers are
+// checked, then read under the reader lock.
+func (q *tunQueue) readOffloadChecked(bufs [][]byte, sizes []int, offl []Offload, offset int, block bool) (int, error) {
 	if len(bufs) == 0 {
 		return 0, nil
 	}
@@ -297,11 +303,13 @@ func (q *tunQueue) ReadOffload(bufs [][]byte, sizes []int, offl []Offload, offse
 	}
 	q.rmu.Lock()
 	defer q.rmu.Unlock()
-	return q.readOffload(bufs, sizes, offl, offset, true)
+	return q.readOffload(bufs, sizes, offl, offset, block)
 }
 
-// readOffload runs the drain in the poller; block false returns 0 when no
-// packet is waiting.
+// readOffload drains the descriptor into bufs: in the poller when block
+// (waiting for a packet), else straight on the descriptor, returning 0 when
+// none is waiting. A read that must not wait cannot go through the poller:
+// a reader parked there (WaitReadable) holds the file's read lock.
 func (q *tunQueue) readOffload(bufs [][]byte, sizes []int, offl []Offload, offset int, block bool) (int, error) {
 	r := &q.rx
 	r.bufs, r.sizes, r.offl, r.offset, r.block = bufs, sizes, offl, offset, block
@@ -311,7 +319,9 @@ func (q *tunQueue) readOffload(bufs [][]byte, sizes []int, offl []Offload, offse
 			return 0, ErrClosed
 		}
 		r.n, r.errno = 0, 0
-		if err := q.rc.Read(r.fn); err != nil {
+		if !block {
+			q.drain(q.fd)
+		} else if err := q.rc.Read(r.fn); err != nil {
 			if q.dev.closed.Load() || errors.Is(err, os.ErrClosed) {
 				return 0, ErrClosed
 			}
@@ -319,8 +329,8 @@ func (q *tunQueue) readOffload(bufs [][]byte, sizes []int, offl []Offload, offse
 		}
 		switch r.errno {
 		case 0:
-		case unix.EBADFD:
-			return 0, ErrClosed // the device is gone (its namespace was deleted)
+		case unix.EBADFD, unix.EBADF:
+			return 0, ErrClosed // the device is gone (its namespace was deleted, or the port closed)
 		default:
 			if r.n == 0 {
 				return 0, r.errno

@@ -95,30 +95,7 @@ func (q *tunQueue) TryRead(bufs [][]byte, sizes []int, offl []Offload, offset in
 	if offl == nil {
 		return q.readPlain(bufs, sizes, offset, false)
 	}
-	if len(bufs) == 0 {
-		return 0, nil
-	}
-	if offset < 0 || len(sizes) < len(bufs) || len(offl) < len(bufs) {
-		return 0, errShortBuffer
-	}
-	q.rmu.Lock()
-	defer q.rmu.Unlock()
-	if q.dev.closed.Load() {
-		return 0, ErrClosed
-	}
-	r := &q.rx
-	r.bufs, r.sizes, r.offl, r.offset, r.block = bufs, sizes, offl, offset, false
-	r.n, r.errno = 0, 0
-	q.drain(q.fd) // straight on the descriptor: it never waits
-	n, errno := r.n, r.errno
-	r.bufs, r.sizes, r.offl = nil, nil, nil
-	switch {
-	case errno == unix.EBADFD || errno == unix.EBADF || q.dev.closed.Load():
-		return 0, ErrClosed
-	case errno != 0 && n == 0:
-		return 0, errno
-	}
-	return n, nil
+	return q.readOffloadChecked(bufs, sizes, offl, offset, false)
 }
 
 // WaitReadable implements Nonblocking: it parks in the runtime's poller
