@@ -359,4 +359,3 @@ func TestPacketTracerMatchesForwarding(t *testing.T) {
 		t.Fatalf("the generator covers too little: %d cases, %d allowed, %d dropped", cases, allowed, dropped)
 	}
 }
-
