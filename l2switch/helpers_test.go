@@ -2,44 +2,24 @@ package l2switch
 
 import (
 	"encoding/binary"
-	"sync"
 	"testing"
 	"time"
 
+	"natlab/internal/testclock"
 	"natlab/port"
 )
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Unix(1_000_000, 0)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // rig is a switch over Mem ports and the hosts at their far ends.
 type rig struct {
 	sw    *Switch
 	hosts []*port.MemHost
-	clock *fakeClock
+	clock *testclock.Clock
 }
 
 // newRig starts a switch with one Mem port per spec, on a fake clock.
 func newRig(t testing.TB, specs []Port, opts ...Option) *rig {
 	t.Helper()
-	r := &rig{clock: newFakeClock()}
+	r := &rig{clock: testclock.New(time.Unix(1_000_000, 0))}
 	for i := range specs {
 		m, h := port.NewMem("p"+string(rune('1'+i)), 1500)
 		specs[i].Dev = m

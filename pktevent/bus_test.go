@@ -4,27 +4,15 @@ import (
 	"encoding/json"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"natlab/internal/testclock"
 )
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newTestBus(rate int) (*Bus, *fakeClock) {
-	c := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	return New(Options{Rate: rate, Now: c.now}), c
+func newTestBus(rate int) (*Bus, *testclock.Clock) {
+	c := testclock.New(time.Unix(1_700_000_000, 0))
+	return New(Options{Rate: rate, Now: c.Now}), c
 }
 
 func drain(s *Subscription) []Event {
@@ -123,7 +111,7 @@ func TestSamplingWindowMoves(t *testing.T) {
 		if got := len(drain(s)); got != 2 {
 			t.Fatalf("second %d: %d events, want 2", sec, got)
 		}
-		clk.add(time.Second)
+		clk.Advance(time.Second)
 	}
 }
 
