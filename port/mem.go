@@ -36,7 +36,8 @@ type Mem struct {
 	done      chan struct{}
 
 	// ready is signalled after a packet is queued for the router, for
-	// WaitReadable (a channel cannot be peeked at).
+	// MemOffload's WaitReadable (a channel cannot be peeked at); nil for a
+	// plain Mem, whose reader blocks in Read.
 	ready chan struct{}
 
 	// Dropped counts packets lost to full queues or a down link.
@@ -73,7 +74,6 @@ func newMem(name string, mtu, header int) (*Mem, *MemHost) {
 		free:     make(chan []byte, 2*memQueue+memBatch),
 		events:   make(chan Event, 8),
 		done:     make(chan struct{}),
-		ready:    make(chan struct{}, 1),
 	}
 	m.carrier.Store(true)
 	m.admin.Store(true)
@@ -120,9 +120,8 @@ func (m *Mem) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 	return m.fill(p, bufs, sizes, offset), nil
 }
 
-// TryRead implements Nonblocking (offl is ignored: a Mem carries plain
-// packets).
-func (m *Mem) TryRead(bufs [][]byte, sizes []int, _ []Offload, offset int) (int, error) {
+// tryRead is Read that returns 0 at once when nothing is queued.
+func (m *Mem) tryRead(bufs [][]byte, sizes []int, offset int) (int, error) {
 	if len(bufs) == 0 {
 		return 0, nil
 	}
@@ -136,8 +135,9 @@ func (m *Mem) TryRead(bufs [][]byte, sizes []int, _ []Offload, offset int) (int,
 	}
 }
 
-// WaitReadable implements Nonblocking.
-func (m *Mem) WaitReadable() error {
+// waitReadable blocks until a packet is queued for the router; ready must
+// be set.
+func (m *Mem) waitReadable() error {
 	for len(m.toRouter) == 0 {
 		select {
 		case <-m.ready:
@@ -253,7 +253,7 @@ func (m *Mem) send(q chan []byte, hdr, p []byte) error {
 	n += copy(b[n:], p)
 	select {
 	case q <- b[:n]:
-		if q == m.toRouter {
+		if q == m.toRouter && m.ready != nil {
 			m.queued()
 		}
 		return nil

@@ -16,6 +16,7 @@ type MemOffloadHost struct{ h *MemHost }
 func NewMemOffload(name string, mtu int) (*MemOffload, *MemOffloadHost) {
 	m, h := newMem(name, mtu, 0)
 	m.bufSize = vnetHdrLen + MaxOffloadPacket
+	m.ready = make(chan struct{}, 1)
 	return &MemOffload{m}, &MemOffloadHost{h}
 }
 
@@ -68,10 +69,13 @@ func (m *MemOffload) TryRead(bufs [][]byte, sizes []int, offl []Offload, offset 
 		n, err := m.TryRead(bufs, sizes, offl, offset)
 		return m.finish(n, err, bufs, sizes, offl, offset)
 	}
-	n, err := m.Mem.TryRead(bufs, sizes, nil, offset)
+	n, err := m.tryRead(bufs, sizes, offset)
 	m.decode(n, bufs, sizes, offl, offset)
 	return n, err
 }
+
+// WaitReadable implements Nonblocking.
+func (m *MemOffload) WaitReadable() error { return m.waitReadable() }
 
 // decode takes each packet's virtio-net header off into offl.
 func (m *MemOffload) decode(n int, bufs [][]byte, sizes []int, offl []Offload, offset int) {
